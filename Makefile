@@ -1,0 +1,134 @@
+# kaslboot: a second-stage UEFI bootloader for arm64.
+#
+#   make            build/BOOTAA64.EFI (cross-built against Debian's gnu-efi:arm64)
+#   make esp        build/esp.img: the demo ESP (loader, config, Debian kernel, initramfs)
+#   make run        boot the demo under QEMU + AAVMF, serial on this terminal
+#   make check      host unit tests (ASan+UBSan, cmocka) then QEMU integration tests (pytest)
+#   make unit       host unit tests only
+#   make bench      host benchmarks
+#
+# Layout: efi/ is the only code that sees UEFI types; loader/, mm/ and dtb/ are portable C
+# that is built twice: into the PE and, for tests, for the host.
+
+BUILD    ?= build
+DEPS     := $(BUILD)/deps
+CROSS    ?= aarch64-linux-gnu-
+CC_EFI   := $(CROSS)gcc
+OBJCOPY  := $(CROSS)objcopy
+HOSTCC   ?= gcc
+PYTHON   ?= python3
+VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+
+# Packages are installed by scripts/setup.sh; the deps that live under build/ (gnu-efi,
+# the demo kernel, busybox) are fetched by scripts/fetch-deps.sh. Both are idempotent.
+SETUP_STAMP := $(BUILD)/.setup-done
+GNUEFI      := $(DEPS)/gnu-efi/usr
+GNUEFI_LIB  := $(GNUEFI)/lib
+GNUEFI_INC  := $(GNUEFI)/include/efi
+ARM64_LIBDIR := usr/lib/aarch64-linux-gnu
+
+PORTABLE_DIRS := loader mm dtb
+# Files that only make sense on the CPU (inline system-register asm, assembly) end in
+# _arm64.c or .S and are left out of the host build.
+PORTABLE_SRCS := $(filter-out %_arm64.c,$(foreach d,$(PORTABLE_DIRS),$(wildcard $(d)/*.c)))
+ARM64_C_SRCS  := $(foreach d,$(PORTABLE_DIRS),$(wildcard $(d)/*_arm64.c))
+ASM_SRCS      := $(foreach d,$(PORTABLE_DIRS) efi,$(wildcard $(d)/*.S))
+EFI_SRCS      := $(wildcard efi/*.c)
+
+EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(EFI_SRCS) $(PORTABLE_SRCS) $(ARM64_C_SRCS)) \
+            $(patsubst %.S,$(BUILD)/efi-obj/%.o,$(ASM_SRCS))
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wvla
+
+# -mstrict-align: some of this code (the trampoline, MMU switch) runs with the MMU off, where
+# every access is Device memory and an unaligned access faults (Arm ARM B2.5.2).
+# -mgeneral-regs-only: no FP/SIMD state is touched, so nothing must be saved across handoff.
+EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-stack-check \
+        -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
+        -mgeneral-regs-only -I. -I$(GNUEFI_INC) -I$(GNUEFI_INC)/aarch64 \
+        -I$(DEPS)/libfdt/usr/include -I$(DEPS)/zlib/usr/include \
+        -DKASLBOOT_VERSION='"$(VERSION)"' -DKASLBOOT_EFI=1 -MMD -MP
+EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
+
+# gnu-efi's aarch64 crt0 builds a PE by hand: EFI_SUBSYSTEM 0xa = EFI application.
+EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined \
+        -T $(GNUEFI_LIB)/elf_aarch64_efi.lds --defsym=EFI_SUBSYSTEM=0xa
+EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
+        $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
+
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. \
+        -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+        -DKASLBOOT_VERSION='"$(VERSION)"' -DKASLBOOT_HOST=1 -MMD -MP
+HOST_LIBS := -lcmocka -lfdt -lz -lcrypto
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all efi esp run check unit integration bench setup deps clean
+all: efi
+efi: $(BUILD)/BOOTAA64.EFI
+
+$(SETUP_STAMP): scripts/setup.sh scripts/fetch-deps.sh
+	bash scripts/setup.sh
+	bash scripts/fetch-deps.sh $(DEPS)
+	@mkdir -p $(@D) && touch $@
+setup: $(SETUP_STAMP)
+
+$(BUILD)/efi-obj/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC_EFI) $(EFI_CFLAGS) -c $< -o $@
+$(BUILD)/efi-obj/%.o: %.S | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC_EFI) $(EFI_ASFLAGS) -c $< -o $@
+
+$(BUILD)/kaslboot.so: $(EFI_OBJS)
+	$(CROSS)ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-aarch64.o $(EFI_OBJS) \
+		--start-group $(EFI_LIBS) --end-group -o $@
+
+# The sections gnu-efi's linker script lays out, copied into a PE32+ image.
+$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc -j .dynsym -j .dynstr \
+		-O binary $< $@
+
+esp: $(BUILD)/esp.img
+$(BUILD)/esp.img: $(BUILD)/BOOTAA64.EFI esp/mkesp.sh $(wildcard esp/*.conf esp/entries/*.conf tests/initramfs/*) | $(SETUP_STAMP)
+	bash esp/mkesp.sh $(BUILD) $@
+
+run: $(BUILD)/esp.img
+	$(PYTHON) scripts/qemu-run.py --esp $(BUILD)/esp.img --interactive $(QEMU_ARGS)
+
+$(BUILD)/host-obj/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+$(BUILD)/libkaslboot-host.a: $(HOST_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+integration: $(BUILD)/esp.img
+	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+# One command runs every test; pytest's summary is the last line.
+check: unit integration
+
+# Benchmarks: optimized host build, no sanitizers (they would dominate the figures).
+$(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_LIBS) -o $@
+bench: $(BENCH_BINS)
+	@set -e; for b in $(BENCH_BINS); do $$b; done
+
+clean:
+	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \
+		$(BUILD)/*.EFI $(BUILD)/*.img $(BUILD)/*.a
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

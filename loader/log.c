@@ -1,0 +1,32 @@
+#include "loader/log.h"
+
+#include "loader/fmt.h"
+
+static log_sink_fn log_sink;
+static enum log_level log_level = LOG_INFO;
+
+void log_set_sink(log_sink_fn sink) { log_sink = sink; }
+void log_set_level(enum log_level level) { log_level = level; }
+enum log_level log_get_level(void) { return log_level; }
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	/* One line of the firmware console; longer lines are cut, never split. */
+	char line[512];
+	static const char *const tag[] = { "error: ", "warning: ", "", "" };
+	int n;
+
+	if (level > log_level || !log_sink)
+		return;
+	n = kfmt_snprintf(line, sizeof(line), "kaslboot: %s", tag[level]);
+	va_list ap;
+	va_start(ap, fmt);
+	n += kfmt_vsnprintf(line + n, sizeof(line) - (size_t)n - 2, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 3)
+		n = (int)sizeof(line) - 3;
+	line[n++] = '\r';
+	line[n++] = '\n';
+	line[n] = '\0';
+	log_sink(line, (size_t)n);
+}

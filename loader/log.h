@@ -1,0 +1,30 @@
+/* Console logging for portable code. The firmware console (efi/) or the host test harness
+ * installs a sink; everything above it formats with kfmt, so loader/, mm/ and dtb/ never
+ * see UEFI types or stdio. */
+#ifndef KASLBOOT_LOG_H
+#define KASLBOOT_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum log_level {
+	LOG_ERROR = 0, /* always shown: the one line that says why a boot failed */
+	LOG_WARN  = 1,
+	LOG_INFO  = 2, /* default */
+	LOG_DEBUG = 3,
+};
+
+typedef void (*log_sink_fn)(const char *text, size_t len);
+
+void log_set_sink(log_sink_fn sink);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+/* Each call prints one line, "kaslboot: " + a level tag for errors/warnings + text. */
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif

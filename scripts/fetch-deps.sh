@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Unpacks the arm64 Debian packages whose files go into the PE or onto the demo ESP into
+# DEPS (default build/deps), without installing them: gnu-efi (crt0, linker script, libefi),
+# libfdt.a and libz.a (linked into the PE), busybox (the demo initramfs) and the Debian cloud
+# kernel (the demo payload, resolved through its metapackage so no version is pinned here).
+# Idempotent: each package is fetched once and remembered by a stamp file.
+set -euo pipefail
+DEPS=${1:-build/deps}
+mkdir -p "$DEPS/debs"
+DEPS=$(cd "$DEPS" && pwd)
+
+# The versioned kernel package the metapackage points at, e.g. linux-image-6.1.0-41-cloud-arm64.
+kernel_pkg() {
+  apt-cache show linux-image-cloud-arm64:arm64 2>/dev/null | sed -n 's/^Depends: //p' | head -n1 |
+    tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | grep '^linux-image-' | head -n1
+}
+
+if ! apt-cache show gnu-efi:arm64 >/dev/null 2>&1; then
+  apt-get update -qq
+fi
+
+# name-of-dir  package
+fetch() {
+  local dir=$1 pkg=$2 stamp="$DEPS/$1/.from-$2"
+  [ -e "$stamp" ] && return 0
+  rm -rf "${DEPS:?}/$dir" && mkdir -p "$DEPS/$dir"
+  (cd "$DEPS/debs" && rm -f "${pkg%%:*}"_*.deb && apt-get download -qq "$pkg")
+  dpkg-deb -x "$DEPS"/debs/"${pkg%%:*}"_*.deb "$DEPS/$dir"
+  touch "$stamp"
+}
+
+fetch gnu-efi     gnu-efi:arm64
+fetch libfdt      libfdt-dev:arm64
+fetch zlib        zlib1g-dev:arm64
+fetch busybox     busybox-static:arm64
+kpkg=$(kernel_pkg)
+[ -n "$kpkg" ] || { echo "fetch-deps: cannot resolve linux-image-cloud-arm64:arm64" >&2; exit 1; }
+fetch kernel      "$kpkg:arm64"
+
+# Stable names for the rest of the build.
+ln -sf "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
+ln -sf "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian package kaslboot needs on the build machine, from Debian's archive
+# only. Idempotent: a second run installs nothing and exits quickly. The arm64 packages whose
+# files go into the PE or onto the ESP (gnu-efi, libfdt.a, libz.a, the demo kernel, busybox)
+# are not installed: scripts/fetch-deps.sh unpacks them under build/deps (libfdt-dev:arm64
+# conflicts with the host's libfdt-dev, and nothing of them belongs on the host).
+set -euo pipefail
+
+HOST_PKGS=(
+  make gcc binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu   # cross toolchain for the PE
+  qemu-system-arm qemu-efi-aarch64                             # qemu-system-aarch64 + AAVMF
+  mtools dosfstools                                            # ESP images without loop mounts
+  device-tree-compiler libfdt-dev                              # dtc + host libfdt for dtb/ tests
+  libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests
+  python3 python3-pytest python3-pexpect              # integration tests
+  cpio gzip xz-utils git                                       # initramfs and payload handling
+)
+
+missing() {
+  local p out=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || out+=("$p")
+  done
+  echo "${out[@]:-}"
+}
+
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $SUDO dpkg --add-architecture arm64
+  $SUDO apt-get update -qq
+fi
+
+need=$(missing "${HOST_PKGS[@]}")
+if [ -n "$need" ]; then
+  # A fresh machine has no package lists yet.
+  if ! apt-cache show gcc-aarch64-linux-gnu >/dev/null 2>&1; then
+    $SUDO apt-get update -qq
+  fi
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -qq --no-install-recommends $need
+fi
