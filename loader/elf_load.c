@@ -1,0 +1,540 @@
+/* ELF64 AArch64 static-pie payload: validation, copy and relocation. See loader/elf.h.
+ *
+ * Field offsets and numbers: System V ABI "Object Files" (gABI, ELF-64 Object File Format
+ * 1.5) for the headers, program headers and dynamic tags; "ELF for the Arm 64-bit
+ * Architecture (AArch64)" (Arm IHI 0056) for EM_AARCH64 and the relocation codes; the gABI
+ * DT_RELR proposal (adopted 2022) for the packed relative-relocation format.
+ *
+ * Every field is read byte by byte from the file: the buffer may be unaligned, and the
+ * loader is built with -mstrict-align. */
+#include "loader/elf.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "loader/err.h"
+#include "loader/log.h"
+
+/* e_ident (gABI "ELF Identification") */
+#define EI_NIDENT 16
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EV_CURRENT 1
+
+/* ELF-64 header fields: byte offsets of Elf64_Ehdr members. */
+#define EHDR_TYPE 16
+#define EHDR_MACHINE 18
+#define EHDR_VERSION 20
+#define EHDR_ENTRY 24
+#define EHDR_PHOFF 32
+#define EHDR_EHSIZE 52
+#define EHDR_PHENTSIZE 54
+#define EHDR_PHNUM 56
+#define EHDR_SIZE 64 /* sizeof(Elf64_Ehdr) */
+
+#define ET_DYN 3          /* shared object: what -static-pie produces */
+#define EM_AARCH64 183    /* AArch64 ELF 4.1 */
+#define PN_XNUM 0xffff    /* e_phnum escape: real count in section 0; not supported */
+
+/* Elf64_Phdr member offsets and size. */
+#define PHDR_TYPE 0
+#define PHDR_FLAGS 4
+#define PHDR_OFFSET 8
+#define PHDR_VADDR 16
+#define PHDR_FILESZ 32
+#define PHDR_MEMSZ 40
+#define PHDR_ALIGN 48
+#define PHDR_SIZE 56
+
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
+#define PF_X 0x1
+#define PF_W 0x2
+#define PF_R 0x4
+
+/* Elf64_Dyn: d_tag, d_val, 16 bytes. */
+#define DYN_SIZE 16
+#define DT_NULL 0
+#define DT_NEEDED 1
+#define DT_PLTRELSZ 2
+#define DT_RELA 7
+#define DT_RELASZ 8
+#define DT_RELAENT 9
+#define DT_REL 17
+#define DT_RELSZ 18
+#define DT_JMPREL 23
+#define DT_RELRSZ 35
+#define DT_RELR 36
+#define DT_RELRENT 37
+
+/* Elf64_Rela: r_offset, r_info (sym << 32 | type), r_addend. */
+#define RELA_SIZE 24
+#define RELR_SIZE 8
+#define RELR_BITMAP_WORDS 63 /* an odd RELR entry's bits 1..63 each cover one word */
+#define R_AARCH64_NONE 0
+#define R_AARCH64_RELATIVE 1027 /* AArch64 ELF table "Dynamic relocations": Delta(S) + A */
+#define RELOC_WORD 8            /* both relocation kinds write one 64-bit word */
+
+#define PAGE_MASK (ELF_PAYLOAD_PAGE_SIZE - 1)
+#define INSN_ALIGN 4 /* A64 instructions are 4 bytes, 4-byte aligned */
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | ((uint32_t)rd16(p + 2) << 16); }
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* True if [off, off + size) lies inside a buffer of len bytes, without wrapping. */
+static bool in_file(uint64_t off, uint64_t size, size_t len)
+{
+	return off <= len && size <= len - off;
+}
+
+static bool is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+
+/* The file offset of link-time [vaddr, vaddr + size), which must lie in the file-backed
+ * part of one PT_LOAD segment (the dynamic tables are read from the file, not memory). */
+static int vaddr_to_file(const struct elf_payload_info *info, uint64_t vaddr, uint64_t size,
+			 uint64_t *off)
+{
+	for (size_t i = 0; i < info->nsegs; i++) {
+		const struct elf_payload_segment *s = &info->segs[i];
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr <= s->filesz &&
+		    size <= s->filesz - (vaddr - s->vaddr)) {
+			*off = s->file_offset + (vaddr - s->vaddr);
+			return 0;
+		}
+	}
+	return KB_ERANGE;
+}
+
+/* The image offset of a relocated word at link-time vaddr, which must lie entirely in the
+ * memory image of one PT_LOAD segment. Relocations are applied before the image is mapped,
+ * so read-only segments are valid targets (this is what makes RELRO free). */
+static int reloc_target(const struct elf_payload_info *info, uint64_t vaddr, uint64_t *img_off)
+{
+	for (size_t i = 0; i < info->nsegs; i++) {
+		const struct elf_payload_segment *s = &info->segs[i];
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr < s->memsz &&
+		    s->memsz - (vaddr - s->vaddr) >= RELOC_WORD) {
+			*img_off = vaddr - info->link_base;
+			return 0;
+		}
+	}
+	return KB_ERANGE;
+}
+
+static int check_ehdr(const uint8_t *f, size_t len, uint64_t *phoff, uint16_t *phnum,
+		      uint64_t *entry)
+{
+	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
+
+	if (len < EHDR_SIZE) {
+		log_error("payload ELF: file is %zu bytes, shorter than the %d-byte ELF header",
+			  len, EHDR_SIZE);
+		return KB_ECORRUPT;
+	}
+	if (memcmp(f, magic, sizeof(magic)) != 0) {
+		log_error("payload ELF: bad magic (not an ELF file)");
+		return KB_EINVAL;
+	}
+	if (f[EI_CLASS] != ELFCLASS64) {
+		log_error("payload ELF: EI_CLASS is %u, need ELFCLASS64 (2)", f[EI_CLASS]);
+		return KB_EUNSUPP;
+	}
+	if (f[EI_DATA] != ELFDATA2LSB) {
+		log_error("payload ELF: EI_DATA is %u, need little-endian ELFDATA2LSB (1)", f[EI_DATA]);
+		return KB_EUNSUPP;
+	}
+	if (f[EI_VERSION] != EV_CURRENT || rd32(f + EHDR_VERSION) != EV_CURRENT) {
+		log_error("payload ELF: ELF version is not EV_CURRENT (1)");
+		return KB_EINVAL;
+	}
+	if (rd16(f + EHDR_MACHINE) != EM_AARCH64) {
+		log_error("payload ELF: e_machine is %u, need EM_AARCH64 (183)", rd16(f + EHDR_MACHINE));
+		return KB_EUNSUPP;
+	}
+	if (rd16(f + EHDR_TYPE) != ET_DYN) {
+		log_error("payload ELF: e_type is %u, need ET_DYN (3): link with -static-pie",
+			  rd16(f + EHDR_TYPE));
+		return KB_EUNSUPP;
+	}
+	if (rd16(f + EHDR_EHSIZE) < EHDR_SIZE || rd16(f + EHDR_PHENTSIZE) != PHDR_SIZE) {
+		log_error("payload ELF: e_ehsize %u / e_phentsize %u are not the ELF64 sizes 64 / 56",
+			  rd16(f + EHDR_EHSIZE), rd16(f + EHDR_PHENTSIZE));
+		return KB_EINVAL;
+	}
+	*phoff = rd64(f + EHDR_PHOFF);
+	*phnum = rd16(f + EHDR_PHNUM);
+	*entry = rd64(f + EHDR_ENTRY);
+	if (*phnum == 0 || *phnum == PN_XNUM) {
+		log_error("payload ELF: e_phnum is %u: no program headers", *phnum);
+		return KB_EINVAL;
+	}
+	if (!in_file(*phoff, (uint64_t)*phnum * PHDR_SIZE, len)) {
+		log_error("payload ELF: %u program headers at offset 0x%llx run past the end of "
+			  "the %zu-byte file", *phnum, (unsigned long long)*phoff, len);
+		return KB_ECORRUPT;
+	}
+	return 0;
+}
+
+static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx, size_t len)
+{
+	uint32_t flags = rd32(ph + PHDR_FLAGS);
+	uint64_t off = rd64(ph + PHDR_OFFSET), vaddr = rd64(ph + PHDR_VADDR);
+	uint64_t filesz = rd64(ph + PHDR_FILESZ), memsz = rd64(ph + PHDR_MEMSZ);
+	uint64_t align = rd64(ph + PHDR_ALIGN);
+	unsigned long long va = (unsigned long long)vaddr;
+	struct elf_payload_segment *s;
+
+	if (info->nsegs == ELF_PAYLOAD_MAX_SEGMENTS) {
+		log_error("payload ELF: more than %d PT_LOAD segments", ELF_PAYLOAD_MAX_SEGMENTS);
+		return KB_EUNSUPP;
+	}
+	if ((flags & PF_W) && (flags & PF_X)) {
+		log_error("payload ELF: program header %zu (PT_LOAD at vaddr 0x%llx) is both "
+			  "writable and executable: W^X refused", idx, va);
+		return KB_EPERM;
+	}
+	if (!(flags & PF_R)) {
+		log_error("payload ELF: program header %zu (PT_LOAD at vaddr 0x%llx) is not "
+			  "readable (flags 0x%x): only R, RW and RX segments are supported", idx, va, flags);
+		return KB_EUNSUPP;
+	}
+	if (filesz > memsz) {
+		log_error("payload ELF: program header %zu: p_filesz 0x%llx > p_memsz 0x%llx", idx,
+			  (unsigned long long)filesz, (unsigned long long)memsz);
+		return KB_EINVAL;
+	}
+	if (memsz == 0) {
+		log_error("payload ELF: program header %zu: empty PT_LOAD segment", idx);
+		return KB_EINVAL;
+	}
+	if (!in_file(off, filesz, len)) {
+		log_error("payload ELF: program header %zu: file range 0x%llx+0x%llx runs past the "
+			  "end of the %zu-byte file", idx, (unsigned long long)off,
+			  (unsigned long long)filesz, len);
+		return KB_ECORRUPT;
+	}
+	if (vaddr > UINT64_MAX - PAGE_MASK || memsz > UINT64_MAX - PAGE_MASK - vaddr) {
+		log_error("payload ELF: program header %zu: vaddr 0x%llx + memsz 0x%llx wraps",
+			  idx, va, (unsigned long long)memsz);
+		return KB_ERANGE;
+	}
+	if (!is_pow2(align) || align < ELF_PAYLOAD_PAGE_SIZE || align > ELF_PAYLOAD_MAX_ALIGN) {
+		log_error("payload ELF: program header %zu: p_align 0x%llx is not a power of two "
+			  "between 4 KiB and 2 MiB", idx, (unsigned long long)align);
+		return KB_EUNSUPP;
+	}
+	if ((off & (align - 1)) != (vaddr & (align - 1))) {
+		log_error("payload ELF: program header %zu: p_offset 0x%llx and p_vaddr 0x%llx "
+			  "differ modulo p_align 0x%llx", idx, (unsigned long long)off, va,
+			  (unsigned long long)align);
+		return KB_EINVAL;
+	}
+	if (info->nsegs) {
+		const struct elf_payload_segment *prev = &info->segs[info->nsegs - 1];
+		/* One page, one set of permissions: segments may not share a page. */
+		uint64_t prev_end = (prev->vaddr + prev->memsz + PAGE_MASK) & ~PAGE_MASK;
+
+		if ((vaddr & ~PAGE_MASK) < prev_end) {
+			log_error("payload ELF: program header %zu (PT_LOAD at vaddr 0x%llx) overlaps "
+				  "or shares a page with the previous PT_LOAD (ends at 0x%llx), or is "
+				  "out of order", idx, va, (unsigned long long)(prev->vaddr + prev->memsz));
+			return KB_ERANGE;
+		}
+	}
+	s = &info->segs[info->nsegs++];
+	s->vaddr = vaddr;
+	s->file_offset = off;
+	s->filesz = filesz;
+	s->memsz = memsz;
+	s->perm = ((flags & PF_R) ? ELF_SEG_R : 0) | ((flags & PF_W) ? ELF_SEG_W : 0) |
+		  ((flags & PF_X) ? ELF_SEG_X : 0);
+	if (align > info->max_align)
+		info->max_align = align;
+	return 0;
+}
+
+/* Applies (dest != NULL) or only validates (dest == NULL) the RELA table. */
+static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *info,
+		   uint8_t *dest, uint64_t slide, uint64_t *count)
+{
+	uint64_t off, n = 0;
+
+	if (!info->rela_size)
+		return 0;
+	if (vaddr_to_file(info, info->rela_vaddr, info->rela_size, &off) || !in_file(off, info->rela_size, len)) {
+		log_error("payload ELF: DT_RELA table 0x%llx+0x%llx is not inside the file-backed "
+			  "part of a PT_LOAD segment", (unsigned long long)info->rela_vaddr,
+			  (unsigned long long)info->rela_size);
+		return KB_ERANGE;
+	}
+	for (uint64_t i = 0; i < info->rela_size / RELA_SIZE; i++) {
+		const uint8_t *r = f + off + i * RELA_SIZE;
+		uint64_t where = rd64(r), rinfo = rd64(r + 8), addend = rd64(r + 16), img_off;
+		uint32_t type = (uint32_t)rinfo; /* ELF64_R_TYPE: low 32 bits */
+
+		if (type == R_AARCH64_NONE)
+			continue;
+		if (type != R_AARCH64_RELATIVE) {
+			log_error("payload ELF: RELA entry %llu at 0x%llx has relocation type %u; only "
+				  "R_AARCH64_RELATIVE (1027) is supported", (unsigned long long)i,
+				  (unsigned long long)where, type);
+			return KB_EUNSUPP;
+		}
+		if (reloc_target(info, where, &img_off)) {
+			log_error("payload ELF: RELA entry %llu targets 0x%llx, outside every PT_LOAD "
+				  "segment", (unsigned long long)i, (unsigned long long)where);
+			return KB_ERANGE;
+		}
+		if (dest)
+			wr64(dest + img_off, slide + addend);
+		n++;
+	}
+	*count = n;
+	return 0;
+}
+
+/* Applies or validates the RELR table: an even word is the address of the next word to
+ * relocate; an odd word is a bitmap whose bit k (k = 1..63) relocates the word k-1 places
+ * after the current position, which then advances by 63 words. */
+static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *info,
+		   uint8_t *dest, uint64_t slide, uint64_t *count)
+{
+	uint64_t off, where = 0, n = 0;
+	bool have_base = false;
+
+	if (!info->relr_size)
+		return 0;
+	if (vaddr_to_file(info, info->relr_vaddr, info->relr_size, &off) || !in_file(off, info->relr_size, len)) {
+		log_error("payload ELF: DT_RELR table 0x%llx+0x%llx is not inside the file-backed "
+			  "part of a PT_LOAD segment", (unsigned long long)info->relr_vaddr,
+			  (unsigned long long)info->relr_size);
+		return KB_ERANGE;
+	}
+	for (uint64_t i = 0; i < info->relr_size / RELR_SIZE; i++) {
+		uint64_t e = rd64(f + off + i * RELR_SIZE);
+		uint64_t bits = (e & 1) ? e >> 1 : 1, base;
+
+		if (!(e & 1)) {
+			where = e;
+			have_base = true;
+		} else if (!have_base) {
+			log_error("payload ELF: RELR entry %llu is a bitmap before any address",
+				  (unsigned long long)i);
+			return KB_EINVAL;
+		}
+		base = where;
+		for (unsigned k = 0; bits; k++, bits >>= 1) {
+			uint64_t img_off, at = base + (uint64_t)k * RELOC_WORD;
+
+			if (!(bits & 1))
+				continue;
+			if (at < base || reloc_target(info, at, &img_off)) {
+				log_error("payload ELF: RELR entry %llu relocates 0x%llx, outside every "
+					  "PT_LOAD segment", (unsigned long long)i,
+					  (unsigned long long)at);
+				return KB_ERANGE;
+			}
+			if (dest)
+				wr64(dest + img_off, rd64(dest + img_off) + slide);
+			n++;
+		}
+		/* Next position: one word past an address entry, 63 words past a bitmap. */
+		uint64_t step = (e & 1) ? RELR_BITMAP_WORDS * RELOC_WORD : RELOC_WORD;
+		if (where > UINT64_MAX - step) {
+			log_error("payload ELF: RELR entry %llu: address wraps", (unsigned long long)i);
+			return KB_ERANGE;
+		}
+		where += step;
+	}
+	*count = n;
+	return 0;
+}
+
+static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *info,
+			 uint64_t off, uint64_t filesz)
+{
+	uint64_t relaent = RELA_SIZE, relrent = RELR_SIZE;
+	bool have_rela = false, have_relr = false;
+
+	if (!in_file(off, filesz, len)) {
+		log_error("payload ELF: PT_DYNAMIC 0x%llx+0x%llx runs past the end of the file",
+			  (unsigned long long)off, (unsigned long long)filesz);
+		return KB_ECORRUPT;
+	}
+	for (uint64_t i = 0; i < filesz / DYN_SIZE; i++) {
+		uint64_t tag = rd64(f + off + i * DYN_SIZE), val = rd64(f + off + i * DYN_SIZE + 8);
+
+		switch (tag) {
+		case DT_NULL:
+			i = filesz; /* end of the array */
+			break;
+		case DT_NEEDED:
+			log_error("payload ELF: DT_NEEDED present: the payload must be static");
+			return KB_EUNSUPP;
+		case DT_REL: case DT_RELSZ:
+			log_error("payload ELF: DT_REL relocations are not used on AArch64; need RELA");
+			return KB_EUNSUPP;
+		case DT_JMPREL: case DT_PLTRELSZ:
+			if (val) {
+				log_error("payload ELF: PLT relocations (DT_JMPREL) present: the payload "
+					  "must be a static-pie without PLT or IFUNC");
+				return KB_EUNSUPP;
+			}
+			break;
+		case DT_RELA: info->rela_vaddr = val; have_rela = true; break;
+		case DT_RELASZ: info->rela_size = val; break;
+		case DT_RELAENT: relaent = val; break;
+		case DT_RELR: info->relr_vaddr = val; have_relr = true; break;
+		case DT_RELRSZ: info->relr_size = val; break;
+		case DT_RELRENT: relrent = val; break;
+		default: break; /* symbol tables, flags, hashes: irrelevant to a static image */
+		}
+	}
+	if (relaent != RELA_SIZE || relrent != RELR_SIZE) {
+		log_error("payload ELF: DT_RELAENT %llu / DT_RELRENT %llu are not 24 / 8",
+			  (unsigned long long)relaent, (unsigned long long)relrent);
+		return KB_EINVAL;
+	}
+	if (info->rela_size % RELA_SIZE || info->relr_size % RELR_SIZE ||
+	    (info->rela_size && !have_rela) || (info->relr_size && !have_relr)) {
+		log_error("payload ELF: DT_RELASZ 0x%llx / DT_RELRSZ 0x%llx do not match their tables",
+			  (unsigned long long)info->rela_size, (unsigned long long)info->relr_size);
+		return KB_EINVAL;
+	}
+	return 0;
+}
+
+int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *out)
+{
+	const uint8_t *f = file;
+	uint64_t phoff, entry, dyn_off = 0, dyn_filesz = 0, end;
+	uint16_t phnum;
+	struct elf_payload_info info;
+	const struct elf_payload_segment *last;
+	bool entry_ok = false;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	ret = check_ehdr(f, len, &phoff, &phnum, &entry);
+	if (ret)
+		return ret;
+
+	for (size_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = f + phoff + i * PHDR_SIZE;
+		uint32_t type = rd32(ph + PHDR_TYPE);
+
+		if (type == PT_LOAD) {
+			ret = add_load(&info, ph, i, len);
+			if (ret)
+				return ret;
+		} else if (type == PT_INTERP) {
+			log_error("payload ELF: PT_INTERP present: the payload must be static "
+				  "(link with -static-pie --no-dynamic-linker)");
+			return KB_EUNSUPP;
+		} else if (type == PT_DYNAMIC) {
+			if (info.has_dynamic) {
+				log_error("payload ELF: more than one PT_DYNAMIC");
+				return KB_EINVAL;
+			}
+			info.has_dynamic = 1;
+			dyn_off = rd64(ph + PHDR_OFFSET);
+			dyn_filesz = rd64(ph + PHDR_FILESZ);
+			info.dynamic_vaddr = rd64(ph + PHDR_VADDR);
+			info.dynamic_size = rd64(ph + PHDR_MEMSZ);
+		}
+	}
+	if (!info.nsegs) {
+		log_error("payload ELF: no PT_LOAD segment");
+		return KB_EINVAL;
+	}
+
+	info.link_base = info.segs[0].vaddr & ~PAGE_MASK;
+	last = &info.segs[info.nsegs - 1];
+	end = (last->vaddr + last->memsz + PAGE_MASK) & ~PAGE_MASK; /* no wrap: add_load */
+	info.span = end - info.link_base;
+	if (info.span > ELF_PAYLOAD_MAX_SPAN) {
+		log_error("payload ELF: image spans 0x%llx bytes, more than the 0x%llx allowed",
+			  (unsigned long long)info.span, (unsigned long long)ELF_PAYLOAD_MAX_SPAN);
+		return KB_ERANGE;
+	}
+	for (size_t i = 0; i < info.nsegs; i++) {
+		struct elf_payload_segment *s = &info.segs[i];
+		uint64_t start = s->vaddr & ~PAGE_MASK;
+
+		s->map_offset = start - info.link_base;
+		s->map_size = ((s->vaddr + s->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
+		if ((s->perm & ELF_SEG_X) && entry >= s->vaddr && entry - s->vaddr < s->filesz)
+			entry_ok = true;
+	}
+	if (!entry_ok || entry % INSN_ALIGN) {
+		log_error("payload ELF: entry point 0x%llx is not an aligned address inside the "
+			  "file-backed part of an executable PT_LOAD segment", (unsigned long long)entry);
+		return KB_EINVAL;
+	}
+	info.entry_offset = entry - info.link_base;
+
+	if (info.has_dynamic) {
+		ret = parse_dynamic(f, len, &info, dyn_off, dyn_filesz);
+		if (!ret)
+			ret = do_rela(f, len, &info, NULL, 0, &info.rela_count);
+		if (!ret)
+			ret = do_relr(f, len, &info, NULL, 0, &info.relr_count);
+		if (ret)
+			return ret;
+	}
+	*out = info;
+	return 0;
+}
+
+int elf_payload_load(const void *file, size_t len, const struct elf_payload_info *info,
+		     void *dest, uint64_t virt_base)
+{
+	const uint8_t *f = file;
+	uint8_t *d = dest;
+	uint64_t slide = virt_base - info->link_base, count;
+	int ret;
+
+	if (virt_base & PAGE_MASK) {
+		log_error("payload ELF: virtual base 0x%llx is not 4 KiB aligned",
+			  (unsigned long long)virt_base);
+		return KB_EINVAL;
+	}
+	if (info->nsegs == 0 || info->nsegs > ELF_PAYLOAD_MAX_SEGMENTS ||
+	    info->span > ELF_PAYLOAD_MAX_SPAN) {
+		log_error("payload ELF: segment description was not made by elf_payload_inspect");
+		return KB_EINVAL;
+	}
+	/* Gaps between segments and every bss get zeroes: no stale firmware data in the image. */
+	memset(d, 0, info->span);
+	for (size_t i = 0; i < info->nsegs; i++) {
+		const struct elf_payload_segment *s = &info->segs[i];
+		uint64_t at = s->vaddr - info->link_base;
+
+		if (!in_file(s->file_offset, s->filesz, len) || at > info->span ||
+		    s->memsz > info->span - at || s->filesz > s->memsz) {
+			log_error("payload ELF: segment %zu description does not match the file", i);
+			return KB_EINVAL;
+		}
+		memcpy(d + at, f + s->file_offset, s->filesz);
+	}
+	if (!info->has_dynamic)
+		return 0;
+	ret = do_rela(f, len, info, d, slide, &count);
+	if (!ret)
+		ret = do_relr(f, len, info, d, slide, &count);
+	return ret;
+}
