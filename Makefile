@@ -34,6 +34,15 @@ PORTABLE_SRCS := $(filter-out %_arm64.c,$(foreach d,$(PORTABLE_DIRS),$(wildcard 
 ARM64_C_SRCS  := $(foreach d,$(PORTABLE_DIRS),$(wildcard $(d)/*_arm64.c))
 ASM_SRCS      := $(foreach d,$(PORTABLE_DIRS) efi,$(wildcard $(d)/*.S))
 EFI_SRCS      := $(wildcard efi/*.c)
+# TRACKED=1 builds only files git knows: lets one person build while others have
+# half-written files in the tree.
+ifeq ($(TRACKED),1)
+GIT_FILES     := $(shell git ls-files)
+PORTABLE_SRCS := $(filter $(GIT_FILES),$(PORTABLE_SRCS))
+ARM64_C_SRCS  := $(filter $(GIT_FILES),$(ARM64_C_SRCS))
+ASM_SRCS      := $(filter $(GIT_FILES),$(ASM_SRCS))
+EFI_SRCS      := $(filter $(GIT_FILES),$(EFI_SRCS))
+endif
 
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(EFI_SRCS) $(PORTABLE_SRCS) $(ARM64_C_SRCS)) \
             $(patsubst %.S,$(BUILD)/efi-obj/%.o,$(ASM_SRCS))
@@ -46,13 +55,13 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # -mgeneral-regs-only: no FP/SIMD state is touched, so nothing must be saved across handoff.
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-stack-check \
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
-        -mgeneral-regs-only -I. -I$(GNUEFI_INC) -I$(GNUEFI_INC)/aarch64 \
-        -I$(DEPS)/libfdt/usr/include -I$(DEPS)/zlib/usr/include \
+        -mgeneral-regs-only -I. -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
+        -isystem $(DEPS)/libfdt/usr/include -isystem $(DEPS)/zlib/usr/include \
         -DKASLBOOT_VERSION='"$(VERSION)"' -DKASLBOOT_EFI=1 -MMD -MP
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
 # gnu-efi's aarch64 crt0 builds a PE by hand: EFI_SUBSYSTEM 0xa = EFI application.
-EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined \
+EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined --no-warn-rwx-segments \
         -T $(GNUEFI_LIB)/elf_aarch64_efi.lds --defsym=EFI_SUBSYSTEM=0xa
 EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
         $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
@@ -131,4 +140,4 @@ clean:
 	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \
 		$(BUILD)/*.EFI $(BUILD)/*.img $(BUILD)/*.a
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit -type f -name '*.d' 2>/dev/null)

@@ -8,6 +8,7 @@ set -euo pipefail
 
 HOST_PKGS=(
   make gcc binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu   # cross toolchain for the PE
+  libc6-dev-arm64-cross                                        # headers libfdt.h and zlib.h include
   qemu-system-arm qemu-efi-aarch64                             # qemu-system-aarch64 + AAVMF
   mtools dosfstools                                            # ESP images without loop mounts
   device-tree-compiler libfdt-dev                              # dtc + host libfdt for dtb/ tests

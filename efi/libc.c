@@ -1,0 +1,145 @@
+/* The few C library functions that the PE's own code, libfdt.a and zlib's inflate name
+ * (`aarch64-linux-gnu-nm -u`): the PE runs freestanding under UEFI with no libc. memcpy
+ * and memset come from gnu-efi's libefi.a (init.o); the rest are plain loops here. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "efi/libc.h"
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	if (d == s || n == 0)
+		return dst;
+	if (d < s) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+		return dst;
+	}
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] - y[i];
+	return 0;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const uint8_t *p = s;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == (uint8_t)c)
+			return (void *)(p + i);
+	return NULL;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			break;
+	}
+	return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
+/* libfdt uses strtoul only for decimal/hex numbers in paths (fdt_path_offset's
+ * "node@unit" handling does not call it; fdt_get_max_phandle-style helpers might). */
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	unsigned long v = 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	} else if (base == 0) {
+		base = s[0] == '0' ? 8 : 10;
+	}
+	for (;; s++) {
+		int d;
+		if (*s >= '0' && *s <= '9') d = *s - '0';
+		else if (*s >= 'a' && *s <= 'z') d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'Z') d = *s - 'A' + 10;
+		else break;
+		if (d >= base)
+			break;
+		v = v * (unsigned long)base + (unsigned long)d;
+	}
+	if (end)
+		*end = (char *)s;
+	return v;
+}
+
+/* zlib's zutil.o names malloc/free for its default allocator; kaslboot always passes its
+ * own zalloc/zfree (loader/gzip.c), so these are never reached with real work. */
+void *malloc(size_t n)
+{
+	(void)n;
+	return NULL;
+}
+
+void free(void *p)
+{
+	(void)p;
+}
+
+/* Debian builds libfdt with -fstack-protector-strong. */
+uintptr_t __stack_chk_guard = 0x5a17b0075eedf00dULL;
+
+void __stack_chk_fail(void)
+{
+	kaslboot_panic("stack protector: stack smashed");
+}

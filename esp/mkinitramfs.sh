@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the demo initramfs (newc cpio, gzip) from Debian's busybox-static:arm64 and the
+# efivarfs module of the demo kernel: DEPS OUT
+set -euo pipefail
+DEPS=$1 OUT=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,proc,sys,dev,lib/modules}
+cp "$DEPS/busybox/bin/busybox" "$root/bin/busybox"
+for app in sh mount insmod cat grep cut sed tr od dmesg ls wc head poweroff printf echo; do
+  ln -s busybox "$root/bin/$app"
+done
+cp "$here/tests/initramfs/init" "$root/init"
+cp "$DEPS/modules/kernel/fs/efivarfs/efivarfs.ko" "$root/lib/modules/"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9n > "$OUT"
