@@ -1,0 +1,88 @@
+/* The arm64 Linux Image header: the 64 bytes at the start of every arm64 kernel Image.
+ * Layout and meaning from Documentation/arch/arm64/booting.rst, "Call the kernel image"
+ * (the header table and the notes below it). All fields are little-endian since 3.17. */
+#ifndef KASLBOOT_IMAGE_H
+#define KASLBOOT_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IMAGE_HEADER_SIZE      64u  /* booting.rst: "The decompressed kernel image contains a 64-byte header" */
+#define IMAGE_OFF_CODE0        0u   /* u32 code0: executable code ("MZ" ccmp with CONFIG_EFI) */
+#define IMAGE_OFF_CODE1        4u   /* u32 code1: branch to the real entry */
+#define IMAGE_OFF_TEXT_OFFSET  8u   /* u64 text_offset: image load offset from a 2 MB-aligned base */
+#define IMAGE_OFF_IMAGE_SIZE   16u  /* u64 image_size: effective image size, BSS included */
+#define IMAGE_OFF_FLAGS        24u  /* u64 flags: kernel flags */
+#define IMAGE_OFF_MAGIC        56u  /* u32 magic: 0x644d5241 */
+#define IMAGE_OFF_PE_HEADER    60u  /* u32 res5: offset to the PE header (EFI only) */
+
+#define IMAGE_MAGIC            0x644d5241u /* booting.rst "magic": "ARM\x64", little-endian */
+
+/* booting.rst "flags" field. */
+#define IMAGE_FLAG_BE              (1ull << 0) /* bit 0: kernel endianness, 1 = big-endian */
+#define IMAGE_FLAG_PAGE_SIZE_SHIFT 1u          /* bits 1-2: kernel page size */
+#define IMAGE_FLAG_PAGE_SIZE_MASK  (3ull << IMAGE_FLAG_PAGE_SIZE_SHIFT)
+#define IMAGE_FLAG_PHYS_ANYWHERE   (1ull << 3) /* bit 3: 2 MB-aligned base may be anywhere */
+#define IMAGE_FLAGS_RESERVED       (~0xfull)   /* bits 4-63: reserved */
+
+/* booting.rst page size codes (flags bits 1-2). */
+enum image_page_size {
+	IMAGE_PAGE_SIZE_UNSPECIFIED = 0,
+	IMAGE_PAGE_SIZE_4K = 1,
+	IMAGE_PAGE_SIZE_16K = 2,
+	IMAGE_PAGE_SIZE_64K = 3,
+};
+
+/* booting.rst: "The Image must be placed text_offset bytes from a 2MB aligned base". */
+#define IMAGE_BASE_ALIGN        0x200000ull
+/* text_offset is a page offset into that 2 MB block: the kernel maps its image with pages,
+ * so an offset that is not 4 KiB aligned (the smallest arm64 page) cannot come from a real
+ * kernel, and one >= 2 MB would just be a different base. */
+#define IMAGE_TEXT_OFFSET_ALIGN 0x1000ull
+/* booting.rst: "Where image_size is zero, text_offset can be assumed to be 0x80000." */
+#define IMAGE_LEGACY_TEXT_OFFSET 0x80000ull
+/* Pre-3.17 kernels (image_size == 0) do not say how much BSS follows the file. We reserve
+ * the file rounded up to 2 MB plus this margin; U-Boot's booti assumes a flat 16 MiB for the
+ * whole image, which a large file would exceed, so we take 16 MiB on top of the file. */
+#define IMAGE_LEGACY_BSS_MARGIN  0x1000000ull
+/* A sanity bound, not a booting.rst rule: distribution kernels are ~30-60 MiB with BSS, so
+ * anything above 1 GiB is a corrupt header, not a kernel. */
+#define IMAGE_SIZE_MAX           0x40000000ull
+
+struct image_info {
+	uint64_t text_offset;    /* bytes above the 2 MB-aligned base where the Image goes */
+	uint64_t image_size;     /* bytes that must be free from the Image start (BSS included) */
+	uint64_t flags;          /* the raw flags field */
+	unsigned page_size_code; /* enum image_page_size */
+	bool big_endian;         /* flags bit 0; always false on success (refused) */
+	bool phys_anywhere;      /* flags bit 3: false means "as low in DRAM as possible" */
+	bool legacy;             /* image_size was 0 (pre-3.17): legacy values were substituted */
+};
+
+/* Validates the header of an uncompressed Image of file_len bytes whose first
+ * min(file_len, 64) bytes are at buf, and fills *out. For a compressed kernel pass the
+ * inflated length (or gzip's ISIZE hint); `name` (the file, for messages) may be NULL.
+ * Returns 0, or KB_EINVAL (not an Image, bad field), KB_ERANGE (file larger than
+ * image_size, absurd size) or KB_EUNSUPP (big-endian kernel), after one log_error line.
+ * image_size == 0 gets the legacy treatment above, with a warning. */
+int image_header_validate(const void *buf, size_t file_len, struct image_info *out,
+			  const char *name);
+
+/* Human-readable page size for logs: "unspecified", "4K", "16K", "64K". */
+const char *image_page_size_name(unsigned page_size_code);
+
+/* Little-endian loads that work on any alignment (the PE is built -mstrict-align). */
+static inline uint32_t kb_get_le32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t kb_get_le64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)kb_get_le32(b) | (uint64_t)kb_get_le32(b + 4) << 32;
+}
+
+#endif
