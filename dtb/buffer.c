@@ -1,0 +1,112 @@
+#include "dtb/buffer.h"
+
+#include <stdint.h>
+#include <libfdt.h>
+
+#include "dtb/chosen.h"
+#include "dtb/fdt_error.h"
+#include "dtb/validate.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+/* The cells an empty tree's root gets: 2 (64-bit) addresses and sizes, the defaults the
+ * kernel's EFI stub gives its own empty tree (EFI_DT_ADDR_CELLS_DEFAULT/_SIZE_). */
+#define DT_MINIMAL_ADDR_CELLS 2u
+#define DT_MINIMAL_SIZE_CELLS 2u
+
+static int check_buffer(const void *buf, size_t size, const char *fn)
+{
+	if (!buf) {
+		log_error("%s: no buffer", fn);
+		return KB_EINVAL;
+	}
+	if ((uintptr_t)buf % DT_ALIGN) {
+		log_error("%s: DT buffer %p is not %u-byte aligned (booting.rst)", fn, buf,
+			  DT_ALIGN);
+		return KB_EINVAL;
+	}
+	/* libfdt sizes and offsets are int. */
+	if (size > INT32_MAX) {
+		log_error("%s: DT buffer of %zu bytes is larger than libfdt can address", fn, size);
+		return KB_ERANGE;
+	}
+	return KB_OK;
+}
+
+int dt_open(const void *src, size_t src_max, const char *what, void *buf, size_t buf_size)
+{
+	int err = dt_validate(src, src_max, what);
+
+	if (err)
+		return err;
+	err = check_buffer(buf, buf_size, "dt_open");
+	if (err)
+		return err;
+	err = fdt_open_into(src, buf, (int)buf_size);
+	if (err) {
+		log_error("%s: cannot open into a %zu-byte buffer (tree needs %u): %s",
+			  what ? what : "device tree", buf_size, fdt_totalsize(src),
+			  fdt_strerror(err));
+		return dt_kb_err(err);
+	}
+	return KB_OK;
+}
+
+int dt_create_minimal(void *buf, size_t size)
+{
+	int err = check_buffer(buf, size, "dt_create_minimal");
+	int root;
+
+	if (err)
+		return err;
+	err = fdt_create_empty_tree(buf, (int)size);
+	if (err)
+		goto fail;
+	root = fdt_path_offset(buf, "/");
+	if (root < 0) {
+		err = root;
+		goto fail;
+	}
+	err = fdt_setprop_u32(buf, root, "#address-cells", DT_MINIMAL_ADDR_CELLS);
+	if (!err)
+		err = fdt_setprop_u32(buf, root, "#size-cells", DT_MINIMAL_SIZE_CELLS);
+	if (err)
+		goto fail;
+	err = dt_chosen_offset(buf);
+	return err < 0 ? err : KB_OK;
+fail:
+	log_error("minimal DT: cannot build it in %zu bytes: %s", size, fdt_strerror(err));
+	return dt_kb_err(err);
+}
+
+int dt_finish(void *fdt, size_t *out_size)
+{
+	int err;
+
+	if (!fdt || !out_size) {
+		log_error("dt_finish: no tree");
+		return KB_EINVAL;
+	}
+	if ((uintptr_t)fdt % DT_ALIGN) {
+		log_error("final DT at %p is not %u-byte aligned (booting.rst)", fdt, DT_ALIGN);
+		return KB_EINVAL;
+	}
+	err = fdt_pack(fdt);
+	if (err) {
+		log_error("final DT: fdt_pack failed: %s", fdt_strerror(err));
+		return dt_kb_err(err);
+	}
+	if (fdt_totalsize(fdt) > DT_MAX_SIZE) {
+		log_error("final DT is %u bytes, over the kernel's %u-byte limit (booting.rst)",
+			  fdt_totalsize(fdt), DT_MAX_SIZE);
+		return KB_ERANGE;
+	}
+	/* Our own edits should never break the tree, but the kernel would only hang on it. */
+	err = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (err) {
+		log_error("final DT is malformed after editing: %s", fdt_strerror(err));
+		return KB_ECORRUPT;
+	}
+	*out_size = fdt_totalsize(fdt);
+	return KB_OK;
+}

@@ -1,0 +1,138 @@
+#include "dtb/chosen.h"
+
+#include <string.h>
+#include <libfdt.h>
+
+#include "dtb/fdt_error.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+/* One error line for a failed /chosen edit; NOSPACE gets the hint the caller needs. */
+static int edit_failed(const char *prop, int fdt_err)
+{
+	if (fdt_err == -FDT_ERR_NOSPACE)
+		log_error("DT /chosen/%s: the DT buffer is full", prop);
+	else
+		log_error("DT /chosen/%s: %s", prop, fdt_strerror(fdt_err));
+	return dt_kb_err(fdt_err);
+}
+
+/* Deleting a property that is not there is success: the result is the same. */
+static int delete_prop(void *fdt, int node, const char *prop)
+{
+	int err = fdt_delprop(fdt, node, prop);
+
+	if (err && err != -FDT_ERR_NOTFOUND)
+		return edit_failed(prop, err);
+	return KB_OK;
+}
+
+int dt_chosen_offset(void *fdt)
+{
+	int node = fdt_path_offset(fdt, DT_CHOSEN_PATH);
+
+	if (node >= 0)
+		return node;
+	if (node != -FDT_ERR_NOTFOUND) {
+		log_error("DT: looking up %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
+		return dt_kb_err(node);
+	}
+	node = fdt_add_subnode(fdt, 0, DT_CHOSEN_PATH + 1);
+	if (node < 0) {
+		log_error("DT: cannot create %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
+		return dt_kb_err(node);
+	}
+	return node;
+}
+
+int dt_set_bootargs(void *fdt, const char *cmdline)
+{
+	int node = dt_chosen_offset(fdt);
+	size_t len;
+	int err;
+
+	if (node < 0)
+		return node;
+	if (!cmdline || !cmdline[0])
+		return delete_prop(fdt, node, DT_PROP_BOOTARGS);
+	len = strnlen(cmdline, DT_CMDLINE_MAX);
+	if (len >= DT_CMDLINE_MAX) {
+		log_error("kernel command line is longer than the kernel's %u-byte limit",
+			  DT_CMDLINE_MAX - 1);
+		return KB_ERANGE;
+	}
+	err = fdt_setprop(fdt, node, DT_PROP_BOOTARGS, cmdline, (int)len + 1);
+	return err ? edit_failed(DT_PROP_BOOTARGS, err) : KB_OK;
+}
+
+int dt_set_initrd(void *fdt, uint64_t start, uint64_t end)
+{
+	int node = dt_chosen_offset(fdt);
+	int err;
+
+	if (node < 0)
+		return node;
+	if (start > end) {
+		log_error("initrd range [0x%llx, 0x%llx) ends before it starts",
+			  (unsigned long long)start, (unsigned long long)end);
+		return KB_ERANGE;
+	}
+	if (start == end) {
+		err = delete_prop(fdt, node, DT_PROP_INITRD_START);
+		return err ? err : delete_prop(fdt, node, DT_PROP_INITRD_END);
+	}
+	err = fdt_setprop_u64(fdt, node, DT_PROP_INITRD_START, start);
+	if (err)
+		return edit_failed(DT_PROP_INITRD_START, err);
+	err = fdt_setprop_u64(fdt, node, DT_PROP_INITRD_END, end);
+	return err ? edit_failed(DT_PROP_INITRD_END, err) : KB_OK;
+}
+
+int dt_set_kaslr_seed(void *fdt, uint64_t seed)
+{
+	int node = dt_chosen_offset(fdt);
+	int err;
+
+	if (node < 0)
+		return node;
+	if (!seed)
+		return delete_prop(fdt, node, DT_PROP_KASLR_SEED);
+	err = fdt_setprop_u64(fdt, node, DT_PROP_KASLR_SEED, seed);
+	return err ? edit_failed(DT_PROP_KASLR_SEED, err) : KB_OK;
+}
+
+int dt_set_rng_seed(void *fdt, const void *seed, size_t len)
+{
+	int node = dt_chosen_offset(fdt);
+	int err;
+
+	if (node < 0)
+		return node;
+	if (!len)
+		return delete_prop(fdt, node, DT_PROP_RNG_SEED);
+	if (!seed || len > DT_RNG_SEED_MAX) {
+		log_error("rng-seed of %zu bytes: want 1..%u", len, DT_RNG_SEED_MAX);
+		return KB_ERANGE;
+	}
+	err = fdt_setprop(fdt, node, DT_PROP_RNG_SEED, seed, (int)len);
+	return err ? edit_failed(DT_PROP_RNG_SEED, err) : KB_OK;
+}
+
+int dt_delete_memreserve(void *fdt)
+{
+	int n = fdt_num_mem_rsv(fdt);
+	int i, err;
+
+	if (n < 0) {
+		log_error("DT /memreserve/ list: %s", fdt_strerror(n));
+		return dt_kb_err(n);
+	}
+	for (i = n - 1; i >= 0; i--) {
+		err = fdt_del_mem_rsv(fdt, i);
+		if (err) {
+			log_error("DT /memreserve/ entry %d: %s", i, fdt_strerror(err));
+			return dt_kb_err(err);
+		}
+	}
+	return n;
+}

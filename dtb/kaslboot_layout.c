@@ -1,0 +1,91 @@
+#include "dtb/kaslboot_layout.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <libfdt.h>
+
+#include "dtb/chosen.h"
+#include "dtb/fdt_error.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+static const struct {
+	const char *name;
+	size_t offset; /* of the uint64_t field in struct dt_kaslboot_layout */
+} layout_props[] = {
+	{ "kaslboot,layout-version", offsetof(struct dt_kaslboot_layout, version) },
+	{ "kaslboot,image-phys-base", offsetof(struct dt_kaslboot_layout, image_pa) },
+	{ "kaslboot,image-virt-base", offsetof(struct dt_kaslboot_layout, image_va) },
+	{ "kaslboot,image-size", offsetof(struct dt_kaslboot_layout, image_size) },
+	{ "kaslboot,linear-map-offset", offsetof(struct dt_kaslboot_layout, linear_map_offset) },
+	{ "kaslboot,fixmap-base", offsetof(struct dt_kaslboot_layout, fixmap_va) },
+	{ "kaslboot,fixmap-size", offsetof(struct dt_kaslboot_layout, fixmap_size) },
+	{ "kaslboot,uart-virt-base", offsetof(struct dt_kaslboot_layout, uart_va) },
+	{ "kaslboot,stack-top", offsetof(struct dt_kaslboot_layout, stack_top_va) },
+	{ "kaslboot,stack-size", offsetof(struct dt_kaslboot_layout, stack_size) },
+	{ "kaslboot,idmap-base", offsetof(struct dt_kaslboot_layout, idmap_pa) },
+	{ "kaslboot,idmap-size", offsetof(struct dt_kaslboot_layout, idmap_size) },
+};
+#define LAYOUT_NPROPS (sizeof(layout_props) / sizeof(layout_props[0]))
+
+_Static_assert(LAYOUT_NPROPS * sizeof(uint64_t) == sizeof(struct dt_kaslboot_layout),
+	       "every field of struct dt_kaslboot_layout has a property");
+
+int dt_set_kaslboot_layout(void *fdt, const struct dt_kaslboot_layout *l)
+{
+	struct dt_kaslboot_layout v = *l;
+	int node = dt_chosen_offset(fdt);
+	size_t i;
+	uint64_t val;
+	int err;
+
+	if (node < 0)
+		return node;
+	v.version = DT_KASLBOOT_LAYOUT_VERSION;
+	for (i = 0; i < LAYOUT_NPROPS; i++) {
+		memcpy(&val, (const char *)&v + layout_props[i].offset, sizeof(val));
+		err = fdt_setprop_u64(fdt, node, layout_props[i].name, val);
+		if (err) {
+			if (err == -FDT_ERR_NOSPACE)
+				log_error("DT /chosen/%s: the DT buffer is full", layout_props[i].name);
+			else
+				log_error("DT /chosen/%s: %s", layout_props[i].name, fdt_strerror(err));
+			return dt_kb_err(err);
+		}
+	}
+	return KB_OK;
+}
+
+int dt_get_kaslboot_layout(const void *fdt, struct dt_kaslboot_layout *out)
+{
+	int node = fdt_path_offset(fdt, DT_CHOSEN_PATH);
+	size_t i;
+	int len;
+
+	memset(out, 0, sizeof(*out));
+	if (node < 0) {
+		log_error("DT: no %s for the kaslboot layout", DT_CHOSEN_PATH);
+		return KB_ENOENT;
+	}
+	for (i = 0; i < LAYOUT_NPROPS; i++) {
+		const fdt64_t *val = fdt_getprop(fdt, node, layout_props[i].name, &len);
+		uint64_t v;
+
+		if (!val) {
+			log_error("DT /chosen/%s: missing", layout_props[i].name);
+			return KB_ENOENT;
+		}
+		if (len != (int)sizeof(uint64_t)) {
+			log_error("DT /chosen/%s: %d bytes, want 8", layout_props[i].name, len);
+			return KB_EINVAL;
+		}
+		v = fdt64_ld(val);
+		memcpy((char *)out + layout_props[i].offset, &v, sizeof(v));
+	}
+	if (out->version != DT_KASLBOOT_LAYOUT_VERSION) {
+		log_error("DT kaslboot layout version %llu, this code knows %u",
+			  (unsigned long long)out->version, DT_KASLBOOT_LAYOUT_VERSION);
+		return KB_EUNSUPP;
+	}
+	return KB_OK;
+}

@@ -1,0 +1,87 @@
+#include "dtb/seeds.h"
+
+#include <string.h>
+#include <libfdt.h>
+
+#include "dtb/fdt_error.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+static uint64_t load_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int dt_read_seeds(const void *fdt, struct dt_seeds *out)
+{
+	const uint8_t *val;
+	int node, len;
+
+	memset(out, 0, sizeof(*out));
+	node = fdt_path_offset(fdt, DT_CHOSEN_PATH);
+	if (node < 0)
+		return KB_OK; /* no /chosen: no seeds */
+
+	val = fdt_getprop(fdt, node, DT_PROP_KASLR_SEED, &len);
+	if (val && len != DT_KASLR_SEED_SIZE) {
+		log_warn("firmware DT /chosen/%s is %d bytes, not %u: ignored", DT_PROP_KASLR_SEED,
+			 len, DT_KASLR_SEED_SIZE);
+	} else if (val) {
+		out->kaslr_seed = load_be64(val);
+		out->has_kaslr_seed = out->kaslr_seed != 0;
+	}
+
+	val = fdt_getprop(fdt, node, DT_PROP_RNG_SEED, &len);
+	if (val && len > 0) {
+		out->rng_seed_dt_len = (size_t)len;
+		out->rng_seed_len = (size_t)len < DT_RNG_SEED_MAX ? (size_t)len : DT_RNG_SEED_MAX;
+		memcpy(out->rng_seed, val, out->rng_seed_len);
+		if (out->rng_seed_dt_len > out->rng_seed_len)
+			log_warn("firmware DT /chosen/%s is %d bytes: using the first %u", DT_PROP_RNG_SEED,
+				 len, DT_RNG_SEED_MAX);
+	}
+	return KB_OK;
+}
+
+/* Zeroes a property's value in place; returns 0 if it is absent. */
+static int zero_prop(void *fdt, int node, const char *name)
+{
+	int len;
+	void *val = fdt_getprop_w(fdt, node, name, &len);
+
+	if (!val)
+		return len == -FDT_ERR_NOTFOUND ? KB_OK : len;
+	memset(val, 0, (size_t)len);
+	return KB_OK;
+}
+
+int dt_wipe_seeds(void *fdt)
+{
+	int node = fdt_path_offset(fdt, DT_CHOSEN_PATH);
+	int err;
+
+	if (node == -FDT_ERR_NOTFOUND)
+		return KB_OK;
+	if (node < 0) {
+		log_error("DT: cannot wipe seeds: %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
+		return dt_kb_err(node);
+	}
+	err = zero_prop(fdt, node, DT_PROP_KASLR_SEED);
+	if (!err)
+		err = zero_prop(fdt, node, DT_PROP_RNG_SEED);
+	if (!err) {
+		err = fdt_nop_property(fdt, node, DT_PROP_RNG_SEED);
+		if (err == -FDT_ERR_NOTFOUND)
+			err = 0;
+	}
+	if (err) {
+		log_error("DT: cannot wipe /chosen seeds: %s", fdt_strerror(err));
+		return dt_kb_err(err);
+	}
+	return KB_OK;
+}

@@ -1,0 +1,32 @@
+/* Reading and wiping the entropy the firmware left in its DT's /chosen (kaslr-seed,
+ * rng-seed). kaslboot mixes them into its pool and never forwards them as they are. */
+#ifndef KASLBOOT_DTB_SEEDS_H
+#define KASLBOOT_DTB_SEEDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dtb/chosen.h"
+
+struct dt_seeds {
+	bool has_kaslr_seed;    /* an 8-byte, nonzero kaslr-seed was found */
+	uint64_t kaslr_seed;    /* its value (big-endian in the DT), 0 if absent */
+	size_t rng_seed_len;    /* bytes copied into rng_seed (0: none) */
+	size_t rng_seed_dt_len; /* the property's full length (> rng_seed_len if cut) */
+	uint8_t rng_seed[DT_RNG_SEED_MAX];
+};
+
+/* Fills *out from fdt's /chosen (fdt already validated). A kaslr-seed of the wrong length
+ * is ignored with a warning (the kernel would ignore it too), a zero one counts as absent;
+ * an rng-seed longer than DT_RNG_SEED_MAX contributes its first DT_RNG_SEED_MAX bytes.
+ * No /chosen or no seeds is not an error. Returns 0. The caller wipes *out after use. */
+int dt_read_seeds(const void *fdt, struct dt_seeds *out);
+
+/* Zeroes the seeds in fdt in place, without changing the tree's size: kaslr-seed's bytes
+ * become zero (what the kernel itself leaves behind, and "no seed" to it); rng-seed's
+ * bytes are zeroed and the property then replaced by NOPs, so nobody credits zeros as
+ * entropy. Use it on the firmware's blob and on any copy that still holds its seeds. */
+int dt_wipe_seeds(void *fdt);
+
+#endif

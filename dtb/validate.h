@@ -1,0 +1,24 @@
+/* The first thing done to any device tree kaslboot did not build itself (the firmware's,
+ * or a `devicetree` file from the ESP): prove it is well formed before anything reads it. */
+#ifndef KASLBOOT_DTB_VALIDATE_H
+#define KASLBOOT_DTB_VALIDATE_H
+
+#include <stddef.h>
+
+/* booting.rst ("Setup the device tree"): the DTB must not exceed 2 megabytes; the kernel
+ * enforces it as MAX_FDT_SIZE (SZ_2M) in fixmap_remap_fdt(). */
+#define DT_MAX_SIZE (2u * 1024u * 1024u)
+/* booting.rst: the DTB must be placed on an 8-byte boundary (MIN_FDT_ALIGN in the kernel). */
+#define DT_ALIGN 8u
+/* The only blob version whose header gives every block's size (DTSpec v0.4 5.2,
+ * size_dt_struct appears in version 17); dtc, libfdt and EDK2 all write 17. */
+#define DT_REQUIRED_VERSION 17u
+
+/* Checks a possibly hostile blob: header (magic, versions, block offsets inside totalsize),
+ * totalsize <= max_size (the bytes known readable at fdt), no two blocks overlapping,
+ * every tag, property and string inside its block (libfdt's fdt_check_full), and exactly
+ * one root node. `what` names the blob in the one error line ("firmware DT",
+ * "\\dtb\\board.dtb"). Returns 0, KB_EINVAL, KB_ERANGE, KB_EUNSUPP or KB_ECORRUPT. */
+int dt_validate(const void *fdt, size_t max_size, const char *what);
+
+#endif
