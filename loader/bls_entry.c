@@ -1,0 +1,249 @@
+/* BLS Type #1 entry files (\loader\entries\*.conf). */
+#include <string.h>
+
+#include "loader/config.h"
+#include "loader/config_text.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+#define ENTRY_SUFFIX     ".conf"
+#define ENTRY_SUFFIX_LEN 5
+#define ENTRIES_DIR      "loader/entries/"
+#define PAYLOAD_KEY      "kaslboot-payload"
+
+static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
+static bool ascii_eq_nocase(const char *a, size_t n, const char *b)
+{
+	if (strlen(b) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
+			return false;
+	return true;
+}
+
+bool config_is_entry_file_name(const char *file_name)
+{
+	size_t n = strlen(file_name);
+
+	return n > ENTRY_SUFFIX_LEN &&
+	       ascii_eq_nocase(file_name + n - ENTRY_SUFFIX_LEN, ENTRY_SUFFIX_LEN, ENTRY_SUFFIX);
+}
+
+/* BLS file names: "ASCII upper and lower case characters, digits, "+", "-", "_" and ".". */
+static bool is_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '-' || c == '_' || c == '.';
+}
+
+/* Parses decimal digits s[0..n) into *v; false if empty, not all digits, or too big. */
+static bool parse_counter(const char *s, size_t n, unsigned int *v)
+{
+	unsigned long long x = 0;
+
+	if (n == 0 || n > 9) /* 9 digits always fit below KB_TRIES_NONE */
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		x = x * 10 + (unsigned)(s[i] - '0');
+	}
+	*v = (unsigned int)x;
+	return true;
+}
+
+/* BLS "Boot counting": "name+LEFT.conf" or "name+LEFT-DONE.conf". The counter is not part
+ * of the id, so `default` and load options keep naming the entry while it counts down. */
+static size_t strip_boot_counter(const char *name, size_t n, struct kb_entry *e)
+{
+	const char *plus = NULL;
+	unsigned int left, done = 0;
+
+	for (size_t i = n; i > 0; i--) {
+		if (name[i - 1] == '+') {
+			plus = name + i - 1;
+			break;
+		}
+	}
+	if (!plus || plus == name)
+		return n;
+	const char *nums = plus + 1;
+	size_t rest = n - (size_t)(nums - name);
+	const char *dash = memchr(nums, '-', rest);
+	size_t left_len = dash ? (size_t)(dash - nums) : rest;
+	if (!parse_counter(nums, left_len, &left))
+		return n;
+	if (dash && !parse_counter(dash + 1, rest - left_len - 1, &done))
+		return n;
+	e->tries_left = left;
+	e->tries_done = done;
+	return (size_t)(plus - name);
+}
+
+static int set_id(const char *file_name, struct kb_entry *e)
+{
+	size_t n = strlen(file_name);
+
+	if (!config_is_entry_file_name(file_name)) {
+		log_error(ENTRIES_DIR "%s: not a .conf entry file", file_name);
+		return KB_EINVAL;
+	}
+	if (n >= KB_ID_MAX) {
+		log_error(ENTRIES_DIR "%.64s...: file name is longer than %d characters",
+			  file_name, KB_ID_MAX - 1);
+		return KB_ERANGE;
+	}
+	n -= ENTRY_SUFFIX_LEN;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_id_char(file_name[i])) {
+			log_error(ENTRIES_DIR "%s: file name has '%c', outside the Boot Loader "
+				  "Specification's set [A-Za-z0-9+-_.]", file_name, file_name[i]);
+			return KB_EINVAL;
+		}
+	}
+	n = strip_boot_counter(file_name, n, e);
+	memcpy(e->id, file_name, n);
+	e->id[n] = '\0';
+	return KB_OK;
+}
+
+/* Single-valued keys: the last line wins, as in systemd-boot, but say so. */
+static void warn_repeat(const struct config_reader *r, const struct config_line *l,
+			const char *current)
+{
+	if (current[0])
+		log_warn("%s:%u: '%.*s' given again; the last one is used", r->file, r->line_no,
+			 (int)l->key_len, l->key);
+}
+
+static int parse_line(const struct config_reader *r, const struct config_line *l,
+		      struct kb_entry *e, bool *has_efi, bool *has_overlay)
+{
+	if (config_key_is(l, "title")) {
+		warn_repeat(r, l, e->title);
+		return config_value_copy(r, l, e->title, sizeof(e->title));
+	}
+	if (config_key_is(l, "version")) {
+		warn_repeat(r, l, e->version);
+		return config_value_copy(r, l, e->version, sizeof(e->version));
+	}
+	if (config_key_is(l, "machine-id")) {
+		warn_repeat(r, l, e->machine_id);
+		return config_value_copy(r, l, e->machine_id, sizeof(e->machine_id));
+	}
+	if (config_key_is(l, "sort-key")) {
+		warn_repeat(r, l, e->sort_key);
+		return config_value_copy(r, l, e->sort_key, sizeof(e->sort_key));
+	}
+	if (config_key_is(l, "linux")) {
+		warn_repeat(r, l, e->linux_path);
+		return config_path_copy(r, l, e->linux_path, sizeof(e->linux_path));
+	}
+	if (config_key_is(l, "devicetree")) {
+		warn_repeat(r, l, e->devicetree);
+		return config_path_copy(r, l, e->devicetree, sizeof(e->devicetree));
+	}
+	if (config_key_is(l, "initrd")) {
+		if (e->initrd_count == KB_MAX_INITRDS) {
+			log_error("%s:%u: more than %d 'initrd' lines", r->file, r->line_no,
+				  KB_MAX_INITRDS);
+			return KB_ERANGE;
+		}
+		int err = config_path_copy(r, l, e->initrd[e->initrd_count],
+					   sizeof(e->initrd[0]));
+		if (!err)
+			e->initrd_count++;
+		return err;
+	}
+	if (config_key_is(l, "options")) {
+		char words[KB_CMDLINE_MAX];
+		int err = config_value_copy(r, l, words, sizeof(words));
+		if (err)
+			return err;
+		if (cmdline_append(e->options, sizeof(e->options), words)) {
+			log_error("%s:%u: 'options' lines add up to more than %d bytes", r->file,
+				  r->line_no, KB_CMDLINE_MAX - 1);
+			return KB_ERANGE;
+		}
+		return KB_OK;
+	}
+	if (config_key_is(l, "architecture")) {
+		/* BLS: hide entries for another architecture, compared case-insensitively. */
+		if (!ascii_eq_nocase(l->value, l->value_len, KB_ARCH_NAME)) {
+			log_info("%s:%u: architecture '%.*s' is not " KB_ARCH_NAME
+				 ": entry hidden", r->file, r->line_no, (int)l->value_len,
+				 l->value);
+			e->hidden = true;
+		}
+		return KB_OK;
+	}
+	if (config_key_is(l, PAYLOAD_KEY)) {
+		if (config_value_is(l, "linux")) {
+			e->payload = KB_PAYLOAD_LINUX;
+		} else if (config_value_is(l, "mmu-on")) {
+			e->payload = KB_PAYLOAD_MMU_ON;
+		} else {
+			log_error("%s:%u: " PAYLOAD_KEY " '%.*s': expected 'linux' or 'mmu-on'",
+				  r->file, r->line_no, (int)l->value_len, l->value);
+			return KB_EINVAL;
+		}
+		return KB_OK;
+	}
+	/* BLS keys for things kaslboot does not do: such an entry is not bootable here. */
+	if (config_key_is(l, "efi") || config_key_is(l, "uki") || config_key_is(l, "uki-url")) {
+		*has_efi = true;
+		return KB_OK;
+	}
+	if (config_key_is(l, "devicetree-overlay")) {
+		*has_overlay = true;
+		return KB_OK;
+	}
+	/* BLS: unknown keys are ignored, so newer entries still boot. */
+	log_warn("%s:%u: unknown key '%.*s' ignored", r->file, r->line_no, (int)l->key_len,
+		 l->key);
+	return KB_OK;
+}
+
+int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *e)
+{
+	struct config_reader r;
+	struct config_line l;
+	bool has_efi = false, has_overlay = false;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	e->tries_left = KB_TRIES_NONE;
+	e->payload = KB_PAYLOAD_LINUX;
+	ret = set_id(file_name, e);
+	if (ret)
+		return ret;
+
+	config_reader_init(&r, ENTRIES_DIR, file_name, text, len);
+	while ((ret = config_reader_next(&r, &l)) > 0) {
+		ret = parse_line(&r, &l, e, &has_efi, &has_overlay);
+		if (ret)
+			return ret;
+	}
+	if (ret < 0)
+		return ret;
+
+	if (e->hidden)
+		return KB_OK;
+	if (has_overlay) {
+		log_warn("%s: 'devicetree-overlay' is not supported: entry hidden", r.file);
+		e->hidden = true;
+		return KB_OK;
+	}
+	if (!e->linux_path[0]) {
+		if (has_efi) {
+			log_info("%s: an 'efi'/'uki' entry without 'linux': entry hidden", r.file);
+			e->hidden = true;
+			return KB_OK;
+		}
+		log_error("%s: no 'linux' line: the entry names no kernel", r.file);
+		return KB_EINVAL;
+	}
+	return KB_OK;
+}

@@ -1,0 +1,306 @@
+/* Choosing what to boot: default glob, firmware load options, the bare-ESP default, and
+ * the conversion of BLS paths to UEFI file paths. */
+#include <string.h>
+
+#include "loader/config.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+#define LOAD_OPTION_ENTRY_KEY     "entry="
+#define LOAD_OPTION_ENTRY_KEY_LEN 6
+#define EFI_SUFFIX                ".efi"
+#define EFI_SUFFIX_LEN            4
+#define DEFAULT_ENTRY_ID          "default"
+#define UEFI_PATH_SEPARATOR       '\\'  /* UEFI 2.10 section 13.3.1: '\' separates */
+
+/* The bare-ESP default: the names distributions and `make esp` give a kernel/initrd. */
+static const char *const default_kernels[] = { "/Image", "/vmlinuz" };
+#define DEFAULT_INITRD "/initrd.img"
+
+/* ---- glob ------------------------------------------------------------------------------ */
+
+/* A bracket expression; p is just past '['. Returns the pattern just past the closing ']'
+ * and sets *matched, or NULL if there is no closing ']' (then '[' is an ordinary char). */
+static const char *match_bracket(const char *p, unsigned char c, bool *matched)
+{
+	bool negate = false, hit = false, first = true;
+
+	if (*p == '!' || *p == '^') {
+		negate = true;
+		p++;
+	}
+	for (;;) {
+		unsigned char lo = (unsigned char)*p, hi;
+
+		if (lo == '\0')
+			return NULL;
+		if (lo == ']' && !first)
+			break;
+		first = false;
+		if (lo == '\\' && p[1])
+			lo = (unsigned char)*++p;
+		p++;
+		hi = lo;
+		if (p[0] == '-' && p[1] && p[1] != ']') {
+			p++;
+			hi = (unsigned char)*p;
+			if (hi == '\\' && p[1])
+				hi = (unsigned char)*++p;
+			p++;
+		}
+		if (c >= lo && c <= hi)
+			hit = true;
+	}
+	*matched = hit != negate;
+	return p + 1;
+}
+
+bool config_glob_match(const char *p, const char *s)
+{
+	const char *star_p = NULL, *star_s = NULL;
+
+	/* Greedy match with backtracking to the last '*': a later '*' can absorb anything an
+	 * earlier one could, so only the last needs retrying (linear in practice). */
+	while (*s) {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			star_p = p;
+			star_s = s;
+			continue;
+		}
+		if (*p == '?') {
+			p++;
+			s++;
+			continue;
+		}
+		if (*p == '[') {
+			bool matched;
+			const char *after = match_bracket(p + 1, (unsigned char)*s, &matched);
+			if (after && matched) {
+				p = after;
+				s++;
+				continue;
+			}
+			if (!after && *s == '[') {
+				p++;
+				s++;
+				continue;
+			}
+		} else if (*p == '\\' && p[1]) {
+			if (p[1] == *s) {
+				p += 2;
+				s++;
+				continue;
+			}
+		} else if (*p && *p == *s) {
+			p++;
+			s++;
+			continue;
+		}
+		if (!star_p)
+			return false;
+		p = star_p;
+		s = ++star_s;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+/* ---- load options ---------------------------------------------------------------------- */
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
+static bool is_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '-' || c == '_' || c == '.';
+}
+
+/* The firmware or shell may pass the image's own path first ("\EFI\BOOT\BOOTAA64.EFI",
+ * "fs0:BOOTAA64.EFI", "BOOTAA64.EFI"): a separator or an ".efi" ending gives it away. */
+static bool looks_like_image_path(const char *w, size_t n)
+{
+	if (memchr(w, '\\', n) || memchr(w, '/', n))
+		return true;
+	if (n < EFI_SUFFIX_LEN)
+		return false;
+	for (size_t i = 0; i < EFI_SUFFIX_LEN; i++)
+		if (ascii_lower(w[n - EFI_SUFFIX_LEN + i]) != EFI_SUFFIX[i])
+			return false;
+	return true;
+}
+
+int config_load_options_entry_id(const char *options, char *id, size_t id_size)
+{
+	const char *p = options ? options : "";
+
+	while (*p) {
+		while (is_blank(*p))
+			p++;
+		const char *w = p;
+		while (*p && !is_blank(*p))
+			p++;
+		size_t n = (size_t)(p - w);
+		if (n == 0 || looks_like_image_path(w, n))
+			continue;
+		if (n >= LOAD_OPTION_ENTRY_KEY_LEN &&
+		    memcmp(w, LOAD_OPTION_ENTRY_KEY, LOAD_OPTION_ENTRY_KEY_LEN) == 0) {
+			w += LOAD_OPTION_ENTRY_KEY_LEN;
+			n -= LOAD_OPTION_ENTRY_KEY_LEN;
+		}
+		if (n == 0) {
+			log_error("load options: 'entry=' names no entry");
+			return KB_EINVAL;
+		}
+		if (n >= id_size) {
+			log_error("load options: entry id '%.32s...' is longer than %zu characters",
+				  w, id_size - 1);
+			return KB_ERANGE;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!is_id_char(w[i])) {
+				log_error("load options: entry id '%.*s' has '%c', outside "
+					  "[A-Za-z0-9+-_.]", (int)n, w, w[i]);
+				return KB_EINVAL;
+			}
+		}
+		memcpy(id, w, n);
+		id[n] = '\0';
+		while (is_blank(*p))
+			p++;
+		if (*p)
+			log_warn("load options: ignoring '%s' after entry id '%s'", p, id);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- selection ------------------------------------------------------------------------- */
+
+int config_select(const struct kb_entry *entries, unsigned int count,
+		  const struct kb_loader_conf *conf, const char *requested_id,
+		  unsigned int *order, unsigned int order_size)
+{
+	unsigned int sorted[KB_MAX_ENTRIES];
+	unsigned int visible = 0, first = count, n = 0;
+	const char *why = "the first entry";
+
+	if (count > KB_MAX_ENTRIES) {
+		log_error("%u boot entries, at most %d are supported", count, KB_MAX_ENTRIES);
+		return KB_ERANGE;
+	}
+	for (unsigned int i = 0; i < count; i++)
+		visible += !entries[i].hidden;
+	if (visible == 0) {
+		log_error("no bootable entry in loader/entries");
+		return KB_ENOENT;
+	}
+	if (order_size < visible) {
+		log_error("boot order buffer holds %u entries, %u are needed", order_size, visible);
+		return KB_ENOMEM;
+	}
+	config_sort(entries, count, sorted);
+
+	if (requested_id && requested_id[0]) {
+		for (unsigned int i = 0; i < count && first == count; i++)
+			if (!entries[sorted[i]].hidden &&
+			    strcmp(entries[sorted[i]].id, requested_id) == 0)
+				first = sorted[i];
+		if (first == count)
+			log_warn("load options name entry '%s', which is not a bootable entry",
+				 requested_id);
+		else
+			why = "the load options";
+	}
+	if (first == count && conf && conf->default_pattern[0]) {
+		for (unsigned int i = 0; i < count && first == count; i++)
+			if (!entries[sorted[i]].hidden &&
+			    config_glob_match(conf->default_pattern, entries[sorted[i]].id))
+				first = sorted[i];
+		if (first == count)
+			log_warn("loader/loader.conf: default '%s' matches no bootable entry",
+				 conf->default_pattern);
+		else
+			why = "loader.conf default";
+	}
+	for (unsigned int i = 0; i < count && first == count; i++)
+		if (!entries[sorted[i]].hidden)
+			first = sorted[i];
+
+	log_info("entry '%s' chosen by %s; %u fallback(s)", entries[first].id, why,
+		 visible - 1);
+	order[n++] = first;
+	for (unsigned int i = 0; i < count; i++)
+		if (sorted[i] != first && !entries[sorted[i]].hidden)
+			order[n++] = sorted[i];
+	return (int)n;
+}
+
+/* ---- bare ESP -------------------------------------------------------------------------- */
+
+int config_default_entry(struct kb_entry *out,
+			 bool (*exists)(const char *path, void *ctx), void *ctx)
+{
+	memset(out, 0, sizeof(*out));
+	out->payload = KB_PAYLOAD_LINUX;
+	out->tries_left = KB_TRIES_NONE;
+	memcpy(out->id, DEFAULT_ENTRY_ID, sizeof(DEFAULT_ENTRY_ID));
+	for (size_t i = 0; i < sizeof(default_kernels) / sizeof(default_kernels[0]); i++) {
+		if (exists(default_kernels[i], ctx)) {
+			memcpy(out->linux_path, default_kernels[i], strlen(default_kernels[i]) + 1);
+			break;
+		}
+	}
+	if (!out->linux_path[0]) {
+		log_error("no loader/entries and no /Image or /vmlinuz at the ESP root: "
+			  "nothing to boot");
+		return KB_ENOENT;
+	}
+	if (exists(DEFAULT_INITRD, ctx)) {
+		memcpy(out->initrd[0], DEFAULT_INITRD, sizeof(DEFAULT_INITRD));
+		out->initrd_count = 1;
+	}
+	log_info("no boot entries: booting %s%s%s from the ESP root", out->linux_path,
+		 out->initrd_count ? " with " : "", out->initrd_count ? out->initrd[0] : "");
+	return KB_OK;
+}
+
+/* ---- paths ----------------------------------------------------------------------------- */
+
+int config_path_to_uefi(const char *path, char *buf, size_t size)
+{
+	size_t n = 0;
+	const char *p = path;
+
+	while (*p) {
+		while (*p == '/' || *p == '\\')
+			p++;
+		const char *c = p;
+		while (*p && *p != '/' && *p != '\\')
+			p++;
+		size_t len = (size_t)(p - c);
+		if (len == 0 || (len == 1 && c[0] == '.'))
+			continue;
+		if (len == 2 && c[0] == '.' && c[1] == '.') {
+			log_error("path '%s' has a '..' component", path);
+			return KB_EINVAL;
+		}
+		if (n + 1 + len + 1 > size) {
+			log_error("path '%s' does not fit in %zu bytes", path, size);
+			return KB_ENOMEM;
+		}
+		buf[n++] = UEFI_PATH_SEPARATOR;
+		memcpy(buf + n, c, len);
+		n += len;
+	}
+	if (n == 0) {
+		log_error("path '%s' names no file", path);
+		return KB_EINVAL;
+	}
+	buf[n] = '\0';
+	return KB_OK;
+}

@@ -1,0 +1,192 @@
+/* Boot configuration: Boot Loader Specification (BLS) Type #1 entries, loader.conf, the BLS
+ * sort order, entry selection, and the bare-ESP default. Portable: no UEFI types, no heap.
+ *
+ * Sources of the facts: uapi-group/specifications specs/boot_loader_specification.md
+ * ("BLS" below), specs/version_format_specification.md ("UAPI version format"), and
+ * systemd-boot's loader.conf(5).
+ *
+ * Paths. Every path in this API is kept as written in the files, in BLS form: '/' separated,
+ * relative to the root of the ESP, the leading '/' optional (BLS: "Paths may be prefixed
+ * with a /, but this is optional"). efi/ converts one with config_path_to_uefi() right
+ * before opening it; that includes the paths handed to the exists() callback of
+ * config_default_entry().
+ *
+ * kaslboot's own entry key (BLS: unknown keys are ignored, so other loaders skip it):
+ *   kaslboot-payload linux    the `linux` file is an arm64 Linux Image (the default)
+ *   kaslboot-payload mmu-on   the `linux` file is an ELF payload booted through kaslboot's
+ *                             MMU-on protocol
+ * The file itself is always named by `linux`; there is no separate `payload` key.
+ *
+ * Errors: every parse error is one log_error line "FILE:LINE: what" with FILE as
+ * "loader/entries/<name>.conf" or "loader/loader.conf", and a negative enum kb_err. The
+ * caller should refuse to boot with a configuration that failed to parse (it must not guess).
+ */
+#ifndef KASLBOOT_CONFIG_H
+#define KASLBOOT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader/log.h"
+
+/* Fixed storage: every limit is a named constant and longer input is refused. */
+#define KB_MAX_ENTRIES      64    /* entry files kaslboot considers */
+#define KB_MAX_INITRDS      8     /* `initrd` lines per entry */
+#define KB_PATH_MAX         256   /* bytes of one path, including the NUL */
+#define KB_CMDLINE_MAX      4096  /* bytes of the joined `options`, including the NUL */
+#define KB_ID_MAX           256   /* BLS: file names are at most 255 characters */
+#define KB_TITLE_MAX        128
+#define KB_VERSION_MAX      128
+#define KB_MACHINE_ID_MAX   33    /* BLS: 32 lower case hex characters, + NUL */
+#define KB_SORT_KEY_MAX     64
+#define KB_WORD_MAX         32    /* one-word settings: `selftest` */
+#define KB_CONFIG_FILE_MAX  (64 * 1024) /* biggest .conf file efi/ should read */
+
+/* BLS "architecture": the EFI name of arm64, compared case-insensitively. */
+#define KB_ARCH_NAME "aa64"
+
+/* BLS boot counting: "+LEFT[-DONE]" before ".conf"; LEFT == 0 marks a "bad" entry. */
+#define KB_TRIES_NONE 0xffffffffu /* the file name carries no counter */
+
+enum kb_payload {
+	KB_PAYLOAD_LINUX = 0,  /* arm64 Linux Image (booting.rst) */
+	KB_PAYLOAD_MMU_ON = 1, /* ELF payload, MMU-on protocol */
+};
+
+struct kb_entry {
+	char id[KB_ID_MAX];               /* file name without ".conf" and boot counter */
+	char title[KB_TITLE_MAX];         /* "" if absent */
+	char version[KB_VERSION_MAX];     /* "" if absent */
+	char machine_id[KB_MACHINE_ID_MAX];
+	char sort_key[KB_SORT_KEY_MAX];   /* "" if absent: sorts after entries with one */
+	char linux_path[KB_PATH_MAX];     /* the kernel (or payload) */
+	char initrd[KB_MAX_INITRDS][KB_PATH_MAX]; /* in file order, concatenated by efi/ */
+	unsigned int initrd_count;
+	char options[KB_CMDLINE_MAX];     /* every `options` line, joined with one space */
+	char devicetree[KB_PATH_MAX];     /* "" if absent */
+	enum kb_payload payload;
+	bool hidden;                      /* not bootable here (architecture, efi-only...) */
+	unsigned int tries_left;          /* KB_TRIES_NONE without a boot counter */
+	unsigned int tries_done;
+};
+
+/* loader.conf `timeout`: a number of seconds or one of systemd-boot's menu words. */
+enum kb_menu_mode {
+	KB_MENU_TIMEOUT = 0,  /* show the menu for timeout_sec (0: boot at once) */
+	KB_MENU_FORCE,        /* `menu-force`: show it, no timeout */
+	KB_MENU_HIDDEN,       /* `menu-hidden`: timeout 0, a key press shows it */
+	KB_MENU_DISABLED,     /* `menu-disabled`: never show it */
+};
+
+enum kb_kaslr_mode {
+	KB_KASLR_ON = 0,      /* default: randomise when entropy is available */
+	KB_KASLR_OFF,         /* lowest slot, no kaslr-seed */
+	KB_KASLR_REQUIRE,     /* refuse to boot without a strong entropy source */
+};
+
+struct kb_loader_conf {
+	char default_pattern[KB_ID_MAX]; /* `default`: id or glob (* ? [...]); "" if absent */
+	enum kb_menu_mode menu;
+	uint32_t timeout_sec;
+	enum kb_kaslr_mode kaslr;
+	bool kaslr_seed_fixed;           /* `kaslr-seed` given: use kaslr_seed, warn each boot */
+	uint64_t kaslr_seed;             /* nonzero when fixed */
+	bool log_level_set;
+	enum log_level log_level;        /* `log`: quiet = LOG_WARN, info, debug */
+	char selftest[KB_WORD_MAX];      /* `selftest`: "" if absent */
+};
+
+/* ---- loader/bls_entry.c ---------------------------------------------------------------- */
+
+/* True if a directory entry of \loader\entries is an entry file: it ends in ".conf"
+ * (any case, FAT being case-insensitive) and has a name before it. */
+bool config_is_entry_file_name(const char *file_name);
+
+/* Parses one entry file. file_name is its name in \loader\entries ("foo+3-1.conf", in
+ * ASCII); text/len its contents (need not be NUL-terminated). Fills *out; the id is
+ * file_name without ".conf" and without a boot counter. Returns 0 or a negative kb_err after
+ * one log_error naming "loader/entries/<file_name>:<line>". An entry for another
+ * architecture, or one kaslboot cannot boot (only `efi`/`uki`, `devicetree-overlay`), is
+ * returned with hidden = true and is never selected. */
+int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out);
+
+/* ---- loader/loader_conf.c -------------------------------------------------------------- */
+
+/* Fills the defaults: no default pattern, timeout 0, kaslr on, no fixed seed, log unset. */
+void loader_conf_init(struct kb_loader_conf *conf);
+
+/* Parses \loader\loader.conf into *conf (call loader_conf_init first or not: it does).
+ * Keys other than default/timeout/kaslr/kaslr-seed/log/selftest (systemd-boot's `editor`,
+ * `console-mode`, ...) are ignored with a warning. A bad value of a known key is an error. */
+int loader_conf_parse(const char *text, size_t len, struct kb_loader_conf *conf);
+
+/* ---- loader/version_sort.c ------------------------------------------------------------- */
+
+/* The UAPI version format comparison (systemd's strverscmp_improved): <0, 0, >0. */
+int version_compare(const char *a, const char *b);
+
+/* BLS "Sorting": <0 if a is shown before b. Bad (tries_left == 0) entries last; then
+ * entries with a sort-key, by sort-key (strcmp), machine-id (strcmp, empty lower), version
+ * (newest first); then by id (newest first by version_compare), then boot counters. */
+int config_entry_compare(const struct kb_entry *a, const struct kb_entry *b);
+
+/* Fills order[0..count) with the indices of entries[] in BLS order (stable). */
+void config_sort(const struct kb_entry *entries, unsigned int count, unsigned int *order);
+
+/* ---- loader/config.c ------------------------------------------------------------------- */
+
+/* fnmatch(3)-style glob with flags 0: * ? [abc] [a-z] [!x] [^x] and \ escapes. */
+bool config_glob_match(const char *pattern, const char *string);
+
+/* Extracts an entry id from the firmware's load options (already ASCII). Words are split on
+ * blanks; words that look like the image path (containing '\' or '/', or ending in ".efi")
+ * are skipped; the first remaining word is the id, either bare ("my-entry") or as
+ * "entry=my-entry". Writes it to id and returns 1; returns 0 if there is none; a negative
+ * kb_err if the id is too long or has characters BLS file names cannot have. */
+int config_load_options_entry_id(const char *options, char *id, size_t id_size);
+
+/* The boot order to try. The first index is: the entry named by requested_id (from the load
+ * options; NULL or "" for none) if a visible entry has that id, else the first entry in BLS
+ * order whose id matches conf->default_pattern, else the first entry in BLS order. The
+ * remaining visible entries follow in BLS order as fallbacks; hidden ones are left out.
+ * conf may be NULL (no loader.conf). Returns the number of indices written to order, or
+ * KB_ENOENT if no entry is visible, KB_ENOMEM if order_size < the number of visible
+ * entries. */
+int config_select(const struct kb_entry *entries, unsigned int count,
+		  const struct kb_loader_conf *conf, const char *requested_id,
+		  unsigned int *order, unsigned int order_size);
+
+/* The configuration of a bare ESP with no \loader\entries: kernel "/Image", else
+ * "/vmlinuz" (the first for which exists() says yes), initrd "/initrd.img" if it exists, no
+ * options, id "default", kaslboot-payload linux. exists() gets BLS-form paths. Returns 0 or
+ * KB_ENOENT (logged) if neither kernel exists. */
+int config_default_entry(struct kb_entry *out,
+			 bool (*exists)(const char *path, void *ctx), void *ctx);
+
+/* Converts a BLS path to the UEFI form in buf: '\' separators, one leading '\', repeated
+ * separators and "." components dropped ("boot//./vmlinuz" -> "\boot\vmlinuz"). Refuses ".."
+ * components and output that does not fit (KB_EINVAL / KB_ENOMEM, logged). efi/ widens
+ * the ASCII result to CHAR16. */
+int config_path_to_uefi(const char *path, char *buf, size_t size);
+
+/* ---- loader/cmdline.c ------------------------------------------------------------------ */
+
+/* True if the kernel command line has the parameter opt, parsed the way Linux's
+ * lib/cmdline.c next_arg() splits it: blank-separated words, a "..." quote keeps blanks
+ * inside one word, surrounding quotes are stripped, and "--" ends the kernel's parameters
+ * (the rest goes to init). opt without '=' matches a word whose name (before '=') is opt;
+ * opt with '=' matches the whole word. Exact words: "xnokaslr" and "nokaslrfoo" do not
+ * match "nokaslr". Note: Linux 6.1's arm64 is_kaslr_disabled_cmdline() (pi/kaslr_early.c)
+ * is looser, a prefix match at the start or after a space, so it also takes "nokaslrfoo"
+ * and a "nokaslr" after "--" or inside quotes. We follow the parameter parser that the rest
+ * of the kernel (and 6.9+'s idreg-override for nokaslr) uses; the difference only matters
+ * for malformed command lines. */
+bool cmdline_has_option(const char *cmdline, const char *opt);
+
+/* Appends words to the NUL-terminated string in buf (size bytes), with one space between
+ * the old text and the new if both are non-empty. Returns 0, or KB_ENOMEM with buf left
+ * unchanged if the result would not fit. */
+int cmdline_append(char *buf, size_t size, const char *words);
+
+#endif

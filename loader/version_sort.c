@@ -1,0 +1,172 @@
+/* The UAPI version comparison and the BLS entry order built on it.
+ *
+ * version_compare follows systemd's strverscmp_improved, which the version format
+ * specification names as its implementation (`systemd-analyze compare-versions`). Where the
+ * specification's prose and examples disagree with it, the implementation wins:
+ *  - '~' is looked at before the end-of-string check, so "1.0~rc1" < "1.0" and "~" < ""
+ *    (the spec's example list says '' < '~' and 0 < '~', which its own rule 3 contradicts);
+ *  - '^' compares lower than anything but the end, '-' and '~' ("123^1" < "123.a"; it only
+ *    sorts higher against the end: "1.0^" > "1.0").
+ * tests/unit/test_config_version.c checks both against systemd-analyze on the host. */
+#include <string.h>
+
+#include "loader/config.h"
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* Characters with a meaning in a version; everything else is skipped. */
+static bool is_version_char(char c)
+{
+	return is_digit(c) || is_alpha(c) || c == '-' || c == '.' || c == '~' || c == '^';
+}
+
+static int sign(int v) { return (v > 0) - (v < 0); }
+
+/* Both at a separator c, or one of them is: the one with it is older (-1 for a). */
+static int separator(const char **a, const char **b, char c, int with_it_is)
+{
+	if (**a != c && **b != c)
+		return 2; /* not this separator */
+	if (**a != c)
+		return -with_it_is;
+	if (**b != c)
+		return with_it_is;
+	(*a)++;
+	(*b)++;
+	return 0;
+}
+
+int version_compare(const char *a, const char *b)
+{
+	if (!a)
+		a = "";
+	if (!b)
+		b = "";
+	for (;;) {
+		int r;
+
+		while (*a && !is_version_char(*a))
+			a++;
+		while (*b && !is_version_char(*b))
+			b++;
+
+		/* '~' starts a pre-release: lower than anything, even the end. */
+		r = separator(&a, &b, '~', -1);
+		if (r != 2) {
+			if (r)
+				return r;
+			continue;
+		}
+		if (!*a || !*b)
+			return (*a != 0) - (*b != 0);
+		/* '-' separates version and release: "123-9" < "123.1-1". */
+		r = separator(&a, &b, '-', -1);
+		if (r != 2) {
+			if (r)
+				return r;
+			continue;
+		}
+		/* '^' marks a patch release: lower than any other continuation. */
+		r = separator(&a, &b, '^', -1);
+		if (r != 2) {
+			if (r)
+				return r;
+			continue;
+		}
+		/* '.' separates parts of a component: "123a" > "123.a". */
+		r = separator(&a, &b, '.', -1);
+		if (r != 2) {
+			if (r)
+				return r;
+			continue;
+		}
+
+		if (is_digit(*a) || is_digit(*b)) {
+			/* Numbers compare by value: drop leading zeros, then the longer is bigger,
+			 * then digit by digit. An empty prefix is 0. No overflow at any length. */
+			const char *ea, *eb;
+			while (*a == '0')
+				a++;
+			while (*b == '0')
+				b++;
+			for (ea = a; is_digit(*ea); ea++)
+				;
+			for (eb = b; is_digit(*eb); eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a > eb - b ? 1 : -1;
+			r = sign(memcmp(a, b, (size_t)(ea - a)));
+			if (r)
+				return r;
+			a = ea;
+			b = eb;
+		} else {
+			/* Letters compare as bytes (so 'A' < 'a'); the longer run is newer. */
+			const char *ea, *eb;
+			for (ea = a; is_alpha(*ea); ea++)
+				;
+			for (eb = b; is_alpha(*eb); eb++)
+				;
+			size_t la = (size_t)(ea - a), lb = (size_t)(eb - b);
+			r = sign(memcmp(a, b, la < lb ? la : lb));
+			if (r)
+				return r;
+			if (la != lb)
+				return la > lb ? 1 : -1;
+			a = ea;
+			b = eb;
+		}
+	}
+}
+
+/* BLS "Boot counting": tries left 0 is a "bad" entry. */
+static bool is_bad(const struct kb_entry *e) { return e->tries_left == 0; }
+
+int config_entry_compare(const struct kb_entry *a, const struct kb_entry *b)
+{
+	int r;
+
+	/* BLS sorting rule 1: bad entries after all others. */
+	if (is_bad(a) != is_bad(b))
+		return is_bad(a) ? 1 : -1;
+	/* Rules 2 and 3: with a sort-key before without; among those, sort-key and machine-id
+	 * ascending (strcmp; an empty string is lower), version descending. */
+	bool ka = a->sort_key[0] != '\0', kb = b->sort_key[0] != '\0';
+	if (ka != kb)
+		return ka ? -1 : 1;
+	if (ka) {
+		r = sign(strcmp(a->sort_key, b->sort_key));
+		if (r)
+			return r;
+		r = sign(strcmp(a->machine_id, b->machine_id));
+		if (r)
+			return r;
+		r = version_compare(b->version, a->version);
+		if (r)
+			return r;
+	}
+	/* Rule 4: the file name, newest (by version order) first. */
+	r = version_compare(b->id, a->id);
+	if (r)
+		return r;
+	/* Same name but for boot counters: more tries left first, then fewer failed tries. */
+	if (a->tries_left != b->tries_left)
+		return a->tries_left > b->tries_left ? -1 : 1;
+	if (a->tries_done != b->tries_done)
+		return a->tries_done < b->tries_done ? -1 : 1;
+	return 0;
+}
+
+void config_sort(const struct kb_entry *entries, unsigned int count, unsigned int *order)
+{
+	/* Insertion sort of indices: stable, no recursion, at most KB_MAX_ENTRIES items. */
+	for (unsigned int i = 0; i < count; i++) {
+		unsigned int j = i;
+		while (j > 0 && config_entry_compare(&entries[i], &entries[order[j - 1]]) < 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+}
