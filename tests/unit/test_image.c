@@ -1,0 +1,365 @@
+/* arm64 Image header validation (loader/image.c) and kernel format detection
+ * (loader/kernel_format.c). Headers are built here field by field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "loader/err.h"
+#include "loader/image.h"
+#include "loader/kernel_format.h"
+#include "loader/log.h"
+
+/* Every log line of the code under test, so tests can check what it said. */
+static char logbuf[8192];
+static size_t loglen;
+static int log_errors, log_warns;
+
+static void capture_sink(const char *text, size_t len)
+{
+	if (strstr(text, "error: "))
+		log_errors++;
+	if (strstr(text, "warning: "))
+		log_warns++;
+	if (loglen + len < sizeof(logbuf)) {
+		memcpy(logbuf + loglen, text, len);
+		loglen += len;
+		logbuf[loglen] = '\0';
+	}
+}
+
+static int reset_log(void **state)
+{
+	(void)state;
+	loglen = 0;
+	logbuf[0] = '\0';
+	log_errors = log_warns = 0;
+	log_set_sink(capture_sink);
+	log_set_level(LOG_DEBUG);
+	return 0;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The first instruction of an EFI-capable arm64 Image: a ccmp whose little-endian
+ * encoding starts with "MZ" (arch/arm64/kernel/efi-header.S, efi_signature_nop). */
+#define CODE0_EFI_CCMP 0xfa405a4du
+
+/* A header as a 6.1 kernel writes it, with the given fields. */
+static void make_header(uint8_t h[64], uint64_t text_offset, uint64_t image_size, uint64_t flags)
+{
+	memset(h, 0, 64);
+	put_le32(h + 0, CODE0_EFI_CCMP);
+	put_le32(h + 4, 0x14000000u | 16u); /* b +64 */
+	put_le64(h + 8, text_offset);
+	put_le64(h + 16, image_size);
+	put_le64(h + 24, flags);
+	put_le32(h + 56, 0x644d5241u);
+	put_le32(h + 60, 64);
+}
+
+#define FLAGS_4K_ANYWHERE 0xaull /* what Debian's 6.1 arm64 kernel carries */
+
+static void test_valid_header(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 30u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 27u << 20, &info, "Image"), 0);
+	assert_int_equal(info.text_offset, 0);
+	assert_int_equal(info.image_size, 30u << 20);
+	assert_int_equal(info.flags, FLAGS_4K_ANYWHERE);
+	assert_int_equal(info.page_size_code, IMAGE_PAGE_SIZE_4K);
+	assert_true(info.phys_anywhere);
+	assert_false(info.big_endian);
+	assert_false(info.legacy);
+	assert_int_equal(log_errors, 0);
+	assert_int_equal(log_warns, 0);
+}
+
+static void test_file_equal_to_image_size_ok(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 1u << 20, 0);
+	assert_int_equal(image_header_validate(h, 1u << 20, &info, "Image"), 0);
+	assert_false(info.phys_anywhere);
+	assert_int_equal(info.page_size_code, IMAGE_PAGE_SIZE_UNSPECIFIED);
+}
+
+static void test_bad_magic(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
+	h[56] ^= 0x01;
+	assert_int_equal(image_header_validate(h, 4096, &info, "\\vmlinuz"), KB_EINVAL);
+	assert_int_equal(log_errors, 1);
+	assert_non_null(strstr(logbuf, "\\vmlinuz"));
+	assert_non_null(strstr(logbuf, "magic"));
+}
+
+static void test_big_endian_refused(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE | IMAGE_FLAG_BE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EUNSUPP);
+	assert_int_equal(log_errors, 1);
+	assert_non_null(strstr(logbuf, "big-endian"));
+}
+
+static void test_file_longer_than_image_size(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, (1u << 20) + 1, &info, "Image"), KB_ERANGE);
+	assert_int_equal(log_errors, 1);
+	assert_non_null(strstr(logbuf, "image_size"));
+}
+
+static void test_image_size_absurd(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, IMAGE_SIZE_MAX + 1, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_ERANGE);
+	make_header(h, 0, UINT64_MAX, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_ERANGE);
+	make_header(h, 0, IMAGE_SIZE_MAX, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+}
+
+static void test_truncated_header(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 63, &info, "Image"), KB_EINVAL);
+	assert_int_equal(image_header_validate(h, 0, &info, "Image"), KB_EINVAL);
+	assert_int_equal(log_errors, 2);
+	assert_int_equal(image_header_validate(h, 64, &info, "Image"), 0);
+}
+
+static void test_text_offset_rules(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	/* Pre-5.8 kernels used 0x80000: accepted as is. */
+	make_header(h, 0x80000, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+	assert_int_equal(info.text_offset, 0x80000);
+	/* The largest 4K-aligned offset inside the 2 MB block. */
+	make_header(h, IMAGE_BASE_ALIGN - 0x1000, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+	make_header(h, IMAGE_BASE_ALIGN, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EINVAL);
+	make_header(h, 0x80800, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EINVAL);
+	assert_int_equal(log_errors, 2);
+	assert_non_null(strstr(logbuf, "text_offset"));
+}
+
+static void test_legacy_image_size_zero(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+	size_t file_len = 5u * 1024 * 1024 + 123; /* rounds up to 6 MiB */
+
+	(void)state;
+	make_header(h, 0x80000, 0, 0);
+	assert_int_equal(image_header_validate(h, file_len, &info, "Image"), 0);
+	assert_true(info.legacy);
+	assert_int_equal(info.text_offset, IMAGE_LEGACY_TEXT_OFFSET);
+	assert_int_equal(info.image_size, 6u * 1024 * 1024 + IMAGE_LEGACY_BSS_MARGIN);
+	assert_true(info.image_size >= file_len);
+	assert_false(info.phys_anywhere); /* pre-3.17 has no bit 3: place low */
+	assert_int_equal(log_errors, 0);
+	assert_int_equal(log_warns, 1);
+	assert_non_null(strstr(logbuf, "pre-3.17"));
+
+	/* A legacy kernel's text_offset field is not trusted (its endianness was undefined). */
+	make_header(h, 0x12345, 0, 0);
+	assert_int_equal(image_header_validate(h, file_len, &info, "Image"), 0);
+	assert_int_equal(info.text_offset, IMAGE_LEGACY_TEXT_OFFSET);
+
+	/* Even legacy files over the size bound are refused. */
+	assert_int_equal(image_header_validate(h, (size_t)IMAGE_SIZE_MAX + 1, &info, "Image"),
+			 KB_ERANGE);
+}
+
+static void test_reserved_flags_warn(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+
+	(void)state;
+	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE | (1ull << 4) | (1ull << 63));
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+	assert_int_equal(log_errors, 0);
+	assert_int_equal(log_warns, 1);
+	assert_non_null(strstr(logbuf, "reserved"));
+	assert_true(info.phys_anywhere);
+
+	reset_log(NULL);
+	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+	assert_int_equal(log_warns, 0);
+}
+
+static void test_page_sizes_recorded(void **state)
+{
+	uint8_t h[64];
+	struct image_info info;
+	static const unsigned codes[] = { IMAGE_PAGE_SIZE_UNSPECIFIED, IMAGE_PAGE_SIZE_4K,
+					  IMAGE_PAGE_SIZE_16K, IMAGE_PAGE_SIZE_64K };
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		make_header(h, 0, 1u << 20, (uint64_t)codes[i] << 1);
+		assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+		assert_int_equal(info.page_size_code, codes[i]);
+		assert_false(info.phys_anywhere);
+	}
+	assert_string_equal(image_page_size_name(IMAGE_PAGE_SIZE_64K), "64K");
+}
+
+static void test_unaligned_buffer(void **state)
+{
+	/* The PE is built -mstrict-align and file buffers may sit at any offset. */
+	uint8_t raw[65];
+	struct image_info info;
+
+	(void)state;
+	make_header(raw + 1, 0x1000, 0x123456789ull & 0x3fffffffull, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(raw + 1, 4096, &info, "Image"), 0);
+	assert_int_equal(info.text_offset, 0x1000);
+	assert_int_equal(info.image_size, 0x123456789ull & 0x3fffffffull);
+}
+
+/* Debian's arm64 kernel, when scripts/fetch-deps.sh has put it under build/deps. */
+static void test_real_debian_kernel(void **state)
+{
+	FILE *f = fopen("build/deps/Image", "rb");
+	uint8_t h[64];
+	struct image_info info;
+	long len;
+
+	(void)state;
+	if (!f) {
+		skip();
+		return;
+	}
+	assert_int_equal(fread(h, 1, 64, f), 64);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	fclose(f);
+	if (h[0] == 0x1f) {
+		skip(); /* a gzip vmlinuz: covered by test_gzip */
+		return;
+	}
+	assert_int_equal(kernel_format_detect(h, 64), KERNEL_FMT_IMAGE);
+	assert_int_equal(image_header_validate(h, (size_t)len, &info, "vmlinuz"), 0);
+	assert_true(info.image_size >= (uint64_t)len);
+	assert_true(info.phys_anywhere);
+	assert_int_equal(info.page_size_code, IMAGE_PAGE_SIZE_4K);
+}
+
+static void test_detect_formats(void **state)
+{
+	uint8_t buf[64];
+
+	(void)state;
+	/* An EFI-capable Image starts with "MZ" and must still be an Image, not zboot. */
+	make_header(buf, 0, 1u << 20, FLAGS_4K_ANYWHERE);
+	assert_memory_equal(buf, "MZ", 2);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_IMAGE);
+	/* Even if bytes 4..7 spell "zimg", the Image magic at 56 wins. */
+	memcpy(buf + 4, "zimg", 4);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_IMAGE);
+	/* A non-EFI Image (code0 = nop). */
+	make_header(buf, 0, 1u << 20, FLAGS_4K_ANYWHERE);
+	put_le32(buf, 0xd503201fu);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_IMAGE);
+	/* Too short to see the magic at 56. */
+	assert_int_equal(kernel_format_detect(buf, 63), KERNEL_FMT_UNKNOWN);
+
+	/* zboot: "MZ", "zimg", and LINUX_PE_MAGIC (not the Image magic) at 56. */
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, "MZ", 2);
+	memcpy(buf + 4, "zimg", 4);
+	put_le32(buf + 56, 0x818223cdu);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_ZBOOT);
+	assert_int_equal(kernel_format_detect(buf, 8), KERNEL_FMT_ZBOOT);
+	/* A PE that is neither. */
+	memcpy(buf + 4, "zimh", 4);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_UNKNOWN);
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, "\x1f\x8b\x08\x00", 4);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_GZIP);
+	assert_int_equal(kernel_format_detect(buf, 3), KERNEL_FMT_GZIP);
+	buf[2] = 0x07; /* not the deflate method */
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_UNKNOWN);
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, "\x7f" "ELF\x02\x01\x01", 7);
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_ELF);
+
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(kernel_format_detect(buf, 64), KERNEL_FMT_UNKNOWN);
+	assert_int_equal(kernel_format_detect(buf, 0), KERNEL_FMT_UNKNOWN);
+	assert_string_equal(kernel_format_name(KERNEL_FMT_ZBOOT), "EFI zboot image");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_valid_header, reset_log),
+		cmocka_unit_test_setup(test_file_equal_to_image_size_ok, reset_log),
+		cmocka_unit_test_setup(test_bad_magic, reset_log),
+		cmocka_unit_test_setup(test_big_endian_refused, reset_log),
+		cmocka_unit_test_setup(test_file_longer_than_image_size, reset_log),
+		cmocka_unit_test_setup(test_image_size_absurd, reset_log),
+		cmocka_unit_test_setup(test_truncated_header, reset_log),
+		cmocka_unit_test_setup(test_text_offset_rules, reset_log),
+		cmocka_unit_test_setup(test_legacy_image_size_zero, reset_log),
+		cmocka_unit_test_setup(test_reserved_flags_warn, reset_log),
+		cmocka_unit_test_setup(test_page_sizes_recorded, reset_log),
+		cmocka_unit_test_setup(test_unaligned_buffer, reset_log),
+		cmocka_unit_test_setup(test_real_debian_kernel, reset_log),
+		cmocka_unit_test_setup(test_detect_formats, reset_log),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
