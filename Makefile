@@ -16,7 +16,8 @@ CROSS    ?= aarch64-linux-gnu-
 CC_EFI   := $(CROSS)gcc
 OBJCOPY  := $(CROSS)objcopy
 HOSTCC   ?= gcc
-PYTHON   ?= python3
+# Debian's interpreter: pytest and pexpect come from Debian packages (scripts/setup.sh).
+PYTHON   ?= /usr/bin/python3
 VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 # Packages are installed by scripts/setup.sh; the deps that live under build/ (gnu-efi,
@@ -57,7 +58,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
         -mgeneral-regs-only -I. -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
         -isystem $(DEPS)/libfdt/usr/include -isystem $(DEPS)/zlib/usr/include \
-        -DKASLBOOT_VERSION='"$(VERSION)"' -DKASLBOOT_EFI=1 -MMD -MP
+        -I$(BUILD)/gen -DKASLBOOT_EFI=1 -MMD -MP
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
 # gnu-efi's aarch64 crt0 builds a PE by hand: EFI_SUBSYSTEM 0xa = EFI application.
@@ -68,7 +69,7 @@ EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-        -DKASLBOOT_VERSION='"$(VERSION)"' -DKASLBOOT_HOST=1 -MMD -MP
+        -DKASLBOOT_HOST=1 -MMD -MP
 HOST_LIBS := -lcmocka -lfdt -lz -lcrypto
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -86,6 +87,15 @@ $(SETUP_STAMP): scripts/setup.sh scripts/fetch-deps.sh
 	bash scripts/fetch-deps.sh $(DEPS)
 	@mkdir -p $(@D) && touch $@
 setup: $(SETUP_STAMP)
+
+# The version string lives in a header rewritten only when `git describe` changes, so a
+# new commit rebuilds efi/main.c alone.
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define KASLBOOT_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/efi-obj/efi/main.o: $(BUILD)/gen/version.h
+FORCE:
 
 $(BUILD)/efi-obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)

@@ -7,6 +7,7 @@
 #include "efi/console.h"
 #include "efi/sysinfo.h"
 #include "loader/log.h"
+#include "version.h"
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 

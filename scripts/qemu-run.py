@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Boots an ESP image under qemu-system-aarch64 -M virt with AAVMF, serial on stdout.
+
+Each run gets a fresh NV variable store (scripts/mkvars.py) with Timeout = 0 and, if asked,
+its own Boot#### entries. Non-interactive runs end when the guest powers off, when --until
+matches the serial output, or when --timeout passes (exit code 124). Boots are serialized
+machine-wide with a lock file: the machine has two cores and a boot wants both.
+
+Exit codes: 0 guest powered off or --until matched; 124 timeout; otherwise QEMU's.
+"""
+import argparse
+import fcntl
+import os
+import re
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
+LOCK_PATH = "/tmp/kaslboot-qemu.lock"
+
+
+def qemu_command(a, vars_path):
+    machine = ["virt", "acpi=" + ("on" if a.acpi else "off")]
+    if a.el2:
+        machine.append("virtualization=on")
+    if not a.dtb_seed:
+        machine.append("dtb-randomness=off")
+    cmd = ["qemu-system-aarch64", "-M", ",".join(machine), "-cpu", a.cpu, "-m", a.mem,
+           "-smp", str(a.smp), "-nic", "none", "-no-reboot",
+           "-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
+           "-drive", "if=pflash,format=raw,file=" + vars_path,
+           # The ESP is a snapshot: a test's boot never changes the image it was given.
+           "-drive", "if=virtio,format=raw,snapshot=on,file=" + a.esp]
+    if a.rng:
+        cmd += ["-device", "virtio-rng-pci"]
+    if a.interactive:
+        cmd += ["-nographic"]
+    else:
+        cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    return cmd + a.extra
+
+
+def run(a):
+    with tempfile.TemporaryDirectory(prefix="kaslboot-qemu-") as tmp:
+        vars_path = os.path.join(tmp, "vars.fd")
+        mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
+        for b in a.boot:
+            mk += ["--boot", b]
+        subprocess.run(mk, check=True)
+        cmd = qemu_command(a, vars_path)
+        if a.verbose:
+            print("qemu-run: " + " ".join(cmd), file=sys.stderr, flush=True)
+        if a.interactive:
+            return subprocess.call(cmd)
+        return stream(cmd, a)
+
+
+def stream(cmd, a):
+    until = re.compile(a.until.encode()) if a.until else None
+    log = open(a.log, "wb") if a.log else None
+    seen = b""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + a.timeout
+    rc = None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                rc = 124
+                break
+            ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+            if not ready:
+                if proc.poll() is not None:
+                    rc = proc.returncode
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                rc = proc.wait()
+                break
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+            if log:
+                log.write(chunk)
+            seen = (seen + chunk)[-65536:]
+            if until and until.search(seen):
+                rc = 0
+                break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if log:
+            log.close()
+    if rc == 124:
+        print("\nqemu-run: timeout after %ds" % a.timeout, file=sys.stderr)
+    return rc
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--esp", required=True, help="FAT image booted as a virtio disk")
+    ap.add_argument("--el2", action="store_true", help="firmware at EL2 (virtualization=on)")
+    ap.add_argument("--cpu", default="max", help="CPU model (default max)")
+    ap.add_argument("--mem", default="1G", help="RAM size (default 1G)")
+    ap.add_argument("--smp", type=int, default=1, help="CPU count")
+    ap.add_argument("--acpi", action="store_true", help="ACPI tables instead of a DT")
+    ap.add_argument("--no-dtb-seed", dest="dtb_seed", action="store_false",
+                    help="QEMU's DT without kaslr-seed/rng-seed (dtb-randomness=off)")
+    ap.add_argument("--rng", action="store_true", help="add a virtio-rng device")
+    ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
+                    help=r"a Boot#### entry (in order); default: the firmware's own choice")
+    ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")
+    ap.add_argument("--until", help="stop once the serial output matches this regex")
+    ap.add_argument("--log", help="also write the serial output to this file")
+    ap.add_argument("--interactive", action="store_true", help="serial + monitor on this tty")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print the QEMU command")
+    ap.add_argument("extra", nargs="*", help="extra QEMU arguments (after --)")
+    a = ap.parse_args()
+    if not os.path.exists(a.esp):
+        ap.error("no such ESP image: " + a.esp)
+    with open(LOCK_PATH, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        sys.exit(run(a))
+
+
+if __name__ == "__main__":
+    main()
