@@ -1,0 +1,417 @@
+/* gzip inflate into caller memory (loader/gzip.c), checked against the host's zlib: the
+ * fixtures are fake Images compressed here with deflate, then broken on purpose. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "loader/err.h"
+#include "loader/gzip.h"
+#include "loader/image.h"
+#include "loader/kernel_format.h"
+#include "loader/log.h"
+
+static char logbuf[16384];
+static size_t loglen;
+static int log_errors, log_warns;
+
+static void capture_sink(const char *text, size_t len)
+{
+	if (strstr(text, "error: "))
+		log_errors++;
+	if (strstr(text, "warning: "))
+		log_warns++;
+	if (loglen + len < sizeof(logbuf)) {
+		memcpy(logbuf + loglen, text, len);
+		loglen += len;
+		logbuf[loglen] = '\0';
+	}
+}
+
+static void reset_log(void)
+{
+	loglen = 0;
+	logbuf[0] = '\0';
+	log_errors = log_warns = 0;
+	log_set_sink(capture_sink);
+	log_set_level(LOG_DEBUG);
+}
+
+#define IMAGE_LEN  (3u * 1024 * 1024 + 4321) /* a few MiB, not a round number */
+#define BSS_LEN    (512u * 1024)
+
+struct fixture {
+	uint8_t *image;   /* the uncompressed fake Image */
+	size_t image_len;
+	uint8_t *gz;      /* its gzip file */
+	size_t gz_len;
+	uint8_t *out;     /* inflate target, image_size bytes + a canary */
+	size_t out_cap;
+	uint8_t arena_mem[GZIP_ARENA_SIZE];
+	struct gzip_arena arena;
+};
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Compresses in[0..n) as a gzip member with the host zlib, like gzip(1) (with FNAME). */
+static uint8_t *host_gzip(const uint8_t *in, size_t n, size_t *out_len)
+{
+	z_stream zs = { 0 };
+	gz_header hdr = { 0 };
+	size_t cap = compressBound(n) + 64;
+	uint8_t *out = malloc(cap);
+
+	assert_non_null(out);
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	hdr.name = (Bytef *)"Image";
+	hdr.os = 3;
+	assert_int_equal(deflateSetHeader(&zs, &hdr), Z_OK);
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	*out_len = zs.total_out;
+	deflateEnd(&zs);
+	return out;
+}
+
+/* Kernel-like content: runs of repeated code-ish words and pseudo-random bytes, so
+ * deflate uses literals, short matches and far (up to 32 KiB) back-references. */
+static void fill_fake_image(uint8_t *p, size_t n)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if ((i / 4096) % 3 == 0)
+			p[i] = (uint8_t)x;                       /* incompressible */
+		else if ((i / 4096) % 3 == 1)
+			p[i] = p[i - 4096 + (x % 8)];            /* near copies */
+		else
+			p[i] = (uint8_t)("\x1f\x20\x03\xd5" "\xfd\x7b\xbf\xa9")[i % 8];
+	}
+	/* The arm64 header at the front. */
+	memset(p, 0, 64);
+	put_le32(p + 0, 0xfa405a4du);
+	put_le32(p + 4, 0x14000010u);
+	put_le64(p + 16, (uint64_t)n + BSS_LEN);
+	put_le64(p + 24, 0xa);
+	put_le32(p + 56, IMAGE_MAGIC);
+	put_le32(p + 60, 64);
+}
+
+#define CANARY 0xa5
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->image_len = IMAGE_LEN;
+	f->image = malloc(f->image_len);
+	assert_non_null(f->image);
+	fill_fake_image(f->image, f->image_len);
+	f->gz = host_gzip(f->image, f->image_len, &f->gz_len);
+	f->out_cap = f->image_len + BSS_LEN;
+	f->out = malloc(f->out_cap + 1);
+	assert_non_null(f->out);
+	memset(f->out, CANARY, f->out_cap + 1);
+	gzip_arena_init(&f->arena, f->arena_mem, sizeof(f->arena_mem));
+	reset_log();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->image);
+	free(f->gz);
+	free(f->out);
+	free(f);
+	return 0;
+}
+
+static void test_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len = 0;
+	uint32_t trailer_crc = (uint32_t)f->gz[f->gz_len - 8] | (uint32_t)f->gz[f->gz_len - 7] << 8 |
+			       (uint32_t)f->gz[f->gz_len - 6] << 16 | (uint32_t)f->gz[f->gz_len - 5] << 24;
+
+	assert_true(f->gz_len < f->image_len); /* the fixture really compresses */
+	assert_int_equal(kernel_format_detect(f->gz, f->gz_len), KERNEL_FMT_GZIP);
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), 0);
+	assert_int_equal(out_len, f->image_len);
+	assert_memory_equal(f->out, f->image, f->image_len);
+	/* The bytes past the inflated file are untouched (no writes beyond out_len). */
+	assert_int_equal(f->out[f->image_len], CANARY);
+	assert_int_equal(f->out[f->out_cap], CANARY);
+	/* zlib checked the trailer; confirm it is the CRC of what we got. */
+	assert_int_equal(crc32(0, f->out, (uInt)out_len), trailer_crc);
+	assert_int_equal(log_errors, 0);
+	/* One Z_FINISH call over everything: no 32 KiB window was allocated. */
+	assert_true(f->arena.peak > 0);
+	assert_true(f->arena.peak < 16u * 1024);
+}
+
+static void test_exact_capacity(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len = 0;
+
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->image_len, &out_len, &f->arena,
+				      "vmlinuz"), 0);
+	assert_int_equal(out_len, f->image_len);
+	assert_memory_equal(f->out, f->image, f->image_len);
+	assert_int_equal(f->out[f->image_len], CANARY);
+}
+
+static void test_capacity_too_small(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len = 1;
+
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->image_len - 1, &out_len, &f->arena,
+				      "vmlinuz"), KB_ENOSPC);
+	assert_int_equal(out_len, 0);
+	/* Nothing was written past the capacity given. */
+	assert_int_equal(f->out[f->image_len - 1], CANARY);
+	assert_int_equal(log_errors, 1);
+	assert_non_null(strstr(logbuf, "vmlinuz"));
+
+	reset_log();
+	memset(f->out, CANARY, f->out_cap + 1);
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, 4096, &out_len, &f->arena, "vmlinuz"),
+			 KB_ENOSPC);
+	assert_int_equal(f->out[4096], CANARY);
+	assert_int_equal(log_errors, 1);
+}
+
+static void test_truncated(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len = 1;
+
+	/* Cut in the middle of the deflate data. */
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len / 2, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), KB_ECORRUPT);
+	assert_int_equal(out_len, 0);
+	assert_non_null(strstr(logbuf, "truncated"));
+	/* Only the trailer's ISIZE missing. */
+	reset_log();
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len - 4, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), KB_ECORRUPT);
+	assert_non_null(strstr(logbuf, "truncated"));
+	/* The same with an exactly sized output: truncated, not "too small". */
+	reset_log();
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len - 4, f->out, f->image_len, &out_len, &f->arena,
+				      "vmlinuz"), KB_ECORRUPT);
+	assert_int_equal(log_errors, 1);
+	/* Nothing but a header. */
+	assert_int_equal(gzip_inflate(f->gz, 10, f->out, f->out_cap, &out_len, &f->arena, "vmlinuz"),
+			 KB_EINVAL);
+}
+
+static void test_flipped_byte(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len = 1;
+
+	f->gz[f->gz_len / 2] ^= 0x10;
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), KB_ECORRUPT);
+	assert_int_equal(out_len, 0);
+	assert_int_equal(log_errors, 1);
+	assert_non_null(strstr(logbuf, "corrupt"));
+}
+
+static void test_wrong_crc_and_isize(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len = 1;
+
+	f->gz[f->gz_len - 8] ^= 0x01; /* CRC32 */
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), KB_ECORRUPT);
+	assert_non_null(strstr(logbuf, "incorrect data check"));
+	/* The data itself inflated fine: only the check caught it. */
+	assert_memory_equal(f->out, f->image, f->image_len);
+	f->gz[f->gz_len - 8] ^= 0x01;
+
+	reset_log();
+	f->gz[f->gz_len - 4] ^= 0x01; /* ISIZE */
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), KB_ECORRUPT);
+	assert_non_null(strstr(logbuf, "incorrect length check"));
+}
+
+static void test_peek_header(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t hdr[IMAGE_HEADER_SIZE + 1];
+	struct image_info info;
+
+	memset(hdr, CANARY, sizeof(hdr));
+	assert_int_equal(gzip_peek(f->gz, f->gz_len, hdr, IMAGE_HEADER_SIZE, &f->arena, "vmlinuz"), 0);
+	assert_memory_equal(hdr, f->image, IMAGE_HEADER_SIZE);
+	assert_int_equal(hdr[IMAGE_HEADER_SIZE], CANARY);
+	/* The loader's flow: peek, validate with the ISIZE hint, then inflate into the slot. */
+	assert_int_equal(gzip_isize(f->gz, f->gz_len), f->image_len);
+	assert_int_equal(image_header_validate(hdr, gzip_isize(f->gz, f->gz_len), &info, "vmlinuz"), 0);
+	assert_int_equal(info.image_size, f->image_len + BSS_LEN);
+	/* Peeking needs the window; it still fits the documented arena size. */
+	assert_true(f->arena.peak > 32u * 1024);
+	assert_true(f->arena.peak <= GZIP_ARENA_SIZE);
+
+	/* A longer peek, across deflate blocks, matches too. */
+	assert_int_equal(gzip_peek(f->gz, f->gz_len, f->out, 1u << 20, &f->arena, "vmlinuz"), 0);
+	assert_memory_equal(f->out, f->image, 1u << 20);
+	assert_int_equal(f->out[1u << 20], CANARY);
+	/* A peek needs no trailer. */
+	assert_int_equal(gzip_peek(f->gz, f->gz_len / 2, hdr, IMAGE_HEADER_SIZE, &f->arena, "vmlinuz"), 0);
+	assert_int_equal(log_errors, 0);
+}
+
+static void test_peek_short_stream(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t tiny[10] = "0123456789";
+	size_t tiny_gz_len;
+	uint8_t *tiny_gz = host_gzip(tiny, sizeof(tiny), &tiny_gz_len);
+	uint8_t hdr[IMAGE_HEADER_SIZE];
+
+	assert_int_equal(gzip_peek(tiny_gz, tiny_gz_len, hdr, sizeof(hdr), &f->arena, "vmlinuz"),
+			 KB_ECORRUPT);
+	assert_int_equal(log_errors, 1);
+	/* Truncated before 64 bytes came out. */
+	assert_int_equal(gzip_peek(f->gz, 12, hdr, sizeof(hdr), &f->arena, "vmlinuz"), KB_EINVAL);
+	assert_int_equal(gzip_peek(f->gz, 24, hdr, sizeof(hdr), &f->arena, "vmlinuz"), KB_ECORRUPT);
+	free(tiny_gz);
+}
+
+static void test_arena_too_small(void **state)
+{
+	struct fixture *f = *state;
+	struct gzip_arena small;
+	uint8_t mem[1024];
+	uint8_t hdr[IMAGE_HEADER_SIZE];
+	size_t out_len;
+
+	gzip_arena_init(&small, mem, sizeof(mem));
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &small,
+				      "vmlinuz"), KB_ENOMEM);
+	assert_int_equal(gzip_peek(f->gz, f->gz_len, hdr, sizeof(hdr), &small, "vmlinuz"), KB_ENOMEM);
+	assert_int_equal(log_errors, 2);
+	assert_non_null(strstr(logbuf, "arena"));
+
+	/* Room for the inflate state but not the window: a full inflate still works (no
+	 * window with one Z_FINISH call), a peek fails cleanly. */
+	gzip_arena_init(&small, f->arena_mem, 16u * 1024);
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &small,
+				      "vmlinuz"), 0);
+	assert_memory_equal(f->out, f->image, f->image_len);
+	assert_int_equal(gzip_peek(f->gz, f->gz_len, hdr, sizeof(hdr), &small, "vmlinuz"), KB_ENOMEM);
+
+	/* No arena at all. */
+	gzip_arena_init(&small, NULL, 0);
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &small,
+				      "vmlinuz"), KB_ENOMEM);
+}
+
+static void test_not_gzip(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len;
+
+	assert_int_equal(gzip_inflate(f->image, f->image_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "Image"), KB_EINVAL);
+	assert_int_equal(log_errors, 1);
+	assert_non_null(strstr(logbuf, "Image"));
+	f->gz[2] = 7; /* CM other than deflate */
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "Image"), KB_EINVAL);
+	f->gz[2] = 8;
+	f->gz[3] |= 0xe0; /* reserved FLG bits: zlib rejects the header */
+	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "Image"), KB_ECORRUPT);
+}
+
+static void test_trailing_data(void **state)
+{
+	struct fixture *f = *state;
+	size_t out_len;
+	uint8_t *buf = malloc(2 * f->gz_len);
+
+	assert_non_null(buf);
+	/* Zero padding: accepted silently. */
+	memcpy(buf, f->gz, f->gz_len);
+	memset(buf + f->gz_len, 0, 512);
+	assert_int_equal(gzip_inflate(buf, f->gz_len + 512, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), 0);
+	assert_int_equal(out_len, f->image_len);
+	assert_int_equal(log_warns, 0);
+	/* Other trailing bytes (an appended DTB, a signature): accepted with a warning. */
+	memcpy(buf + f->gz_len, "\xd0\x0d\xfe\xed", 4);
+	assert_int_equal(gzip_inflate(buf, f->gz_len + 512, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), 0);
+	assert_memory_equal(f->out, f->image, f->image_len);
+	assert_int_equal(log_warns, 1);
+	/* A second member: refused. */
+	memcpy(buf + f->gz_len, f->gz, f->gz_len);
+	assert_int_equal(gzip_inflate(buf, 2 * f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
+				      "vmlinuz"), KB_EUNSUPP);
+	assert_non_null(strstr(logbuf, "multi-member"));
+	free(buf);
+}
+
+static void test_isize(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(gzip_isize(f->gz, f->gz_len), f->image_len);
+	assert_int_equal(gzip_isize(f->gz, GZIP_MIN_LEN - 1), 0);
+	/* Read from the last 4 bytes, at any alignment. */
+	uint8_t t[GZIP_MIN_LEN + 1] = { 0 };
+	put_le32(t + sizeof(t) - 4, 0x89abcdefu);
+	assert_int_equal(gzip_isize(t, sizeof(t)), 0x89abcdefu);
+	assert_int_equal(gzip_isize(t + 1, sizeof(t) - 1), 0x89abcdefu);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exact_capacity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capacity_too_small, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flipped_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_crc_and_isize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peek_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peek_short_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arena_too_small, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_gzip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trailing_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_isize, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
