@@ -50,7 +50,7 @@ uint32_t gzip_isize(const void *src, size_t len)
 {
 	if (len < GZIP_MIN_LEN)
 		return 0;
-	return kb_get_le32((const uint8_t *)src + len - 4);
+	return kb_get_le32((const uint8_t *)src + len - GZIP_ISIZE_LEN);
 }
 
 /* One inflate run over src into dst[0..cap). */

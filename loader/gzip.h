@@ -13,6 +13,7 @@
 #define GZIP_MAGIC_LEN     3u   /* ID1 ID2 CM: what format detection compares */
 #define GZIP_HEADER_MIN    10u  /* fixed part of the member header */
 #define GZIP_TRAILER_LEN   8u   /* CRC32(4) ISIZE(4), both little-endian */
+#define GZIP_ISIZE_LEN     4u   /* ISIZE: the last 4 bytes of the member */
 #define GZIP_MIN_LEN       (GZIP_HEADER_MIN + 2u + GZIP_TRAILER_LEN) /* 2: an empty deflate block */
 
 /* Arena size that always suffices: zlib 1.2.13's inflate state is ~7.1 KiB on LP64, plus

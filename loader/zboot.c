@@ -12,10 +12,11 @@ static const char *const zboot_unsupported_comp[] = {
 	"lz4", "lzma", "lzo", "xzkern", "zstd22",
 };
 
+/* Printable ASCII (' ' to '~'): the string goes into a log line. */
 static bool printable(const char *s)
 {
 	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
+		if (*s < ' ' || *s > '~')
 			return false;
 	return true;
 }
@@ -46,9 +47,10 @@ int zboot_parse(const void *buf, size_t len, struct zboot_info *out, const char 
 	/* The header sits in front of a PE; if the PE header is where e_lfanew says, it must
 	 * be for arm64 (zboot is also built for riscv64 and loongarch64). */
 	pe_off = kb_get_le32(b + ZBOOT_OFF_PE_HEADER);
-	if ((uint64_t)pe_off + ZBOOT_PE_SIGNATURE_LEN + 2 <= len &&
+	if ((uint64_t)pe_off + ZBOOT_PE_OFF_MACHINE + 2 <= len &&
 	    memcmp(b + pe_off, ZBOOT_PE_SIGNATURE, ZBOOT_PE_SIGNATURE_LEN) == 0) {
-		uint32_t machine = b[pe_off + 4] | (uint32_t)b[pe_off + 5] << 8;
+		const uint8_t *m = b + pe_off + ZBOOT_PE_OFF_MACHINE;
+		uint32_t machine = m[0] | (uint32_t)m[1] << 8;
 		if (machine != ZBOOT_PE_MACHINE_ARM64) {
 			log_error("%s: zboot image for PE machine 0x%04x, not arm64 (0x%04x)",
 				  name, machine, ZBOOT_PE_MACHINE_ARM64);

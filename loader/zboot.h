@@ -25,6 +25,7 @@
 /* PE/COFF file header (PE format spec, "COFF File Header"): "PE\0\0" then Machine. */
 #define ZBOOT_PE_SIGNATURE      "PE\0\0"
 #define ZBOOT_PE_SIGNATURE_LEN  4u
+#define ZBOOT_PE_OFF_MACHINE    4u      /* u16 Machine, right after the signature */
 #define ZBOOT_PE_MACHINE_ARM64  0xaa64u /* IMAGE_FILE_MACHINE_ARM64 */
 
 /* Makefile.zboot comp-type-y values. Only gzip is inflated by kaslboot. */
