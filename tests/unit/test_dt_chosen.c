@@ -1,0 +1,589 @@
+/* The working DT: dt_open/dt_create_minimal/dt_finish, the firmware's seeds, and every
+ * /chosen property kaslboot writes, read back with libfdt, compared with big-endian bytes
+ * built independently, and once round-tripped through `dtc -O dts`. */
+#define _GNU_SOURCE /* memmem */
+#include "dt_testutil.h"
+
+#include <inttypes.h>
+
+#include "dtb/buffer.h"
+#include "dtb/chosen.h"
+#include "dtb/efi_handoff.h"
+#include "dtb/kaslboot_layout.h"
+#include "dtb/seeds.h"
+#include "dtb/validate.h"
+#include "loader/err.h"
+
+#define WORK_SIZE (64u * 1024u)
+static uint64_t work_buf[WORK_SIZE / 8];
+static void *const work = work_buf;
+
+/* The fixture's seeds (tests/unit/fixtures/dt_qemu_virt.dts). */
+#define FIXTURE_KASLR_SEED 0x0123456789abcdefull
+#define FIXTURE_RNG_SEED_LEN 64
+
+/* Opens the QEMU-virt fixture into `work`. */
+static int open_virt(void **state)
+{
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+
+	dt_log_reset();
+	assert_int_equal(dt_open(blob, size, "fixture", work, WORK_SIZE), KB_OK);
+	assert_int_equal(fdt_totalsize(work), WORK_SIZE);
+	free(blob);
+	return 0;
+}
+
+static int chosen(void)
+{
+	int node = fdt_path_offset(work, "/chosen");
+
+	assert_true(node >= 0);
+	return node;
+}
+
+/* The property's bytes, asserting its exact length. */
+static const uint8_t *prop_bytes(const char *name, int want_len)
+{
+	int len;
+	const uint8_t *v = fdt_getprop(work, chosen(), name, &len);
+
+	assert_non_null(v);
+	assert_int_equal(len, want_len);
+	return v;
+}
+
+static void assert_be(const char *name, uint64_t value, int size)
+{
+	uint8_t want[8];
+
+	dt_be_bytes(value, want, size);
+	assert_memory_equal(prop_bytes(name, size), want, size);
+}
+
+static void assert_absent(const char *name)
+{
+	int len;
+
+	assert_null(fdt_getprop(work, chosen(), name, &len));
+	assert_int_equal(len, -FDT_ERR_NOTFOUND);
+}
+
+/* ---- open / minimal / finish ------------------------------------------------------- */
+
+static void test_open_into_small_buffer_fails(void **state)
+{
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+	static uint64_t small[32];
+
+	dt_log_reset();
+	assert_int_equal(dt_open(blob, size, "fixture", small, sizeof(small)), KB_ENOMEM);
+	assert_int_equal(dt_log_errors, 1);
+	assert_non_null(strstr(dt_log_last, "cannot open"));
+	/* Misaligned destination (booting.rst wants 8 bytes). */
+	dt_log_reset();
+	assert_int_equal(dt_open(blob, size, "fixture", (char *)work + 4, 4096), KB_EINVAL);
+	assert_int_equal(dt_log_errors, 1);
+	/* A corrupt source never reaches fdt_open_into. */
+	fdt_set_magic(blob, 0);
+	dt_log_reset();
+	assert_int_equal(dt_open(blob, size, "fixture", work, WORK_SIZE), KB_EINVAL);
+	assert_int_equal(dt_log_errors, 1);
+	free(blob);
+}
+
+static void test_minimal_tree(void **state)
+{
+	static uint64_t buf[512];
+	int root, node, len;
+	const fdt32_t *cells;
+
+	dt_log_reset();
+	assert_int_equal(dt_create_minimal(buf, sizeof(buf)), KB_OK);
+	assert_int_equal(dt_validate(buf, sizeof(buf), "minimal"), KB_OK);
+	root = fdt_path_offset(buf, "/");
+	assert_int_equal(root, 0);
+	/* Explicit properties, not libfdt's defaults for missing ones. */
+	cells = fdt_getprop(buf, root, "#address-cells", &len);
+	assert_non_null(cells);
+	assert_int_equal(len, 4);
+	assert_int_equal(fdt32_to_cpu(*cells), 2);
+	cells = fdt_getprop(buf, root, "#size-cells", &len);
+	assert_non_null(cells);
+	assert_int_equal(len, 4);
+	assert_int_equal(fdt32_to_cpu(*cells), 2);
+	node = fdt_path_offset(buf, "/chosen");
+	assert_true(node > 0);
+	assert_int_equal(fdt_first_property_offset(buf, node), -FDT_ERR_NOTFOUND);
+	assert_int_equal(fdt_first_subnode(buf, node), -FDT_ERR_NOTFOUND);
+	assert_int_equal(fdt_num_mem_rsv(buf), 0);
+	/* Too small a buffer: a clean error. */
+	dt_log_reset();
+	assert_int_equal(dt_create_minimal(buf, 64), KB_ENOMEM);
+	assert_int_equal(dt_log_errors, 1);
+}
+
+static void test_finish_packs(void **state)
+{
+	size_t out = 0;
+
+	open_virt(state);
+	assert_int_equal(dt_set_bootargs(work, "root=/dev/vda"), KB_OK);
+	assert_int_equal(dt_finish(work, &out), KB_OK);
+	assert_int_equal(out, fdt_totalsize(work));
+	assert_true(out < WORK_SIZE);
+	/* Packed: the blocks end exactly at totalsize. */
+	assert_int_equal(fdt_off_dt_strings(work) + fdt_size_dt_strings(work), out);
+	assert_int_equal(dt_validate(work, out, "packed"), KB_OK);
+	assert_string_equal(prop_bytes("bootargs", sizeof("root=/dev/vda")), "root=/dev/vda");
+}
+
+static void test_finish_enforces_2mib_and_alignment(void **state)
+{
+	size_t big = 3u * 1024 * 1024, out = 0;
+	void *buf = aligned_alloc(8, big);
+	void *filler = calloc(1, DT_MAX_SIZE);
+
+	assert_non_null(buf);
+	assert_non_null(filler);
+	assert_int_equal(dt_create_minimal(buf, big), KB_OK);
+	/* Packed, this tree is just over 2 MiB. */
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 64), 0);
+	dt_log_reset();
+	assert_int_equal(dt_finish(buf, &out), KB_ERANGE);
+	assert_int_equal(dt_log_errors, 1);
+	assert_true(fdt_totalsize(buf) > DT_MAX_SIZE);
+	/* Just under: accepted. */
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 256), 0);
+	assert_int_equal(dt_finish(buf, &out), KB_OK);
+	assert_true(out <= DT_MAX_SIZE);
+	free(filler);
+	free(buf);
+
+	dt_log_reset();
+	assert_int_equal(dt_finish((char *)work + 4, &out), KB_EINVAL);
+	assert_int_equal(dt_log_errors, 1);
+}
+
+/* ---- seeds ------------------------------------------------------------------------- */
+
+static void test_read_seeds(void **state)
+{
+	struct dt_seeds s;
+	const uint8_t *rng;
+
+	open_virt(state);
+	rng = prop_bytes("rng-seed", FIXTURE_RNG_SEED_LEN);
+	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
+	assert_true(s.has_kaslr_seed);
+	assert_true(s.kaslr_seed == FIXTURE_KASLR_SEED);
+	assert_int_equal(s.rng_seed_len, FIXTURE_RNG_SEED_LEN);
+	assert_int_equal(s.rng_seed_dt_len, FIXTURE_RNG_SEED_LEN);
+	assert_memory_equal(s.rng_seed, rng, FIXTURE_RNG_SEED_LEN);
+	assert_int_equal(s.rng_seed[1], 0x11); /* the fixture's second byte */
+	assert_int_equal(dt_log_warnings, 0);
+}
+
+static void test_bad_kaslr_seeds_are_absent(void **state)
+{
+	struct dt_seeds s;
+	static const uint8_t four[4] = { 1, 2, 3, 4 };
+	static const uint8_t nine[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+	open_virt(state);
+	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", four, sizeof(four)), 0);
+	dt_log_reset();
+	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_true(s.kaslr_seed == 0);
+	assert_int_equal(dt_log_warnings, 1);
+	assert_non_null(strstr(dt_log_last, "kaslr-seed"));
+
+	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", nine, sizeof(nine)), 0);
+	dt_log_reset();
+	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(dt_log_warnings, 1);
+
+	/* Zero means "no seed" to the kernel, and to us. */
+	assert_int_equal(fdt_setprop_u64(work, chosen(), "kaslr-seed", 0), 0);
+	dt_log_reset();
+	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(dt_log_warnings, 0);
+	assert_int_equal(s.rng_seed_len, FIXTURE_RNG_SEED_LEN); /* unaffected */
+}
+
+static void test_long_rng_seed_is_cut(void **state)
+{
+	struct dt_seeds s;
+	uint8_t big[DT_RNG_SEED_MAX + 88];
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + 3);
+	open_virt(state);
+	assert_int_equal(fdt_setprop(work, chosen(), "rng-seed", big, sizeof(big)), 0);
+	dt_log_reset();
+	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
+	assert_int_equal(s.rng_seed_len, DT_RNG_SEED_MAX);
+	assert_int_equal(s.rng_seed_dt_len, sizeof(big));
+	assert_memory_equal(s.rng_seed, big, DT_RNG_SEED_MAX);
+	assert_int_equal(dt_log_warnings, 1);
+}
+
+static void test_no_chosen_no_seeds(void **state)
+{
+	static uint64_t buf[256];
+	struct dt_seeds s;
+
+	memset(&s, 0xa5, sizeof(s));
+	assert_int_equal(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	assert_int_equal(dt_read_seeds(buf, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+	assert_int_equal(dt_wipe_seeds(buf), KB_OK);
+}
+
+static void test_wipe_seeds_in_place(void **state)
+{
+	uint8_t rng[FIXTURE_RNG_SEED_LEN];
+	uint8_t kaslr[8];
+	uint8_t zero[8] = { 0 };
+	uint32_t total;
+	struct dt_seeds s;
+
+	open_virt(state);
+	memcpy(rng, prop_bytes("rng-seed", FIXTURE_RNG_SEED_LEN), sizeof(rng));
+	memcpy(kaslr, prop_bytes("kaslr-seed", 8), sizeof(kaslr));
+	total = fdt_totalsize(work);
+	assert_int_equal(dt_wipe_seeds(work), KB_OK);
+	assert_int_equal(fdt_totalsize(work), total);
+	assert_memory_equal(prop_bytes("kaslr-seed", 8), zero, 8);
+	assert_absent("rng-seed");
+	/* The bytes are gone from the whole blob, not just hidden behind NOP tags. */
+	assert_null(memmem(work, total, rng, sizeof(rng)));
+	assert_null(memmem(work, total, kaslr, sizeof(kaslr)));
+	assert_int_equal(dt_validate(work, total, "wiped"), KB_OK);
+	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+}
+
+/* ---- Linux /chosen ----------------------------------------------------------------- */
+
+static void test_bootargs(void **state)
+{
+	static const char args[] = "console=ttyAMA0 root=/dev/vda2 quiet";
+	char longline[DT_CMDLINE_MAX + 1];
+
+	open_virt(state);
+	assert_string_equal(prop_bytes("bootargs", sizeof("firmware-args")), "firmware-args");
+	assert_int_equal(dt_set_bootargs(work, args), KB_OK);
+	assert_string_equal(prop_bytes("bootargs", sizeof(args)), args);
+	assert_int_equal(dt_set_bootargs(work, ""), KB_OK);
+	assert_absent("bootargs");
+	assert_int_equal(dt_set_bootargs(work, NULL), KB_OK); /* absent stays absent */
+	assert_absent("bootargs");
+
+	/* The kernel keeps DT_CMDLINE_MAX - 1 characters: exactly that fits, one more fails. */
+	memset(longline, 'a', sizeof(longline));
+	longline[DT_CMDLINE_MAX - 1] = '\0';
+	assert_int_equal(dt_set_bootargs(work, longline), KB_OK);
+	prop_bytes("bootargs", DT_CMDLINE_MAX);
+	longline[DT_CMDLINE_MAX - 1] = 'a';
+	longline[DT_CMDLINE_MAX] = '\0';
+	dt_log_reset();
+	assert_int_equal(dt_set_bootargs(work, longline), KB_ERANGE);
+	assert_int_equal(dt_log_errors, 1);
+}
+
+static void test_initrd(void **state)
+{
+	open_virt(state);
+	assert_int_equal(dt_set_initrd(work, 0x48000000, 0x48123000), KB_OK);
+	assert_be("linux,initrd-start", 0x48000000, 8);
+	assert_be("linux,initrd-end", 0x48123000, 8);
+	/* Above 4 GiB needs the high cell. */
+	assert_int_equal(dt_set_initrd(work, 0x8040000000ull, 0x8040200000ull), KB_OK);
+	assert_be("linux,initrd-start", 0x8040000000ull, 8);
+	assert_be("linux,initrd-end", 0x8040200000ull, 8);
+	assert_int_equal(dt_set_initrd(work, 0x1000, 0x1000), KB_OK);
+	assert_absent("linux,initrd-start");
+	assert_absent("linux,initrd-end");
+	dt_log_reset();
+	assert_int_equal(dt_set_initrd(work, 0x2000, 0x1000), KB_ERANGE);
+	assert_int_equal(dt_log_errors, 1);
+}
+
+static void test_kaslr_and_rng_seed(void **state)
+{
+	uint8_t seed[48];
+
+	for (size_t i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(0xc0 ^ i);
+	open_virt(state);
+	assert_int_equal(dt_set_kaslr_seed(work, 0x1122334455667788ull), KB_OK);
+	assert_be("kaslr-seed", 0x1122334455667788ull, 8);
+	assert_int_equal(dt_set_kaslr_seed(work, 0), KB_OK);
+	assert_absent("kaslr-seed");
+
+	assert_int_equal(dt_set_rng_seed(work, seed, sizeof(seed)), KB_OK);
+	assert_memory_equal(prop_bytes("rng-seed", sizeof(seed)), seed, sizeof(seed));
+	assert_int_equal(dt_set_rng_seed(work, NULL, 0), KB_OK);
+	assert_absent("rng-seed");
+	dt_log_reset();
+	assert_int_equal(dt_set_rng_seed(work, seed, DT_RNG_SEED_MAX + 1), KB_ERANGE);
+	assert_int_equal(dt_log_errors, 1);
+}
+
+static void test_delete_memreserve(void **state)
+{
+	open_virt(state);
+	assert_int_equal(fdt_num_mem_rsv(work), 2);
+	assert_int_equal(dt_delete_memreserve(work), 2);
+	assert_int_equal(fdt_num_mem_rsv(work), 0);
+	assert_int_equal(dt_delete_memreserve(work), 0);
+	assert_int_equal(dt_validate(work, WORK_SIZE, "no memreserve"), KB_OK);
+}
+
+static void test_chosen_created_when_missing(void **state)
+{
+	static uint64_t buf[256];
+
+	assert_int_equal(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	assert_int_equal(fdt_path_offset(buf, "/chosen"), -FDT_ERR_NOTFOUND);
+	assert_int_equal(dt_set_kaslr_seed(buf, 42), KB_OK);
+	assert_true(fdt_path_offset(buf, "/chosen") > 0);
+	assert_int_equal(dt_chosen_offset(buf), fdt_path_offset(buf, "/chosen"));
+}
+
+static void test_full_buffer_is_a_clean_error(void **state)
+{
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+	static uint64_t tight[1024];
+
+	/* No free space at all: every growing edit must fail with KB_ENOMEM, one line. */
+	assert_true(size <= sizeof(tight));
+	assert_int_equal(dt_open(blob, size, "fixture", tight, size), KB_OK);
+	dt_log_reset();
+	assert_int_equal(dt_set_bootargs(tight, "a much longer command line than firmware's"),
+			 KB_ENOMEM);
+	assert_int_equal(dt_log_errors, 1);
+	assert_non_null(strstr(dt_log_last, "full"));
+	dt_log_reset();
+	assert_int_equal(dt_set_efi_handoff(tight, 0x1000, DT_SECURE_BOOT_DISABLED), KB_ENOMEM);
+	assert_int_equal(dt_log_errors, 1);
+	dt_log_reset();
+	assert_int_equal(dt_set_initrd(tight, 1, 2), KB_ENOMEM);
+	assert_int_equal(dt_log_errors, 1);
+	free(blob);
+}
+
+/* ---- EFI handoff ------------------------------------------------------------------- */
+
+static void test_efi_placeholders_then_in_place_update(void **state)
+{
+	uint8_t before[WORK_SIZE];
+	size_t out;
+
+	open_virt(state);
+	assert_int_equal(dt_set_efi_handoff(work, 0xbff0f018ull, DT_SECURE_BOOT_DISABLED), KB_OK);
+	assert_be("linux,uefi-system-table", 0xbff0f018ull, 8);
+	assert_be("linux,uefi-mmap-start", UINT64_MAX, 8);
+	assert_be("linux,uefi-mmap-size", UINT32_MAX, 4);
+	assert_be("linux,uefi-mmap-desc-size", UINT32_MAX, 4);
+	assert_be("linux,uefi-mmap-desc-ver", UINT32_MAX, 4);
+	assert_be("linux,uefi-secure-boot", 2, 4); /* efi_secureboot_mode_disabled */
+
+	assert_int_equal(dt_finish(work, &out), KB_OK);
+	memcpy(before, work, out);
+	assert_int_equal(dt_update_efi_mmap(work, 0x13f000000ull, 0x1230, 48, 1), KB_OK);
+	/* Same size, same layout: only the four values changed. */
+	assert_int_equal(fdt_totalsize(work), out);
+	assert_int_equal(fdt_off_dt_strings(work), fdt_off_dt_strings(before));
+	assert_int_equal(fdt_size_dt_struct(work), fdt_size_dt_struct(before));
+	assert_be("linux,uefi-mmap-start", 0x13f000000ull, 8);
+	assert_be("linux,uefi-mmap-size", 0x1230, 4);
+	assert_be("linux,uefi-mmap-desc-size", 48, 4);
+	assert_be("linux,uefi-mmap-desc-ver", 1, 4);
+	assert_be("linux,uefi-system-table", 0xbff0f018ull, 8);
+	{
+		size_t changed = 0;
+
+		for (size_t i = 0; i < out; i++)
+			changed += ((uint8_t *)work)[i] != before[i];
+		assert_true(changed > 0 && changed <= 8 + 4 + 4 + 4);
+	}
+}
+
+static void test_efi_update_needs_placeholders(void **state)
+{
+	open_virt(state);
+	dt_log_reset();
+	assert_int_equal(dt_update_efi_mmap(work, 1, 2, 3, 4), KB_ENOENT);
+	assert_int_equal(dt_log_errors, 1);
+	/* A placeholder of the wrong size cannot be filled in place. */
+	assert_int_equal(fdt_setprop_u32(work, chosen(), "linux,uefi-mmap-start", 0), 0);
+	dt_log_reset();
+	assert_int_equal(dt_update_efi_mmap(work, 1, 2, 3, 4), KB_EINVAL);
+	assert_int_equal(dt_log_errors, 1);
+	dt_log_reset();
+	assert_int_equal(dt_set_efi_handoff(work, 0x1000, (enum dt_secure_boot)7), KB_EINVAL);
+	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(dt_set_efi_handoff(work, 0x1000, DT_SECURE_BOOT_ENABLED), KB_OK);
+	assert_be("linux,uefi-secure-boot", 3, 4);
+}
+
+/* ---- kaslboot layout --------------------------------------------------------------- */
+
+static const struct dt_kaslboot_layout sample_layout = {
+	.version = 99, /* ignored by the writer */
+	.image_pa = 0x47e00000ull,
+	.image_va = 0xffff9a5c4a200000ull,
+	.image_size = 0x600000ull,
+	.linear_map_offset = 0xffff3b2000000000ull - 0x40000000ull,
+	.fixmap_va = 0xfffffbfffde00000ull,
+	.fixmap_size = 0x400000ull,
+	.uart_va = 0xfffffbfffdffe000ull,
+	.stack_top_va = 0xffff9a5c4b010000ull,
+	.stack_size = 0x10000ull,
+	.idmap_pa = 0x7fe3c000ull,
+	.idmap_size = 0x1000ull,
+};
+
+static void test_kaslboot_layout_round_trip(void **state)
+{
+	struct dt_kaslboot_layout got;
+	static const char *const names[] = {
+		"kaslboot,layout-version", "kaslboot,image-phys-base", "kaslboot,image-virt-base",
+		"kaslboot,image-size", "kaslboot,linear-map-offset", "kaslboot,fixmap-base",
+		"kaslboot,fixmap-size", "kaslboot,uart-virt-base", "kaslboot,stack-top",
+		"kaslboot,stack-size", "kaslboot,idmap-base", "kaslboot,idmap-size",
+	};
+
+	open_virt(state);
+	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		prop_bytes(names[i], 8);
+	assert_be("kaslboot,layout-version", DT_KASLBOOT_LAYOUT_VERSION, 8);
+	assert_be("kaslboot,image-virt-base", sample_layout.image_va, 8);
+	assert_be("kaslboot,linear-map-offset", sample_layout.linear_map_offset, 8);
+	assert_be("kaslboot,idmap-size", sample_layout.idmap_size, 8);
+
+	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_OK);
+	assert_int_equal(got.version, DT_KASLBOOT_LAYOUT_VERSION);
+	got.version = sample_layout.version;
+	assert_memory_equal(&got, &sample_layout, sizeof(got));
+
+	/* The reader insists on every property at its size, and on the version. */
+	assert_int_equal(fdt_setprop_u32(work, chosen(), "kaslboot,stack-size", 1), 0);
+	dt_log_reset();
+	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_EINVAL);
+	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(fdt_delprop(work, chosen(), "kaslboot,stack-size"), 0);
+	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_ENOENT);
+	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);
+	assert_int_equal(fdt_setprop_u64(work, chosen(), "kaslboot,layout-version", 2), 0);
+	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_EUNSUPP);
+}
+
+/* ---- dtc cross-check --------------------------------------------------------------- */
+
+/* Finds `name = <...>;` in dtc's text and parses its cells. Returns the cell count. */
+static int dts_cells(const char *text, const char *name, uint32_t *cells, int max)
+{
+	char key[128];
+	const char *p;
+	int n = 0;
+
+	snprintf(key, sizeof(key), "\t%s = <", name);
+	p = strstr(text, key);
+	if (!p)
+		return -1;
+	p += strlen(key);
+	while (*p != '>' && n < max) {
+		char *end;
+
+		cells[n++] = (uint32_t)strtoul(p, &end, 0);
+		assert_true(end != p);
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+static void test_dtc_round_trip(void **state)
+{
+	size_t out;
+	char *text;
+	uint32_t c[4];
+
+	open_virt(state);
+	assert_int_equal(dt_delete_memreserve(work), 2);
+	assert_int_equal(dt_set_bootargs(work, "console=ttyAMA0 quiet"), KB_OK);
+	assert_int_equal(dt_set_initrd(work, 0x8048000000ull, 0x8048400000ull), KB_OK);
+	assert_int_equal(dt_set_kaslr_seed(work, 0x1122334455667788ull), KB_OK);
+	assert_int_equal(dt_set_efi_handoff(work, 0xbff0f018ull, DT_SECURE_BOOT_ENABLED), KB_OK);
+	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);
+	assert_int_equal(dt_finish(work, &out), KB_OK);
+	assert_int_equal(dt_update_efi_mmap(work, 0x13f000000ull, 0x1230, 48, 1), KB_OK);
+
+	text = dt_decompile(work);
+	assert_non_null(strstr(text, "bootargs = \"console=ttyAMA0 quiet\";"));
+	assert_null(strstr(text, "/memreserve/"));
+	assert_int_equal(dts_cells(text, "kaslr-seed", c, 4), 2);
+	assert_int_equal(c[0], 0x11223344);
+	assert_int_equal(c[1], 0x55667788);
+	assert_int_equal(dts_cells(text, "linux,initrd-start", c, 4), 2);
+	assert_int_equal(c[0], 0x80);
+	assert_int_equal(c[1], 0x48000000);
+	assert_int_equal(dts_cells(text, "linux,initrd-end", c, 4), 2);
+	assert_int_equal(c[1], 0x48400000);
+	assert_int_equal(dts_cells(text, "linux,uefi-mmap-start", c, 4), 2);
+	assert_int_equal(c[0], 0x1);
+	assert_int_equal(c[1], 0x3f000000);
+	assert_int_equal(dts_cells(text, "linux,uefi-mmap-size", c, 4), 1);
+	assert_int_equal(c[0], 0x1230);
+	assert_int_equal(dts_cells(text, "linux,uefi-mmap-desc-size", c, 4), 1);
+	assert_int_equal(c[0], 48);
+	assert_int_equal(dts_cells(text, "linux,uefi-mmap-desc-ver", c, 4), 1);
+	assert_int_equal(c[0], 1);
+	assert_int_equal(dts_cells(text, "linux,uefi-secure-boot", c, 4), 1);
+	assert_int_equal(c[0], 3);
+	assert_int_equal(dts_cells(text, "linux,uefi-system-table", c, 4), 2);
+	assert_int_equal(c[1], 0xbff0f018);
+	assert_int_equal(dts_cells(text, "kaslboot,image-virt-base", c, 4), 2);
+	assert_int_equal(c[0], 0xffff9a5c);
+	assert_int_equal(c[1], 0x4a200000);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_into_small_buffer_fails),
+		cmocka_unit_test(test_minimal_tree),
+		cmocka_unit_test(test_finish_packs),
+		cmocka_unit_test(test_finish_enforces_2mib_and_alignment),
+		cmocka_unit_test(test_read_seeds),
+		cmocka_unit_test(test_bad_kaslr_seeds_are_absent),
+		cmocka_unit_test(test_long_rng_seed_is_cut),
+		cmocka_unit_test(test_no_chosen_no_seeds),
+		cmocka_unit_test(test_wipe_seeds_in_place),
+		cmocka_unit_test(test_bootargs),
+		cmocka_unit_test(test_initrd),
+		cmocka_unit_test(test_kaslr_and_rng_seed),
+		cmocka_unit_test(test_delete_memreserve),
+		cmocka_unit_test(test_chosen_created_when_missing),
+		cmocka_unit_test(test_full_buffer_is_a_clean_error),
+		cmocka_unit_test(test_efi_placeholders_then_in_place_update),
+		cmocka_unit_test(test_efi_update_needs_placeholders),
+		cmocka_unit_test(test_kaslboot_layout_round_trip),
+		cmocka_unit_test(test_dtc_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
