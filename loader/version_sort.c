@@ -6,7 +6,9 @@
  *  - '~' is looked at before the end-of-string check, so "1.0~rc1" < "1.0" and "~" < ""
  *    (the spec's example list says '' < '~' and 0 < '~', which its own rule 3 contradicts);
  *  - '^' compares lower than anything but the end, '-' and '~' ("123^1" < "123.a"; it only
- *    sorts higher against the end: "1.0^" > "1.0").
+ *    sorts higher against the end: "1.0^" > "1.0");
+ *  - a number is newer than a non-number at the same place ("0" > "a"), where the prose
+ *    says an empty numeric prefix "evaluates as 0".
  * tests/unit/test_config_version.c checks both against systemd-analyze on the host. */
 #include <string.h>
 
@@ -23,15 +25,16 @@ static bool is_version_char(char c)
 
 static int sign(int v) { return (v > 0) - (v < 0); }
 
-/* Both at a separator c, or one of them is: the one with it is older (-1 for a). */
-static int separator(const char **a, const char **b, char c, int with_it_is)
+/* 2 if neither string is at separator c; if only one is, that one is older (-1 if it is
+ * a); if both are, skip it in both and return 0. */
+static int separator(const char **a, const char **b, char c)
 {
 	if (**a != c && **b != c)
-		return 2; /* not this separator */
+		return 2;
 	if (**a != c)
-		return -with_it_is;
+		return 1;
 	if (**b != c)
-		return with_it_is;
+		return -1;
 	(*a)++;
 	(*b)++;
 	return 0;
@@ -51,41 +54,36 @@ int version_compare(const char *a, const char *b)
 		while (*b && !is_version_char(*b))
 			b++;
 
+		/* One pass handles at most one of each separator, in this order, and goes on
+		 * to the component after it without skipping invalid characters again; that
+		 * is what systemd does, and it decides cases like "a~~a" vs "a~". */
 		/* '~' starts a pre-release: lower than anything, even the end. */
-		r = separator(&a, &b, '~', -1);
-		if (r != 2) {
-			if (r)
-				return r;
-			continue;
-		}
+		r = separator(&a, &b, '~');
+		if (r && r != 2)
+			return r;
 		if (!*a || !*b)
 			return (*a != 0) - (*b != 0);
 		/* '-' separates version and release: "123-9" < "123.1-1". */
-		r = separator(&a, &b, '-', -1);
-		if (r != 2) {
-			if (r)
-				return r;
-			continue;
-		}
+		r = separator(&a, &b, '-');
+		if (r && r != 2)
+			return r;
 		/* '^' marks a patch release: lower than any other continuation. */
-		r = separator(&a, &b, '^', -1);
-		if (r != 2) {
-			if (r)
-				return r;
-			continue;
-		}
+		r = separator(&a, &b, '^');
+		if (r && r != 2)
+			return r;
 		/* '.' separates parts of a component: "123a" > "123.a". */
-		r = separator(&a, &b, '.', -1);
-		if (r != 2) {
-			if (r)
-				return r;
-			continue;
-		}
+		r = separator(&a, &b, '.');
+		if (r && r != 2)
+			return r;
 
 		if (is_digit(*a) || is_digit(*b)) {
-			/* Numbers compare by value: drop leading zeros, then the longer is bigger,
-			 * then digit by digit. An empty prefix is 0. No overflow at any length. */
+			/* A number is newer than no number ("0" > "a"; the spec's prose says an
+			 * empty prefix counts as 0, systemd does this). Numbers compare by value:
+			 * drop leading zeros, then the longer is bigger, then digit by digit, so
+			 * any length works without overflow. */
 			const char *ea, *eb;
+			if (is_digit(*a) != is_digit(*b))
+				return is_digit(*a) ? 1 : -1;
 			while (*a == '0')
 				a++;
 			while (*b == '0')
