@@ -1,0 +1,110 @@
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi/config_load.h"
+#include "efi/file.h"
+#include "efi/libc.h"
+#include "loader/err.h"
+#include "loader/log.h"
+
+#define LOADER_CONF "/loader/loader.conf"
+#define ENTRIES_DIR "/loader/entries"
+
+struct entry_scan {
+	struct boot_config *bc;
+	int rc;
+};
+
+static void scan_entry(const char *name, void *ctx)
+{
+	struct entry_scan *s = ctx;
+	char path[KB_PATH_MAX];
+	void *text = NULL;
+	uint64_t len = 0;
+
+	if (s->rc || !config_is_entry_file_name(name))
+		return;
+	if (s->bc->count == KB_MAX_ENTRIES) {
+		log_warn("more than %d entries: ignoring %s", KB_MAX_ENTRIES, name);
+		return;
+	}
+	if (strlen(ENTRIES_DIR) + 1 + strlen(name) + 1 > sizeof(path)) {
+		log_warn("entry file name too long: %s", name);
+		return;
+	}
+	memcpy(path, ENTRIES_DIR "/", sizeof(ENTRIES_DIR));
+	memcpy(path + sizeof(ENTRIES_DIR), name, strlen(name) + 1);
+	int rc = efi_file_load(path, KB_CONFIG_FILE_MAX, &text, &len);
+	if (!rc)
+		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count]);
+	efi_file_free(text);
+	if (rc)
+		s->rc = rc;
+	else
+		s->bc->count++;
+}
+
+int boot_config_load(struct boot_config *bc, const char *requested_id)
+{
+	void *text = NULL;
+	uint64_t len = 0, size;
+	int rc;
+
+	memset(bc, 0, sizeof(*bc));
+	loader_conf_init(&bc->conf);
+	if (efi_file_size(LOADER_CONF, &size) == 0) {
+		rc = efi_file_load(LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
+		if (!rc)
+			rc = loader_conf_parse(text, len, &bc->conf);
+		efi_file_free(text);
+		if (rc)
+			return rc;
+		bc->have_loader_conf = true;
+		if (bc->conf.log_level_set)
+			log_set_level(bc->conf.log_level);
+	}
+
+	bc->entries = AllocateZeroPool(KB_MAX_ENTRIES * sizeof(*bc->entries));
+	if (!bc->entries) {
+		log_error("no memory for the boot entries");
+		return KB_ENOMEM;
+	}
+	struct entry_scan scan = { bc, 0 };
+	rc = efi_dir_list(ENTRIES_DIR, scan_entry, &scan);
+	if (scan.rc)
+		return scan.rc;
+	if (rc && rc != KB_ENOENT)
+		return rc;
+	if (bc->count == 0) {
+		log_info("no entries in \\loader\\entries: looking for \\Image or \\vmlinuz");
+		rc = config_default_entry(&bc->entries[0], efi_file_exists, NULL);
+		if (rc)
+			return rc;
+		bc->count = 1;
+	}
+
+	int n = config_select(bc->entries, bc->count, bc->have_loader_conf ? &bc->conf : NULL,
+			      requested_id, bc->order, KB_MAX_ENTRIES);
+	if (n < 0) {
+		log_error("no bootable entry (every entry is for another architecture or hidden)");
+		return n;
+	}
+	if (requested_id && requested_id[0]) {
+		/* An entry asked for by name (a Boot#### option, the shell) is booted alone: if it
+		 * fails, the firmware's next boot option runs, not some other entry. */
+		if (strcmp(bc->entries[bc->order[0]].id, requested_id)) {
+			log_error("no entry '%s' (from the load options)", requested_id);
+			return KB_ENOENT;
+		}
+		n = 1;
+	}
+	bc->n_order = (unsigned)n;
+	return 0;
+}
+
+void boot_config_free(struct boot_config *bc)
+{
+	if (bc->entries)
+		FreePool(bc->entries);
+	bc->entries = NULL;
+}

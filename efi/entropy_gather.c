@@ -1,0 +1,93 @@
+#include <efi.h>
+#include <efilib.h>
+
+#include "dtb/seeds.h"
+#include "dtb/validate.h"
+#include "efi/entropy_gather.h"
+#include "efi/libc.h"
+#include "loader/cpu.h"
+#include "loader/err.h"
+#include "loader/log.h"
+#include "loader/secure_wipe.h"
+
+/* Bytes asked of EFI_RNG_PROTOCOL and RNDR reads: 256 bits each, the pool's hash width. */
+#define EFI_RNG_BYTES 32
+#define RNDR_READS 4
+
+static EFI_GUID rng_guid = EFI_RNG_PROTOCOL_GUID;
+
+static void add_efi_rng(struct entropy_pool *pool)
+{
+	EFI_RNG_PROTOCOL *rng = NULL;
+	uint8_t buf[EFI_RNG_BYTES];
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_guid, NULL, (void **)&rng)) || !rng)
+		return;
+	/* NULL algorithm: the platform's default, as the kernel's EFI stub asks. */
+	EFI_STATUS s = uefi_call_wrapper(rng->GetRNG, 4, rng, NULL, sizeof(buf), buf);
+	if (EFI_ERROR(s)) {
+		log_warn("EFI_RNG_PROTOCOL failed: status 0x%lx", (unsigned long)s);
+		return;
+	}
+	entropy_add(pool, ENTROPY_SRC_EFI_RNG, buf, sizeof(buf), 8 * sizeof(buf));
+	secure_wipe(buf, sizeof(buf));
+}
+
+static void add_rndr(struct entropy_pool *pool)
+{
+	uint64_t v[RNDR_READS];
+	unsigned got = 0;
+	if (!cpu_has_rndr())
+		return;
+	for (unsigned i = 0; i < RNDR_READS; i++)
+		if (cpu_rndr(&v[got]))
+			got++;
+	if (got)
+		entropy_add(pool, ENTROPY_SRC_RNDR, v, got * sizeof(v[0]), 64 * got);
+	else
+		log_warn("RNDR returned no entropy");
+	secure_wipe(v, sizeof(v));
+}
+
+static void add_dt_seeds(void *fw_fdt, struct entropy_pool *pool)
+{
+	static struct dt_seeds seeds; /* static: rng-seed may be 512 bytes */
+	if (!fw_fdt || dt_validate(fw_fdt, DT_MAX_SIZE * 4, "firmware devicetree"))
+		return;
+	if (dt_read_seeds(fw_fdt, &seeds))
+		return;
+	if (seeds.has_kaslr_seed) {
+		uint8_t be[8];
+		for (int i = 0; i < 8; i++)
+			be[i] = (uint8_t)(seeds.kaslr_seed >> (56 - 8 * i));
+		entropy_add(pool, ENTROPY_SRC_DT_KASLR_SEED, be, sizeof(be), 64);
+		secure_wipe(be, sizeof(be));
+	}
+	if (seeds.rng_seed_len)
+		entropy_add(pool, ENTROPY_SRC_DT_RNG_SEED, seeds.rng_seed, seeds.rng_seed_len,
+			    8 * (unsigned)seeds.rng_seed_len);
+	secure_wipe(&seeds, sizeof(seeds));
+	/* The firmware's copy is the one Linux would otherwise find (and an attacker reading
+	 * memory later): it is never forwarded, so zero it. */
+	if (dt_wipe_seeds(fw_fdt))
+		log_warn("could not wipe the firmware DT's seeds");
+}
+
+int entropy_gather(void *fw_fdt, const struct kb_loader_conf *conf, struct entropy_pool *pool,
+		   struct drbg *rng)
+{
+	entropy_init(pool);
+	add_dt_seeds(fw_fdt, pool);
+	add_efi_rng(pool);
+	add_rndr(pool);
+	uint64_t c = cpu_counter();
+	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
+	if (conf && conf->kaslr_seed_fixed) {
+		uint64_t s = conf->kaslr_seed;
+		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);
+		log_warn("loader.conf kaslr-seed is set: the layout is fixed and predictable");
+	}
+	int rc = entropy_finish(pool, rng);
+	if (rc)
+		log_error("no entropy source at all");
+	return rc;
+}

@@ -1,0 +1,151 @@
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi/file.h"
+#include "efi/kernel_load.h"
+#include "efi/libc.h"
+#include "loader/err.h"
+#include "loader/gzip.h"
+#include "loader/kaslr.h"
+#include "loader/log.h"
+#include "loader/zboot.h"
+
+/* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
+#define COMPRESSED_KERNEL_MAX (512ULL << 20)
+/* AllocateAddress can fail on a slot that the map snapshot showed free (the firmware
+ * allocated meanwhile): draw again, without that slot, a few times. */
+#define SLOT_ATTEMPTS 4
+
+static uint8_t gzip_arena_mem[GZIP_ARENA_SIZE] __attribute__((aligned(16)));
+
+static int claim_slot(const char *path, const struct memmap *map, const struct image_info *info,
+		      bool random, struct drbg *rng, struct efi_allocs *allocs,
+		      struct loaded_kernel *out)
+{
+	struct kaslr_range avoid[SLOT_ATTEMPTS];
+	struct kaslr_request req = {
+		.align = KASLR_KERNEL_ALIGN,
+		.offset = info->text_offset,
+		.size = info->image_size,
+		.max_addr = KASLR_KERNEL_PHYS_LIMIT,
+		.avoid = avoid,
+	};
+	for (int i = 0; i < SLOT_ATTEMPTS; i++) {
+		uint64_t base, nslots;
+		int rc = kaslr_choose(map, &req, random, rng, &base, &nslots);
+		if (rc) {
+			if (rc == KB_ENOSPC)
+				log_error("%s: no free 2 MiB-aligned slot holds its %lu MiB", path,
+					  (unsigned long)(info->image_size >> 20));
+			return rc;
+		}
+		if (efi_alloc_at(allocs, base + info->text_offset, info->image_size,
+				 EfiLoaderCode) == 0) {
+			out->base = base;
+			out->image = base + info->text_offset;
+			if (i == 0)
+				out->nslots = nslots;
+			return 0;
+		}
+		if (i == 0)
+			out->nslots = nslots;
+		log_warn("slot 0x%lx was taken meanwhile: drawing again", (unsigned long)base);
+		avoid[req.n_avoid].base = base + info->text_offset;
+		avoid[req.n_avoid].size = info->image_size;
+		req.n_avoid++;
+	}
+	log_error("%s: could not allocate a kernel slot", path);
+	return KB_ENOMEM;
+}
+
+static int load_compressed(const char *path, const struct memmap *map, bool random,
+			   struct drbg *rng, struct efi_allocs *allocs, struct loaded_kernel *out)
+{
+	void *file = NULL;
+	uint64_t len = 0;
+	struct gzip_arena arena;
+	uint8_t hdr[IMAGE_HEADER_SIZE];
+	int rc = efi_file_load(path, COMPRESSED_KERNEL_MAX, &file, &len);
+	if (rc)
+		return rc;
+	const uint8_t *gz = file;
+	uint64_t gz_len = len;
+	if (out->format == KERNEL_FMT_ZBOOT) {
+		struct zboot_info z;
+		rc = zboot_parse(file, len, &z, path);
+		if (rc)
+			goto done;
+		gz = z.payload;
+		gz_len = z.payload_size;
+	}
+	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+	rc = gzip_peek(gz, gz_len, hdr, sizeof(hdr), &arena, path);
+	if (rc)
+		goto done;
+	/* ISIZE is the inflated size mod 2^32: a hint for the header check (no kernel is 4 GiB). */
+	rc = image_header_validate(hdr, gzip_isize(gz, gz_len), &out->info, path);
+	if (rc)
+		goto done;
+	rc = claim_slot(path, map, &out->info, random, rng, allocs, out);
+	if (rc)
+		goto done;
+	size_t produced = 0;
+	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+	rc = gzip_inflate(gz, gz_len, (void *)(uintptr_t)out->image, out->info.image_size,
+			  &produced, &arena, path);
+	if (rc) {
+		efi_free(allocs, out->image);
+		goto done;
+	}
+	out->file_bytes = produced;
+done:
+	efi_file_free(file);
+	return rc;
+}
+
+int kernel_load(const char *path, const struct memmap *map, bool random, struct drbg *rng,
+		struct efi_allocs *allocs, struct loaded_kernel *out)
+{
+	uint8_t hdr[IMAGE_HEADER_SIZE];
+	uint64_t size;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = efi_file_size(path, &size);
+	if (rc) {
+		if (rc == KB_ENOENT)
+			log_error("%s: no such file", path);
+		return rc;
+	}
+	if (size < sizeof(hdr)) {
+		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
+		return KB_EINVAL;
+	}
+	rc = efi_file_read(path, 0, hdr, sizeof(hdr));
+	if (rc)
+		return rc;
+	out->format = kernel_format_detect(hdr, sizeof(hdr));
+	switch (out->format) {
+	case KERNEL_FMT_IMAGE:
+		rc = image_header_validate(hdr, size, &out->info, path);
+		if (rc)
+			return rc;
+		rc = claim_slot(path, map, &out->info, random, rng, allocs, out);
+		if (rc)
+			return rc;
+		rc = efi_file_read(path, 0, (void *)(uintptr_t)out->image, size);
+		if (rc) {
+			efi_free(allocs, out->image);
+			return rc;
+		}
+		out->file_bytes = size;
+		return 0;
+	case KERNEL_FMT_GZIP:
+	case KERNEL_FMT_ZBOOT:
+		return load_compressed(path, map, random, rng, allocs, out);
+	default:
+		log_error("%s: not an arm64 Linux kernel (format: %s)", path,
+			  kernel_format_name(out->format));
+		return KB_EINVAL;
+	}
+}

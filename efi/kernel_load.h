@@ -1,0 +1,29 @@
+#ifndef KASLBOOT_EFI_KERNEL_LOAD_H
+#define KASLBOOT_EFI_KERNEL_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "efi/memory.h"
+#include "loader/drbg.h"
+#include "loader/image.h"
+#include "loader/kernel_format.h"
+#include "loader/memmap.h"
+
+struct loaded_kernel {
+	uint64_t base;          /* 2 MiB-aligned base; the Image starts at base + text_offset */
+	uint64_t image;         /* physical address of Image+0: the entry point */
+	uint64_t file_bytes;    /* bytes of Image written (the rest of image_size is BSS) */
+	struct image_info info;
+	uint64_t nslots;        /* eligible slots it was drawn from */
+	enum kernel_format format;
+};
+
+/* Reads the header, validates it, draws the slot (random, or the lowest one), claims it
+ * with AllocatePages(AllocateAddress) and reads or inflates the kernel straight into it.
+ * A plain Image is read once, into its slot; a gzip or zboot kernel is read into a
+ * temporary buffer and inflated into the slot. */
+int kernel_load(const char *path, const struct memmap *map, bool random, struct drbg *rng,
+		struct efi_allocs *allocs, struct loaded_kernel *out);
+
+#endif
