@@ -86,10 +86,13 @@ int dt_set_kaslr_seed(void *fdt, uint64_t seed);
 /* rng-seed with len bytes from seed (at most DT_RNG_SEED_MAX). len == 0 removes it. */
 int dt_set_rng_seed(void *fdt, const void *seed, size_t len);
 
-/* Deletes every /memreserve/ entry, as the EFI stub does: in EFI mode the kernel takes RAM
- * from the EFI memory map, where firmware-owned memory is already typed as reserved or
- * runtime, and a stale entry (for instance one for the firmware's own DT copy) would only
- * pin memory for nothing. Returns the number of entries deleted (>= 0) or an error. */
+/* Deletes every /memreserve/ entry, as the EFI stub's update_fdt() does ("kernel will use
+ * the UEFI memory map"): in EFI mode RAM comes from that map, where memory the firmware
+ * keeps is typed reserved or runtime, while the kernel would still honour a stale entry
+ * (one for a DT copy the firmware no longer uses, say) and lose that memory. Doing what
+ * the stub does also means a machine that boots Linux through its stub sees the same
+ * reservations under kaslboot. /reserved-memory nodes are kept (the stub keeps them).
+ * Returns the number of entries deleted (>= 0) or an error. */
 int dt_delete_memreserve(void *fdt);
 
 #endif

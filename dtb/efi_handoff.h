@@ -34,7 +34,9 @@ int dt_set_efi_handoff(void *fdt, uint64_t systab_pa, enum dt_secure_boot secure
 
 /* Fills the memory-map placeholders in place (fdt_setprop_inplace): no allocation and no
  * change to the tree's size or layout, so it may run between the final GetMemoryMap and
- * ExitBootServices. Fails (KB_ENOENT/KB_EINVAL) if dt_set_efi_handoff() did not run. */
+ * ExitBootServices. Fails (KB_ENOENT/KB_EINVAL) if dt_set_efi_handoff() did not run;
+ * it logs only then (a console write may allocate and change the map key, but the boot
+ * is failing anyway). */
 int dt_update_efi_mmap(void *fdt, uint64_t mmap_pa, uint32_t mmap_size, uint32_t desc_size,
 		       uint32_t desc_ver);
 

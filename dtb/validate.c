@@ -57,8 +57,10 @@ static int check_blocks_disjoint(const void *fdt, const char *what)
 	return KB_OK;
 }
 
-/* fdt_check_full() accepts any balanced tag sequence; the tree must also start with the
- * root node (empty name) and end right after it, or "/" means nothing sensible. */
+/* fdt_check_full() checks that tags balance, but accepts a structure block that starts
+ * with FDT_NOP, while libfdt takes "/" to be offset 0. Require the root node (empty name)
+ * at offset 0 and FDT_END right after it (libfdt 1.6.1 already rejects a second root;
+ * checking it here does not depend on the library's version). */
 static int check_single_root(const void *fdt, const char *what)
 {
 	int len = -1, depth = 0, off = 0, next;
