@@ -87,8 +87,9 @@ bool config_glob_match(const char *p, const char *s)
 				s++;
 				continue;
 			}
-		} else if (*p == '\\' && p[1]) {
-			if (p[1] == *s) {
+		} else if (*p == '\\') {
+			/* A trailing '\' escapes nothing and matches nothing, as in glibc. */
+			if (p[1] && p[1] == *s) {
 				p += 2;
 				s++;
 				continue;
