@@ -151,3 +151,8 @@ clean:
 		$(BUILD)/*.EFI $(BUILD)/*.img $(BUILD)/*.a
 
 -include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit -type f -name '*.d' 2>/dev/null)
+
+# The MMU-on probe payload (build/payload/probe.elf, tests/payload/payload.mk): test_elf
+# loads it, so it is built first.
+include tests/payload/payload.mk
+$(BUILD)/unit/test_elf: $(PROBE_ELF)
