@@ -134,5 +134,7 @@ int dt_delete_memreserve(void *fdt)
 			return dt_kb_err(err);
 		}
 	}
-	return n;
+	if (n)
+		log_debug("DT: deleted %d /memreserve/ entries (the EFI memory map rules)", n);
+	return KB_OK;
 }

@@ -92,7 +92,7 @@ int dt_set_rng_seed(void *fdt, const void *seed, size_t len);
  * (one for a DT copy the firmware no longer uses, say) and lose that memory. Doing what
  * the stub does also means a machine that boots Linux through its stub sees the same
  * reservations under kaslboot. /reserved-memory nodes are kept (the stub keeps them).
- * Returns the number of entries deleted (>= 0) or an error. */
+ * Returns 0 (the number deleted goes to the debug log) or a negative enum kb_err. */
 int dt_delete_memreserve(void *fdt);
 
 #endif

@@ -342,9 +342,12 @@ static void test_delete_memreserve(void **state)
 {
 	open_virt(state);
 	assert_int_equal(fdt_num_mem_rsv(work), 2);
-	assert_int_equal(dt_delete_memreserve(work), 2);
+	dt_log_reset();
+	assert_int_equal(dt_delete_memreserve(work), KB_OK);
 	assert_int_equal(fdt_num_mem_rsv(work), 0);
-	assert_int_equal(dt_delete_memreserve(work), 0);
+	assert_non_null(strstr(dt_log_last, "deleted 2"));
+	assert_int_equal(dt_delete_memreserve(work), KB_OK);
+	assert_int_equal(fdt_num_mem_rsv(work), 0);
 	assert_int_equal(dt_validate(work, WORK_SIZE, "no memreserve"), KB_OK);
 }
 
@@ -523,7 +526,7 @@ static void test_dtc_round_trip(void **state)
 	uint32_t c[4];
 
 	open_virt(state);
-	assert_int_equal(dt_delete_memreserve(work), 2);
+	assert_int_equal(dt_delete_memreserve(work), KB_OK);
 	assert_int_equal(dt_set_bootargs(work, "console=ttyAMA0 quiet"), KB_OK);
 	assert_int_equal(dt_set_initrd(work, 0x8048000000ull, 0x8048400000ull), KB_OK);
 	assert_int_equal(dt_set_kaslr_seed(work, 0x1122334455667788ull), KB_OK);
