@@ -6,7 +6,10 @@
  * (the kaslr-seed and the slot already handed out).
  *
  * Seeded once, from the entropy pool (loader/entropy.h); there is no reseeding, a boot
- * lasts a few seconds. */
+ * lasts a few seconds. Each use takes its own draw (physical slot, kaslr-seed, rng-seed,
+ * virtual base, linear-map offset), so no output is ever derived from another. With a
+ * fixed config seed the outputs repeat boot to boot only if the draws are made in the same
+ * order on the same memory map: callers keep that order fixed. */
 #ifndef KASLBOOT_DRBG_H
 #define KASLBOOT_DRBG_H
 
