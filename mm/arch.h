@@ -124,7 +124,8 @@
 /* ---- HCR_EL2 (D19.2 HCR_EL2) ---- */
 #define MM_HCR_RW           MM_BIT(31)              /* RW: EL1 is AArch64 */
 #define MM_HCR_TGE          MM_BIT(27)              /* TGE: trap general exceptions (host) */
-#define MM_HCR_E2H          MM_BIT(34)              /* E2H: EL2 host (VHE) */
+#define MM_HCR_E2H_SHIFT    34
+#define MM_HCR_E2H          MM_BIT(MM_HCR_E2H_SHIFT) /* E2H: EL2 host (VHE) */
 
 /* ---- CNTHCTL_EL2 (D19.12): EL1 access to the physical counter/timer ---- */
 #define MM_CNTHCTL_EL1PCTEN       MM_BIT(0)         /* E2H=0: EL1PCTEN */
