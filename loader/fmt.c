@@ -197,7 +197,7 @@ int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			if (!str)
 				str = "(null)";
 			int n = 0;
-			while (str[n] && (s.prec < 0 || n < s.prec))
+			while ((s.prec < 0 || n < s.prec) && str[n]) /* no read past prec: C11 7.21.6.1p8 */
 				n++;
 			int fill = s.width > n ? s.width - n : 0;
 			if (!s.left)
