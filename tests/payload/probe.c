@@ -66,6 +66,8 @@
 #define EFI_BOOT_SERVICES_CODE 3
 #define EFI_BOOT_SERVICES_DATA 4
 #define EFI_CONVENTIONAL_MEMORY 7
+#define EFI_ACPI_RECLAIM_MEMORY 9
+#define EFI_PERSISTENT_MEMORY 14
 
 /* Bounds on what the probe will walk, so a corrupt map cannot keep it busy forever. */
 #define MAX_MMAP_BYTES (1ull << 20)
@@ -311,11 +313,14 @@ static enum psci_conduit find_conduit(const struct pfdt *dt)
 	return PSCI_NONE;
 }
 
+/* RAM as the protocol defines it (= mm_memmap_is_ram, the types Linux's efi-init.c
+ * treats as usable System RAM), when the descriptor is EFI_MEMORY_WB. */
 static bool is_ram_type(uint32_t type)
 {
 	return type == EFI_LOADER_CODE || type == EFI_LOADER_DATA ||
 	       type == EFI_BOOT_SERVICES_CODE || type == EFI_BOOT_SERVICES_DATA ||
-	       type == EFI_CONVENTIONAL_MEMORY;
+	       type == EFI_CONVENTIONAL_MEMORY || type == EFI_ACPI_RECLAIM_MEMORY ||
+	       type == EFI_PERSISTENT_MEMORY;
 }
 
 /* The linear map: every WB RAM range of the EFI memory map at PA + offset, never
