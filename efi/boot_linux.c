@@ -21,7 +21,7 @@
 #include "loader/kaslr.h"
 #include "loader/log.h"
 #include "loader/secure_wipe.h"
-#include "mm/cache.h"
+#include "mm/cpu.h"
 
 /* Linux credits rng-seed to its RNG; 64 bytes is twice what its EFI stub passes through
  * LINUX_EFI_RANDOM_SEED_TABLE (EFI_RANDOM_SEED_SIZE, 32). */
@@ -109,8 +109,9 @@ static int dt_prepare(struct boot_env *env, const struct kb_entry *e, const stru
 			rc = dt_open(file, len, e->devicetree, buf, DT_MAX_SIZE);
 		efi_file_free(file);
 	} else if (env->si.fdt) {
-		/* The firmware's blob: its header says how big it is; dt_open validates it. */
-		rc = dt_open(env->si.fdt, DT_MAX_SIZE * 4, "firmware devicetree", buf, DT_MAX_SIZE);
+		/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
+		 * space that dt_open drops); dt_open validates it against that size. */
+		rc = dt_open(env->si.fdt, env->si.fdt_size, "firmware devicetree", buf, DT_MAX_SIZE);
 	} else {
 		rc = dt_create_minimal(buf, DT_MAX_SIZE);
 	}
@@ -138,7 +139,7 @@ int boot_linux(struct boot_env *env, const struct kb_entry *e)
 	/* Policy first: what KASLR may do with what this machine offers. */
 	bool nokaslr = cmdline_has_option(e->options, "nokaslr");
 	bool kaslr = env->conf->kaslr != KB_KASLR_OFF && !nokaslr;
-	rc = entropy_gather(env->si.fdt, env->conf, &pool, &rng);
+	rc = entropy_gather(env->si.fdt, env->si.fdt_size, env->conf, &pool, &rng);
 	if (rc)
 		goto fail;
 	entropy_summary(&pool, sources, sizeof(sources));
@@ -207,7 +208,7 @@ int boot_linux(struct boot_env *env, const struct kb_entry *e)
 		 "ms since start: config+entropy %lu, load %lu, dt %lu",
 		 e->linux_path, kernel_format_name(k.format), (unsigned long)k.image,
 		 (unsigned long)initrd.base, (unsigned long)initrd.size, (unsigned long)dt_pa,
-		 (unsigned long)dt_size, cpu_current_el(),
+		 (unsigned long)dt_size, mm_current_el(),
 		 (unsigned long)((t0 - env->t_start) * 1000 / (cpu_counter_freq() ? cpu_counter_freq() : 1)),
 		 (unsigned long)t_load, (unsigned long)t_dt);
 	drbg_wipe(&rng);

@@ -12,7 +12,8 @@
 
 struct entry_scan {
 	struct boot_config *bc;
-	int rc;
+	unsigned failed;   /* entry files that could not be read or parsed */
+	int rc;            /* the last such failure */
 };
 
 static void scan_entry(const char *name, void *ctx)
@@ -22,7 +23,7 @@ static void scan_entry(const char *name, void *ctx)
 	void *text = NULL;
 	uint64_t len = 0;
 
-	if (s->rc || !config_is_entry_file_name(name))
+	if (!config_is_entry_file_name(name))
 		return;
 	if (s->bc->count == KB_MAX_ENTRIES) {
 		log_warn("more than %d entries: ignoring %s", KB_MAX_ENTRIES, name);
@@ -38,10 +39,14 @@ static void scan_entry(const char *name, void *ctx)
 	if (!rc)
 		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count]);
 	efi_file_free(text);
-	if (rc)
+	/* A broken entry is skipped (its error line names the file and line); the others
+	 * still boot, as in systemd-boot. */
+	if (rc) {
+		s->failed++;
 		s->rc = rc;
-	else
+	} else {
 		s->bc->count++;
+	}
 }
 
 int boot_config_load(struct boot_config *bc, const char *requested_id)
@@ -69,12 +74,15 @@ int boot_config_load(struct boot_config *bc, const char *requested_id)
 		log_error("no memory for the boot entries");
 		return KB_ENOMEM;
 	}
-	struct entry_scan scan = { bc, 0 };
+	struct entry_scan scan = { bc, 0, 0 };
 	rc = efi_dir_list(ENTRIES_DIR, scan_entry, &scan);
-	if (scan.rc)
-		return scan.rc;
 	if (rc && rc != KB_ENOENT)
 		return rc;
+	if (bc->count == 0 && scan.failed) {
+		/* Entries exist but none is usable: do not guess with the bare-ESP default. */
+		log_error("none of the %u entry files in \\loader\\entries is usable", scan.failed);
+		return scan.rc;
+	}
 	if (bc->count == 0) {
 		log_info("no entries in \\loader\\entries: looking for \\Image or \\vmlinuz");
 		rc = config_default_entry(&bc->entries[0], efi_file_exists, NULL);

@@ -48,10 +48,10 @@ static void add_rndr(struct entropy_pool *pool)
 	secure_wipe(v, sizeof(v));
 }
 
-static void add_dt_seeds(void *fw_fdt, struct entropy_pool *pool)
+static void add_dt_seeds(void *fw_fdt, size_t fw_fdt_size, struct entropy_pool *pool)
 {
 	static struct dt_seeds seeds; /* static: rng-seed may be 512 bytes */
-	if (!fw_fdt || dt_validate(fw_fdt, DT_MAX_SIZE * 4, "firmware devicetree"))
+	if (!fw_fdt || !fw_fdt_size || dt_validate(fw_fdt, fw_fdt_size, "firmware devicetree"))
 		return;
 	if (dt_read_seeds(fw_fdt, &seeds))
 		return;
@@ -72,11 +72,11 @@ static void add_dt_seeds(void *fw_fdt, struct entropy_pool *pool)
 		log_warn("could not wipe the firmware DT's seeds");
 }
 
-int entropy_gather(void *fw_fdt, const struct kb_loader_conf *conf, struct entropy_pool *pool,
+int entropy_gather(void *fw_fdt, size_t fw_fdt_size, const struct kb_loader_conf *conf, struct entropy_pool *pool,
 		   struct drbg *rng)
 {
 	entropy_init(pool);
-	add_dt_seeds(fw_fdt, pool);
+	add_dt_seeds(fw_fdt, fw_fdt_size, pool);
 	add_efi_rng(pool);
 	add_rndr(pool);
 	uint64_t c = cpu_counter();

@@ -6,6 +6,7 @@
 #include "efi/libc.h"
 #include "loader/err.h"
 #include "loader/gzip.h"
+#include "loader/image_pe.h"
 #include "loader/kaslr.h"
 #include "loader/log.h"
 #include "loader/zboot.h"
@@ -64,7 +65,7 @@ static int load_compressed(const char *path, const struct memmap *map, bool rand
 	void *file = NULL;
 	uint64_t len = 0;
 	struct gzip_arena arena;
-	uint8_t hdr[IMAGE_HEADER_SIZE];
+	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	int rc = efi_file_load(path, COMPRESSED_KERNEL_MAX, &file, &len);
 	if (rc)
 		return rc;
@@ -79,11 +80,13 @@ static int load_compressed(const char *path, const struct memmap *map, bool rand
 		gz_len = z.payload_size;
 	}
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
-	rc = gzip_peek(gz, gz_len, hdr, sizeof(hdr), &arena, path);
+	/* ISIZE is the inflated size mod 2^32: a hint for the header check (no kernel is 4 GiB). */
+	uint32_t isize = gzip_isize(gz, gz_len);
+	size_t head_len = isize >= sizeof(hdr) ? sizeof(hdr) : IMAGE_HEADER_SIZE;
+	rc = gzip_peek(gz, gz_len, hdr, head_len, &arena, path);
 	if (rc)
 		goto done;
-	/* ISIZE is the inflated size mod 2^32: a hint for the header check (no kernel is 4 GiB). */
-	rc = image_header_validate(hdr, gzip_isize(gz, gz_len), &out->info, path);
+	rc = image_header_validate(hdr, isize, &out->info, path);
 	if (rc)
 		goto done;
 	rc = claim_slot(path, map, &out->info, random, rng, allocs, out);
@@ -93,6 +96,8 @@ static int load_compressed(const char *path, const struct memmap *map, bool rand
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
 	rc = gzip_inflate(gz, gz_len, (void *)(uintptr_t)out->image, out->info.image_size,
 			  &produced, &arena, path);
+	if (!rc)
+		rc = image_pe_check_length(hdr, head_len, produced, path);
 	if (rc) {
 		efi_free(allocs, out->image);
 		goto done;
@@ -106,7 +111,7 @@ done:
 int kernel_load(const char *path, const struct memmap *map, bool random, struct drbg *rng,
 		struct efi_allocs *allocs, struct loaded_kernel *out)
 {
-	uint8_t hdr[IMAGE_HEADER_SIZE];
+	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	uint64_t size;
 	int rc;
 
@@ -117,17 +122,20 @@ int kernel_load(const char *path, const struct memmap *map, bool random, struct 
 			log_error("%s: no such file", path);
 		return rc;
 	}
-	if (size < sizeof(hdr)) {
+	if (size < IMAGE_HEADER_SIZE) {
 		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
 		return KB_EINVAL;
 	}
-	rc = efi_file_read(path, 0, hdr, sizeof(hdr));
+	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
+	rc = efi_file_read(path, 0, hdr, head_len);
 	if (rc)
 		return rc;
-	out->format = kernel_format_detect(hdr, sizeof(hdr));
+	out->format = kernel_format_detect(hdr, head_len);
 	switch (out->format) {
 	case KERNEL_FMT_IMAGE:
 		rc = image_header_validate(hdr, size, &out->info, path);
+		if (!rc)
+			rc = image_pe_check_length(hdr, head_len, size, path);
 		if (rc)
 			return rc;
 		rc = claim_slot(path, map, &out->info, random, rng, allocs, out);

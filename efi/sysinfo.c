@@ -5,6 +5,7 @@
 #include "efi/libc.h"
 #include "efi/sysinfo.h"
 #include "loader/cpu.h"
+#include "mm/cpu.h"
 #include "loader/log.h"
 #include "loader/memmap.h"
 
@@ -45,8 +46,10 @@ void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct sysinfo *out)
 	EFI_RNG_PROTOCOL *rng = NULL;
 
 	memset(out, 0, sizeof(*out));
-	out->el = cpu_current_el();
+	out->el = mm_current_el();
 	out->fdt = efi_find_config_table(st, &dtb_table_guid);
+	if (out->fdt && fdt_check_header(out->fdt) == 0)
+		out->fdt_size = fdt_totalsize(out->fdt);
 	out->acpi_rsdp = efi_find_config_table(st, &acpi20_table_guid);
 	out->dt_has_kaslr_seed = dt_chosen_has(out->fdt, "kaslr-seed");
 	out->dt_has_rng_seed = dt_chosen_has(out->fdt, "rng-seed");

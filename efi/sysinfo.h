@@ -10,6 +10,7 @@
 struct sysinfo {
 	unsigned el;
 	void *fdt;             /* the firmware's DT configuration table, or NULL */
+	size_t fdt_size;       /* its header's totalsize (0 when the header is bad) */
 	void *acpi_rsdp;       /* ACPI 2.0+ RSDP configuration table, or NULL */
 	bool dt_has_kaslr_seed;
 	bool dt_has_rng_seed;

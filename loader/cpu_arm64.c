@@ -1,18 +1,8 @@
 #include "loader/cpu.h"
 
-/* CurrentEL holds the exception level in bits [3:2] (Arm ARM C5.2.1). */
-#define CURRENTEL_EL_SHIFT 2
-#define CURRENTEL_EL_MASK  0x3
 /* ID_AA64ISAR0_EL1.RNDR, bits [63:60]: 0b0001 = RNDR/RNDRRS implemented (Arm ARM D19.2.61). */
 #define ID_AA64ISAR0_RNDR_SHIFT 60
 #define ID_AA64ISAR0_RNDR_MASK  0xfULL
-
-unsigned cpu_current_el(void)
-{
-	uint64_t v;
-	__asm__ volatile("mrs %0, CurrentEL" : "=r"(v));
-	return (unsigned)(v >> CURRENTEL_EL_SHIFT) & CURRENTEL_EL_MASK;
-}
 
 bool cpu_has_rndr(void)
 {

@@ -1,0 +1,50 @@
+#include "loader/image_pe.h"
+
+#include "loader/err.h"
+#include "loader/image.h"
+#include "loader/log.h"
+
+#define PE_SIGNATURE          0x00004550u /* "PE\0\0", little-endian */
+#define PE_SIG_LEN            4u
+#define COFF_OFF_NSECTIONS    6u          /* u16 NumberOfSections, after the signature */
+#define COFF_OFF_OPT_SIZE     20u         /* u16 SizeOfOptionalHeader */
+#define COFF_HEADER_LEN       24u         /* signature + 20-byte COFF file header */
+#define SECTION_LEN           40u         /* one section table entry */
+#define SECTION_OFF_RAW_SIZE  16u         /* u32 SizeOfRawData */
+#define SECTION_OFF_RAW_PTR   20u         /* u32 PointerToRawData */
+
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
+			  const char *name)
+{
+	const uint8_t *h = head;
+	if (!name)
+		name = "kernel";
+	if (head_len < IMAGE_HEADER_SIZE)
+		return 0;
+	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
+	if (pe == 0 || pe + COFF_HEADER_LEN > head_len || kb_get_le32(h + pe) != PE_SIGNATURE)
+		return 0; /* no EFI stub: nothing says how long the file should be */
+	unsigned nsec = le16(h + pe + COFF_OFF_NSECTIONS);
+	uint64_t table = pe + COFF_HEADER_LEN + le16(h + pe + COFF_OFF_OPT_SIZE);
+	if (table + (uint64_t)nsec * SECTION_LEN > head_len) {
+		log_warn("%s: PE section table beyond the first %zu bytes: length not checked",
+			 name, head_len);
+		return 0;
+	}
+	uint64_t need = 0;
+	for (unsigned i = 0; i < nsec; i++) {
+		const uint8_t *s = h + table + (uint64_t)i * SECTION_LEN;
+		uint64_t end = (uint64_t)kb_get_le32(s + SECTION_OFF_RAW_PTR) +
+			       kb_get_le32(s + SECTION_OFF_RAW_SIZE);
+		if (end > need)
+			need = end;
+	}
+	if (file_len < need) {
+		log_error("%s: truncated: %llu bytes, but its PE header describes %llu",
+			  name, (unsigned long long)file_len, (unsigned long long)need);
+		return KB_ECORRUPT;
+	}
+	return 0;
+}

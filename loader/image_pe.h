@@ -1,0 +1,22 @@
+/* Truncation check for arm64 Images built with CONFIG_EFI: their header's res5 field points
+ * at a PE/COFF header whose section table says how many bytes of file the kernel has
+ * (PE format spec, "Section Table": PointerToRawData + SizeOfRawData). The Image header
+ * alone cannot tell a truncated file from a complete one, since image_size includes BSS. */
+#ifndef KASLBOOT_IMAGE_PE_H
+#define KASLBOOT_IMAGE_PE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bytes of the file start to hand to image_pe_check_length: the DOS/Image header, the PE
+ * header and the section table of any real kernel fit in the first page. */
+#define IMAGE_PE_PROBE_LEN 4096u
+
+/* head[0..head_len) is the start of a file of file_len bytes with a valid Image header.
+ * Returns 0 when the file is complete or carries no PE header (nothing to check), and
+ * KB_ECORRUPT, after one log_error line, when the PE section table extends past the end
+ * of the file. */
+int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
+			  const char *name);
+
+#endif
