@@ -64,20 +64,17 @@ static void check_leaf(const struct test_leaf *l, void *vctx)
 	}
 	/* Contiguous hint: recompute the group from raw descriptors. */
 	if (l->level >= 2) {
-		const uint64_t *tbl;
 		struct mm_walk_result w;
 		assert_int_equal(mm_walk(c->t, l->va, &w), 0);
 		assert_int_equal(w.level, l->level);
 		assert_int_equal(w.pa, l->pa);
 		assert_int_equal(w.contiguous, !!(l->desc & MM_DESC_CONT));
-		/* Find the table holding this leaf via a walk one level up: use the raw group. */
+		/* The aligned group of 16 this leaf belongs to qualifies iff it lies inside the
+		 * same region with a PA aligned to the group size. */
 		uint64_t group_va = l->va & ~(l->size * MM_CONT_ENTRIES - 1);
 		const struct mm_region *g = region_of(c->r, c->n, group_va);
 		bool qualifies = g == reg && group_va + (l->size * MM_CONT_ENTRIES - 1) - reg->va < reg->size &&
 				 !((reg->pa + (group_va - reg->va)) & (l->size * MM_CONT_ENTRIES - 1));
-		/* A qualifying group is made of same-level leaves only if the level is the one
-		 * the builder picked for the whole group; alignment guarantees that here. */
-		(void)tbl;
 		assert_int_equal(!!(l->desc & MM_DESC_CONT), qualifies);
 	}
 	c->mapped_bytes += l->size;
@@ -508,8 +505,16 @@ static void test_ttbr(void **state)
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_KIMAGE, 0xffff800080123000ULL, 0, &ttbr), KB_EINVAL);
 	assert_int_equal(test_log_lines, 1);
 	assert_non_null(strstr(test_log_last, "lm_alias"));
-	/* ...and so is a kernel-image address passed off as a linear one. */
+	/* ...and so is a kernel-image address passed off as a linear one: the PA it would
+	 * give is not a page of the pool. */
+	uint64_t pa = 0;
+	assert_int_equal(mm_table_phys(&pool, MM_ADDR_LINEAR, 0xffff800080123000ULL, lm_offset, &pa), KB_EINVAL);
+	assert_int_equal(pa, 0);
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_LINEAR, 0xffff800080123000ULL, lm_offset, &ttbr), KB_EINVAL);
+	/* An identity address that is no pool page (a kernel VA on the host's side). */
+	assert_int_equal(mm_table_phys(&pool, MM_ADDR_IDMAP, 0xffff800080123000ULL, 0, &pa), KB_EINVAL);
+	assert_int_equal(mm_table_phys(&pool, MM_ADDR_IDMAP, root_va, 0, &pa), 0);
+	assert_int_equal(pa, TEST_POOL_PA);
 	/* An identity address outside the pool, or inside but unaligned, or not the root. */
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va + 8 * SZ_4K, 0, &ttbr), KB_EINVAL);
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va - SZ_4K, 0, &ttbr), KB_EINVAL);
