@@ -122,8 +122,11 @@
 #define MM_SCTLR_EL1_MMU_OFF MM_SCTLR_EL1_RES1
 
 /* ---- HCR_EL2 (D19.2 HCR_EL2) ---- */
+#define MM_HCR_VM           MM_BIT(0)               /* VM: stage 2 translation for EL1&0 */
+#define MM_HCR_DC           MM_BIT(12)              /* DC: default cacheability (stage 1 off) */
 #define MM_HCR_RW           MM_BIT(31)              /* RW: EL1 is AArch64 */
-#define MM_HCR_TGE          MM_BIT(27)              /* TGE: trap general exceptions (host) */
+#define MM_HCR_TGE          MM_BIT(27)              /* TGE: trap general exceptions (host); with
+							   * E2H = 0 it also disables EL1&0 stage 1 */
 #define MM_HCR_E2H_SHIFT    34
 #define MM_HCR_E2H          MM_BIT(MM_HCR_E2H_SHIFT) /* E2H: EL2 host (VHE) */
 

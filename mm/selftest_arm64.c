@@ -24,6 +24,7 @@
 
 struct el1_regs {
 	uint64_t mair, tcr, ttbr0, ttbr1, sctlr;
+	uint64_t hcr, daif; /* HCR_EL2 only saved/changed at EL2 */
 };
 
 static void tlb_sync(void)
@@ -84,7 +85,7 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 	unsigned el = mm_current_el(), pass = 0, total = 0, i;
 	struct mm_layout_params p;
 	struct mm_layout l;
-	struct el1_regs saved;
+	struct el1_regs saved = { 0 };
 	uint64_t image_pa, page, ttbr1, fixva, checks[SELFTEST_MAX_CHECKS];
 	bool writes[SELFTEST_MAX_CHECKS];
 	uint8_t seed_id[KASLR_SEED_LEN], seed_fix[KASLR_SEED_LEN];
@@ -155,6 +156,8 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 		}
 	}
 
+	/* No interrupt handler of the firmware runs while the EL1 setup is ours. */
+	__asm__ volatile("mrs %0, daif\n\tmsr daifset, #0xf" : "=r"(saved.daif) : : "memory");
 	/* Install. The tables were written through the cacheable identity map and TCR
 	 * declares cacheable walks, so a DSB makes them visible to the walker. */
 	__asm__ volatile("dsb ish" : : : "memory");
@@ -165,7 +168,11 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 		WRITE_SYSREG(tcr_el1, mm_tcr_with_ttbr1(saved.tcr, SELFTEST_VA_BITS));
 	} else {
 		/* At EL2 (non-VHE) the EL1 regime is idle: give it our whole setup, with TTBR0
-		 * walks disabled, and turn its MMU on so AT S1E1x translates. */
+		 * walks disabled, and turn its MMU on so AT S1E1x translates. HCR_EL2.TGE (and
+		 * DC) would make EL1 stage 1 behave as disabled, and VM would add stage 2:
+		 * clear them for the test, keeping the interrupt routing as it is. */
+		saved.hcr = READ_SYSREG(hcr_el2);
+		WRITE_SYSREG(hcr_el2, (saved.hcr & ~(MM_HCR_TGE | MM_HCR_DC | MM_HCR_VM)) | MM_HCR_RW);
 		WRITE_SYSREG(mair_el1, MM_MAIR_VALUE);
 		WRITE_SYSREG(tcr_el1, mm_tcr_value(SELFTEST_VA_BITS, mm_cpu_parange()) | MM_TCR_EPD0);
 		WRITE_SYSREG(ttbr1_el1, ttbr1);
@@ -202,7 +209,10 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 	WRITE_SYSREG(ttbr1_el1, saved.ttbr1);
 	WRITE_SYSREG(mair_el1, saved.mair);
 	WRITE_SYSREG(ttbr0_el1, saved.ttbr0);
+	if (el == 2)
+		WRITE_SYSREG(hcr_el2, saved.hcr);
 	tlb_sync();
+	__asm__ volatile("msr daif, %0" : : "r"(saved.daif) : "memory");
 
 	rc_id = read_seed(fdt, seed_id);
 	if (rc_id == KB_ENOENT && rc_fix == KB_ENOENT)
