@@ -152,7 +152,7 @@ int kernel_load(const char *path, const struct memmap *map, bool random, struct 
 	case KERNEL_FMT_ZBOOT:
 		return load_compressed(path, map, random, rng, allocs, out);
 	default:
-		log_error("%s: not an arm64 Linux kernel (format: %s)", path,
+		log_error("%s: not an arm64 Linux kernel (%s)", path,
 			  kernel_format_name(out->format));
 		return KB_EINVAL;
 	}

@@ -89,3 +89,69 @@ def parse_report(log):
         k, _, v = line.partition("=")
         out[k.strip()] = v.strip()
     return out
+
+
+KERNEL = os.path.join(BUILD, "deps", "Image")
+LOADER = "\\EFI\\BOOT\\BOOTAA64.EFI"
+
+
+def make_cpio(tmp_path, files, name="extra.cpio"):
+    """A newc cpio archive holding `files` ({name: bytes or str}) at its root."""
+    root = os.path.join(str(tmp_path), name + ".d")
+    os.makedirs(root, exist_ok=True)
+    for fname, content in files.items():
+        with open(os.path.join(root, fname), "wb") as f:
+            f.write(content.encode() if isinstance(content, str) else content)
+    out = os.path.join(str(tmp_path), name)
+    listing = "\n".join(sorted(files)) + "\n"
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet", "-R", "0:0"], cwd=root,
+                       input=listing.encode(), stdout=f, check=True)
+    return out
+
+
+def stext_offset(kernel=KERNEL):
+    """_stext - _text of an EFI-stub arm64 Image: the VirtualAddress of its PE .text
+    section (arch/arm64/kernel/efi-header.S), read from the file itself."""
+    import struct
+    d = open(kernel, "rb").read(4096)
+    pe = struct.unpack_from("<I", d, 0x3C)[0]
+    nsec = struct.unpack_from("<H", d, pe + 6)[0]
+    sec = pe + 24 + struct.unpack_from("<H", d, pe + 20)[0]
+    for i in range(nsec):
+        name, _vsize, va = struct.unpack_from("<8sII", d, sec + 40 * i)
+        if name.rstrip(b"\0") == b".text":
+            return va
+    raise AssertionError("no .text section in " + kernel)
+
+
+# Linux 6.1, 48-bit VA, 4K pages (arch/arm64/kernel/pi/kaslr_early.c + head.S):
+#   offset = BIT(VA_BITS_MIN - 3) + (seed & GENMASK(VA_BITS_MIN - 3, 0))
+#   _text  = KIMAGE_VADDR + (offset & ~(2M - 1)) + (PA(_text) & (2M - 1))
+KIMAGE_VADDR_61 = 0xFFFF800008000000
+SZ_2M = 2 << 20
+
+
+def linux61_text(seed, text_phys):
+    offset = (1 << 45) + (seed & ((1 << 46) - 1))
+    return KIMAGE_VADDR_61 + (offset & ~(SZ_2M - 1)) + (text_phys & (SZ_2M - 1))
+
+
+def loader_facts(b):
+    """What kaslboot said about the Linux boot it started."""
+    out = {}
+    m = b.find(r"^kaslboot: kaslr: (.*?); entropy: (\S+); (\d+) slots \((\d+) bits\); "
+               r"physical base (0x[0-9a-f]+)")
+    if m:
+        out.update(mode=m.group(1), sources=m.group(2).split(","), slots=int(m.group(3)),
+                   bits=int(m.group(4)), base=int(m.group(5), 16))
+    m = b.find(r"^kaslboot: booting (\S+) \(([^)]+)\) at (0x[0-9a-f]+)")
+    if m:
+        out.update(kernel=m.group(1), format=m.group(2), image=int(m.group(3), 16))
+    m = b.find(r"^kaslboot: kaslr-seed (0x[0-9a-f]+) handed to the kernel")
+    if m:
+        out["seed"] = int(m.group(1), 16)
+    return out
+
+
+REPORT_END = r"KASLBOOT-REPORT-END"
