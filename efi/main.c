@@ -11,6 +11,7 @@
 #include "efi/file.h"
 #include "efi/libc.h"
 #include "efi/loadopts.h"
+#include "efi/selftest.h"
 #include "efi/sysinfo.h"
 #include "loader/config.h"
 #include "loader/cpu.h"
@@ -78,6 +79,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	rc = efi_fs_init(image);
 	if (!rc)
 		rc = boot_config_load(&bc, id);
+	if (!rc && bc.conf.selftest[0] && efi_selftest_run(bc.conf.selftest, &env.si))
+		log_error("selftest %s failed; booting on", bc.conf.selftest);
 	if (!rc) {
 		env.conf = &bc.conf;
 		rc = boot_entries(&env, &bc);
