@@ -99,18 +99,22 @@ FORCE:
 
 $(BUILD)/efi-obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC_EFI) $(EFI_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC_EFI) $(EFI_CFLAGS) -c $< -o $@
 $(BUILD)/efi-obj/%.o: %.S | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC_EFI) $(EFI_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC_EFI) $(EFI_ASFLAGS) -c $< -o $@
 
 $(BUILD)/kaslboot.so: $(EFI_OBJS)
-	$(CROSS)ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-aarch64.o $(EFI_OBJS) \
+	@echo "  LD      $@"
+	@$(CROSS)ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-aarch64.o $(EFI_OBJS) \
 		--start-group $(EFI_LIBS) --end-group -o $@
 
 # The sections gnu-efi's linker script lays out, copied into a PE32+ image.
 $(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
+	@echo "  PE      $@"
+	@$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
 		-j '.rel.*' -j '.rela.*' -j .reloc -j .dynsym -j .dynstr \
 		-O binary $< $@
 
@@ -123,17 +127,19 @@ run: $(BUILD)/esp.img
 
 $(BUILD)/host-obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 $(BUILD)/libkaslboot-host.a: $(HOST_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
+	@echo "  HOSTLD  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: $(BUILD)/esp.img
+integration: $(BUILD)/esp.img $(PROBE_ELF)
 	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
 # One command runs every test; pytest's summary is the last line.
