@@ -148,7 +148,8 @@ check: unit integration
 # Benchmarks: optimized host build, no sanitizers (they would dominate the figures).
 $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_LIBS) -o $@
+	@echo "  BENCH   $@"
+	@$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_LIBS) -o $@
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do $$b; done
 
