@@ -6,6 +6,7 @@
 #include <efilib.h>
 
 #include "efi/boot_linux.h"
+#include "efi/boot_mmu_on.h"
 #include "efi/config_load.h"
 #include "efi/console.h"
 #include "efi/file.h"
@@ -45,6 +46,9 @@ static int boot_entries(struct boot_env *env, struct boot_config *bc)
 		switch (e->payload) {
 		case KB_PAYLOAD_LINUX:
 			rc = boot_linux(env, e);
+			break;
+		case KB_PAYLOAD_MMU_ON:
+			rc = boot_mmu_on(env, e);
 			break;
 		default:
 			log_error("entry '%s': this payload kind is not supported yet", e->id);

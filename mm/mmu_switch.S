@@ -101,10 +101,13 @@ mm_enter_mmu_on:
 	isb
 	msr	sctlr_el1, x13		// MMU on with the new tables
 	isb				// next fetch: this page through the new TTBR0
-	mov	sp, x14
-	mov	x0, x7
-	mov	x1, x8
-	br	x15
+	mov	sp, x14			// SP_EL1: UEFI runs in EL1h, the payload too
+	/* Enter with ERET rather than BR: a BR needs the entry in a register, and the
+	 * protocol promises x1..x30 = 0. ERET from EL1 to EL1h is architecturally fine. */
+	msr	elr_el1, x15		// return address: the payload's entry VA
+	mov	x4, #MM_SPSR_EL1H_MASKED	// EL1h, D/A/I/F masked
+	msr	spsr_el1, x4		// the PSTATE ERET restores
+	b	mm_enter_zero_regs	// x0 = DT VA, x1..x30 = 0, ERET
 
 3:	/* EL2 -> EL1. HCR_EL2: AArch64 EL1, TGE = 0 so EL1 runs, no stage 2 (VM = 0),
 	 * no traps; E2H stays as the firmware set it (it cannot safely change under a
@@ -144,9 +147,45 @@ mm_enter_mmu_on:
 	tlbi	vmalle1			// EL1&0 translations of this VMID
 	dsb	nsh
 	isb
-	mov	x0, x7
-	mov	x1, x8
-	eret
+	/* fall through: same register clearing, then ERET to EL1 */
+
+/* The protocol's register state at entry (docs/protocol.md section 4): x0 = args.x0 (the
+ * DT's fixmap VA, held in x7), x1 = args.x1 (0 for the payload protocol), every other
+ * general-purpose register 0. ELR/SPSR of the current EL are already set; ERET jumps to
+ * the entry at EL1h. */
+mm_enter_zero_regs:
+	mov	x0, x7			// x0: the DT's virtual address in the fixmap
+	mov	x1, x8			// x1: args.x1 (the payload protocol passes 0)
+	mov	x2, xzr			// x2..x30: zero, as the probe checks (was CurrentEL)
+	mov	x3, xzr			// (scratch: SCTLR/HCR value)
+	mov	x4, xzr			// (scratch: CNTHCTL/SPSR value)
+	mov	x5, xzr			// unused here, zeroed all the same
+	mov	x6, xzr			// unused here
+	mov	x7, xzr			// (args.x0, now in x0)
+	mov	x8, xzr			// (args.x1, now in x1)
+	mov	x9, xzr			// (MAIR value)
+	mov	x10, xzr		// (TCR value)
+	mov	x11, xzr		// (TTBR0 value)
+	mov	x12, xzr		// (TTBR1 value)
+	mov	x13, xzr		// (SCTLR value)
+	mov	x14, xzr		// (SP value)
+	mov	x15, xzr		// (entry VA, now in ELR)
+	mov	x16, xzr		// IP0: the caller's veneers may have left values
+	mov	x17, xzr		// IP1
+	mov	x18, xzr		// platform register
+	mov	x19, xzr		// callee-saved registers of the C caller
+	mov	x20, xzr
+	mov	x21, xzr
+	mov	x22, xzr
+	mov	x23, xzr
+	mov	x24, xzr
+	mov	x25, xzr
+	mov	x26, xzr
+	mov	x27, xzr
+	mov	x28, xzr
+	mov	x29, xzr		// frame pointer: no caller frame to unwind into
+	mov	x30, xzr		// link register: the payload never returns
+	eret				// to ELR_ELx at EL1h, MMU on, DAIF masked
 	.size	mm_enter_mmu_on, . - mm_enter_mmu_on
 
 	.balign	16
