@@ -4,7 +4,8 @@ what kaslboot logged. -cpu cortex-a72 has no FEAT_RNG, so Linux's KASLR can only
 from the kaslr-seed kaslboot hands over."""
 import gzip
 import os
-import shutil
+import struct
+import subprocess
 
 import pytest
 
@@ -79,7 +80,7 @@ def test_fixed_seed_reproducible_and_matches_linux_formula(tmp_path, demo_esp):
     assert int(runs[0].report["stext"], 16) == want, (hex(want), runs[0].report)
 
 
-def test_nokaslr_after_falling_back_from_a_broken_entry(tmp_path):
+def test_nokaslr_after_falling_back_from_a_broken_entry(tmp_path, three_boots):
     entries = {
         "/loader/loader.conf": "default a-broken\n",
         "/loader/entries/a-broken.conf": "title broken\nlinux /no-such-kernel\n",
@@ -94,6 +95,8 @@ def test_nokaslr_after_falling_back_from_a_broken_entry(tmp_path):
     assert iomem_start(b.report) == f["base"] + stext_offset()
     assert b.report["kaslr"] == "KASLR disabled on command line"
     assert b.report["kaslr_seed"] == "absent"   # neither ours nor the firmware's
+    # The lowest slot: at or below every randomly drawn base on the same machine.
+    assert f["base"] <= min(loader_facts(r)["base"] for r in three_boots)
 
 
 def test_options_two_initrds_el2_smp2(tmp_path):
@@ -122,12 +125,50 @@ def test_acpi_machine_boots_with_runtime_services(demo_esp):
     assert int(b.report["efivars"]) > 0
 
 
-def test_gzip_compressed_kernel(tmp_path):
+def zboot_wrap(gz):
+    """An EFI zboot image around a gzip payload, laid out as the kernel's
+    drivers/firmware/efi/libstub/zboot-header.S: "MZ", "zimg", payload offset and size,
+    the compression name, e_lfanew -> a PE header for arm64 (its decompressor code is not
+    needed: kaslboot inflates the payload itself)."""
+    payload_off = 0x200
+    hdr = bytearray(payload_off)
+    hdr[0:4] = b"MZ\0\0"
+    hdr[4:8] = b"zimg"
+    struct.pack_into("<II", hdr, 8, payload_off, len(gz))
+    hdr[24:29] = b"gzip\0"
+    struct.pack_into("<I", hdr, 0x38, 0x818223CD)       # LINUX_PE_MAGIC
+    struct.pack_into("<I", hdr, 0x3C, 0x40)             # e_lfanew
+    hdr[0x40:0x44] = b"PE\0\0"
+    struct.pack_into("<H", hdr, 0x44, 0xAA64)          # IMAGE_FILE_MACHINE_ARM64
+    return bytes(hdr) + gz + struct.pack("<I", os.path.getsize(KERNEL))
+
+
+@pytest.mark.parametrize("fmt", ["gzip", "zboot"])
+def test_compressed_kernel(tmp_path, fmt):
     gz = gzip.compress(open(KERNEL, "rb").read(), compresslevel=6)
-    files = {"/vmlinuz.gz": gz,
+    blob = gz if fmt == "gzip" else zboot_wrap(gz)
+    files = {"/vmlinuz": blob,
              "/loader/entries/debian.conf":
-                 "linux /vmlinuz.gz\ninitrd /initrd.img\noptions console=ttyAMA0\n"}
+                 "linux /vmlinuz\ninitrd /initrd.img\noptions console=ttyAMA0\n"}
     esp = make_esp(tmp_path, files, delete=["/Image"])
     b = boot_report(esp)
     f = check_consistent(b)
-    assert f["format"] == "gzip-compressed Image", f
+    assert f["format"] == {"gzip": "gzip-compressed Image", "zboot": "EFI zboot image"}[fmt], f
+
+
+def test_devicetree_file_replaces_firmware_dt(tmp_path):
+    """The entry's DT is what Linux sees; the seeds still come from the firmware's DT."""
+    dtb = tmp_path / "virt.dtb"
+    subprocess.run(["qemu-system-aarch64", "-M", "virt,acpi=off,dumpdtb=" + str(dtb),
+                    "-cpu", NO_RNDR, "-m", "1G", "-display", "none", "-nic", "none"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["fdtput", "-t", "s", str(dtb), "/", "model", "kaslboot test devicetree"],
+                   check=True)
+    files = {"/virt.dtb": dtb.read_bytes(),
+             "/loader/entries/debian.conf":
+                 "linux /Image\ninitrd /initrd.img\noptions console=ttyAMA0\n"
+                 "devicetree /virt.dtb\n"}
+    b = boot_report(make_esp(tmp_path, files))
+    f = check_consistent(b)
+    assert b.report["model"] == "kaslboot test devicetree"
+    assert "dt-kaslr-seed" in f["sources"]   # from the firmware's DT, not the file
