@@ -12,6 +12,7 @@
 #include "efi/file.h"
 #include "efi/libc.h"
 #include "efi/loadopts.h"
+#include "efi/menu.h"
 #include "efi/selftest.h"
 #include "efi/sysinfo.h"
 #include "loader/config.h"
@@ -86,6 +87,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (!rc && bc.conf.selftest[0] && efi_selftest_run(bc.conf.selftest, &env.si))
 		log_error("selftest %s failed; booting on", bc.conf.selftest);
 	if (!rc) {
+		/* An entry named by the load options was asked for: no menu in between. */
+		if (!id[0])
+			menu_run(&bc);
 		env.conf = &bc.conf;
 		rc = boot_entries(&env, &bc);
 	}

@@ -61,10 +61,15 @@ def run(a):
 
 def stream(cmd, a):
     until = re.compile(a.until.encode()) if a.until else None
+    # --send 'REGEX=KEYS': once REGEX shows up, type KEYS on the serial console (in order).
+    sends = []
+    for spec in a.send:
+        pattern, _, keys = spec.rpartition("=")
+        sends.append((re.compile(pattern.encode()), keys.encode().decode("unicode_escape").encode()))
     log = open(a.log, "wb") if a.log else None
     seen = b""
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + a.timeout
     rc = None
     try:
@@ -88,6 +93,10 @@ def stream(cmd, a):
             if log:
                 log.write(chunk)
             seen = (seen + chunk)[-65536:]
+            if sends and sends[0][0].search(seen):
+                proc.stdin.write(sends.pop(0)[1])
+                proc.stdin.flush()
+                seen = b""   # the next pattern must appear after these keys
             if until and until.search(seen):
                 rc = 0
                 break
@@ -117,6 +126,8 @@ def main():
                     help=r"a Boot#### entry (in order); default: the firmware's own choice")
     ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")
     ap.add_argument("--until", help="stop once the serial output matches this regex")
+    ap.add_argument("--send", action="append", default=[], metavar="REGEX=KEYS",
+                    help=r"type KEYS (escapes like \r allowed) once REGEX is seen; repeatable")
     ap.add_argument("--log", help="also write the serial output to this file")
     ap.add_argument("--interactive", action="store_true", help="serial + monitor on this tty")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the QEMU command")

@@ -55,7 +55,7 @@ class Boot:
 
 
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
-         boots=(), timeout=180, until=None, extra=()):
+         boots=(), timeout=180, until=None, send=(), extra=()):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
     of its report; the guest then powers off by itself."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
@@ -72,6 +72,8 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
         cmd += ["--boot", b]
     if until:
         cmd += ["--until", until]
+    for spec in send:
+        cmd += ["--send", spec]
     if extra:
         cmd += ["--"] + list(extra)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
