@@ -1,7 +1,8 @@
 /* Helpers for the dtb/ tests: compile .dts fixtures with the host's dtc, decompile a blob
- * back to text, put a blob in front of an unreadable page, and count logged lines. Static
- * inline in a header so nothing is linked into other people's tests. Tests run from the
- * repository root (make unit does), where DT_FIXTURES finds the sources. */
+ * back to text, and put a blob in front of an unreadable page. Every dtb/ test checks what
+ * was logged, so this pulls in log_capture.h. Static inline in a header so nothing is
+ * linked into other people's tests. Tests run from the repository root (make unit does),
+ * where DT_FIXTURES finds the sources. */
 #ifndef KASLBOOT_TEST_DT_TESTUTIL_H
 #define KASLBOOT_TEST_DT_TESTUTIL_H
 
@@ -17,34 +18,9 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "loader/log.h"
+#include "log_capture.h"
 
 #define DT_FIXTURES "tests/unit/fixtures/"
-
-/* --- log capture ------------------------------------------------------------------ */
-static char dt_log_last[1024];
-static int dt_log_errors, dt_log_warnings, dt_log_lines;
-
-static inline void dt_log_sink(const char *text, size_t len)
-{
-	if (len >= sizeof(dt_log_last))
-		len = sizeof(dt_log_last) - 1;
-	memcpy(dt_log_last, text, len);
-	dt_log_last[len] = '\0';
-	dt_log_lines++;
-	if (strstr(dt_log_last, "error: "))
-		dt_log_errors++;
-	if (strstr(dt_log_last, "warning: "))
-		dt_log_warnings++;
-}
-
-static inline void dt_log_reset(void)
-{
-	log_set_sink(dt_log_sink);
-	log_set_level(LOG_DEBUG);
-	dt_log_errors = dt_log_warnings = dt_log_lines = 0;
-	dt_log_last[0] = '\0';
-}
 
 /* --- blobs -------------------------------------------------------------------------- */
 /* Reads a whole stream into an 8-byte aligned malloc'd buffer. */

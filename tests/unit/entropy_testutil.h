@@ -1,14 +1,12 @@
 /* Helpers for the SHA-256 / DRBG / entropy / KASLR tests: a deterministic non-crypto
- * generator for test inputs, hex decoding and a log capture. A header of static functions
- * (not a .c helper) so it is not linked into other people's tests. */
+ * generator for test inputs and hex decoding (log capture is in log_capture.h). A header of
+ * static functions (not a .c helper) so it is not linked into other people's tests. */
 #ifndef KASLBOOT_TEST_ENTROPY_TESTUTIL_H
 #define KASLBOOT_TEST_ENTROPY_TESTUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
-#include "loader/log.h"
 
 /* xorshift64* (Vigna): reproducible test inputs, never used by the code under test. */
 static inline uint64_t tu_rand(uint64_t *s)
@@ -58,27 +56,6 @@ static inline int tu_all_zero(const void *p, size_t n)
 		if (*b++)
 			return 0;
 	return 1;
-}
-
-#define TU_LOG_MAX 8192
-static char tu_log[TU_LOG_MAX];
-static size_t tu_log_len;
-
-static inline void tu_log_sink(const char *text, size_t len)
-{
-	if (tu_log_len + len >= TU_LOG_MAX)
-		len = TU_LOG_MAX - 1 - tu_log_len;
-	memcpy(tu_log + tu_log_len, text, len);
-	tu_log_len += len;
-	tu_log[tu_log_len] = '\0';
-}
-
-static inline void tu_log_reset(void)
-{
-	tu_log_len = 0;
-	tu_log[0] = '\0';
-	log_set_sink(tu_log_sink);
-	log_set_level(LOG_INFO);
 }
 
 #endif

@@ -1,7 +1,7 @@
-/* Helpers shared by the mm tests: a host page pool with a fake physical base, a log
- * capture, and an independent raw-descriptor enumerator (it does not use mm_walk, so the
- * two cross-check each other). Header-only: static functions, nothing linked into other
- * people's tests. */
+/* Helpers shared by the mm tests: a host page pool with a fake physical base and an
+ * independent raw-descriptor enumerator (it does not use mm_walk, so the two cross-check
+ * each other); log capture is in log_capture.h. Header-only: static functions, nothing
+ * linked into other people's tests. */
 #ifndef KASLBOOT_TEST_MM_TESTUTIL_H
 #define KASLBOOT_TEST_MM_TESTUTIL_H
 
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/log.h"
 #include "mm/arch.h"
 #include "mm/pgtable.h"
 #include "mm/pool.h"
@@ -23,26 +22,6 @@ static inline void *test_pool_new(struct mm_page_pool *pool, size_t npages, uint
 	if (mm_pool_init(pool, buf, base_pa, npages) != 0)
 		abort();
 	return buf;
-}
-
-static char test_log_last[512];
-static int test_log_lines;
-
-static inline void test_log_sink(const char *text, size_t len)
-{
-	test_log_lines++;
-	if (len >= sizeof(test_log_last))
-		len = sizeof(test_log_last) - 1;
-	memcpy(test_log_last, text, len);
-	test_log_last[len] = '\0';
-}
-
-static inline void test_log_capture(void)
-{
-	test_log_lines = 0;
-	test_log_last[0] = '\0';
-	log_set_sink(test_log_sink);
-	log_set_level(LOG_ERROR);
 }
 
 /* One leaf found by the raw enumerator. */

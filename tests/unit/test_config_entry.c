@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config_log_capture.h"
+#include "log_capture.h"
 #include "loader/config.h"
 #include "loader/err.h"
 
@@ -49,7 +49,7 @@ static void test_spec_example(void **state)
 	assert_false(e.hidden);
 	assert_int_equal(e.payload, KB_PAYLOAD_LINUX);
 	assert_int_equal(e.tries_left, KB_TRIES_NONE);
-	assert_int_equal(capture_len, 0); /* nothing to warn about */
+	assert_int_equal(captured_len, 0); /* nothing to warn about */
 }
 
 static void test_minimal_entry_defaults(void **state)
@@ -175,7 +175,7 @@ static void test_key_without_value(void **state)
 {
 	assert_int_equal(parse("foo.conf", "title T\nlinux /k\ninitrd   \n"), KB_EINVAL);
 	assert_logged("error: loader/entries/foo.conf:3: 'initrd' has no value");
-	capture_reset(NULL);
+	log_capture_clear();
 	assert_int_equal(parse("foo.conf", "linux\r\n"), KB_EINVAL);
 	assert_logged("error: loader/entries/foo.conf:1: 'linux' has no value");
 }
@@ -197,7 +197,7 @@ static void test_overlong_values(void **state)
 	assert_int_equal(parse("long.conf", text), 0);
 	assert_int_equal(strlen(e.linux_path), KB_PATH_MAX - 1);
 
-	capture_reset(NULL);
+	log_capture_clear();
 	assert_int_equal(parse("m.conf", "linux /k\nmachine-id 6a9857a393724b7a981ebb5b8495b9ea0\n"),
 			 KB_ERANGE);
 	assert_logged("error: loader/entries/m.conf:2: value of 'machine-id' is too long");
@@ -220,10 +220,10 @@ static void test_nul_and_bad_utf8(void **state)
 	assert_int_equal(bls_entry_parse("n.conf", with_nul, sizeof(with_nul) - 1, &e), KB_EINVAL);
 	assert_logged("error: loader/entries/n.conf:2: NUL byte at column 8");
 
-	capture_reset(NULL);
+	log_capture_clear();
 	assert_int_equal(parse("u.conf", "linux /k\n\ntitle caf\xc3\n"), KB_EINVAL);
 	assert_logged("error: loader/entries/u.conf:3: invalid UTF-8 at column 10");
-	capture_reset(NULL);
+	log_capture_clear();
 	assert_int_equal(parse("u.conf", "title \xc0\xaf\nlinux /k\n"), KB_EINVAL); /* overlong */
 	assert_logged("error: loader/entries/u.conf:1: invalid UTF-8 at column 7");
 	assert_int_equal(parse("u.conf", "title \xed\xa0\x80\nlinux /k\n"), KB_EINVAL); /* surrogate */
@@ -298,24 +298,24 @@ static void test_file_names_and_boot_counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_spec_example, capture_reset),
-		cmocka_unit_test_setup(test_minimal_entry_defaults, capture_reset),
-		cmocka_unit_test_setup(test_initrds_in_order_up_to_limit, capture_reset),
-		cmocka_unit_test_setup(test_options_joined_with_one_space, capture_reset),
-		cmocka_unit_test_setup(test_options_total_too_long, capture_reset),
-		cmocka_unit_test_setup(test_comments_blank_lines_crlf_whitespace, capture_reset),
-		cmocka_unit_test_setup(test_missing_linux_is_an_error, capture_reset),
-		cmocka_unit_test_setup(test_architecture, capture_reset),
-		cmocka_unit_test_setup(test_unsupported_entries_are_hidden, capture_reset),
-		cmocka_unit_test_setup(test_unknown_key_warns_and_is_ignored, capture_reset),
-		cmocka_unit_test_setup(test_repeated_single_key_last_wins, capture_reset),
-		cmocka_unit_test_setup(test_key_without_value, capture_reset),
-		cmocka_unit_test_setup(test_overlong_values, capture_reset),
-		cmocka_unit_test_setup(test_very_long_line, capture_reset),
-		cmocka_unit_test_setup(test_nul_and_bad_utf8, capture_reset),
-		cmocka_unit_test_setup(test_dotdot_paths_refused, capture_reset),
-		cmocka_unit_test_setup(test_payload_key, capture_reset),
-		cmocka_unit_test_setup(test_file_names_and_boot_counters, capture_reset),
+		cmocka_unit_test_setup(test_spec_example, log_capture_setup),
+		cmocka_unit_test_setup(test_minimal_entry_defaults, log_capture_setup),
+		cmocka_unit_test_setup(test_initrds_in_order_up_to_limit, log_capture_setup),
+		cmocka_unit_test_setup(test_options_joined_with_one_space, log_capture_setup),
+		cmocka_unit_test_setup(test_options_total_too_long, log_capture_setup),
+		cmocka_unit_test_setup(test_comments_blank_lines_crlf_whitespace, log_capture_setup),
+		cmocka_unit_test_setup(test_missing_linux_is_an_error, log_capture_setup),
+		cmocka_unit_test_setup(test_architecture, log_capture_setup),
+		cmocka_unit_test_setup(test_unsupported_entries_are_hidden, log_capture_setup),
+		cmocka_unit_test_setup(test_unknown_key_warns_and_is_ignored, log_capture_setup),
+		cmocka_unit_test_setup(test_repeated_single_key_last_wins, log_capture_setup),
+		cmocka_unit_test_setup(test_key_without_value, log_capture_setup),
+		cmocka_unit_test_setup(test_overlong_values, log_capture_setup),
+		cmocka_unit_test_setup(test_very_long_line, log_capture_setup),
+		cmocka_unit_test_setup(test_nul_and_bad_utf8, log_capture_setup),
+		cmocka_unit_test_setup(test_dotdot_paths_refused, log_capture_setup),
+		cmocka_unit_test_setup(test_payload_key, log_capture_setup),
+		cmocka_unit_test_setup(test_file_names_and_boot_counters, log_capture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config_log_capture.h"
+#include "log_capture.h"
 #include "loader/config.h"
 #include "loader/err.h"
 
@@ -47,7 +47,7 @@ static void test_every_key(void **state)
 	assert_true(c.log_level_set);
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	assert_string_equal(c.selftest, "mm");
-	assert_int_equal(capture_len, 0);
+	assert_int_equal(captured_len, 0);
 }
 
 static void test_timeout_words(void **state)
@@ -100,7 +100,7 @@ static void test_kaslr_seed_values(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[64], want[160];
-		capture_reset(NULL);
+		log_capture_clear();
 		snprintf(text, sizeof(text), "kaslr-seed %s\n", bad[i]);
 		if (parse(text) != KB_EINVAL)
 			fail_msg("kaslr-seed '%s' accepted", bad[i]);
@@ -142,7 +142,7 @@ static void test_syntax_errors_name_the_line(void **state)
 {
 	assert_int_equal(parse("timeout 1\n\n# x\ndefault\n"), KB_EINVAL);
 	assert_logged("error: loader/loader.conf:4: 'default' has no value");
-	capture_reset(NULL);
+	log_capture_clear();
 	assert_int_equal(parse("timeout 1\ndefault \xff\n"), KB_EINVAL);
 	assert_logged("error: loader/loader.conf:2: invalid UTF-8 at column 9");
 }
@@ -150,15 +150,15 @@ static void test_syntax_errors_name_the_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_defaults, capture_reset),
-		cmocka_unit_test_setup(test_every_key, capture_reset),
-		cmocka_unit_test_setup(test_timeout_words, capture_reset),
-		cmocka_unit_test_setup(test_kaslr_values, capture_reset),
-		cmocka_unit_test_setup(test_kaslr_seed_values, capture_reset),
-		cmocka_unit_test_setup(test_log_values, capture_reset),
-		cmocka_unit_test_setup(test_selftest, capture_reset),
-		cmocka_unit_test_setup(test_systemd_boot_keys_warn, capture_reset),
-		cmocka_unit_test_setup(test_syntax_errors_name_the_line, capture_reset),
+		cmocka_unit_test_setup(test_defaults, log_capture_setup),
+		cmocka_unit_test_setup(test_every_key, log_capture_setup),
+		cmocka_unit_test_setup(test_timeout_words, log_capture_setup),
+		cmocka_unit_test_setup(test_kaslr_values, log_capture_setup),
+		cmocka_unit_test_setup(test_kaslr_seed_values, log_capture_setup),
+		cmocka_unit_test_setup(test_log_values, log_capture_setup),
+		cmocka_unit_test_setup(test_selftest, log_capture_setup),
+		cmocka_unit_test_setup(test_systemd_boot_keys_warn, log_capture_setup),
+		cmocka_unit_test_setup(test_syntax_errors_name_the_line, log_capture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@
 #include <fnmatch.h>
 #include <cmocka.h>
 
-#include "config_log_capture.h"
+#include "log_capture.h"
 #include "loader/config.h"
 #include "loader/err.h"
 
@@ -19,7 +19,7 @@ static struct kb_entry ents[KB_MAX_ENTRIES + 1];
 static void make(unsigned int i, const char *file, const char *body)
 {
 	if (bls_entry_parse(file, body, strlen(body), &ents[i]))
-		fail_msg("%s did not parse: %s", file, capture_buf);
+		fail_msg("%s did not parse: %s", file, captured_log);
 }
 
 /* The ids in sorted order, joined by spaces. */
@@ -313,18 +313,18 @@ static void test_path_to_uefi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_sort_rules, capture_reset),
-		cmocka_unit_test_setup(test_sort_ties_and_counters, capture_reset),
-		cmocka_unit_test_setup(test_glob_examples, capture_reset),
-		cmocka_unit_test_setup(test_glob_random_against_fnmatch, capture_reset),
-		cmocka_unit_test_setup(test_load_options, capture_reset),
-		cmocka_unit_test_setup(test_select_first_entry_without_config, capture_reset),
-		cmocka_unit_test_setup(test_select_default_glob, capture_reset),
-		cmocka_unit_test_setup(test_select_load_options_win, capture_reset),
-		cmocka_unit_test_setup(test_select_errors, capture_reset),
-		cmocka_unit_test_setup(test_select_many_entries, capture_reset),
-		cmocka_unit_test_setup(test_default_entry, capture_reset),
-		cmocka_unit_test_setup(test_path_to_uefi, capture_reset),
+		cmocka_unit_test_setup(test_sort_rules, log_capture_setup),
+		cmocka_unit_test_setup(test_sort_ties_and_counters, log_capture_setup),
+		cmocka_unit_test_setup(test_glob_examples, log_capture_setup),
+		cmocka_unit_test_setup(test_glob_random_against_fnmatch, log_capture_setup),
+		cmocka_unit_test_setup(test_load_options, log_capture_setup),
+		cmocka_unit_test_setup(test_select_first_entry_without_config, log_capture_setup),
+		cmocka_unit_test_setup(test_select_default_glob, log_capture_setup),
+		cmocka_unit_test_setup(test_select_load_options_win, log_capture_setup),
+		cmocka_unit_test_setup(test_select_errors, log_capture_setup),
+		cmocka_unit_test_setup(test_select_many_entries, log_capture_setup),
+		cmocka_unit_test_setup(test_default_entry, log_capture_setup),
+		cmocka_unit_test_setup(test_path_to_uefi, log_capture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

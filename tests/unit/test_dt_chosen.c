@@ -28,7 +28,7 @@ static int open_virt(void **state)
 	size_t size;
 	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
 
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_open(blob, size, "fixture", work, WORK_SIZE), KB_OK);
 	assert_int_equal(fdt_totalsize(work), WORK_SIZE);
 	free(blob);
@@ -78,19 +78,19 @@ static void test_open_into_small_buffer_fails(void **state)
 	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
 	static uint64_t small[32];
 
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_open(blob, size, "fixture", small, sizeof(small)), KB_ENOMEM);
-	assert_int_equal(dt_log_errors, 1);
-	assert_non_null(strstr(dt_log_last, "cannot open"));
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("cannot open");
 	/* Misaligned destination (booting.rst wants 8 bytes). */
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_open(blob, size, "fixture", (char *)work + 4, 4096), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	/* A corrupt source never reaches fdt_open_into. */
 	fdt_set_magic(blob, 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_open(blob, size, "fixture", work, WORK_SIZE), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	free(blob);
 }
 
@@ -100,7 +100,7 @@ static void test_minimal_tree(void **state)
 	int root, node, len;
 	const fdt32_t *cells;
 
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_create_minimal(buf, sizeof(buf)), KB_OK);
 	assert_int_equal(dt_validate(buf, sizeof(buf), "minimal"), KB_OK);
 	root = fdt_path_offset(buf, "/");
@@ -120,9 +120,9 @@ static void test_minimal_tree(void **state)
 	assert_int_equal(fdt_first_subnode(buf, node), -FDT_ERR_NOTFOUND);
 	assert_int_equal(fdt_num_mem_rsv(buf), 0);
 	/* Too small a buffer: a clean error. */
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_create_minimal(buf, 64), KB_ENOMEM);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 static void test_finish_packs(void **state)
@@ -151,9 +151,9 @@ static void test_finish_enforces_2mib_and_alignment(void **state)
 	assert_int_equal(dt_create_minimal(buf, big), KB_OK);
 	/* Packed, this tree is just over 2 MiB. */
 	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 64), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_finish(buf, &out), KB_ERANGE);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	assert_true(fdt_totalsize(buf) > DT_MAX_SIZE);
 	/* Just under: accepted. */
 	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 256), 0);
@@ -162,9 +162,9 @@ static void test_finish_enforces_2mib_and_alignment(void **state)
 	free(filler);
 	free(buf);
 
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_finish((char *)work + 4, &out), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 /* ---- seeds ------------------------------------------------------------------------- */
@@ -183,7 +183,7 @@ static void test_read_seeds(void **state)
 	assert_int_equal(s.rng_seed_dt_len, FIXTURE_RNG_SEED_LEN);
 	assert_memory_equal(s.rng_seed, rng, FIXTURE_RNG_SEED_LEN);
 	assert_int_equal(s.rng_seed[1], 0x11); /* the fixture's second byte */
-	assert_int_equal(dt_log_warnings, 0);
+	assert_int_equal(captured_warnings, 0);
 }
 
 static void test_bad_kaslr_seeds_are_absent(void **state)
@@ -194,25 +194,25 @@ static void test_bad_kaslr_seeds_are_absent(void **state)
 
 	open_virt(state);
 	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", four, sizeof(four)), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
 	assert_false(s.has_kaslr_seed);
 	assert_true(s.kaslr_seed == 0);
-	assert_int_equal(dt_log_warnings, 1);
-	assert_non_null(strstr(dt_log_last, "kaslr-seed"));
+	assert_int_equal(captured_warnings, 1);
+	assert_last_logged("kaslr-seed");
 
 	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", nine, sizeof(nine)), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
 	assert_false(s.has_kaslr_seed);
-	assert_int_equal(dt_log_warnings, 1);
+	assert_int_equal(captured_warnings, 1);
 
 	/* Zero means "no seed" to the kernel, and to us. */
 	assert_int_equal(fdt_setprop_u64(work, chosen(), "kaslr-seed", 0), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
 	assert_false(s.has_kaslr_seed);
-	assert_int_equal(dt_log_warnings, 0);
+	assert_int_equal(captured_warnings, 0);
 	assert_int_equal(s.rng_seed_len, FIXTURE_RNG_SEED_LEN); /* unaffected */
 }
 
@@ -225,12 +225,12 @@ static void test_long_rng_seed_is_cut(void **state)
 		big[i] = (uint8_t)(i * 7 + 3);
 	open_virt(state);
 	assert_int_equal(fdt_setprop(work, chosen(), "rng-seed", big, sizeof(big)), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
 	assert_int_equal(s.rng_seed_len, DT_RNG_SEED_MAX);
 	assert_int_equal(s.rng_seed_dt_len, sizeof(big));
 	assert_memory_equal(s.rng_seed, big, DT_RNG_SEED_MAX);
-	assert_int_equal(dt_log_warnings, 1);
+	assert_int_equal(captured_warnings, 1);
 }
 
 static void test_no_chosen_no_seeds(void **state)
@@ -294,9 +294,9 @@ static void test_bootargs(void **state)
 	prop_bytes("bootargs", DT_CMDLINE_MAX);
 	longline[DT_CMDLINE_MAX - 1] = 'a';
 	longline[DT_CMDLINE_MAX] = '\0';
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_bootargs(work, longline), KB_ERANGE);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 static void test_initrd(void **state)
@@ -312,9 +312,9 @@ static void test_initrd(void **state)
 	assert_int_equal(dt_set_initrd(work, 0x1000, 0x1000), KB_OK);
 	assert_absent("linux,initrd-start");
 	assert_absent("linux,initrd-end");
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_initrd(work, 0x2000, 0x1000), KB_ERANGE);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 static void test_kaslr_and_rng_seed(void **state)
@@ -333,19 +333,19 @@ static void test_kaslr_and_rng_seed(void **state)
 	assert_memory_equal(prop_bytes("rng-seed", sizeof(seed)), seed, sizeof(seed));
 	assert_int_equal(dt_set_rng_seed(work, NULL, 0), KB_OK);
 	assert_absent("rng-seed");
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_rng_seed(work, seed, DT_RNG_SEED_MAX + 1), KB_ERANGE);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 static void test_delete_memreserve(void **state)
 {
 	open_virt(state);
 	assert_int_equal(fdt_num_mem_rsv(work), 2);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_delete_memreserve(work), KB_OK);
 	assert_int_equal(fdt_num_mem_rsv(work), 0);
-	assert_non_null(strstr(dt_log_last, "deleted 2"));
+	assert_last_logged("deleted 2");
 	assert_int_equal(dt_delete_memreserve(work), KB_OK);
 	assert_int_equal(fdt_num_mem_rsv(work), 0);
 	assert_int_equal(dt_validate(work, WORK_SIZE, "no memreserve"), KB_OK);
@@ -371,17 +371,17 @@ static void test_full_buffer_is_a_clean_error(void **state)
 	/* No free space at all: every growing edit must fail with KB_ENOMEM, one line. */
 	assert_true(size <= sizeof(tight));
 	assert_int_equal(dt_open(blob, size, "fixture", tight, size), KB_OK);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_bootargs(tight, "a much longer command line than firmware's"),
 			 KB_ENOMEM);
-	assert_int_equal(dt_log_errors, 1);
-	assert_non_null(strstr(dt_log_last, "full"));
-	dt_log_reset();
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("full");
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_efi_handoff(tight, 0x1000, DT_SECURE_BOOT_DISABLED), KB_ENOMEM);
-	assert_int_equal(dt_log_errors, 1);
-	dt_log_reset();
+	assert_int_equal(captured_errors, 1);
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_initrd(tight, 1, 2), KB_ENOMEM);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	free(blob);
 }
 
@@ -425,17 +425,17 @@ static void test_efi_placeholders_then_in_place_update(void **state)
 static void test_efi_update_needs_placeholders(void **state)
 {
 	open_virt(state);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_update_efi_mmap(work, 1, 2, 3, 4), KB_ENOENT);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	/* A placeholder of the wrong size cannot be filled in place. */
 	assert_int_equal(fdt_setprop_u32(work, chosen(), "linux,uefi-mmap-start", 0), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_update_efi_mmap(work, 1, 2, 3, 4), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
-	dt_log_reset();
+	assert_int_equal(captured_errors, 1);
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_set_efi_handoff(work, 0x1000, (enum dt_secure_boot)7), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	assert_int_equal(dt_set_efi_handoff(work, 0x1000, DT_SECURE_BOOT_ENABLED), KB_OK);
 	assert_be("linux,uefi-secure-boot", 3, 4);
 }
@@ -483,9 +483,9 @@ static void test_kaslboot_layout_round_trip(void **state)
 
 	/* The reader insists on every property at its size, and on the version. */
 	assert_int_equal(fdt_setprop_u32(work, chosen(), "kaslboot,stack-size", 1), 0);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	assert_int_equal(fdt_delprop(work, chosen(), "kaslboot,stack-size"), 0);
 	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_ENOENT);
 	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);

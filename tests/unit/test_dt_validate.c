@@ -24,12 +24,12 @@ static int validate_guarded(const void *blob, size_t size, size_t max)
 	int err;
 
 	dt_guard(&g, blob, size);
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	err = dt_validate(g.blob, max ? max : g.max, "test DT");
 	if (err)
-		assert_int_equal(dt_log_errors, 1);
+		assert_int_equal(captured_errors, 1);
 	else
-		assert_int_equal(dt_log_errors, 0);
+		assert_int_equal(captured_errors, 0);
 	dt_unguard(&g);
 	return err;
 }
@@ -50,12 +50,12 @@ static void test_null_and_tiny(void **state)
 	size_t size;
 	void *blob = virt_blob(&size);
 
-	dt_log_reset();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_validate(NULL, 4096, "x"), KB_EINVAL);
-	assert_int_equal(dt_log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	/* Fewer bytes than a header: nothing may be read beyond them. */
 	assert_int_equal(validate_guarded(blob, 16, 16), KB_ECORRUPT);
-	assert_non_null(strstr(dt_log_last, "smaller than a DT header"));
+	assert_last_logged("smaller than a DT header");
 	free(blob);
 }
 
@@ -66,7 +66,7 @@ static void test_bad_magic(void **state)
 
 	fdt_set_magic(blob, 0xd00dfeef);
 	assert_int_equal(validate_guarded(blob, size, 0), KB_EINVAL);
-	assert_non_null(strstr(dt_log_last, "magic"));
+	assert_last_logged("magic");
 	free(blob);
 }
 
@@ -87,7 +87,7 @@ static void test_truncated_blob(void **state)
 
 	/* Only the first size - 64 bytes are present: totalsize claims more. */
 	assert_int_equal(validate_guarded(blob, size - 64, size - 64), KB_ERANGE);
-	assert_non_null(strstr(dt_log_last, "totalsize"));
+	assert_last_logged("totalsize");
 	free(blob);
 }
 
@@ -127,7 +127,7 @@ static void test_overlapping_blocks(void **state)
 	fdt_set_off_dt_strings(blob, fdt_off_dt_struct(blob) + 8);
 	fdt_set_size_dt_strings(blob, 16);
 	assert_int_equal(validate_guarded(blob, size, 0), KB_ECORRUPT);
-	assert_non_null(strstr(dt_log_last, "overlaps"));
+	assert_last_logged("overlaps");
 	free(blob);
 
 	/* The reservation list running into the structure block. */
@@ -155,7 +155,7 @@ static void test_corrupt_tag(void **state)
 
 	*tag = cpu_to_fdt32(0x0badf00d);
 	assert_int_equal(validate_guarded(blob, size, 0), KB_ECORRUPT);
-	assert_non_null(strstr(dt_log_last, "malformed structure"));
+	assert_last_logged("malformed structure");
 	free(blob);
 }
 
@@ -218,7 +218,7 @@ static void test_root_not_first_rejected(void **state)
 	fdt_set_off_dt_strings(big, str + 4);
 	assert_int_equal(fdt_check_full(big, big_size), 0);
 	assert_int_equal(validate_guarded(big, size + 4, 0), KB_ECORRUPT);
-	assert_non_null(strstr(dt_log_last, "does not start with the root node"));
+	assert_last_logged("does not start with the root node");
 	free(big);
 	free(blob);
 }
@@ -282,13 +282,13 @@ static void test_random_corruption_never_crashes(void **state)
 				((uint8_t *)g.blob)[xorshift(&rng) % size] ^=
 					(uint8_t)(1 + xorshift(&rng) % 255);
 		}
-		dt_log_reset();
+		log_capture_start(LOG_DEBUG);
 		if (dt_validate(g.blob, g.max, "fuzz DT") == KB_OK) {
-			assert_int_equal(dt_log_errors, 0);
+			assert_int_equal(captured_errors, 0);
 			accepted++;
 			exercise_accepted(g.blob, g.max);
 		} else {
-			assert_int_equal(dt_log_errors, 1);
+			assert_int_equal(captured_errors, 1);
 			rejected++;
 		}
 	}

@@ -11,6 +11,8 @@
 #include "loader/fmt.h"
 #include "loader/log.h"
 
+#include "log_capture.h"
+
 static void check_one(const char *fmt, ...)
 {
 	char want[256], got[256];
@@ -88,36 +90,25 @@ static void test_truncation_and_return_value(void **state)
 	(void)state;
 }
 
-static char sunk[1024];
-static size_t sunk_len;
-static void sink(const char *text, size_t len)
-{
-	memcpy(sunk + sunk_len, text, len);
-	sunk_len += len;
-	sunk[sunk_len] = 0;
-}
-
 static void test_log_levels_and_prefixes(void **state)
 {
-	log_set_sink(sink);
-	log_set_level(LOG_INFO);
-	sunk_len = 0;
+	log_capture_start(LOG_INFO);
 	log_error("bad %s at line %d", "thing", 3);
 	log_warn("careful");
 	log_info("hello");
 	log_debug("hidden");
-	assert_string_equal(sunk, "kaslboot: error: bad thing at line 3\r\n"
-				  "kaslboot: warning: careful\r\n"
-				  "kaslboot: hello\r\n");
+	assert_string_equal(captured_log, "kaslboot: error: bad thing at line 3\r\n"
+					  "kaslboot: warning: careful\r\n"
+					  "kaslboot: hello\r\n");
 	/* An over-long line is cut, and still ends the line. */
 	char big[1000];
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
-	sunk_len = 0;
+	log_capture_clear();
 	log_info("%s", big);
-	assert_true(sunk_len < 512);
-	assert_memory_equal(sunk + sunk_len - 2, "\r\n", 2);
-	log_set_sink(NULL);
+	assert_true(captured_len < 512);
+	assert_memory_equal(captured_log + captured_len - 2, "\r\n", 2);
+	log_capture_stop();
 	(void)state;
 }
 

@@ -1,5 +1,6 @@
 /* gzip inflate into caller memory (loader/gzip.c), checked against the host's zlib: the
- * fixtures are fake Images compressed here with deflate, then broken on purpose. */
+ * fixtures are fake Images compressed with the host's deflate (image_fixture.h), then
+ * broken on purpose. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,34 +16,14 @@
 #include "loader/kernel_format.h"
 #include "loader/log.h"
 
-static char logbuf[16384];
-static size_t loglen;
-static int log_errors, log_warns;
-
-static void capture_sink(const char *text, size_t len)
-{
-	if (strstr(text, "error: "))
-		log_errors++;
-	if (strstr(text, "warning: "))
-		log_warns++;
-	if (loglen + len < sizeof(logbuf)) {
-		memcpy(logbuf + loglen, text, len);
-		loglen += len;
-		logbuf[loglen] = '\0';
-	}
-}
-
-static void reset_log(void)
-{
-	loglen = 0;
-	logbuf[0] = '\0';
-	log_errors = log_warns = 0;
-	log_set_sink(capture_sink);
-	log_set_level(LOG_DEBUG);
-}
+#include "image_fixture.h"
+#include "log_capture.h"
 
 #define IMAGE_LEN  (3u * 1024 * 1024 + 4321) /* a few MiB, not a round number */
 #define BSS_LEN    (512u * 1024)
+/* How the fixture is compressed: like `gzip -9`, which keeps the name (FNAME). */
+#define FIXTURE_GZIP_LEVEL 9
+#define FIXTURE_GZIP_NAME  "Image"
 
 struct fixture {
 	uint8_t *image;   /* the uncompressed fake Image */
@@ -54,41 +35,6 @@ struct fixture {
 	uint8_t arena_mem[GZIP_ARENA_SIZE];
 	struct gzip_arena arena;
 };
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Compresses in[0..n) as a gzip member with the host zlib, like gzip(1) (with FNAME). */
-static uint8_t *host_gzip(const uint8_t *in, size_t n, size_t *out_len)
-{
-	z_stream zs = { 0 };
-	gz_header hdr = { 0 };
-	size_t cap = compressBound(n) + 64;
-	uint8_t *out = malloc(cap);
-
-	assert_non_null(out);
-	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	hdr.name = (Bytef *)"Image";
-	hdr.os = 3;
-	assert_int_equal(deflateSetHeader(&zs, &hdr), Z_OK);
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)n;
-	zs.next_out = out;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	*out_len = zs.total_out;
-	deflateEnd(&zs);
-	return out;
-}
 
 /* Kernel-like content: runs of repeated code-ish words and pseudo-random bytes, so
  * deflate uses literals, short matches and far (up to 32 KiB) back-references. */
@@ -108,13 +54,7 @@ static void fill_fake_image(uint8_t *p, size_t n)
 			p[i] = (uint8_t)("\x1f\x20\x03\xd5" "\xfd\x7b\xbf\xa9")[i % 8];
 	}
 	/* The arm64 header at the front. */
-	memset(p, 0, 64);
-	put_le32(p + 0, 0xfa405a4du);
-	put_le32(p + 4, 0x14000010u);
-	put_le64(p + 16, (uint64_t)n + BSS_LEN);
-	put_le64(p + 24, 0xa);
-	put_le32(p + 56, IMAGE_MAGIC);
-	put_le32(p + 60, 64);
+	make_header(p, 0, (uint64_t)n + BSS_LEN, FLAGS_4K_ANYWHERE);
 }
 
 #define CANARY 0xa5
@@ -128,13 +68,13 @@ static int setup(void **state)
 	f->image = malloc(f->image_len);
 	assert_non_null(f->image);
 	fill_fake_image(f->image, f->image_len);
-	f->gz = host_gzip(f->image, f->image_len, &f->gz_len);
+	f->gz = host_gzip(f->image, f->image_len, FIXTURE_GZIP_LEVEL, FIXTURE_GZIP_NAME, &f->gz_len);
 	f->out_cap = f->image_len + BSS_LEN;
 	f->out = malloc(f->out_cap + 1);
 	assert_non_null(f->out);
 	memset(f->out, CANARY, f->out_cap + 1);
 	gzip_arena_init(&f->arena, f->arena_mem, sizeof(f->arena_mem));
-	reset_log();
+	log_capture_start(LOG_DEBUG);
 	*state = f;
 	return 0;
 }
@@ -168,7 +108,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(f->out[f->out_cap], CANARY);
 	/* zlib checked the trailer; confirm it is the CRC of what we got. */
 	assert_int_equal(crc32(0, f->out, (uInt)out_len), trailer_crc);
-	assert_int_equal(log_errors, 0);
+	assert_int_equal(captured_errors, 0);
 	/* One Z_FINISH call over everything: no 32 KiB window was allocated. */
 	assert_true(f->arena.peak > 0);
 	assert_true(f->arena.peak < 16u * 1024);
@@ -196,15 +136,15 @@ static void test_capacity_too_small(void **state)
 	assert_int_equal(out_len, 0);
 	/* Nothing was written past the capacity given. */
 	assert_int_equal(f->out[f->image_len - 1], CANARY);
-	assert_int_equal(log_errors, 1);
-	assert_non_null(strstr(logbuf, "vmlinuz"));
+	assert_int_equal(captured_errors, 1);
+	assert_logged("vmlinuz");
 
-	reset_log();
+	log_capture_start(LOG_DEBUG);
 	memset(f->out, CANARY, f->out_cap + 1);
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, 4096, &out_len, &f->arena, "vmlinuz"),
 			 KB_ENOSPC);
 	assert_int_equal(f->out[4096], CANARY);
-	assert_int_equal(log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 static void test_truncated(void **state)
@@ -216,17 +156,17 @@ static void test_truncated(void **state)
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len / 2, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
 	assert_int_equal(out_len, 0);
-	assert_non_null(strstr(logbuf, "truncated"));
+	assert_logged("truncated");
 	/* Only the trailer's ISIZE missing. */
-	reset_log();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len - 4, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
-	assert_non_null(strstr(logbuf, "truncated"));
+	assert_logged("truncated");
 	/* The same with an exactly sized output: truncated, not "too small". */
-	reset_log();
+	log_capture_start(LOG_DEBUG);
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len - 4, f->out, f->image_len, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
-	assert_int_equal(log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	/* Nothing but a header. */
 	assert_int_equal(gzip_inflate(f->gz, 10, f->out, f->out_cap, &out_len, &f->arena, "vmlinuz"),
 			 KB_EINVAL);
@@ -241,8 +181,8 @@ static void test_flipped_byte(void **state)
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
 	assert_int_equal(out_len, 0);
-	assert_int_equal(log_errors, 1);
-	assert_non_null(strstr(logbuf, "corrupt"));
+	assert_int_equal(captured_errors, 1);
+	assert_logged("corrupt");
 }
 
 static void test_wrong_crc_and_isize(void **state)
@@ -253,16 +193,16 @@ static void test_wrong_crc_and_isize(void **state)
 	f->gz[f->gz_len - 8] ^= 0x01; /* CRC32 */
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
-	assert_non_null(strstr(logbuf, "incorrect data check"));
+	assert_logged("incorrect data check");
 	/* The data itself inflated fine: only the check caught it. */
 	assert_memory_equal(f->out, f->image, f->image_len);
 	f->gz[f->gz_len - 8] ^= 0x01;
 
-	reset_log();
+	log_capture_start(LOG_DEBUG);
 	f->gz[f->gz_len - 4] ^= 0x01; /* ISIZE */
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
-	assert_non_null(strstr(logbuf, "incorrect length check"));
+	assert_logged("incorrect length check");
 }
 
 static void test_peek_header(void **state)
@@ -289,7 +229,7 @@ static void test_peek_header(void **state)
 	assert_int_equal(f->out[1u << 20], CANARY);
 	/* A peek needs no trailer. */
 	assert_int_equal(gzip_peek(f->gz, f->gz_len / 2, hdr, IMAGE_HEADER_SIZE, &f->arena, "vmlinuz"), 0);
-	assert_int_equal(log_errors, 0);
+	assert_int_equal(captured_errors, 0);
 }
 
 static void test_peek_short_stream(void **state)
@@ -297,12 +237,13 @@ static void test_peek_short_stream(void **state)
 	struct fixture *f = *state;
 	static const uint8_t tiny[10] = "0123456789";
 	size_t tiny_gz_len;
-	uint8_t *tiny_gz = host_gzip(tiny, sizeof(tiny), &tiny_gz_len);
+	uint8_t *tiny_gz = host_gzip(tiny, sizeof(tiny), FIXTURE_GZIP_LEVEL, FIXTURE_GZIP_NAME,
+				     &tiny_gz_len);
 	uint8_t hdr[IMAGE_HEADER_SIZE];
 
 	assert_int_equal(gzip_peek(tiny_gz, tiny_gz_len, hdr, sizeof(hdr), &f->arena, "vmlinuz"),
 			 KB_ECORRUPT);
-	assert_int_equal(log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 	/* Truncated before 64 bytes came out. */
 	assert_int_equal(gzip_peek(f->gz, 12, hdr, sizeof(hdr), &f->arena, "vmlinuz"), KB_EINVAL);
 	assert_int_equal(gzip_peek(f->gz, 24, hdr, sizeof(hdr), &f->arena, "vmlinuz"), KB_ECORRUPT);
@@ -321,8 +262,8 @@ static void test_arena_too_small(void **state)
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &small,
 				      "vmlinuz"), KB_ENOMEM);
 	assert_int_equal(gzip_peek(f->gz, f->gz_len, hdr, sizeof(hdr), &small, "vmlinuz"), KB_ENOMEM);
-	assert_int_equal(log_errors, 2);
-	assert_non_null(strstr(logbuf, "arena"));
+	assert_int_equal(captured_errors, 2);
+	assert_logged("arena");
 
 	/* Room for the inflate state but not the window: a full inflate still works (no
 	 * window with one Z_FINISH call), a peek fails cleanly. */
@@ -345,8 +286,8 @@ static void test_not_gzip(void **state)
 
 	assert_int_equal(gzip_inflate(f->image, f->image_len, f->out, f->out_cap, &out_len, &f->arena,
 				      "Image"), KB_EINVAL);
-	assert_int_equal(log_errors, 1);
-	assert_non_null(strstr(logbuf, "Image"));
+	assert_int_equal(captured_errors, 1);
+	assert_logged("Image");
 	f->gz[2] = 7; /* CM other than deflate */
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
 				      "Image"), KB_EINVAL);
@@ -369,18 +310,18 @@ static void test_trailing_data(void **state)
 	assert_int_equal(gzip_inflate(buf, f->gz_len + 512, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), 0);
 	assert_int_equal(out_len, f->image_len);
-	assert_int_equal(log_warns, 0);
+	assert_int_equal(captured_warnings, 0);
 	/* Other trailing bytes (an appended DTB, a signature): accepted with a warning. */
 	memcpy(buf + f->gz_len, "\xd0\x0d\xfe\xed", 4);
 	assert_int_equal(gzip_inflate(buf, f->gz_len + 512, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), 0);
 	assert_memory_equal(f->out, f->image, f->image_len);
-	assert_int_equal(log_warns, 1);
+	assert_int_equal(captured_warnings, 1);
 	/* A second member: refused. */
 	memcpy(buf + f->gz_len, f->gz, f->gz_len);
 	assert_int_equal(gzip_inflate(buf, 2 * f->gz_len, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_EUNSUPP);
-	assert_non_null(strstr(logbuf, "multi-member"));
+	assert_logged("multi-member");
 	free(buf);
 }
 

@@ -1,5 +1,5 @@
 /* arm64 Image header validation (loader/image.c) and kernel format detection
- * (loader/kernel_format.c). Headers are built here field by field. */
+ * (loader/kernel_format.c). Headers are built field by field in image_fixture.h. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,65 +14,8 @@
 #include "loader/kernel_format.h"
 #include "loader/log.h"
 
-/* Every log line of the code under test, so tests can check what it said. */
-static char logbuf[8192];
-static size_t loglen;
-static int log_errors, log_warns;
-
-static void capture_sink(const char *text, size_t len)
-{
-	if (strstr(text, "error: "))
-		log_errors++;
-	if (strstr(text, "warning: "))
-		log_warns++;
-	if (loglen + len < sizeof(logbuf)) {
-		memcpy(logbuf + loglen, text, len);
-		loglen += len;
-		logbuf[loglen] = '\0';
-	}
-}
-
-static int reset_log(void **state)
-{
-	(void)state;
-	loglen = 0;
-	logbuf[0] = '\0';
-	log_errors = log_warns = 0;
-	log_set_sink(capture_sink);
-	log_set_level(LOG_DEBUG);
-	return 0;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* The first instruction of an EFI-capable arm64 Image: a ccmp whose little-endian
- * encoding starts with "MZ" (arch/arm64/kernel/efi-header.S, efi_signature_nop). */
-#define CODE0_EFI_CCMP 0xfa405a4du
-
-/* A header as a 6.1 kernel writes it, with the given fields. */
-static void make_header(uint8_t h[64], uint64_t text_offset, uint64_t image_size, uint64_t flags)
-{
-	memset(h, 0, 64);
-	put_le32(h + 0, CODE0_EFI_CCMP);
-	put_le32(h + 4, 0x14000000u | 16u); /* b +64 */
-	put_le64(h + 8, text_offset);
-	put_le64(h + 16, image_size);
-	put_le64(h + 24, flags);
-	put_le32(h + 56, 0x644d5241u);
-	put_le32(h + 60, 64);
-}
-
-#define FLAGS_4K_ANYWHERE 0xaull /* what Debian's 6.1 arm64 kernel carries */
+#include "image_fixture.h"
+#include "log_capture.h"
 
 static void test_valid_header(void **state)
 {
@@ -89,8 +32,8 @@ static void test_valid_header(void **state)
 	assert_true(info.phys_anywhere);
 	assert_false(info.big_endian);
 	assert_false(info.legacy);
-	assert_int_equal(log_errors, 0);
-	assert_int_equal(log_warns, 0);
+	assert_int_equal(captured_errors, 0);
+	assert_int_equal(captured_warnings, 0);
 }
 
 static void test_file_equal_to_image_size_ok(void **state)
@@ -114,9 +57,9 @@ static void test_bad_magic(void **state)
 	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
 	h[56] ^= 0x01;
 	assert_int_equal(image_header_validate(h, 4096, &info, "\\vmlinuz"), KB_EINVAL);
-	assert_int_equal(log_errors, 1);
-	assert_non_null(strstr(logbuf, "\\vmlinuz"));
-	assert_non_null(strstr(logbuf, "magic"));
+	assert_int_equal(captured_errors, 1);
+	assert_logged("\\vmlinuz");
+	assert_logged("magic");
 }
 
 static void test_big_endian_refused(void **state)
@@ -127,8 +70,8 @@ static void test_big_endian_refused(void **state)
 	(void)state;
 	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE | IMAGE_FLAG_BE);
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EUNSUPP);
-	assert_int_equal(log_errors, 1);
-	assert_non_null(strstr(logbuf, "big-endian"));
+	assert_int_equal(captured_errors, 1);
+	assert_logged("big-endian");
 }
 
 static void test_file_longer_than_image_size(void **state)
@@ -139,8 +82,8 @@ static void test_file_longer_than_image_size(void **state)
 	(void)state;
 	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, (1u << 20) + 1, &info, "Image"), KB_ERANGE);
-	assert_int_equal(log_errors, 1);
-	assert_non_null(strstr(logbuf, "image_size"));
+	assert_int_equal(captured_errors, 1);
+	assert_logged("image_size");
 }
 
 static void test_image_size_absurd(void **state)
@@ -166,7 +109,7 @@ static void test_truncated_header(void **state)
 	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, 63, &info, "Image"), KB_EINVAL);
 	assert_int_equal(image_header_validate(h, 0, &info, "Image"), KB_EINVAL);
-	assert_int_equal(log_errors, 2);
+	assert_int_equal(captured_errors, 2);
 	assert_int_equal(image_header_validate(h, 64, &info, "Image"), 0);
 }
 
@@ -187,8 +130,8 @@ static void test_text_offset_rules(void **state)
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EINVAL);
 	make_header(h, 0x80800, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EINVAL);
-	assert_int_equal(log_errors, 2);
-	assert_non_null(strstr(logbuf, "text_offset"));
+	assert_int_equal(captured_errors, 2);
+	assert_logged("text_offset");
 }
 
 static void test_legacy_image_size_zero(void **state)
@@ -205,9 +148,9 @@ static void test_legacy_image_size_zero(void **state)
 	assert_int_equal(info.image_size, 6u * 1024 * 1024 + IMAGE_LEGACY_BSS_MARGIN);
 	assert_true(info.image_size >= file_len);
 	assert_false(info.phys_anywhere); /* pre-3.17 has no bit 3: place low */
-	assert_int_equal(log_errors, 0);
-	assert_int_equal(log_warns, 1);
-	assert_non_null(strstr(logbuf, "pre-3.17"));
+	assert_int_equal(captured_errors, 0);
+	assert_int_equal(captured_warnings, 1);
+	assert_logged("pre-3.17");
 
 	/* A legacy kernel's text_offset field is not trusted (its endianness was undefined). */
 	make_header(h, 0x12345, 0, 0);
@@ -227,15 +170,15 @@ static void test_reserved_flags_warn(void **state)
 	(void)state;
 	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE | (1ull << 4) | (1ull << 63));
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
-	assert_int_equal(log_errors, 0);
-	assert_int_equal(log_warns, 1);
-	assert_non_null(strstr(logbuf, "reserved"));
+	assert_int_equal(captured_errors, 0);
+	assert_int_equal(captured_warnings, 1);
+	assert_logged("reserved");
 	assert_true(info.phys_anywhere);
 
-	reset_log(NULL);
+	log_capture_clear();
 	make_header(h, 0, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
-	assert_int_equal(log_warns, 0);
+	assert_int_equal(captured_warnings, 0);
 }
 
 static void test_page_sizes_recorded(void **state)
@@ -346,20 +289,20 @@ static void test_detect_formats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_valid_header, reset_log),
-		cmocka_unit_test_setup(test_file_equal_to_image_size_ok, reset_log),
-		cmocka_unit_test_setup(test_bad_magic, reset_log),
-		cmocka_unit_test_setup(test_big_endian_refused, reset_log),
-		cmocka_unit_test_setup(test_file_longer_than_image_size, reset_log),
-		cmocka_unit_test_setup(test_image_size_absurd, reset_log),
-		cmocka_unit_test_setup(test_truncated_header, reset_log),
-		cmocka_unit_test_setup(test_text_offset_rules, reset_log),
-		cmocka_unit_test_setup(test_legacy_image_size_zero, reset_log),
-		cmocka_unit_test_setup(test_reserved_flags_warn, reset_log),
-		cmocka_unit_test_setup(test_page_sizes_recorded, reset_log),
-		cmocka_unit_test_setup(test_unaligned_buffer, reset_log),
-		cmocka_unit_test_setup(test_real_debian_kernel, reset_log),
-		cmocka_unit_test_setup(test_detect_formats, reset_log),
+		cmocka_unit_test_setup(test_valid_header, log_capture_setup),
+		cmocka_unit_test_setup(test_file_equal_to_image_size_ok, log_capture_setup),
+		cmocka_unit_test_setup(test_bad_magic, log_capture_setup),
+		cmocka_unit_test_setup(test_big_endian_refused, log_capture_setup),
+		cmocka_unit_test_setup(test_file_longer_than_image_size, log_capture_setup),
+		cmocka_unit_test_setup(test_image_size_absurd, log_capture_setup),
+		cmocka_unit_test_setup(test_truncated_header, log_capture_setup),
+		cmocka_unit_test_setup(test_text_offset_rules, log_capture_setup),
+		cmocka_unit_test_setup(test_legacy_image_size_zero, log_capture_setup),
+		cmocka_unit_test_setup(test_reserved_flags_warn, log_capture_setup),
+		cmocka_unit_test_setup(test_page_sizes_recorded, log_capture_setup),
+		cmocka_unit_test_setup(test_unaligned_buffer, log_capture_setup),
+		cmocka_unit_test_setup(test_real_debian_kernel, log_capture_setup),
+		cmocka_unit_test_setup(test_detect_formats, log_capture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,10 +12,9 @@
 #include "loader/image.h"
 #include "loader/image_pe.h"
 
-static uint8_t head[IMAGE_PE_PROBE_LEN];
+#include "image_fixture.h"
 
-static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static uint8_t head[IMAGE_PE_PROBE_LEN];
 
 /* An Image header whose res5 points at a PE header with two sections ending at 0x50000. */
 static void make_head(void)
@@ -23,16 +22,16 @@ static void make_head(void)
 	memset(head, 0, sizeof(head));
 	head[0] = 'M';
 	head[1] = 'Z';
-	put32(head + IMAGE_OFF_MAGIC, IMAGE_MAGIC);
-	put32(head + IMAGE_OFF_PE_HEADER, 0x40);
+	put_le32(head + IMAGE_OFF_MAGIC, IMAGE_MAGIC);
+	put_le32(head + IMAGE_OFF_PE_HEADER, 0x40);
 	memcpy(head + 0x40, "PE\0\0", 4);
-	put16(head + 0x40 + 6, 2);      /* NumberOfSections */
-	put16(head + 0x40 + 20, 0xf0);  /* SizeOfOptionalHeader */
+	put_le16(head + 0x40 + 6, 2);      /* NumberOfSections */
+	put_le16(head + 0x40 + 20, 0xf0);  /* SizeOfOptionalHeader */
 	uint8_t *sec = head + 0x40 + 24 + 0xf0;
-	put32(sec + 16, 0x30000);       /* .text SizeOfRawData */
-	put32(sec + 20, 0x10000);       /* .text PointerToRawData */
-	put32(sec + 40 + 16, 0x10000);  /* .data */
-	put32(sec + 40 + 20, 0x40000);
+	put_le32(sec + 16, 0x30000);       /* .text SizeOfRawData */
+	put_le32(sec + 20, 0x10000);       /* .text PointerToRawData */
+	put_le32(sec + 40 + 16, 0x10000);  /* .data */
+	put_le32(sec + 40 + 20, 0x40000);
 }
 
 static void test_complete_file_passes(void **state)
@@ -54,13 +53,13 @@ static void test_truncated_file_fails(void **state)
 static void test_no_pe_header_is_not_judged(void **state)
 {
 	make_head();
-	put32(head + IMAGE_OFF_PE_HEADER, 0);
+	put_le32(head + IMAGE_OFF_PE_HEADER, 0);
 	assert_int_equal(image_pe_check_length(head, sizeof(head), 64, "k"), 0);
 	make_head();
 	memcpy(head + 0x40, "XX\0\0", 4);
 	assert_int_equal(image_pe_check_length(head, sizeof(head), 64, "k"), 0);
 	make_head();
-	put32(head + IMAGE_OFF_PE_HEADER, 0xffffff00); /* points outside the probe */
+	put_le32(head + IMAGE_OFF_PE_HEADER, 0xffffff00); /* points outside the probe */
 	assert_int_equal(image_pe_check_length(head, sizeof(head), 64, "k"), 0);
 	(void)state;
 }
@@ -68,7 +67,7 @@ static void test_no_pe_header_is_not_judged(void **state)
 static void test_section_table_outside_probe_is_not_judged(void **state)
 {
 	make_head();
-	put16(head + 0x40 + 6, 200); /* 200 sections do not fit in the first page */
+	put_le16(head + 0x40 + 6, 200); /* 200 sections do not fit in the first page */
 	assert_int_equal(image_pe_check_length(head, sizeof(head), 64, "k"), 0);
 	(void)state;
 }

@@ -10,6 +10,7 @@
 #include "mm/regs.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
+#include "log_capture.h"
 #include "mm_testutil.h"
 
 #define SZ_4K  0x1000ULL
@@ -221,10 +222,10 @@ static void test_random_sets(void **state)
 			blocks_seen++;
 		/* Mapping any region again is an overlap and leaves the tables unchanged. */
 		size_t used = pool.used;
-		test_log_capture();
+		log_capture_start(LOG_ERROR);
 		assert_int_equal(mm_map_regions(&t, &r[test_rand(&seed) % n], 1), KB_ERANGE);
-		assert_int_equal(test_log_lines, 1);
-		log_set_sink(NULL);
+		assert_int_equal(captured_lines, 1);
+		log_capture_stop();
 		assert_int_equal(pool.used, used);
 	}
 	assert_true(blocks_seen > 0);
@@ -246,14 +247,14 @@ static int setup(void **state)
 	if (mm_tables_init(&f->t48hi, &f->pool, 48, true) || mm_tables_init(&f->t39lo, &f->pool, 39, false))
 		return -1;
 	*state = f;
-	test_log_capture();
+	log_capture_start(LOG_ERROR);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	log_set_sink(NULL);
+	log_capture_stop();
 	free(f->buf);
 	free(f);
 	return 0;
@@ -262,11 +263,11 @@ static int teardown(void **state)
 static void expect_reject(struct mm_tables *t, struct mm_region r, int err, const char *what)
 {
 	size_t used = t->pool->used;
-	test_log_lines = 0;
+	log_capture_clear();
 	assert_int_equal(mm_map_regions(t, &r, 1), err);
-	assert_int_equal(test_log_lines, 1);
-	assert_non_null(strstr(test_log_last, r.name));
-	assert_non_null(strstr(test_log_last, what));
+	assert_int_equal(captured_lines, 1);
+	assert_last_logged(r.name);
+	assert_last_logged(what);
 	assert_int_equal(t->pool->used, used);
 	for (unsigned i = 0; i < 512; i++)
 		assert_int_equal(t->root[i], 0);
@@ -300,15 +301,15 @@ static void test_rejects(void **state)
 	struct mm_region two[2] = { ok, ok };
 	two[0].size = 4 * SZ_4K; two[0].name = "first";
 	two[1].va += 3 * SZ_4K; two[1].name = "second";
-	test_log_lines = 0;
+	log_capture_clear();
 	assert_int_equal(mm_map_regions(&f->t48hi, two, 2), KB_ERANGE);
-	assert_int_equal(test_log_lines, 1);
-	assert_non_null(strstr(test_log_last, "second"));
+	assert_int_equal(captured_lines, 1);
+	assert_last_logged("second");
 	/* The first region alone is fine; then the second overlaps what is mapped. */
 	assert_int_equal(mm_map_regions(&f->t48hi, two, 1), 0);
-	test_log_lines = 0;
+	log_capture_clear();
 	assert_int_equal(mm_map_regions(&f->t48hi, &two[1], 1), KB_ERANGE);
-	assert_non_null(strstr(test_log_last, "already"));
+	assert_last_logged("already");
 	/* A region right after it is not an overlap. */
 	two[1].va = ok.va + 4 * SZ_4K;
 	assert_int_equal(mm_map_regions(&f->t48hi, &two[1], 1), 0);
@@ -348,14 +349,14 @@ static void test_pool_exhaustion(void **state)
 	/* 48-bit root + L1 + L2 + L3 would need 4 pages; the pool has 3. */
 	struct mm_region r = { 0x40201000, 0x40201000, SZ_4K, MM_NORMAL_WB, MM_RO | MM_EXEC, "page" };
 
-	test_log_capture();
+	log_capture_start(LOG_ERROR);
 	assert_int_equal(mm_tables_init(&t, &pool, 48, false), 0);
 	assert_int_equal(mm_map_regions(&t, &r, 1), KB_ENOMEM);
-	assert_non_null(strstr(test_log_last, "exhausted"));
+	assert_last_logged("exhausted");
 	assert_int_equal(pool.used, 3);
 	struct mm_tables t2;
 	assert_int_equal(mm_tables_init(&t2, &pool, 48, false), KB_ENOMEM);
-	log_set_sink(NULL);
+	log_capture_stop();
 	free(buf);
 }
 
@@ -493,7 +494,7 @@ static void test_ttbr(void **state)
 	uint64_t ttbr = 0, lm_offset = 0xffff000000000000ULL - 0x1200000000ULL;
 	uint64_t root_va = (uint64_t)(uintptr_t)pool.base_va;
 
-	test_log_capture();
+	log_capture_start(LOG_ERROR);
 	assert_int_equal(mm_tables_init(&t, &pool, 48, true), 0);
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va, 0, &ttbr), 0);
 	assert_int_equal(ttbr, TEST_POOL_PA);
@@ -501,10 +502,10 @@ static void test_ttbr(void **state)
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_LINEAR, TEST_POOL_PA + lm_offset, lm_offset, &ttbr), 0);
 	assert_int_equal(ttbr, TEST_POOL_PA);
 	/* A kernel-image address is refused, whatever it is. */
-	test_log_lines = 0;
+	log_capture_clear();
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_KIMAGE, 0xffff800080123000ULL, 0, &ttbr), KB_EINVAL);
-	assert_int_equal(test_log_lines, 1);
-	assert_non_null(strstr(test_log_last, "lm_alias"));
+	assert_int_equal(captured_lines, 1);
+	assert_last_logged("lm_alias");
 	/* ...and so is a kernel-image address passed off as a linear one: the PA it would
 	 * give is not a page of the pool. */
 	uint64_t pa = 0;
@@ -522,9 +523,9 @@ static void test_ttbr(void **state)
 	uint64_t other;
 	assert_int_equal(mm_pool_alloc(&pool, &other), 0);
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va + SZ_4K, 0, &ttbr), KB_EINVAL);
-	assert_non_null(strstr(test_log_last, "not the root"));
+	assert_last_logged("not the root");
 	assert_int_equal(ttbr, TEST_POOL_PA); /* untouched by failures */
-	log_set_sink(NULL);
+	log_capture_stop();
 	free(buf);
 }
 

@@ -12,6 +12,7 @@
 #include "mm/layout.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
+#include "log_capture.h"
 #include "mm_testutil.h"
 
 #define SZ_4K 0x1000ULL
@@ -73,7 +74,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	log_set_sink(NULL);
+	log_capture_stop();
 	free(f->buf);
 	free(f);
 	return 0;
@@ -173,11 +174,11 @@ static void test_fdt_window_limits(void **state)
 	check_image_and_fixmap(f, &l);
 	expect_map(&l.ttbr1, mm_fixmap_slot_va(MM_FIX_FDT_END), (FDT_PA & ~0xfffULL) + 512 * SZ_4K,
 		   MM_NORMAL_WB, MM_RW | MM_XN);
-	test_log_capture();
+	log_capture_start(LOG_ERROR);
 	f->p.fdt_size = MM_FDT_MAX_SIZE + 1;
 	f->pool.used = 0;
 	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), KB_ERANGE);
-	assert_int_equal(test_log_lines, 1);
+	assert_int_equal(captured_lines, 1);
 	f->p.fdt_size = 0;
 	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), KB_ERANGE);
 	/* A writable, executable image segment is refused by name. */
@@ -185,9 +186,9 @@ static void test_fdt_window_limits(void **state)
 	f->p.fdt_size = 0x1000;
 	f->p.segs = bad;
 	f->p.nsegs = 1;
-	test_log_lines = 0;
+	log_capture_clear();
 	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), KB_EPERM);
-	assert_non_null(strstr(test_log_last, "wx-segment"));
+	assert_last_logged("wx-segment");
 }
 
 struct lm_ctx {
@@ -264,10 +265,10 @@ static void test_final_layout(void **state)
 	/* Linear alias of the root is itself mapped RW in the final set (tables in RAM). */
 	expect_map(&fin.ttbr1, fin.ttbr1.root_pa + LM_OFFSET, fin.ttbr1.root_pa, MM_NORMAL_WB,
 		   MM_RW | MM_XN);
-	test_log_capture();
+	log_capture_start(LOG_ERROR);
 	assert_int_equal(mm_ttbr_value(&fin.ttbr1, MM_ADDR_KIMAGE, IMAGE_VA + 0x290000, 0, &ttbr),
 			 KB_EINVAL);
-	assert_int_equal(test_log_lines, 1);
+	assert_int_equal(captured_lines, 1);
 	assert_int_equal(mm_ttbr_value(&fin.ttbr1, MM_ADDR_LINEAR, IMAGE_VA + 0x290000, LM_OFFSET,
 				       &ttbr), KB_EINVAL);
 }
@@ -287,11 +288,11 @@ static void test_final_layout_39bit(void **state)
 	expect_map(&fin.ttbr1, IMAGE_PA + f->p.lm_offset, IMAGE_PA, MM_NORMAL_WB, MM_RO | MM_XN);
 	expect_map(&fin.ttbr1, RAM_BASE + f->p.lm_offset, RAM_BASE, MM_NORMAL_WB, MM_RW | MM_XN);
 	/* A linear offset that pushes RAM onto the image is caught as an overlap. */
-	test_log_capture();
+	log_capture_start(LOG_ERROR);
 	f->p.lm_offset = f->p.image_va - IMAGE_PA;
 	f->pool.used = 0;
 	assert_int_equal(mm_layout_final(&f->p, &f->pool, &fin), KB_ERANGE);
-	assert_int_equal(test_log_lines, 1);
+	assert_int_equal(captured_lines, 1);
 }
 
 int main(void)

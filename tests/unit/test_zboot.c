@@ -16,43 +16,14 @@
 #include "loader/log.h"
 #include "loader/zboot.h"
 
-static char logbuf[8192];
-static size_t loglen;
-static int log_errors;
-
-static void capture_sink(const char *text, size_t len)
-{
-	if (strstr(text, "error: "))
-		log_errors++;
-	if (loglen + len < sizeof(logbuf)) {
-		memcpy(logbuf + loglen, text, len);
-		loglen += len;
-		logbuf[loglen] = '\0';
-	}
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+#include "image_fixture.h"
+#include "log_capture.h"
 
 #define PAYLOAD_OFF  0x1000u     /* .gzdata follows the 4 KiB-aligned header and .text */
 #define FILE_LEN     (1u << 20)  /* Makefile.zboot pads vmlinux.bin to image_size */
 #define PE_OFF       0x40u
 #define LINUX_PE_MAGIC 0x818223cdu
+#define ZBOOT_GZIP_LEVEL 6       /* zlib's default: any valid stream will do here */
 
 struct fixture {
 	uint8_t *image;      /* the padded Image the payload inflates to */
@@ -63,24 +34,6 @@ struct fixture {
 	uint8_t arena_mem[GZIP_ARENA_SIZE];
 	struct gzip_arena arena;
 };
-
-static uint8_t *gzip_host(const uint8_t *in, size_t n, size_t *out_len)
-{
-	z_stream zs = { 0 };
-	size_t cap = compressBound(n) + 64;
-	uint8_t *out = malloc(cap);
-
-	assert_non_null(out);
-	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)n;
-	zs.next_out = out;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	*out_len = zs.total_out;
-	deflateEnd(&zs);
-	return out;
-}
 
 static int setup(void **state)
 {
@@ -94,11 +47,8 @@ static int setup(void **state)
 	assert_non_null(f->image);
 	for (size_t i = 64; i < FILE_LEN / 2; i++)
 		f->image[i] = (uint8_t)(i * 2654435761u >> 13);
-	put_le32(f->image + 0, 0xfa405a4du);
-	put_le64(f->image + 16, FILE_LEN);
-	put_le64(f->image + 24, 0xa);
-	put_le32(f->image + 56, IMAGE_MAGIC);
-	gz = gzip_host(f->image, FILE_LEN, &gz_len);
+	make_header(f->image, 0, FILE_LEN, FLAGS_4K_ANYWHERE);
+	gz = host_gzip(f->image, FILE_LEN, ZBOOT_GZIP_LEVEL, NULL, &gz_len);
 
 	/* The zboot file: header, a PE signature, then the payload. */
 	f->payload_size = (uint32_t)gz_len;
@@ -120,11 +70,7 @@ static int setup(void **state)
 	f->out = malloc(FILE_LEN);
 	assert_non_null(f->out);
 	gzip_arena_init(&f->arena, f->arena_mem, sizeof(f->arena_mem));
-	loglen = 0;
-	logbuf[0] = '\0';
-	log_errors = 0;
-	log_set_sink(capture_sink);
-	log_set_level(LOG_DEBUG);
+	log_capture_start(LOG_DEBUG);
 	*state = f;
 	return 0;
 }
@@ -165,7 +111,7 @@ static void test_valid_and_inflates(void **state)
 				      &f->arena, "vmlinuz.efi"), 0);
 	assert_int_equal(out_len, FILE_LEN);
 	assert_memory_equal(f->out, f->image, FILE_LEN);
-	assert_int_equal(log_errors, 0);
+	assert_int_equal(captured_errors, 0);
 }
 
 static void test_not_zboot(void **state)
@@ -180,8 +126,8 @@ static void test_not_zboot(void **state)
 	assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), KB_EINVAL);
 	f->file[0] = 'M';
 	assert_int_equal(zboot_parse(f->file, ZBOOT_HEADER_SIZE - 1, &zi, "vmlinuz.efi"), KB_EINVAL);
-	assert_int_equal(log_errors, 3);
-	assert_non_null(strstr(logbuf, "vmlinuz.efi"));
+	assert_int_equal(captured_errors, 3);
+	assert_logged("vmlinuz.efi");
 	assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), 0);
 }
 
@@ -208,8 +154,8 @@ static void test_payload_out_of_bounds(void **state)
 	put_le32(f->file + 8, PAYLOAD_OFF);
 	put_le32(f->file + 12, 0);
 	assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), KB_EINVAL);
-	assert_int_equal(log_errors, 4);
-	assert_non_null(strstr(logbuf, "payload"));
+	assert_int_equal(captured_errors, 4);
+	assert_logged("payload");
 }
 
 static void test_comp_type_malformed(void **state)
@@ -226,7 +172,7 @@ static void test_comp_type_malformed(void **state)
 	/* Not text. */
 	memcpy(f->file + 24, "gz\x01p", 5);
 	assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), KB_EINVAL);
-	assert_int_equal(log_errors, 3);
+	assert_int_equal(captured_errors, 3);
 }
 
 static void test_unsupported_compression(void **state)
@@ -238,12 +184,11 @@ static void test_unsupported_compression(void **state)
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		memset(f->file + 24, 0, 32);
 		strcpy((char *)f->file + 24, others[i]);
-		loglen = 0;
 		assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), KB_EUNSUPP);
-		assert_non_null(strstr(logbuf, others[i])); /* the message names it */
+		assert_last_logged(others[i]); /* the message names it */
 		assert_null(zi.payload);
 	}
-	assert_int_equal(log_errors, 6);
+	assert_int_equal(captured_errors, 6);
 }
 
 static void test_other_machine(void **state)
@@ -253,7 +198,7 @@ static void test_other_machine(void **state)
 
 	put_le16(f->file + PE_OFF + 4, 0x5064); /* IMAGE_FILE_MACHINE_RISCV64 */
 	assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), KB_EUNSUPP);
-	assert_non_null(strstr(logbuf, "5064"));
+	assert_logged("5064");
 	/* No PE signature where e_lfanew points: the machine is not checked. */
 	memset(f->file + PE_OFF, 0, 6);
 	assert_int_equal(zboot_parse(f->file, f->file_len, &zi, "vmlinuz.efi"), 0);
@@ -272,7 +217,7 @@ static void test_corrupt_payload(void **state)
 	f->file[PAYLOAD_OFF + zi.payload_size / 2] ^= 0x40;
 	assert_int_equal(gzip_inflate(zi.payload, zi.payload_size, f->out, FILE_LEN, &out_len,
 				      &f->arena, "vmlinuz.efi"), KB_ECORRUPT);
-	assert_int_equal(log_errors, 1);
+	assert_int_equal(captured_errors, 1);
 }
 
 int main(void)
