@@ -314,6 +314,26 @@ static bool mair_shareable(uint64_t mair)
 	       (a4 == MM_MAIR_DEVICE_nGnRnE || a4 == MM_MAIR_DEVICE_nGnRE);
 }
 
+enum ttbr1_switch { SWITCH_LIVE, SWITCH_REGISTERS, SWITCH_NONE_MAIR, SWITCH_NONE_VHE };
+
+static enum ttbr1_switch ttbr1_switch_kind(unsigned el)
+{
+	if (el == 1) {
+		uint64_t tcr = READ_SYSREG(tcr_el1), ttbr1 = READ_SYSREG(ttbr1_el1);
+		return mair_shareable(READ_SYSREG(mair_el1)) &&
+		       ((tcr & MM_TCR_EPD1) || !(ttbr1 & MM_DESC_OA_MASK)) ? SWITCH_LIVE
+									     : SWITCH_NONE_MAIR;
+	}
+	return READ_SYSREG(hcr_el2) & MM_HCR_E2H ? SWITCH_NONE_VHE : SWITCH_REGISTERS;
+}
+
+static const char *const ttbr1_switch_name[] = {
+	[SWITCH_LIVE] = "init set live in TTBR1, then swapper by break-before-make",
+	[SWITCH_REGISTERS] = "TTBR1_EL1 init then swapper (EL1 regime inert at EL2)",
+	[SWITCH_NONE_MAIR] = "swapper installed directly (firmware MAIR/TTBR1 not shareable)",
+	[SWITCH_NONE_VHE] = "swapper installed directly (VHE: TTBR1_EL1 is EL2's)",
+};
+
 /* The kernel's sequence: init tables live in TTBR1 first, then the swapper tables in
  * their place with break-before-make (mm_cpu_replace_ttbr1). What that means per EL:
  *  EL1: the init set really goes live in TTBR1 (the firmware runs in TTBR0 only; the
@@ -324,15 +344,14 @@ static bool mair_shareable(uint64_t mair)
  *  EL2, E2H = 0: the EL1 regime is inert until the ERET; TTBR1_EL1 is programmed with the
  *       init set and replaced, which exercises the same instructions but translates nothing.
  *  EL2, E2H = 1: TTBR1_EL1 names TTBR1_EL2, live for the firmware: left alone.
- * Returns false if the live check failed. */
-static bool ttbr1_init_then_final(unsigned el, uint64_t init, uint64_t final, uint64_t zero_pa,
-				  const struct mmu_on_plan *pl)
+ * Returns false if the live check failed. ttbr1_switch_kind() decides, before exit. */
+static bool ttbr1_init_then_final(enum ttbr1_switch kind, uint64_t init, uint64_t final,
+				  uint64_t zero_pa, const struct mmu_on_plan *pl)
 {
-	if (el == 1) {
-		uint64_t mair = READ_SYSREG(mair_el1), tcr = READ_SYSREG(tcr_el1);
-		uint64_t ttbr1 = READ_SYSREG(ttbr1_el1), par;
-		if (!mair_shareable(mair) || (!(tcr & MM_TCR_EPD1) && (ttbr1 & MM_DESC_OA_MASK)))
-			return true;
+	if (kind == SWITCH_NONE_MAIR || kind == SWITCH_NONE_VHE)
+		return true;
+	if (kind == SWITCH_LIVE) {
+		uint64_t mair = READ_SYSREG(mair_el1), tcr = READ_SYSREG(tcr_el1), par;
 		__asm__ volatile("msr daifset, #0xf" : : : "memory");
 		WRITE_SYSREG(mair_el1, (mair & ~MM_MAIR_ATTR(MM_ATTRIDX_DEVICE_nGnRE, MM_U64(0xff))) |
 				       MM_MAIR_ATTR(MM_ATTRIDX_DEVICE_nGnRE, MM_MAIR_DEVICE_nGnRE));
@@ -345,8 +364,6 @@ static bool ttbr1_init_then_final(unsigned el, uint64_t init, uint64_t final, ui
 		par = mm_at_s1e1r(pl->dt_va);
 		return !(par & MM_PAR_F) && (par & MM_PAR_PA_MASK) == (pl->dt_pa & MM_PAR_PA_MASK);
 	}
-	if (READ_SYSREG(hcr_el2) & MM_HCR_E2H)
-		return true;
 	mm_install_ttbr1_el1(init);
 	mm_cpu_replace_ttbr1(final, zero_pa);
 	return true;
@@ -377,6 +394,7 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 	void *file = NULL;
 	uint64_t file_len = 0;
 	unsigned el = mm_current_el();
+	enum ttbr1_switch sw = ttbr1_switch_kind(el);
 	bool kaslr, nokaslr;
 	int rc;
 
@@ -533,6 +551,7 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 		  (unsigned long)pl.dt_size, (unsigned long)pl.uart_va, (unsigned long)pl.uart.pa,
 		  (unsigned long)pl.tramp_pa, (unsigned long)pl.tramp_size,
 		  (unsigned long)kaslr_seed);
+	log_debug("mmu-on: TTBR1 switch: %s", ttbr1_switch_name[sw]);
 	kaslr_seed = 0;
 	drbg_wipe(&rng);
 	efi_memmap_free(&map);
@@ -566,7 +585,7 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 		mm_dcache_clean_poc(initrd.base, initrd.size);
 	mm_icache_invalidate_all();
 
-	if (!ttbr1_init_then_final(el, ttbr1_init, ttbr1_final, zero_pa, &pl))
+	if (!ttbr1_init_then_final(sw, ttbr1_init, ttbr1_final, zero_pa, &pl))
 		fatal_after_exit(&pl, "kaslboot: error: the DT is not reachable through the fixmap\r\n");
 
 	struct mm_mmu_on_args args = {
