@@ -88,6 +88,16 @@ def test_fixed_seed_gives_same_layout(tmp_path):
     assert {k: a[k] for k in keys} == {k: b[k] for k in keys}, (a, b)
 
 
+def test_kaslr_off_is_lowest_layout(tmp_path):
+    esp = probe_esp(tmp_path, CONF.replace("kaslr on", "kaslr off"))
+    lay, _ = boot_probe(esp)
+    assert lay["mode"] == "off (loader.conf)"
+    # The lowest virtual slot, and RAM's first 2 MiB block (QEMU virt: RAM at 1 GiB) at the
+    # bottom of the linear window.
+    assert lay["virt"] == 0xFFFF900000000000
+    assert lay["linear"] == 0xFFFF000000000000 - 0x40000000
+
+
 def elf_phdrs(data):
     phoff, = struct.unpack_from("<Q", data, 32)
     phentsize, phnum = struct.unpack_from("<HH", data, 54)
