@@ -87,18 +87,18 @@ mm_enter_mmu_on:
 	/* EL1: the old and new tables both map this page, but switching TTBR0 under a live
 	 * MMU would break break-before-make; turn the MMU off instead. Only registers are
 	 * used until it is back on, so the caches being bypassed does not matter. */
-	mrs	x3, sctlr_el1
-	bic	x3, x3, #MM_SCTLR_M
+	mrs	x3, sctlr_el1		// the firmware's SCTLR_EL1
+	bic	x3, x3, #MM_SCTLR_M	// stage 1 off: fetches are now VA == PA, as before
 	msr	sctlr_el1, x3
-	isb
-	msr	mair_el1, x9
-	msr	tcr_el1, x10
-	msr	ttbr0_el1, x11
-	msr	ttbr1_el1, x12
-	isb
+	isb				// the MMU is off from the next instruction
+	msr	mair_el1, x9		// the payload's memory attributes
+	msr	tcr_el1, x10		// 48-bit VA, 4 KiB granule, both halves walked
+	msr	ttbr0_el1, x11		// identity map of this trampoline only
+	msr	ttbr1_el1, x12		// the final swapper tables
+	isb				// the writes are in effect before the TLBI
 	tlbi	vmalle1			// nothing from the firmware's tables survives
-	dsb	nsh
-	isb
+	dsb	nsh			// wait for the invalidation
+	isb				// and for this CPU's pipeline
 	msr	sctlr_el1, x13		// MMU on with the new tables
 	isb				// next fetch: this page through the new TTBR0
 	mov	sp, x14			// SP_EL1: UEFI runs in EL1h, the payload too
