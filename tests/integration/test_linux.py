@@ -99,7 +99,8 @@ def test_nokaslr_after_falling_back_from_a_broken_entry(tmp_path, three_boots):
     assert f["base"] <= min(loader_facts(r)["base"] for r in three_boots)
 
 
-def test_options_two_initrds_el2_smp2(tmp_path):
+def test_options_two_initrds_el2_smp2_4g(tmp_path):
+    """Also a bigger machine: 4 GiB puts RAM above the 4 GiB line, where slots may land."""
     extra = make_cpio(tmp_path, {"initrd2-marker": "present-from-second-initrd"})
     files = {
         "/extra.cpio": open(extra, "rb").read(),
@@ -107,7 +108,7 @@ def test_options_two_initrds_el2_smp2(tmp_path):
             "linux /Image\ninitrd /initrd.img\ninitrd /extra.cpio\n"
             "options console=ttyAMA0\noptions kaslboot.test=options-joined\n",
     }
-    b = boot_report(make_esp(tmp_path, files), el2=True, smp=2)
+    b = boot_report(make_esp(tmp_path, files), el2=True, smp=2, mem="4G")
     check_consistent(b)
     assert b.report["cmdline"] == "console=ttyAMA0 kaslboot.test=options-joined"
     assert b.report["initrd2"] == "present-from-second-initrd"
