@@ -405,16 +405,11 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 
 	/* The file, fully checked before anything is placed. */
 	rc = efi_file_load(e->linux_path, PAYLOAD_FILE_MAX, &file, &file_len);
-	if (rc) {
-		if (rc == KB_ENOENT)
-			log_error("%s: no such file (payload of entry '%s')", e->linux_path, e->id);
-		goto fail;
-	}
-	rc = elf_payload_inspect(file, file_len, &info);
-	if (rc) {
-		log_error("%s: not a loadable MMU-on payload (%s)", e->linux_path, kb_strerror(rc));
-		goto fail;
-	}
+	if (rc)
+		goto fail;   /* efi_file_load named the file and the reason */
+	rc = elf_payload_inspect(file, file_len, e->linux_path, &info);
+	if (rc)
+		goto fail;   /* one line, naming the file and what is wrong with it */
 
 	/* Draw order (loader/drbg.h): physical slot, virtual base, linear offset, initrd, DT,
 	 * kaslr-seed, rng-seed. */

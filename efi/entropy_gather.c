@@ -72,8 +72,8 @@ static void add_dt_seeds(void *fw_fdt, size_t fw_fdt_size, struct entropy_pool *
 		log_warn("could not wipe the firmware DT's seeds");
 }
 
-int entropy_gather(void *fw_fdt, size_t fw_fdt_size, const struct kb_loader_conf *conf, struct entropy_pool *pool,
-		   struct drbg *rng)
+int entropy_gather(void *fw_fdt, size_t fw_fdt_size, const struct kb_loader_conf *conf,
+		   struct entropy_pool *pool, struct drbg *rng)
 {
 	entropy_init(pool);
 	add_dt_seeds(fw_fdt, fw_fdt_size, pool);

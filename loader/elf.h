@@ -43,6 +43,8 @@ struct elf_payload_segment {
 };
 
 struct elf_payload_info {
+	/* The file's name, for messages (every error line names the file at fault). */
+	const char *name;
 	/* Link-time address of the image start (lowest PT_LOAD vaddr rounded down to a page;
 	 * 0 for a static-pie linked at 0). Image offset = vaddr - link_base. */
 	uint64_t link_base;
@@ -71,7 +73,8 @@ struct elf_payload_info {
  * PT_INTERP, DT_NEEDED, DT_REL or PLT relocations; every relocation is
  * R_AARCH64_RELATIVE (or R_AARCH64_NONE) and targets 8 bytes inside one PT_LOAD segment.
  * Returns 0 or a negative enum kb_err after one log_error line. */
-int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *out);
+int elf_payload_inspect(const void *file, size_t len, const char *name,
+			struct elf_payload_info *out);
 
 /* Copies the inspected image into dest (info->span bytes, writable at its physical
  * address), zero-fills gaps and bss, then applies the relocations so that the image runs

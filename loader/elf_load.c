@@ -134,43 +134,43 @@ static int reloc_target(const struct elf_payload_info *info, uint64_t vaddr, uin
 	return KB_ERANGE;
 }
 
-static int check_ehdr(const uint8_t *f, size_t len, uint64_t *phoff, uint16_t *phnum,
-		      uint64_t *entry)
+static int check_ehdr(const char *name, const uint8_t *f, size_t len, uint64_t *phoff,
+		      uint16_t *phnum, uint64_t *entry)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 
 	if (len < EHDR_SIZE) {
-		log_error("payload ELF: file is %zu bytes, shorter than the %d-byte ELF header",
+		log_error("%s: file is %zu bytes, shorter than the %d-byte ELF header", name,
 			  len, EHDR_SIZE);
 		return KB_ECORRUPT;
 	}
 	if (memcmp(f, magic, sizeof(magic)) != 0) {
-		log_error("payload ELF: bad magic (not an ELF file)");
+		log_error("%s: bad magic (not an ELF file)", name);
 		return KB_EINVAL;
 	}
 	if (f[EI_CLASS] != ELFCLASS64) {
-		log_error("payload ELF: EI_CLASS is %u, need ELFCLASS64 (2)", f[EI_CLASS]);
+		log_error("%s: EI_CLASS is %u, need ELFCLASS64 (2)", name, f[EI_CLASS]);
 		return KB_EUNSUPP;
 	}
 	if (f[EI_DATA] != ELFDATA2LSB) {
-		log_error("payload ELF: EI_DATA is %u, need little-endian ELFDATA2LSB (1)", f[EI_DATA]);
+		log_error("%s: EI_DATA is %u, need little-endian ELFDATA2LSB (1)", name, f[EI_DATA]);
 		return KB_EUNSUPP;
 	}
 	if (f[EI_VERSION] != EV_CURRENT || rd32(f + EHDR_VERSION) != EV_CURRENT) {
-		log_error("payload ELF: ELF version is not EV_CURRENT (1)");
+		log_error("%s: ELF version is not EV_CURRENT (1)", name);
 		return KB_EINVAL;
 	}
 	if (rd16(f + EHDR_MACHINE) != EM_AARCH64) {
-		log_error("payload ELF: e_machine is %u, need EM_AARCH64 (183)", rd16(f + EHDR_MACHINE));
+		log_error("%s: e_machine is %u, need EM_AARCH64 (183)", name, rd16(f + EHDR_MACHINE));
 		return KB_EUNSUPP;
 	}
 	if (rd16(f + EHDR_TYPE) != ET_DYN) {
-		log_error("payload ELF: e_type is %u, need ET_DYN (3): link with -static-pie",
+		log_error("%s: e_type is %u, need ET_DYN (3): link with -static-pie", name,
 			  rd16(f + EHDR_TYPE));
 		return KB_EUNSUPP;
 	}
 	if (rd16(f + EHDR_EHSIZE) < EHDR_SIZE || rd16(f + EHDR_PHENTSIZE) != PHDR_SIZE) {
-		log_error("payload ELF: e_ehsize %u / e_phentsize %u are not the ELF64 sizes 64 / 56",
+		log_error("%s: e_ehsize %u / e_phentsize %u are not the ELF64 sizes 64 / 56", name,
 			  rd16(f + EHDR_EHSIZE), rd16(f + EHDR_PHENTSIZE));
 		return KB_EINVAL;
 	}
@@ -178,12 +178,12 @@ static int check_ehdr(const uint8_t *f, size_t len, uint64_t *phoff, uint16_t *p
 	*phnum = rd16(f + EHDR_PHNUM);
 	*entry = rd64(f + EHDR_ENTRY);
 	if (*phnum == 0 || *phnum == PN_XNUM) {
-		log_error("payload ELF: e_phnum is %u: no program headers", *phnum);
+		log_error("%s: e_phnum is %u: no program headers", name, *phnum);
 		return KB_EINVAL;
 	}
 	if (!in_file(*phoff, (uint64_t)*phnum * PHDR_SIZE, len)) {
-		log_error("payload ELF: %u program headers at offset 0x%llx run past the end of "
-			  "the %zu-byte file", *phnum, (unsigned long long)*phoff, len);
+		log_error("%s: %u program headers at offset 0x%llx run past the end of "
+			  "the %zu-byte file", name, *phnum, (unsigned long long)*phoff, len);
 		return KB_ECORRUPT;
 	}
 	return 0;
@@ -199,47 +199,47 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 	struct elf_payload_segment *s;
 
 	if (info->nsegs == ELF_PAYLOAD_MAX_SEGMENTS) {
-		log_error("payload ELF: more than %d PT_LOAD segments", ELF_PAYLOAD_MAX_SEGMENTS);
+		log_error("%s: more than %d PT_LOAD segments", info->name, ELF_PAYLOAD_MAX_SEGMENTS);
 		return KB_EUNSUPP;
 	}
 	if ((flags & PF_W) && (flags & PF_X)) {
-		log_error("payload ELF: program header %zu (PT_LOAD at vaddr 0x%llx) is both "
-			  "writable and executable: W^X refused", idx, va);
+		log_error("%s: program header %zu (PT_LOAD at vaddr 0x%llx) is both "
+			  "writable and executable: W^X refused", info->name, idx, va);
 		return KB_EPERM;
 	}
 	if (!(flags & PF_R)) {
-		log_error("payload ELF: program header %zu (PT_LOAD at vaddr 0x%llx) is not "
-			  "readable (flags 0x%x): only R, RW and RX segments are supported", idx, va, flags);
+		log_error("%s: program header %zu (PT_LOAD at vaddr 0x%llx) is not "
+			  "readable (flags 0x%x): only R, RW and RX segments are supported", info->name, idx, va, flags);
 		return KB_EUNSUPP;
 	}
 	if (filesz > memsz) {
-		log_error("payload ELF: program header %zu: p_filesz 0x%llx > p_memsz 0x%llx", idx,
+		log_error("%s: program header %zu: p_filesz 0x%llx > p_memsz 0x%llx", info->name, idx,
 			  (unsigned long long)filesz, (unsigned long long)memsz);
 		return KB_EINVAL;
 	}
 	if (memsz == 0) {
-		log_error("payload ELF: program header %zu: empty PT_LOAD segment", idx);
+		log_error("%s: program header %zu: empty PT_LOAD segment", info->name, idx);
 		return KB_EINVAL;
 	}
 	if (!in_file(off, filesz, len)) {
-		log_error("payload ELF: program header %zu: file range 0x%llx+0x%llx runs past the "
-			  "end of the %zu-byte file", idx, (unsigned long long)off,
+		log_error("%s: program header %zu: file range 0x%llx+0x%llx runs past the "
+			  "end of the %zu-byte file", info->name, idx, (unsigned long long)off,
 			  (unsigned long long)filesz, len);
 		return KB_ECORRUPT;
 	}
 	if (vaddr > UINT64_MAX - PAGE_MASK || memsz > UINT64_MAX - PAGE_MASK - vaddr) {
-		log_error("payload ELF: program header %zu: vaddr 0x%llx + memsz 0x%llx wraps",
+		log_error("%s: program header %zu: vaddr 0x%llx + memsz 0x%llx wraps", info->name,
 			  idx, va, (unsigned long long)memsz);
 		return KB_ERANGE;
 	}
 	if (!is_pow2(align) || align < ELF_PAYLOAD_PAGE_SIZE || align > ELF_PAYLOAD_MAX_ALIGN) {
-		log_error("payload ELF: program header %zu: p_align 0x%llx is not a power of two "
-			  "between 4 KiB and 2 MiB", idx, (unsigned long long)align);
+		log_error("%s: program header %zu: p_align 0x%llx is not a power of two "
+			  "between 4 KiB and 2 MiB", info->name, idx, (unsigned long long)align);
 		return KB_EUNSUPP;
 	}
 	if ((off & (align - 1)) != (vaddr & (align - 1))) {
-		log_error("payload ELF: program header %zu: p_offset 0x%llx and p_vaddr 0x%llx "
-			  "differ modulo p_align 0x%llx", idx, (unsigned long long)off, va,
+		log_error("%s: program header %zu: p_offset 0x%llx and p_vaddr 0x%llx "
+			  "differ modulo p_align 0x%llx", info->name, idx, (unsigned long long)off, va,
 			  (unsigned long long)align);
 		return KB_EINVAL;
 	}
@@ -249,9 +249,9 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 		uint64_t prev_end = (prev->vaddr + prev->memsz + PAGE_MASK) & ~PAGE_MASK;
 
 		if ((vaddr & ~PAGE_MASK) < prev_end) {
-			log_error("payload ELF: program header %zu (PT_LOAD at vaddr 0x%llx) overlaps "
+			log_error("%s: program header %zu (PT_LOAD at vaddr 0x%llx) overlaps "
 				  "or shares a page with the previous PT_LOAD (ends at 0x%llx), or is "
-				  "out of order", idx, va, (unsigned long long)(prev->vaddr + prev->memsz));
+				  "out of order", info->name, idx, va, (unsigned long long)(prev->vaddr + prev->memsz));
 			return KB_ERANGE;
 		}
 	}
@@ -276,8 +276,8 @@ static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *
 	if (!info->rela_size)
 		return 0;
 	if (vaddr_to_file(info, info->rela_vaddr, info->rela_size, &off) || !in_file(off, info->rela_size, len)) {
-		log_error("payload ELF: DT_RELA table 0x%llx+0x%llx is not inside the file-backed "
-			  "part of a PT_LOAD segment", (unsigned long long)info->rela_vaddr,
+		log_error("%s: DT_RELA table 0x%llx+0x%llx is not inside the file-backed "
+			  "part of a PT_LOAD segment", info->name, (unsigned long long)info->rela_vaddr,
 			  (unsigned long long)info->rela_size);
 		return KB_ERANGE;
 	}
@@ -289,14 +289,14 @@ static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *
 		if (type == R_AARCH64_NONE)
 			continue;
 		if (type != R_AARCH64_RELATIVE) {
-			log_error("payload ELF: RELA entry %llu at 0x%llx has relocation type %u; only "
-				  "R_AARCH64_RELATIVE (1027) is supported", (unsigned long long)i,
+			log_error("%s: RELA entry %llu at 0x%llx has relocation type %u; only "
+				  "R_AARCH64_RELATIVE (1027) is supported", info->name, (unsigned long long)i,
 				  (unsigned long long)where, type);
 			return KB_EUNSUPP;
 		}
 		if (reloc_target(info, where, &img_off)) {
-			log_error("payload ELF: RELA entry %llu targets 0x%llx, outside every PT_LOAD "
-				  "segment", (unsigned long long)i, (unsigned long long)where);
+			log_error("%s: RELA entry %llu targets 0x%llx, outside every PT_LOAD "
+				  "segment", info->name, (unsigned long long)i, (unsigned long long)where);
 			return KB_ERANGE;
 		}
 		if (dest)
@@ -319,8 +319,8 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 	if (!info->relr_size)
 		return 0;
 	if (vaddr_to_file(info, info->relr_vaddr, info->relr_size, &off) || !in_file(off, info->relr_size, len)) {
-		log_error("payload ELF: DT_RELR table 0x%llx+0x%llx is not inside the file-backed "
-			  "part of a PT_LOAD segment", (unsigned long long)info->relr_vaddr,
+		log_error("%s: DT_RELR table 0x%llx+0x%llx is not inside the file-backed "
+			  "part of a PT_LOAD segment", info->name, (unsigned long long)info->relr_vaddr,
 			  (unsigned long long)info->relr_size);
 		return KB_ERANGE;
 	}
@@ -332,7 +332,7 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 			where = e;
 			have_base = true;
 		} else if (!have_base) {
-			log_error("payload ELF: RELR entry %llu is a bitmap before any address",
+			log_error("%s: RELR entry %llu is a bitmap before any address", info->name,
 				  (unsigned long long)i);
 			return KB_EINVAL;
 		}
@@ -343,8 +343,8 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 			if (!(bits & 1))
 				continue;
 			if (at < base || reloc_target(info, at, &img_off)) {
-				log_error("payload ELF: RELR entry %llu relocates 0x%llx, outside every "
-					  "PT_LOAD segment", (unsigned long long)i,
+				log_error("%s: RELR entry %llu relocates 0x%llx, outside every "
+					  "PT_LOAD segment", info->name, (unsigned long long)i,
 					  (unsigned long long)at);
 				return KB_ERANGE;
 			}
@@ -355,7 +355,7 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 		/* Next position: one word past an address entry, 63 words past a bitmap. */
 		uint64_t step = (e & 1) ? RELR_BITMAP_WORDS * RELOC_WORD : RELOC_WORD;
 		if (where > UINT64_MAX - step) {
-			log_error("payload ELF: RELR entry %llu: address wraps", (unsigned long long)i);
+			log_error("%s: RELR entry %llu: address wraps", info->name, (unsigned long long)i);
 			return KB_ERANGE;
 		}
 		where += step;
@@ -371,7 +371,7 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 	bool have_rela = false, have_relr = false;
 
 	if (!in_file(off, filesz, len)) {
-		log_error("payload ELF: PT_DYNAMIC 0x%llx+0x%llx runs past the end of the file",
+		log_error("%s: PT_DYNAMIC 0x%llx+0x%llx runs past the end of the file", info->name,
 			  (unsigned long long)off, (unsigned long long)filesz);
 		return KB_ECORRUPT;
 	}
@@ -383,15 +383,15 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 			i = filesz; /* end of the array */
 			break;
 		case DT_NEEDED:
-			log_error("payload ELF: DT_NEEDED present: the payload must be static");
+			log_error("%s: DT_NEEDED present: the payload must be static", info->name);
 			return KB_EUNSUPP;
 		case DT_REL: case DT_RELSZ:
-			log_error("payload ELF: DT_REL relocations are not used on AArch64; need RELA");
+			log_error("%s: DT_REL relocations are not used on AArch64; need RELA", info->name);
 			return KB_EUNSUPP;
 		case DT_JMPREL: case DT_PLTRELSZ:
 			if (val) {
-				log_error("payload ELF: PLT relocations (DT_JMPREL) present: the payload "
-					  "must be a static-pie without PLT or IFUNC");
+				log_error("%s: PLT relocations (DT_JMPREL) present: the payload "
+					  "must be a static-pie without PLT or IFUNC", info->name);
 				return KB_EUNSUPP;
 			}
 			break;
@@ -405,20 +405,21 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 		}
 	}
 	if (relaent != RELA_SIZE || relrent != RELR_SIZE) {
-		log_error("payload ELF: DT_RELAENT %llu / DT_RELRENT %llu are not 24 / 8",
+		log_error("%s: DT_RELAENT %llu / DT_RELRENT %llu are not 24 / 8", info->name,
 			  (unsigned long long)relaent, (unsigned long long)relrent);
 		return KB_EINVAL;
 	}
 	if (info->rela_size % RELA_SIZE || info->relr_size % RELR_SIZE ||
 	    (info->rela_size && !have_rela) || (info->relr_size && !have_relr)) {
-		log_error("payload ELF: DT_RELASZ 0x%llx / DT_RELRSZ 0x%llx do not match their tables",
+		log_error("%s: DT_RELASZ 0x%llx / DT_RELRSZ 0x%llx do not match their tables", info->name,
 			  (unsigned long long)info->rela_size, (unsigned long long)info->relr_size);
 		return KB_EINVAL;
 	}
 	return 0;
 }
 
-int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *out)
+int elf_payload_inspect(const void *file, size_t len, const char *name,
+			struct elf_payload_info *out)
 {
 	const uint8_t *f = file;
 	uint64_t phoff, entry, dyn_off = 0, dyn_filesz = 0, end;
@@ -429,7 +430,8 @@ int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *o
 	int ret;
 
 	memset(&info, 0, sizeof(info));
-	ret = check_ehdr(f, len, &phoff, &phnum, &entry);
+	info.name = name ? name : "payload";
+	ret = check_ehdr(info.name, f, len, &phoff, &phnum, &entry);
 	if (ret)
 		return ret;
 
@@ -442,12 +444,12 @@ int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *o
 			if (ret)
 				return ret;
 		} else if (type == PT_INTERP) {
-			log_error("payload ELF: PT_INTERP present: the payload must be static "
-				  "(link with -static-pie --no-dynamic-linker)");
+			log_error("%s: PT_INTERP present: the payload must be static "
+				  "(link with -static-pie --no-dynamic-linker)", info.name);
 			return KB_EUNSUPP;
 		} else if (type == PT_DYNAMIC) {
 			if (info.has_dynamic) {
-				log_error("payload ELF: more than one PT_DYNAMIC");
+				log_error("%s: more than one PT_DYNAMIC", info.name);
 				return KB_EINVAL;
 			}
 			info.has_dynamic = 1;
@@ -458,7 +460,7 @@ int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *o
 		}
 	}
 	if (!info.nsegs) {
-		log_error("payload ELF: no PT_LOAD segment");
+		log_error("%s: no PT_LOAD segment", info.name);
 		return KB_EINVAL;
 	}
 
@@ -467,7 +469,7 @@ int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *o
 	end = (last->vaddr + last->memsz + PAGE_MASK) & ~PAGE_MASK; /* no wrap: add_load */
 	info.span = end - info.link_base;
 	if (info.span > ELF_PAYLOAD_MAX_SPAN) {
-		log_error("payload ELF: image spans 0x%llx bytes, more than the 0x%llx allowed",
+		log_error("%s: image spans 0x%llx bytes, more than the 0x%llx allowed", info.name,
 			  (unsigned long long)info.span, (unsigned long long)ELF_PAYLOAD_MAX_SPAN);
 		return KB_ERANGE;
 	}
@@ -481,8 +483,8 @@ int elf_payload_inspect(const void *file, size_t len, struct elf_payload_info *o
 			entry_ok = true;
 	}
 	if (!entry_ok || entry % INSN_ALIGN) {
-		log_error("payload ELF: entry point 0x%llx is not an aligned address inside the "
-			  "file-backed part of an executable PT_LOAD segment", (unsigned long long)entry);
+		log_error("%s: entry point 0x%llx is not an aligned address inside the "
+			  "file-backed part of an executable PT_LOAD segment", info.name, (unsigned long long)entry);
 		return KB_EINVAL;
 	}
 	info.entry_offset = entry - info.link_base;
@@ -509,13 +511,13 @@ int elf_payload_load(const void *file, size_t len, const struct elf_payload_info
 	int ret;
 
 	if (virt_base & PAGE_MASK) {
-		log_error("payload ELF: virtual base 0x%llx is not 4 KiB aligned",
+		log_error("%s: virtual base 0x%llx is not 4 KiB aligned", info->name,
 			  (unsigned long long)virt_base);
 		return KB_EINVAL;
 	}
 	if (info->nsegs == 0 || info->nsegs > ELF_PAYLOAD_MAX_SEGMENTS ||
 	    info->span > ELF_PAYLOAD_MAX_SPAN) {
-		log_error("payload ELF: segment description was not made by elf_payload_inspect");
+		log_error("%s: segment description was not made by elf_payload_inspect", info->name);
 		return KB_EINVAL;
 	}
 	/* Gaps between segments and every bss get zeroes: no stale firmware data in the image. */
@@ -526,7 +528,7 @@ int elf_payload_load(const void *file, size_t len, const struct elf_payload_info
 
 		if (!in_file(s->file_offset, s->filesz, len) || at > info->span ||
 		    s->memsz > info->span - at || s->filesz > s->memsz) {
-			log_error("payload ELF: segment %zu description does not match the file", i);
+			log_error("%s: segment %zu description does not match the file", info->name, i);
 			return KB_EINVAL;
 		}
 		memcpy(d + at, f + s->file_offset, s->filesz);

@@ -68,11 +68,14 @@ __attribute__((noreturn)) void mm_jump_mmu_off(uint64_t entry, uint64_t x0, uint
 /* MMU-on payload handoff, from the identity map with boot services gone:
  *  at EL1: DAIF masked; SCTLR_EL1.M off (only registers are used while it is off);
  *          MAIR/TCR/TTBR0/TTBR1; TLBI VMALLE1; SCTLR_EL1 = a->sctlr; SP = a->sp;
- *          x0/x1 = a->x0/x1; BR a->entry. a->ttbr0 must identity-map the trampoline.
+ *          SPSR_EL1 = EL1h with DAIF masked, ELR_EL1 = a->entry, x0/x1 = a->x0/x1,
+ *          x2..x30 = 0, ERET (a BR would need the entry in a register the protocol says
+ *          is zero). a->ttbr0 must identity-map the trampoline.
  *  at EL2: drop to EL1: HCR_EL2 = RW (E2H kept as found, TGE = 0, no stage 2),
  *          CNTHCTL_EL2 EL1PCTEN|EL1PCEN (both layouts), CNTVOFF_EL2 = 0, the EL1
  *          registers (via the *_EL12 names under VHE), SP_EL1, SPSR_EL2 = EL1h with DAIF
- *          masked, ELR_EL2 = entry, ERET: the payload starts at EL1 with the MMU on.
+ *          masked, ELR_EL2 = entry, x2..x30 = 0, ERET: the payload starts at EL1 with
+ *          the MMU on.
  * The caller has cleaned the payload to PoC if it was written with the caches off, and
  * run mm_icache_invalidate_all() after writing code. */
 __attribute__((noreturn)) void mm_enter_mmu_on(const struct mm_mmu_on_args *a);

@@ -158,7 +158,7 @@ static int inspect_len(const struct img *im, size_t len, struct elf_payload_info
 
 	assert_non_null(copy);
 	memcpy(copy, im->b, len);
-	ret = elf_payload_inspect(copy, len, info);
+	ret = elf_payload_inspect(copy, len, "payload ELF", info);
 	free(copy);
 	return ret;
 }
@@ -554,7 +554,7 @@ static void test_random_corruption(void **state)
 			size_t at = (x >> 8) % 4 ? (x >> 16) % 0x120 : RO_OFF + (x >> 16) % 0x300;
 			im.b[at] = (uint8_t)(x >> 40);
 		}
-		if (elf_payload_inspect(im.b, sizeof(im.b), &info) == 0) {
+		if (elf_payload_inspect(im.b, sizeof(im.b), "payload ELF", &info) == 0) {
 			uint8_t *dest = malloc(info.span);
 
 			assert_non_null(dest);
@@ -602,7 +602,7 @@ static void test_probe_payload(void **state)
 	if (!file)
 		fail_msg("%s is missing: build it with `make -f tests/payload/payload.mk` (run the "
 			 "test from the repository root or set KASLBOOT_PROBE_ELF)", path);
-	assert_int_equal(elf_payload_inspect(file, len, &info), 0);
+	assert_int_equal(elf_payload_inspect(file, len, "probe.elf", &info), 0);
 	assert_int_equal(info.nsegs, 3);
 	assert_int_equal(info.segs[0].perm, ELF_SEG_R | ELF_SEG_X);
 	assert_int_equal(info.segs[1].perm, ELF_SEG_R);
