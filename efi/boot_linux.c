@@ -43,7 +43,8 @@ int boot_linux(struct boot_env *env, const struct kb_entry *e)
 	rc = efi_memmap_get(&map);
 	if (rc)
 		goto fail;
-	rc = kernel_load(e->linux_path, &map, kaslr, &rng, &allocs, &k);
+	rc = kernel_load(env->image, env->si.secure_boot, e->linux_path, &map, kaslr, &rng, &allocs,
+			 &k);
 	if (rc)
 		goto fail;
 	if (kaslr && !k.info.phys_anywhere)

@@ -399,6 +399,12 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 	int rc;
 
 	log_info("entry '%s': %s (MMU-on payload)", e->id, e->title[0] ? e->title : e->linux_path);
+	if (env->si.secure_boot) {
+		/* An ELF payload carries no signature the firmware could check. */
+		log_error("%s: MMU-on ELF payloads cannot be verified: refused under Secure Boot",
+			  e->linux_path);
+		return KB_EPERM;
+	}
 	rc = boot_kaslr_policy(env, e, &pool, &rng, &kaslr, &nokaslr, sources, sizeof(sources));
 	if (rc)
 		goto fail;

@@ -4,6 +4,7 @@
 #include "efi/file.h"
 #include "efi/kernel_load.h"
 #include "efi/libc.h"
+#include "efi/verify.h"
 #include "loader/err.h"
 #include "loader/gzip.h"
 #include "loader/image_pe.h"
@@ -59,8 +60,9 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 	return KB_ENOMEM;
 }
 
-static int load_compressed(const char *path, const struct memmap *map, bool random,
-			   struct drbg *rng, struct efi_allocs *allocs, struct loaded_kernel *out)
+static int load_compressed(EFI_HANDLE self, bool secure_boot, const char *path,
+			   const struct memmap *map, bool random, struct drbg *rng,
+			   struct efi_allocs *allocs, struct loaded_kernel *out)
 {
 	void *file = NULL;
 	uint64_t len = 0;
@@ -71,8 +73,18 @@ static int load_compressed(const char *path, const struct memmap *map, bool rand
 		return rc;
 	const uint8_t *gz = file;
 	uint64_t gz_len = len;
+	if (out->format == KERNEL_FMT_GZIP && secure_boot) {
+		log_error("%s: a gzip kernel carries no signature: refused under Secure Boot "
+			  "(use the signed Image or an EFI zboot image)", path);
+		rc = KB_EPERM;
+		goto done;
+	}
 	if (out->format == KERNEL_FMT_ZBOOT) {
 		struct zboot_info z;
+		/* The zboot PE is what is signed: check it before trusting its payload. */
+		rc = verify_signed_image(self, secure_boot, file, len, path);
+		if (rc)
+			goto done;
 		rc = zboot_parse(file, len, &z, path);
 		if (rc)
 			goto done;
@@ -108,8 +120,9 @@ done:
 	return rc;
 }
 
-int kernel_load(const char *path, const struct memmap *map, bool random, struct drbg *rng,
-		struct efi_allocs *allocs, struct loaded_kernel *out)
+int kernel_load(EFI_HANDLE self, bool secure_boot, const char *path, const struct memmap *map,
+		bool random, struct drbg *rng, struct efi_allocs *allocs,
+		struct loaded_kernel *out)
 {
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	uint64_t size;
@@ -142,6 +155,10 @@ int kernel_load(const char *path, const struct memmap *map, bool random, struct 
 		if (rc)
 			return rc;
 		rc = efi_file_read(path, 0, (void *)(uintptr_t)out->image, size);
+		/* Verified where it will run: nothing can change it between check and use. */
+		if (!rc)
+			rc = verify_signed_image(self, secure_boot, (void *)(uintptr_t)out->image,
+						 size, path);
 		if (rc) {
 			efi_free(allocs, out->image);
 			return rc;
@@ -150,7 +167,7 @@ int kernel_load(const char *path, const struct memmap *map, bool random, struct 
 		return 0;
 	case KERNEL_FMT_GZIP:
 	case KERNEL_FMT_ZBOOT:
-		return load_compressed(path, map, random, rng, allocs, out);
+		return load_compressed(self, secure_boot, path, map, random, rng, allocs, out);
 	default:
 		log_error("%s: not an arm64 Linux kernel (%s)", path,
 			  kernel_format_name(out->format));

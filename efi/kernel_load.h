@@ -1,6 +1,7 @@
 #ifndef KASLBOOT_EFI_KERNEL_LOAD_H
 #define KASLBOOT_EFI_KERNEL_LOAD_H
 
+#include <efi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,8 +23,11 @@ struct loaded_kernel {
 /* Reads the header, validates it, draws the slot (random, or the lowest one), claims it
  * with AllocatePages(AllocateAddress) and reads or inflates the kernel straight into it.
  * A plain Image is read once, into its slot; a gzip or zboot kernel is read into a
- * temporary buffer and inflated into the slot. */
-int kernel_load(const char *path, const struct memmap *map, bool random, struct drbg *rng,
-		struct efi_allocs *allocs, struct loaded_kernel *out);
+ * temporary buffer and inflated into the slot. With Secure Boot on, the bytes that will
+ * run are verified (efi/verify.h): the Image in its slot, or the zboot PE before it is
+ * inflated; a bare gzip kernel has no signature and is refused. */
+int kernel_load(EFI_HANDLE self, bool secure_boot, const char *path, const struct memmap *map,
+		bool random, struct drbg *rng, struct efi_allocs *allocs,
+		struct loaded_kernel *out);
 
 #endif

@@ -11,7 +11,8 @@ DEPS=$BUILD/deps
 bash "$here/mkinitramfs.sh" "$DEPS" "$BUILD/initrd.img"
 
 kernel=$(readlink -f "$DEPS/Image")
-need_kib=$(( ( $(stat -c %s "$kernel") + $(stat -c %s "$BUILD/initrd.img") ) / 1024 + 16384 ))
+# 64 MiB spare: tests add kernels and payloads to copies of this image.
+need_kib=$(( ( $(stat -c %s "$kernel") + $(stat -c %s "$BUILD/initrd.img") ) / 1024 + 65536 ))
 size_kib=$(( (need_kib + 8191) / 8192 * 8192 ))
 tmp=$OUT.tmp
 rm -f "$tmp"

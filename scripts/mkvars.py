@@ -82,12 +82,37 @@ def ftw_working_header():
     return bytes(hdr)
 
 
-def build(timeout, boots):
+VAR_HEADER_LEN = 60          # AUTHENTICATED_VARIABLE_HEADER
+VAR_STORE_START = 0x64       # after the FV header (0x48) and VARIABLE_STORE_HEADER (0x1c)
+
+
+def base_records(path):
+    """The live variables of an existing store (e.g. AAVMF_VARS.snakeoil.fd, which holds
+    enrolled Secure Boot keys), as raw records, minus the ones this tool writes itself."""
+    d = open(path, "rb").read(VARSTORE_SIZE)
+    off, out = VAR_STORE_START, b""
+    while off + VAR_HEADER_LEN <= len(d):
+        start_id, state = struct.unpack_from("<HB", d, off)
+        if start_id != VAR_START_ID:
+            break
+        name_size, data_size = struct.unpack_from("<II", d, off + 36)
+        end = off + VAR_HEADER_LEN + name_size + data_size
+        name = d[off + VAR_HEADER_LEN:off + VAR_HEADER_LEN + name_size].decode("utf-16-le").rstrip("\0")
+        ours = name in ("Timeout", "BootOrder") or (name.startswith("Boot") and len(name) == 8)
+        if state == VAR_ADDED and not ours:    # deleted copies (state bits cleared) are dropped
+            rec = d[off:end]
+            out += rec + bytes([ERASED]) * (-len(rec) % 4)
+        off = (end + 3) & ~3
+    return out
+
+
+def build(timeout, boots, base=None):
     image = bytearray([ERASED]) * FV_LENGTH
     head = fv_header()
     store = struct.pack("<16sIBBHI", AUTH_VARIABLE_GUID.bytes_le, VARSTORE_SIZE - len(head),
                         VARSTORE_FORMATTED, VARSTORE_HEALTHY, 0, 0)
-    recs = variable("Timeout", EFI_GLOBAL_VARIABLE, struct.pack("<H", timeout))
+    recs = base_records(base) if base else b""
+    recs += variable("Timeout", EFI_GLOBAL_VARIABLE, struct.pack("<H", timeout))
     order = []
     for i, (desc, path, opt) in enumerate(boots):
         recs += variable("Boot%04X" % i, EFI_GLOBAL_VARIABLE,
@@ -107,6 +132,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output")
     ap.add_argument("--timeout", type=int, default=0, help="boot manager timeout, seconds")
+    ap.add_argument("--base", help="keep the variables of this store (e.g. enrolled keys)")
     ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
                     help=r"a Boot#### entry, e.g. 'kaslboot:\EFI\BOOT\BOOTAA64.EFI:entry=x'")
     args = ap.parse_args()
@@ -117,7 +143,7 @@ def main():
             raise SystemExit("mkvars: --boot wants DESC:PATH[:OPTIONS]")
         boots.append((parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
     with open(args.output, "wb") as f:
-        f.write(build(args.timeout, boots))
+        f.write(build(args.timeout, boots, args.base))
 
 
 if __name__ == "__main__":

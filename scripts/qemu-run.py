@@ -20,6 +20,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
+# Debian's store with Secure Boot on and its test ("snakeoil") keys enrolled in PK/KEK/db;
+# the matching key and certificate are in /usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.*
+AAVMF_VARS_SNAKEOIL = "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"
 LOCK_PATH = "/tmp/kaslboot-qemu.lock"
 
 
@@ -50,6 +53,8 @@ def run(a):
         mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
         for b in a.boot:
             mk += ["--boot", b]
+        if a.secure_boot:
+            mk += ["--base", AAVMF_VARS_SNAKEOIL]
         subprocess.run(mk, check=True)
         cmd = qemu_command(a, vars_path)
         if a.verbose:
@@ -122,6 +127,8 @@ def main():
     ap.add_argument("--no-dtb-seed", dest="dtb_seed", action="store_false",
                     help="QEMU's DT without kaslr-seed/rng-seed (dtb-randomness=off)")
     ap.add_argument("--rng", action="store_true", help="add a virtio-rng device")
+    ap.add_argument("--secure-boot", action="store_true",
+                    help="Secure Boot on, Debian's snakeoil test keys enrolled")
     ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
                     help=r"a Boot#### entry (in order); default: the firmware's own choice")
     ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")

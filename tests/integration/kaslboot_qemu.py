@@ -55,7 +55,7 @@ class Boot:
 
 
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
-         boots=(), timeout=180, until=None, send=(), extra=()):
+         boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=()):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
     of its report; the guest then powers off by itself."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
@@ -68,6 +68,8 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
         cmd.append("--no-dtb-seed")
     if rng:
         cmd.append("--rng")
+    if secure_boot:
+        cmd.append("--secure-boot")
     for b in boots:
         cmd += ["--boot", b]
     if until:
@@ -157,3 +159,25 @@ def loader_facts(b):
 
 
 REPORT_END = r"KASLBOOT-REPORT-END"
+
+
+SNAKEOIL_KEY = "/usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.key"
+SNAKEOIL_CERT = "/usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.pem"
+SNAKEOIL_PASS = "snakeoil"   # qemu-efi-aarch64's README.Debian
+
+
+def snakeoil_sign(tmp_path, src, name):
+    """src (a PE) signed with the snakeoil key that AAVMF_VARS.snakeoil.fd enrolls in db;
+    any signature it had (Debian's, for the kernel) is removed first."""
+    bare = os.path.join(str(tmp_path), name + ".unsigned")
+    out = os.path.join(str(tmp_path), name + ".signed")
+    key = os.path.join(str(tmp_path), "snakeoil.key")
+    if not os.path.exists(key):   # sbsign cannot prompt: decrypt the test key once
+        subprocess.run(["openssl", "pkey", "-in", SNAKEOIL_KEY, "-passin", "pass:" + SNAKEOIL_PASS,
+                        "-out", key], check=True)
+    shutil.copyfile(src, bare)
+    subprocess.run(["sbattach", "--remove", bare], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)   # fails harmlessly when there is none
+    subprocess.run(["sbsign", "--key", key, "--cert", SNAKEOIL_CERT, "--output", out,
+                    bare], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out
