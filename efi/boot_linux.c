@@ -93,7 +93,7 @@ int boot_linux(struct boot_env *env, const struct kb_entry *e)
 	if (rc) {
 		/* Boot services are still up: say so, give everything back, fall back. */
 		console_init(env->image, env->st);
-		log_error("ExitBootServices failed");
+		log_error("the final memory map could not be read: boot services kept");
 		goto fail;
 	}
 

@@ -561,7 +561,7 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 	rc = efi_exit_boot_services(env->image, &fmap, fdt);
 	if (rc) {
 		console_init(env->image, env->st);
-		log_error("ExitBootServices failed");
+		log_error("the final memory map could not be read: boot services kept");
 		goto fail;
 	}
 

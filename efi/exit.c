@@ -28,6 +28,15 @@ int efi_final_map_reserve(struct efi_allocs *t, struct efi_final_map *m)
 	return efi_alloc_any(t, m->cap, 0, EfiLoaderData, &m->buf);
 }
 
+/* Once an ExitBootServices call has failed, UEFI (2.10, 7.4) allows only GetMemoryMap and
+ * ExitBootServices: there is no way back to the firmware, so a machine whose firmware keeps
+ * refusing is stopped here rather than handed to code that would call dead services. */
+static void __attribute__((noreturn)) halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt)
 {
 	EFI_STATUS s = EFI_INVALID_PARAMETER;
@@ -36,19 +45,27 @@ int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt)
 		UINT32 dver;
 		EFI_MEMORY_DESCRIPTOR *map = (void *)(uintptr_t)m->buf;
 		s = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key, &dsize, &dver);
-		if (EFI_ERROR(s))
-			return KB_EIO;
+		if (EFI_ERROR(s)) {
+			if (attempt)
+				halt();
+			return KB_EIO;   /* nothing exited yet: the caller can still back out */
+		}
 		for (UINTN off = 0; off + dsize <= size; off += dsize) {
 			EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + off);
 			if (d->Attribute & EFI_MEMORY_RUNTIME)
 				d->VirtualStart = d->PhysicalStart;
 		}
-		if (fdt && dt_update_efi_mmap(fdt, m->buf, (uint32_t)size, (uint32_t)dsize, dver))
+		if (fdt && dt_update_efi_mmap(fdt, m->buf, (uint32_t)size, (uint32_t)dsize, dver)) {
+			if (attempt)
+				halt();
 			return KB_EINVAL;
+		}
 		m->size = size;
 		m->desc_size = dsize;
 		m->desc_ver = dver;
 		s = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
 	}
-	return EFI_ERROR(s) ? KB_EIO : 0;
+	if (EFI_ERROR(s))
+		halt();
+	return 0;
 }

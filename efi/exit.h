@@ -23,8 +23,10 @@ int efi_final_map_reserve(struct efi_allocs *t, struct efi_final_map *m);
  * given VirtualStart = PhysicalStart (Linux maps runtime regions 1:1 without
  * SetVirtualAddressMap), the DT's linux,uefi-mmap-* placeholders filled in place when fdt
  * is not NULL, then ExitBootServices, retried with a fresh map when the key went stale.
- * Nothing is allocated or printed between the last GetMemoryMap and the call. On failure
- * boot services are still up and an error is returned. The console must be detached by
+ * Nothing is allocated or printed between the last GetMemoryMap and the call. If the
+ * first GetMemoryMap already fails, boot services are still up and an error is returned;
+ * after a refused ExitBootServices there is no way back (only these two services remain),
+ * so a firmware that keeps refusing stops the machine. The console must be detached by
  * the caller first. */
 int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt);
 
