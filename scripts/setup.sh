@@ -15,7 +15,7 @@ HOST_PKGS=(
   libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests
   python3 python3-pytest python3-pexpect              # integration tests
   cpio gzip xz-utils git                                       # initramfs and payload handling
-  sbsigntool                                                   # Secure Boot tests: snakeoil signing
+  sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
 )
 
 missing() {
