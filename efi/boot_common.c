@@ -6,6 +6,7 @@
 #include "dtb/efi_handoff.h"
 #include "dtb/validate.h"
 #include "efi/boot_common.h"
+#include "efi/console.h"
 #include "efi/entropy_gather.h"
 #include "efi/file.h"
 #include "efi/libc.h"
@@ -30,6 +31,17 @@ int boot_kaslr_policy(struct boot_env *env, const struct kb_entry *e, struct ent
 	if (*kaslr && !entropy_is_strong(pool) && !entropy_is_fixed(pool))
 		log_warn("weak entropy (only %s): the layout is guessable", sources);
 	return 0;
+}
+
+int boot_exit_firmware(struct boot_env *env, struct efi_final_map *fmap, void *fdt)
+{
+	console_detach();
+	int rc = efi_exit_boot_services(env->image, fmap, fdt);
+	if (rc) {
+		console_init(env->image, env->st);
+		log_error("the final memory map could not be read: boot services kept");
+	}
+	return rc;
 }
 
 uint64_t ms_since(uint64_t t0)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "efi/boot_linux.h"
+#include "efi/exit.h"
 #include "efi/memory.h"
 #include "loader/config.h"
 #include "loader/drbg.h"
@@ -31,6 +32,11 @@ struct initrd_set {
  * sources gets the contributors' summary for the log. */
 int boot_kaslr_policy(struct boot_env *env, const struct kb_entry *e, struct entropy_pool *pool,
 		      struct drbg *rng, bool *kaslr, bool *nokaslr, char *sources, size_t size);
+
+/* Leaves the firmware: console detached, then efi_exit_boot_services with the DT's
+ * memory-map placeholders filled. If that fails before anything was exited, the console
+ * comes back, one error line says so and the error is returned (the caller backs out). */
+int boot_exit_firmware(struct boot_env *env, struct efi_final_map *fmap, void *fdt);
 
 /* Milliseconds of the generic counter since t0. */
 uint64_t ms_since(uint64_t t0);

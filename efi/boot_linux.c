@@ -7,7 +7,6 @@
 #include "dtb/buffer.h"
 #include "efi/boot_common.h"
 #include "efi/boot_linux.h"
-#include "efi/console.h"
 #include "efi/exit.h"
 #include "efi/kernel_load.h"
 #include "efi/libc.h"
@@ -88,14 +87,9 @@ int boot_linux(struct boot_env *env, const struct kb_entry *e)
 	drbg_wipe(&rng);
 	efi_memmap_free(&map);
 
-	console_detach();
-	rc = efi_exit_boot_services(env->image, &fmap, fdt);
-	if (rc) {
-		/* Boot services are still up: say so, give everything back, fall back. */
-		console_init(env->image, env->st);
-		log_error("the final memory map could not be read: boot services kept");
-		goto fail;
-	}
+	rc = boot_exit_firmware(env, &fmap, fdt);
+	if (rc)
+		goto fail;   /* boot services are still up: give everything back, fall back */
 
 	/* booting.rst: the Image (and what the kernel reads before enabling its own caching)
 	 * cleaned to the point of coherency, no stale I-cache lines, then MMU off. */

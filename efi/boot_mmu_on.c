@@ -17,7 +17,6 @@
 #include "dtb/platform.h"
 #include "efi/boot_common.h"
 #include "efi/boot_mmu_on.h"
-#include "efi/console.h"
 #include "efi/exit.h"
 #include "efi/file.h"
 #include "efi/libc.h"
@@ -557,13 +556,9 @@ int boot_mmu_on(struct boot_env *env, const struct kb_entry *e)
 	drbg_wipe(&rng);
 	efi_memmap_free(&map);
 
-	console_detach();
-	rc = efi_exit_boot_services(env->image, &fmap, fdt);
-	if (rc) {
-		console_init(env->image, env->st);
-		log_error("the final memory map could not be read: boot services kept");
-		goto fail;
-	}
+	rc = boot_exit_firmware(env, &fmap, fdt);
+	if (rc)
+		goto fail;   /* boot services are still up: give everything back, fall back */
 
 	/* No firmware from here on: nothing allocated, nothing printed. */
 	if (!memmap_from_final(&fmap, final_entries, final_cap, &final_map))
