@@ -25,6 +25,7 @@
 #include "loader/elf.h"
 #include "loader/err.h"
 #include "loader/kaslr.h"
+#include "loader/kaslr_claim.h"
 #include "loader/log.h"
 #include "mm/arch.h"
 #include "mm/cpu.h"
@@ -54,7 +55,6 @@
 /* The final map has more descriptors than the reserved buffer's slack covers only if the
  * firmware misbehaves; a few spare entries in the converted copy cost nothing. */
 #define FINAL_MEMMAP_SPARE 8
-#define SLOT_ATTEMPTS 4
 /* The firmware's stage 1 maps VA == PA (UEFI 2.10 section 2.3.6.1, AArch64). */
 #define IDMAP_LM_OFFSET 0
 
@@ -112,33 +112,16 @@ static int ram_bounds(const struct memmap *map, struct mmu_on_plan *pl)
 static int claim_slot(const char *path, const struct memmap *map, bool random,
 		      struct drbg *rng, struct efi_allocs *allocs, struct mmu_on_plan *pl)
 {
-	struct kaslr_range avoid[SLOT_ATTEMPTS];
 	struct kaslr_request req = {
-		.align = KASLR_SZ_2M, .size = pl->slot_size,
-		.max_addr = KASLR_KERNEL_PHYS_LIMIT, .avoid = avoid,
+		.align = KASLR_SZ_2M, .size = pl->slot_size, .max_addr = KASLR_KERNEL_PHYS_LIMIT,
 	};
-	for (int i = 0; i < SLOT_ATTEMPTS; i++) {
-		uint64_t base, nslots;
-		int rc = kaslr_choose(map, &req, random, rng, &base, &nslots);
-		if (rc) {
-			if (rc == KB_ENOSPC)
-				log_error("%s: no free 2 MiB-aligned slot holds its %lu KiB (image, "
-					  "guard page and stack)", path, (unsigned long)(pl->slot_size >> 10));
-			return rc;
-		}
-		if (i == 0)
-			pl->phys_slots = nslots;
-		if (efi_alloc_at(allocs, base, pl->slot_size, EfiLoaderCode) == 0) {
-			pl->phys = base;
-			return 0;
-		}
-		log_warn("slot 0x%lx was taken meanwhile: drawing again", (unsigned long)base);
-		avoid[req.n_avoid].base = base;
-		avoid[req.n_avoid].size = pl->slot_size;
-		req.n_avoid++;
-	}
-	log_error("%s: could not allocate a payload slot", path);
-	return KB_ENOMEM;
+	struct efi_claim claim = { allocs, EfiLoaderCode };
+	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, efi_claim, &claim, path,
+			     &pl->phys, &pl->phys_slots);
+	if (rc == KB_ENOSPC)
+		log_error("%s: no free 2 MiB-aligned slot holds its %lu KiB (image, guard page and "
+			  "stack)", path, (unsigned long)(pl->slot_size >> 10));
+	return rc;
 }
 
 /* Virtual base and linear-map offset. KASLR off: the lowest virtual slot and RAM's first

@@ -9,14 +9,12 @@
 #include "loader/gzip.h"
 #include "loader/image_pe.h"
 #include "loader/kaslr.h"
+#include "loader/kaslr_claim.h"
 #include "loader/log.h"
 #include "loader/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
 #define COMPRESSED_KERNEL_MAX (512ULL << 20)
-/* AllocateAddress can fail on a slot that the map snapshot showed free (the firmware
- * allocated meanwhile): draw again, without that slot, a few times. */
-#define SLOT_ATTEMPTS 4
 
 static uint8_t gzip_arena_mem[GZIP_ARENA_SIZE] __attribute__((aligned(16)));
 
@@ -24,40 +22,21 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 		      bool random, struct drbg *rng, struct efi_allocs *allocs,
 		      struct loaded_kernel *out)
 {
-	struct kaslr_range avoid[SLOT_ATTEMPTS];
 	struct kaslr_request req = {
 		.align = KASLR_KERNEL_ALIGN,
 		.offset = info->text_offset,
 		.size = info->image_size,
 		.max_addr = KASLR_KERNEL_PHYS_LIMIT,
-		.avoid = avoid,
 	};
-	for (int i = 0; i < SLOT_ATTEMPTS; i++) {
-		uint64_t base, nslots;
-		int rc = kaslr_choose(map, &req, random, rng, &base, &nslots);
-		if (rc) {
-			if (rc == KB_ENOSPC)
-				log_error("%s: no free 2 MiB-aligned slot holds its %lu MiB", path,
-					  (unsigned long)(info->image_size >> 20));
-			return rc;
-		}
-		if (efi_alloc_at(allocs, base + info->text_offset, info->image_size,
-				 EfiLoaderCode) == 0) {
-			out->base = base;
-			out->image = base + info->text_offset;
-			if (i == 0)
-				out->nslots = nslots;
-			return 0;
-		}
-		if (i == 0)
-			out->nslots = nslots;
-		log_warn("slot 0x%lx was taken meanwhile: drawing again", (unsigned long)base);
-		avoid[req.n_avoid].base = base + info->text_offset;
-		avoid[req.n_avoid].size = info->image_size;
-		req.n_avoid++;
-	}
-	log_error("%s: could not allocate a kernel slot", path);
-	return KB_ENOMEM;
+	struct efi_claim claim = { allocs, EfiLoaderCode };
+	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, efi_claim, &claim, path,
+			     &out->base, &out->nslots);
+	if (rc == KB_ENOSPC)
+		log_error("%s: no free 2 MiB-aligned slot holds its %lu MiB", path,
+			  (unsigned long)(info->image_size >> 20));
+	if (!rc)
+		out->image = out->base + info->text_offset;
+	return rc;
 }
 
 static int load_compressed(EFI_HANDLE self, bool secure_boot, const char *path,

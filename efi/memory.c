@@ -67,6 +67,12 @@ int efi_alloc_at(struct efi_allocs *t, uint64_t base, uint64_t bytes, EFI_MEMORY
 	return track(t, base, pages);
 }
 
+int efi_claim(uint64_t start, uint64_t size, void *ctx)
+{
+	struct efi_claim *c = ctx;
+	return efi_alloc_at(c->allocs, start, size, c->type);
+}
+
 int efi_alloc_any(struct efi_allocs *t, uint64_t bytes, uint64_t max, EFI_MEMORY_TYPE type,
 		  uint64_t *base)
 {

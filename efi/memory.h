@@ -28,6 +28,13 @@ int efi_alloc_at(struct efi_allocs *t, uint64_t base, uint64_t bytes, EFI_MEMORY
 /* AllocatePages(AllocateMaxAddress) anywhere below max (exclusive; 0: anywhere). */
 int efi_alloc_any(struct efi_allocs *t, uint64_t bytes, uint64_t max, EFI_MEMORY_TYPE type,
 		  uint64_t *base);
+/* A kaslr_claim_fn (loader/kaslr_claim.h): efi_alloc_at into ctx's tracker and type. */
+struct efi_claim {
+	struct efi_allocs *allocs;
+	EFI_MEMORY_TYPE type;
+};
+int efi_claim(uint64_t start, uint64_t size, void *ctx);
+
 /* Frees one tracked allocation by base, or all of them. */
 void efi_free(struct efi_allocs *t, uint64_t base);
 void efi_free_all(struct efi_allocs *t);
