@@ -24,7 +24,9 @@ fetch() {
   local dir=$1 pkg=$2 stamp="$DEPS/$1/.from-$2"
   [ -e "$stamp" ] && return 0
   rm -rf "${DEPS:?}/$dir" && mkdir -p "$DEPS/$dir"
-  (cd "$DEPS/debs" && rm -f "${pkg%%:*}"_*.deb && apt-get download -qq "$pkg")
+  # A stale package list names versions the archive dropped: refresh once and retry.
+  (cd "$DEPS/debs" && rm -f "${pkg%%:*}"_*.deb &&
+     { apt-get download -qq "$pkg" || { apt-get update -qq && apt-get download -qq "$pkg"; }; })
   dpkg-deb -x "$DEPS"/debs/"${pkg%%:*}"_*.deb "$DEPS/$dir"
   touch "$stamp"
 }

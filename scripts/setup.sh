@@ -36,10 +36,9 @@ fi
 
 need=$(missing "${HOST_PKGS[@]}")
 if [ -n "$need" ]; then
-  # A fresh machine has no package lists yet.
-  if ! apt-cache show gcc-aarch64-linux-gnu >/dev/null 2>&1; then
-    $SUDO apt-get update -qq
-  fi
+  # Fresh lists: a machine's cached ones may be missing or name versions the archive
+  # no longer has.
+  $SUDO apt-get update -qq
   # shellcheck disable=SC2086
   $SUDO apt-get install -y -qq --no-install-recommends $need
 fi
