@@ -3,21 +3,21 @@
 #include "probe_lib.h"
 
 /* DTSpec 5.2 header (big-endian u32 fields) and 5.4.1 structure tokens. */
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_HDR_SIZE 40
-#define FDT_HDR_TOTALSIZE 4
-#define FDT_HDR_OFF_STRUCT 8
-#define FDT_HDR_OFF_STRINGS 12
-#define FDT_HDR_VERSION 20
-#define FDT_HDR_SIZE_STRINGS 32
-#define FDT_HDR_SIZE_STRUCT 36
-#define FDT_MIN_VERSION 17   /* size_dt_struct exists from version 17 on (DTSpec 5.2) */
-#define FDT_BEGIN_NODE 1
-#define FDT_END_NODE 2
-#define FDT_PROP 3
-#define FDT_NOP 4
-#define FDT_END 9
-#define FDT_TOKEN 4          /* tokens and the prop header words are 4-byte aligned */
+#define PFDT_MAGIC 0xd00dfeedu
+#define PFDT_HDR_SIZE 40
+#define PFDT_HDR_TOTALSIZE 4
+#define PFDT_HDR_OFF_STRUCT 8
+#define PFDT_HDR_OFF_STRINGS 12
+#define PFDT_HDR_VERSION 20
+#define PFDT_HDR_SIZE_STRINGS 32
+#define PFDT_HDR_SIZE_STRUCT 36
+#define PFDT_MIN_VERSION 17   /* size_dt_struct exists from version 17 on (DTSpec 5.2) */
+#define PFDT_BEGIN_NODE 1
+#define PFDT_END_NODE 2
+#define PFDT_PROP 3
+#define PFDT_NOP 4
+#define PFDT_END 9
+#define PFDT_TOKEN 4          /* tokens and the prop header words are 4-byte aligned */
 
 uint32_t pfdt_be32(const void *p)
 {
@@ -35,24 +35,24 @@ bool pfdt_init(struct pfdt *dt, const void *blob)
 {
 	const uint8_t *b = blob;
 
-	if (pfdt_be32(b) != FDT_MAGIC)
+	if (pfdt_be32(b) != PFDT_MAGIC)
 		return false;
 	dt->base = b;
-	dt->size = pfdt_be32(b + FDT_HDR_TOTALSIZE);
-	dt->off_struct = pfdt_be32(b + FDT_HDR_OFF_STRUCT);
-	dt->off_strings = pfdt_be32(b + FDT_HDR_OFF_STRINGS);
-	dt->size_strings = pfdt_be32(b + FDT_HDR_SIZE_STRINGS);
-	if (pfdt_be32(b + FDT_HDR_VERSION) < FDT_MIN_VERSION || dt->size < FDT_HDR_SIZE)
+	dt->size = pfdt_be32(b + PFDT_HDR_TOTALSIZE);
+	dt->off_struct = pfdt_be32(b + PFDT_HDR_OFF_STRUCT);
+	dt->off_strings = pfdt_be32(b + PFDT_HDR_OFF_STRINGS);
+	dt->size_strings = pfdt_be32(b + PFDT_HDR_SIZE_STRINGS);
+	if (pfdt_be32(b + PFDT_HDR_VERSION) < PFDT_MIN_VERSION || dt->size < PFDT_HDR_SIZE)
 		return false;
-	dt->size_struct = pfdt_be32(b + FDT_HDR_SIZE_STRUCT);
+	dt->size_struct = pfdt_be32(b + PFDT_HDR_SIZE_STRUCT);
 	return dt->off_struct <= dt->size && dt->size_struct <= dt->size - dt->off_struct &&
 	       dt->off_strings <= dt->size && dt->size_strings <= dt->size - dt->off_strings;
 }
 
 static uint32_t token_at(const struct pfdt *dt, uint32_t off)
 {
-	if (off > dt->size_struct - FDT_TOKEN)
-		return FDT_END;
+	if (off > dt->size_struct - PFDT_TOKEN)
+		return PFDT_END;
 	return pfdt_be32(dt->base + dt->off_struct + off);
 }
 
@@ -77,17 +77,17 @@ static uint32_t next_token(const struct pfdt *dt, uint32_t off)
 	int n;
 
 	switch (tok) {
-	case FDT_BEGIN_NODE:
-		n = name_len(dt, off + FDT_TOKEN);
-		return n < 0 ? 0 : align4(off + FDT_TOKEN + (uint32_t)n + 1);
-	case FDT_PROP: {
-		uint32_t len = token_at(dt, off + FDT_TOKEN);
-		if (off + 3 * FDT_TOKEN > dt->size_struct || len > dt->size_struct - off - 3 * FDT_TOKEN)
+	case PFDT_BEGIN_NODE:
+		n = name_len(dt, off + PFDT_TOKEN);
+		return n < 0 ? 0 : align4(off + PFDT_TOKEN + (uint32_t)n + 1);
+	case PFDT_PROP: {
+		uint32_t len = token_at(dt, off + PFDT_TOKEN);
+		if (off + 3 * PFDT_TOKEN > dt->size_struct || len > dt->size_struct - off - 3 * PFDT_TOKEN)
 			return 0;
-		return align4(off + 3 * FDT_TOKEN + len);
+		return align4(off + 3 * PFDT_TOKEN + len);
 	}
-	case FDT_END_NODE: case FDT_NOP:
-		return off + FDT_TOKEN;
+	case PFDT_END_NODE: case PFDT_NOP:
+		return off + PFDT_TOKEN;
 	default:
 		return 0;
 	}
@@ -115,11 +115,11 @@ int pfdt_node(const struct pfdt *dt, const char *path, size_t path_len)
 	for (;;) {
 		uint32_t tok = token_at(dt, off), nxt;
 
-		if (tok == FDT_BEGIN_NODE) {
+		if (tok == PFDT_BEGIN_NODE) {
 			depth++;
 			if (depth == matched + 1) {
-				const char *name = (const char *)dt->base + dt->off_struct + off + FDT_TOKEN;
-				int nl = name_len(dt, off + FDT_TOKEN);
+				const char *name = (const char *)dt->base + dt->off_struct + off + PFDT_TOKEN;
+				int nl = name_len(dt, off + PFDT_TOKEN);
 				size_t cstart = pos, clen;
 
 				if (nl < 0)
@@ -139,11 +139,11 @@ int pfdt_node(const struct pfdt *dt, const char *path, size_t path_len)
 				if (depth == matched && pos >= path_len)
 					return (int)off;
 			}
-		} else if (tok == FDT_END_NODE) {
+		} else if (tok == PFDT_END_NODE) {
 			if (depth == matched) /* left the deepest matched node: path not here */
 				return -1;
 			depth--;
-		} else if (tok != FDT_PROP && tok != FDT_NOP) {
+		} else if (tok != PFDT_PROP && tok != PFDT_NOP) {
 			return -1;
 		}
 		nxt = next_token(dt, off);
@@ -157,15 +157,15 @@ const void *pfdt_prop(const struct pfdt *dt, int node, const char *name, uint32_
 {
 	uint32_t off, want = (uint32_t)probe_strlen(name);
 
-	if (node < 0 || token_at(dt, (uint32_t)node) != FDT_BEGIN_NODE)
+	if (node < 0 || token_at(dt, (uint32_t)node) != PFDT_BEGIN_NODE)
 		return 0;
 	off = next_token(dt, (uint32_t)node);
 	while (off) {
 		uint32_t tok = token_at(dt, off);
 
-		if (tok == FDT_PROP) {
-			uint32_t plen = token_at(dt, off + FDT_TOKEN);
-			uint32_t nameoff = token_at(dt, off + 2 * FDT_TOKEN);
+		if (tok == PFDT_PROP) {
+			uint32_t plen = token_at(dt, off + PFDT_TOKEN);
+			uint32_t nameoff = token_at(dt, off + 2 * PFDT_TOKEN);
 			const char *pname = (const char *)dt->base + dt->off_strings + nameoff;
 
 			if (nameoff < dt->size_strings && want < dt->size_strings - nameoff &&
@@ -173,9 +173,9 @@ const void *pfdt_prop(const struct pfdt *dt, int node, const char *name, uint32_
 				if (!next_token(dt, off))
 					return 0;
 				*len = plen;
-				return dt->base + dt->off_struct + off + 3 * FDT_TOKEN;
+				return dt->base + dt->off_struct + off + 3 * PFDT_TOKEN;
 			}
-		} else if (tok != FDT_NOP) {
+		} else if (tok != PFDT_NOP) {
 			return 0; /* the first subnode or the end of this node: no such property */
 		}
 		off = next_token(dt, off);
