@@ -5,6 +5,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi/bli.h"
 #include "efi/boot_linux.h"
 #include "efi/boot_mmu_on.h"
 #include "efi/config_load.h"
@@ -44,6 +45,7 @@ static int boot_entries(struct boot_env *env, struct boot_config *bc)
 		const struct kb_entry *e = &bc->entries[bc->order[i]];
 		if (i)
 			log_info("falling back to entry '%s'", e->id);
+		bli_set_entry_selected(e->id);
 		switch (e->payload) {
 		case KB_PAYLOAD_LINUX:
 			rc = boot_linux(env, e);
@@ -71,6 +73,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	InitializeLib(image, st);
 	console_init(image, st);
 	log_info("kaslboot %s (arm64 UEFI loader with KASLR)", KASLBOOT_VERSION);
+	bli_set_loader_info(st, "kaslboot " KASLBOOT_VERSION);
 	sysinfo_gather(st, &env.si);
 	sysinfo_report(st, &env.si);
 	efi_load_options(image, opts, sizeof(opts));

@@ -1,0 +1,48 @@
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi/bli.h"
+#include "efi/libc.h"
+#include "loader/fmt.h"
+#include "loader/log.h"
+
+static EFI_GUID loader_guid = { 0x4a67b082, 0x0a4c, 0x41cf,
+				{ 0xb6, 0xc7, 0x44, 0x0b, 0x29, 0xbb, 0x8c, 0x4f } };
+
+/* The interface's strings are NUL-terminated UTF-16; ours are ASCII. Volatile (no NV):
+ * they describe this boot only. */
+static void set_string(CHAR16 *name, const char *value)
+{
+	CHAR16 w[256];
+	size_t i;
+	for (i = 0; value[i] && i + 1 < sizeof(w) / sizeof(w[0]); i++)
+		w[i] = (unsigned char)value[i];
+	w[i] = 0;
+	EFI_STATUS s = uefi_call_wrapper(RT->SetVariable, 5, name, &loader_guid,
+					 EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
+					 (i + 1) * sizeof(CHAR16), w);
+	if (EFI_ERROR(s))
+		log_debug("could not set a Boot Loader Interface variable: status 0x%lx",
+			  (unsigned long)s);
+}
+
+void bli_set_loader_info(EFI_SYSTEM_TABLE *st, const char *loader_info)
+{
+	char fw[96];
+	size_t i;
+	set_string(L"LoaderInfo", loader_info);
+	for (i = 0; i + 1 < 64 && st->FirmwareVendor && st->FirmwareVendor[i]; i++)
+		fw[i] = st->FirmwareVendor[i] < 0x80 ? (char)st->FirmwareVendor[i] : '?';
+	fw[i] = 0;
+	/* systemd's format: "<vendor> <major>.<minor>" of FirmwareRevision's two halves. */
+	kfmt_snprintf(fw + i, sizeof(fw) - i, " %u.%02u", st->FirmwareRevision >> 16,
+		      st->FirmwareRevision & 0xffff);
+	set_string(L"LoaderFirmwareInfo", fw);
+	kfmt_snprintf(fw, sizeof(fw), "UEFI %u.%02u", st->Hdr.Revision >> 16, st->Hdr.Revision & 0xffff);
+	set_string(L"LoaderFirmwareType", fw);
+}
+
+void bli_set_entry_selected(const char *id)
+{
+	set_string(L"LoaderEntrySelected", id);
+}
