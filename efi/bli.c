@@ -3,6 +3,7 @@
 
 #include "efi/bli.h"
 #include "efi/libc.h"
+#include "efi/ucs2.h"
 #include "loader/fmt.h"
 #include "loader/log.h"
 
@@ -14,10 +15,7 @@ static EFI_GUID loader_guid = { 0x4a67b082, 0x0a4c, 0x41cf,
 static void set_string(CHAR16 *name, const char *value)
 {
 	CHAR16 w[256];
-	size_t i;
-	for (i = 0; value[i] && i + 1 < sizeof(w) / sizeof(w[0]); i++)
-		w[i] = (unsigned char)value[i];
-	w[i] = 0;
+	size_t i = ucs2_from_ascii(value, w, sizeof(w) / sizeof(w[0]));
 	EFI_STATUS s = uefi_call_wrapper(RT->SetVariable, 5, name, &loader_guid,
 					 EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
 					 (i + 1) * sizeof(CHAR16), w);
@@ -29,11 +27,9 @@ static void set_string(CHAR16 *name, const char *value)
 void bli_set_loader_info(EFI_SYSTEM_TABLE *st, const char *loader_info)
 {
 	char fw[96];
-	size_t i;
 	set_string(L"LoaderInfo", loader_info);
-	for (i = 0; i + 1 < 64 && st->FirmwareVendor && st->FirmwareVendor[i]; i++)
-		fw[i] = st->FirmwareVendor[i] < 0x80 ? (char)st->FirmwareVendor[i] : '?';
-	fw[i] = 0;
+	ucs2_to_ascii(st->FirmwareVendor, 63, fw, 64);
+	size_t i = strlen(fw);
 	/* systemd's format: "<vendor> <major>.<minor>" of FirmwareRevision's two halves. */
 	kfmt_snprintf(fw + i, sizeof(fw) - i, " %u.%02u", st->FirmwareRevision >> 16,
 		      st->FirmwareRevision & 0xffff);

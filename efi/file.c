@@ -3,6 +3,7 @@
 
 #include "efi/file.h"
 #include "efi/libc.h"
+#include "efi/ucs2.h"
 #include "loader/config.h"
 #include "loader/err.h"
 #include "loader/log.h"
@@ -38,13 +39,9 @@ static int wide_path(const char *path, CHAR16 *out, size_t n)
 {
 	char tmp[KB_PATH_MAX];
 	int rc = config_path_to_uefi(path, tmp, sizeof(tmp));
-	if (rc)
-		return rc;
-	size_t i;
-	for (i = 0; tmp[i] && i + 1 < n; i++)
-		out[i] = (unsigned char)tmp[i];
-	out[i] = 0;
-	return 0;
+	if (!rc)
+		ucs2_from_ascii(tmp, out, n);
+	return rc;
 }
 
 static int open_file(const char *path, EFI_FILE_HANDLE *fh)
@@ -184,15 +181,7 @@ int efi_dir_list(const char *dir, void (*fn)(const char *name, void *ctx), void 
 		if (u.info.Attribute & EFI_FILE_DIRECTORY)
 			continue;
 		char name[KB_ID_MAX + 8];
-		size_t i;
-		bool ascii = true;
-		for (i = 0; u.info.FileName[i] && i + 1 < sizeof(name); i++) {
-			if (u.info.FileName[i] >= 0x80)
-				ascii = false;
-			name[i] = (char)u.info.FileName[i];
-		}
-		name[i] = 0;
-		if (!ascii || u.info.FileName[i]) {
+		if (!ucs2_to_ascii(u.info.FileName, sizeof(name), name, sizeof(name))) {
 			log_warn("%s: skipping a file whose name is not short ASCII", dir);
 			continue;
 		}

@@ -3,7 +3,9 @@
 #include <libfdt.h>
 
 #include "efi/libc.h"
+#include "efi/memory.h"
 #include "efi/sysinfo.h"
+#include "efi/ucs2.h"
 #include "loader/cpu.h"
 #include "mm/cpu.h"
 #include "loader/log.h"
@@ -58,29 +60,27 @@ void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct sysinfo *out)
 	out->has_rndr = cpu_has_rndr();
 	out->secure_boot = secure_boot_enabled();
 
-	UINTN entries = 0, key, desc_size;
-	UINT32 desc_ver;
-	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &desc_size, &desc_ver);
-	if (!map)
+	struct memmap map;
+	if (efi_memmap_get(&map))
 		return;
 	/* Adjacent conventional descriptors form one free region for the report. */
 	uint64_t run_base = 0, run_len = 0;
-	for (UINTN i = 0; i < entries; i++) {
-		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * desc_size);
-		if (d->Type != EfiConventionalMemory)
+	for (size_t i = 0; i < map.count; i++) {
+		const struct memmap_entry *d = &map.entries[i];
+		if (d->type != MEMMAP_CONVENTIONAL)
 			continue;
-		uint64_t len = d->NumberOfPages * MEMMAP_PAGE_SIZE;
+		uint64_t len = d->pages * MEMMAP_PAGE_SIZE;
 		out->conventional_bytes += len;
-		if (run_len && run_base + run_len == d->PhysicalStart)
+		if (run_len && run_base + run_len == d->phys)
 			run_len += len;
 		else
-			run_base = d->PhysicalStart, run_len = len;
+			run_base = d->phys, run_len = len;
 		if (run_len > out->largest_free_bytes) {
 			out->largest_free_bytes = run_len;
 			out->largest_free_base = run_base;
 		}
 	}
-	FreePool(map);
+	efi_memmap_free(&map);
 }
 
 static const char *yes_no(bool b) { return b ? "yes" : "no"; }
@@ -88,10 +88,7 @@ static const char *yes_no(bool b) { return b ? "yes" : "no"; }
 void sysinfo_report(EFI_SYSTEM_TABLE *st, const struct sysinfo *si)
 {
 	char vendor[64];
-	size_t i;
-	for (i = 0; i + 1 < sizeof(vendor) && st->FirmwareVendor && st->FirmwareVendor[i]; i++)
-		vendor[i] = st->FirmwareVendor[i] < 0x80 ? (char)st->FirmwareVendor[i] : '?';
-	vendor[i] = 0;
+	ucs2_to_ascii(st->FirmwareVendor, sizeof(vendor), vendor, sizeof(vendor));
 
 	log_info("firmware: %s rev 0x%08x, UEFI %u.%02u", vendor, st->FirmwareRevision,
 		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xffff);
