@@ -267,6 +267,20 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 	return 0;
 }
 
+/* File offset of a relocation table, which must lie in the file-backed part of a
+ * PT_LOAD; one error line naming the table otherwise. */
+static int table_in_file(const struct elf_payload_info *info, const char *tag, uint64_t vaddr,
+			 uint64_t size, size_t len, uint64_t *off)
+{
+	if (vaddr_to_file(info, vaddr, size, off) || !in_file(*off, size, len)) {
+		log_error("%s: %s table 0x%llx+0x%llx is not inside the file-backed part of a "
+			  "PT_LOAD segment", info->name, tag, (unsigned long long)vaddr,
+			  (unsigned long long)size);
+		return KB_ERANGE;
+	}
+	return 0;
+}
+
 /* Applies (dest != NULL) or only validates (dest == NULL) the RELA table. */
 static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *info,
 		   uint8_t *dest, uint64_t slide, uint64_t *count)
@@ -275,12 +289,8 @@ static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *
 
 	if (!info->rela_size)
 		return 0;
-	if (vaddr_to_file(info, info->rela_vaddr, info->rela_size, &off) || !in_file(off, info->rela_size, len)) {
-		log_error("%s: DT_RELA table 0x%llx+0x%llx is not inside the file-backed "
-			  "part of a PT_LOAD segment", info->name, (unsigned long long)info->rela_vaddr,
-			  (unsigned long long)info->rela_size);
+	if (table_in_file(info, "DT_RELA", info->rela_vaddr, info->rela_size, len, &off))
 		return KB_ERANGE;
-	}
 	for (uint64_t i = 0; i < info->rela_size / RELA_SIZE; i++) {
 		const uint8_t *r = f + off + i * RELA_SIZE;
 		uint64_t where = rd64(r), rinfo = rd64(r + 8), addend = rd64(r + 16), img_off;
@@ -318,12 +328,8 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 
 	if (!info->relr_size)
 		return 0;
-	if (vaddr_to_file(info, info->relr_vaddr, info->relr_size, &off) || !in_file(off, info->relr_size, len)) {
-		log_error("%s: DT_RELR table 0x%llx+0x%llx is not inside the file-backed "
-			  "part of a PT_LOAD segment", info->name, (unsigned long long)info->relr_vaddr,
-			  (unsigned long long)info->relr_size);
+	if (table_in_file(info, "DT_RELR", info->relr_vaddr, info->relr_size, len, &off))
 		return KB_ERANGE;
-	}
 	for (uint64_t i = 0; i < info->relr_size / RELR_SIZE; i++) {
 		uint64_t e = rd64(f + off + i * RELR_SIZE);
 		uint64_t bits = (e & 1) ? e >> 1 : 1, base;
