@@ -28,11 +28,14 @@ GNUEFI_LIB  := $(GNUEFI)/lib
 GNUEFI_INC  := $(GNUEFI)/include/efi
 ARM64_LIBDIR := usr/lib/aarch64-linux-gnu
 
-PORTABLE_DIRS := loader mm dtb
+PORTABLE_DIRS := lib loader mm dtb
 # Files that only make sense on the CPU (inline system-register asm, assembly) end in
-# _arm64.c or .S and are left out of the host build.
-PORTABLE_SRCS := $(filter-out %_arm64.c,$(foreach d,$(PORTABLE_DIRS),$(wildcard $(d)/*.c)))
-ARM64_C_SRCS  := $(foreach d,$(PORTABLE_DIRS),$(wildcard $(d)/*_arm64.c))
+# _arm64.c or .S, and the PE's own C library ends in _freestanding.c: all are left out of
+# the host build. Their host stand-ins end in _host.c and are left out of the PE.
+ALL_PORTABLE  := $(foreach d,$(PORTABLE_DIRS),$(wildcard $(d)/*.c))
+PORTABLE_SRCS := $(filter-out %_arm64.c %_freestanding.c %_host.c,$(ALL_PORTABLE))
+ARM64_C_SRCS  := $(filter %_arm64.c %_freestanding.c,$(ALL_PORTABLE))
+HOST_ONLY_SRCS := $(filter %_host.c,$(ALL_PORTABLE))
 ASM_SRCS      := $(foreach d,$(PORTABLE_DIRS) efi,$(wildcard $(d)/*.S))
 EFI_SRCS      := $(wildcard efi/*.c)
 # TRACKED=1 builds only files git knows: lets one person build while others have
@@ -71,7 +74,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
         -DKASLBOOT_HOST=1 -MMD -MP
 HOST_LIBS := -lcmocka -lfdt -lz -lcrypto
-HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_SRCS))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_SRCS) $(HOST_ONLY_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
@@ -146,10 +149,10 @@ integration: $(BUILD)/esp.img $(PROBE_ELF)
 check: unit integration
 
 # Benchmarks: optimized host build, no sanitizers (they would dominate the figures).
-$(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) | $(SETUP_STAMP)
+$(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	@echo "  BENCH   $@"
-	@$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_LIBS) -o $@
+	@$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do $$b; done
 

@@ -6,8 +6,8 @@
 #include "dtb/chosen.h"
 #include "dtb/fdt_error.h"
 #include "dtb/validate.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 /* The cells an empty tree's root gets: 2 (64-bit) addresses and sizes, the defaults the
  * kernel's EFI stub gives its own empty tree (EFI_DT_ADDR_CELLS_DEFAULT/_SIZE_). */

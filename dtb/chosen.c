@@ -4,8 +4,8 @@
 #include <libfdt.h>
 
 #include "dtb/fdt_error.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 /* One error line for a failed /chosen edit; NOSPACE gets the hint the caller needs. */
 static int edit_failed(const char *prop, int fdt_err)

@@ -4,8 +4,8 @@
 
 #include "dtb/chosen.h"
 #include "dtb/fdt_error.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 static int set_failed(const char *prop, int fdt_err)
 {

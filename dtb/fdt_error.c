@@ -2,7 +2,7 @@
 
 #include <libfdt.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
 
 int dt_kb_err(int fdt_err)
 {

@@ -6,8 +6,8 @@
 
 #include "dtb/chosen.h"
 #include "dtb/fdt_error.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 static const struct {
 	const char *name;

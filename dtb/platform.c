@@ -6,8 +6,8 @@
 #include <libfdt.h>
 
 #include "dtb/chosen.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 /* Address or size cells this code can hold in a uint64_t. */
 #define DT_MAX_CELLS_64 2

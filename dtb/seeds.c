@@ -4,8 +4,8 @@
 #include <libfdt.h>
 
 #include "dtb/fdt_error.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 static uint64_t load_be64(const uint8_t *p)
 {

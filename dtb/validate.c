@@ -4,8 +4,8 @@
 #include <libfdt.h>
 
 #include "dtb/fdt_error.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 /* One /memreserve/ entry: a 64-bit address and a 64-bit size (DTSpec 5.3). */
 #define DT_RSV_ENTRY_SIZE 16u

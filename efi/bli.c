@@ -2,10 +2,10 @@
 #include <efilib.h>
 
 #include "efi/bli.h"
-#include "efi/libc.h"
 #include "efi/ucs2.h"
-#include "loader/fmt.h"
-#include "loader/log.h"
+#include "lib/fmt.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 
 static EFI_GUID loader_guid = { 0x4a67b082, 0x0a4c, 0x41cf,
 				{ 0xb6, 0xc7, 0x44, 0x0b, 0x29, 0xbb, 0x8c, 0x4f } };

@@ -9,11 +9,11 @@
 #include "efi/console.h"
 #include "efi/entropy_gather.h"
 #include "efi/file.h"
-#include "efi/libc.h"
-#include "loader/cpu.h"
-#include "loader/err.h"
-#include "loader/log.h"
-#include "loader/secure_wipe.h"
+#include "lib/counter.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
+#include "lib/secure_wipe.h"
 
 int boot_kaslr_policy(struct boot_env *env, const struct kb_entry *e, struct entropy_pool *pool,
 		      struct drbg *rng, bool *kaslr, bool *nokaslr, char *sources, size_t size)
@@ -42,12 +42,6 @@ int boot_exit_firmware(struct boot_env *env, struct efi_final_map *fmap, void *f
 		log_error("the final memory map could not be read: boot services kept");
 	}
 	return rc;
-}
-
-uint64_t ms_since(uint64_t t0)
-{
-	uint64_t f = cpu_counter_freq();
-	return f ? (cpu_counter() - t0) * 1000 / f : 0;
 }
 
 int initrds_load(const struct kb_entry *e, const struct memmap *map, uint64_t kernel_start,

@@ -9,11 +9,11 @@
 #include "efi/boot_linux.h"
 #include "efi/exit.h"
 #include "efi/memory.h"
+#include "lib/memmap.h"
 #include "loader/config.h"
 #include "loader/drbg.h"
 #include "loader/entropy.h"
 #include "loader/kaslr.h"
-#include "loader/memmap.h"
 
 /* Linux credits rng-seed to its RNG; 64 bytes is twice what its EFI stub passes through
  * LINUX_EFI_RANDOM_SEED_TABLE (EFI_RANDOM_SEED_SIZE, 32). */
@@ -37,9 +37,6 @@ int boot_kaslr_policy(struct boot_env *env, const struct kb_entry *e, struct ent
  * memory-map placeholders filled. If that fails before anything was exited, the console
  * comes back, one error line says so and the error is returned (the caller backs out). */
 int boot_exit_firmware(struct boot_env *env, struct efi_final_map *fmap, void *fdt);
-
-/* Milliseconds of the generic counter since t0. */
-uint64_t ms_since(uint64_t t0);
 
 /* The entry's initrds, concatenated in order into one allocation inside the booting.rst
  * window of the kernel [kernel_start, kernel_start + kernel_size). */

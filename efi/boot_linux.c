@@ -9,12 +9,12 @@
 #include "efi/boot_linux.h"
 #include "efi/exit.h"
 #include "efi/kernel_load.h"
-#include "efi/libc.h"
 #include "efi/memory.h"
-#include "loader/cpu.h"
-#include "loader/err.h"
+#include "lib/counter.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 #include "loader/kaslr.h"
-#include "loader/log.h"
 #include "mm/cpu.h"
 
 int boot_linux(struct boot_env *env, const struct kb_entry *e)

@@ -19,14 +19,16 @@
 #include "efi/boot_mmu_on.h"
 #include "efi/exit.h"
 #include "efi/file.h"
-#include "efi/libc.h"
 #include "efi/memory.h"
-#include "loader/cpu.h"
+#include "lib/counter.h"
+#include "lib/err.h"
+#include "lib/halt.h"
+#include "lib/libc.h"
+#include "lib/log.h"
+#include "lib/sysreg.h"
 #include "loader/elf.h"
-#include "loader/err.h"
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
-#include "loader/log.h"
 #include "mm/arch.h"
 #include "mm/cpu.h"
 #include "mm/layout.h"
@@ -276,12 +278,8 @@ static __attribute__((noreturn)) void fatal_after_exit(const struct mmu_on_plan 
 			*dr = (uint8_t)*c;
 		}
 	}
-	for (;;)
-		__asm__ volatile("wfi");
+	cpu_halt();
 }
-
-#define READ_SYSREG(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
-#define WRITE_SYSREG(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 /* Can the firmware's MAIR_EL1 be shared while the init set is live in TTBR1 at EL1? Our
  * indices 0 (Device-nGnRnE), 1 (Normal NC) and 3 (Normal WB) must mean the same to it,

@@ -3,9 +3,9 @@
 
 #include "efi/config_load.h"
 #include "efi/file.h"
-#include "efi/libc.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 
 #define LOADER_CONF "/loader/loader.conf"
 #define ENTRIES_DIR "/loader/entries"

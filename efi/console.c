@@ -1,12 +1,13 @@
-/* The firmware console as the portable log sink: ASCII lines from loader/log.c are widened
+/* The firmware console as the portable log sink: ASCII lines from lib/log.c are widened
  * to UCS-2 for SimpleTextOutput. Once boot services are gone, output stops here (the
  * handoff code prints its last line before ExitBootServices). */
 #include <efi.h>
 #include <efilib.h>
 
 #include "efi/console.h"
-#include "efi/libc.h"
-#include "loader/log.h"
+#include "lib/libc.h"
+#include "lib/log.h"
+#include "lib/panic.h"
 
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *con_out;
 static EFI_HANDLE panic_image;
@@ -34,11 +35,19 @@ static void console_sink(const char *text, size_t len)
 		uefi_call_wrapper(con_out->OutputString, 2, con_out, wide);
 }
 
+/* lib/panic.h's way out while boot services are up: back to the firmware's boot manager. */
+static void console_panic_exit(void)
+{
+	if (con_out && panic_image)
+		uefi_call_wrapper(BS->Exit, 4, panic_image, EFI_ABORTED, 0, NULL);
+}
+
 void console_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	con_out = st->ConOut;
 	panic_image = image;
 	log_set_sink(console_sink);
+	panic_set_exit(console_panic_exit);
 }
 
 void console_detach(void)
@@ -46,13 +55,4 @@ void console_detach(void)
 	/* After ExitBootServices the protocol must not be called. */
 	con_out = NULL;
 	log_set_sink(NULL);
-}
-
-void kaslboot_panic(const char *msg)
-{
-	log_error("%s", msg);
-	if (con_out && panic_image)
-		uefi_call_wrapper(BS->Exit, 4, panic_image, EFI_ABORTED, 0, NULL);
-	for (;;)
-		__asm__ volatile("wfi");
 }

@@ -3,7 +3,7 @@
 
 #include <efi.h>
 
-/* Routes loader/log.h output to the firmware console. */
+/* Routes lib/log.h output to the firmware console. */
 void console_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 /* Stops using the console: called right before ExitBootServices. */
 void console_detach(void);

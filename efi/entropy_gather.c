@@ -4,11 +4,12 @@
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
 #include "efi/entropy_gather.h"
-#include "efi/libc.h"
-#include "loader/cpu.h"
-#include "loader/err.h"
-#include "loader/log.h"
-#include "loader/secure_wipe.h"
+#include "lib/counter.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
+#include "lib/rndr.h"
+#include "lib/secure_wipe.h"
 
 /* Bytes asked of EFI_RNG_PROTOCOL and RNDR reads: 256 bits each, the pool's hash width. */
 #define EFI_RNG_BYTES 32

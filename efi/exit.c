@@ -3,9 +3,10 @@
 
 #include "dtb/efi_handoff.h"
 #include "efi/exit.h"
-#include "efi/libc.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/halt.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 
 /* Spare descriptors in the final map buffer: each allocation or free until the final
  * GetMemoryMap can split a descriptor; the kernel's stub keeps 32 (EFI_MMAP_NR_SLACK_SLOTS,
@@ -30,12 +31,8 @@ int efi_final_map_reserve(struct efi_allocs *t, struct efi_final_map *m)
 
 /* Once an ExitBootServices call has failed, UEFI (2.10, 7.4) allows only GetMemoryMap and
  * ExitBootServices: there is no way back to the firmware, so a machine whose firmware keeps
- * refusing is stopped here rather than handed to code that would call dead services. */
-static void __attribute__((noreturn)) halt(void)
-{
-	for (;;)
-		__asm__ volatile("wfi");
-}
+ * refusing is stopped here (cpu_halt) rather than handed to code that would call dead
+ * services. */
 
 int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt)
 {
@@ -47,7 +44,7 @@ int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt)
 		s = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key, &dsize, &dver);
 		if (EFI_ERROR(s)) {
 			if (attempt)
-				halt();
+				cpu_halt();
 			return KB_EIO;   /* nothing exited yet: the caller can still back out */
 		}
 		for (UINTN off = 0; off + dsize <= size; off += dsize) {
@@ -57,7 +54,7 @@ int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt)
 		}
 		if (fdt && dt_update_efi_mmap(fdt, m->buf, (uint32_t)size, (uint32_t)dsize, dver)) {
 			if (attempt)
-				halt();
+				cpu_halt();
 			return KB_EINVAL;
 		}
 		m->size = size;
@@ -66,6 +63,6 @@ int efi_exit_boot_services(EFI_HANDLE image, struct efi_final_map *m, void *fdt)
 		s = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
 	}
 	if (EFI_ERROR(s))
-		halt();
+		cpu_halt();
 	return 0;
 }

@@ -2,11 +2,11 @@
 #include <efilib.h>
 
 #include "efi/file.h"
-#include "efi/libc.h"
 #include "efi/ucs2.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 #include "loader/config.h"
-#include "loader/err.h"
-#include "loader/log.h"
 
 static EFI_FILE_HANDLE root;
 

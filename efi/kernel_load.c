@@ -3,14 +3,14 @@
 
 #include "efi/file.h"
 #include "efi/kernel_load.h"
-#include "efi/libc.h"
 #include "efi/verify.h"
-#include "loader/err.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 #include "loader/gzip.h"
 #include "loader/image_pe.h"
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
-#include "loader/log.h"
 #include "loader/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */

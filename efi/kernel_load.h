@@ -6,10 +6,10 @@
 #include <stdint.h>
 
 #include "efi/memory.h"
+#include "lib/memmap.h"
 #include "loader/drbg.h"
 #include "loader/image.h"
 #include "loader/kernel_format.h"
-#include "loader/memmap.h"
 
 struct loaded_kernel {
 	uint64_t base;          /* 2 MiB-aligned base; the Image starts at base + text_offset */

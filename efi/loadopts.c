@@ -1,8 +1,8 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "efi/libc.h"
 #include "efi/loadopts.h"
+#include "lib/libc.h"
 
 void efi_load_options(EFI_HANDLE image, char *buf, size_t size)
 {

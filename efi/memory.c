@@ -1,10 +1,10 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "efi/libc.h"
 #include "efi/memory.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 
 int efi_memmap_get(struct memmap *out)
 {

@@ -6,7 +6,7 @@
 #include <efi.h>
 #include <stdint.h>
 
-#include "loader/memmap.h"
+#include "lib/memmap.h"
 
 /* A snapshot of the memory map; entries live in a pool allocation (efi_memmap_free). */
 int efi_memmap_get(struct memmap *out);

@@ -1,9 +1,9 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "efi/libc.h"
 #include "efi/menu.h"
-#include "loader/log.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 
 /* EFI timer periods are in 100 ns units (UEFI 2.10, EFI_BOOT_SERVICES.SetTimer). */
 #define TIMER_ONE_SECOND 10000000ULL

@@ -1,11 +1,11 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "efi/libc.h"
 #include "efi/memory.h"
 #include "efi/selftest.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 #include "mm/pool.h"
 #include "mm/selftest.h"
 

@@ -2,14 +2,15 @@
 #include <efilib.h>
 #include <libfdt.h>
 
-#include "efi/libc.h"
 #include "efi/memory.h"
 #include "efi/sysinfo.h"
 #include "efi/ucs2.h"
-#include "loader/cpu.h"
+#include "lib/counter.h"
+#include "lib/libc.h"
+#include "lib/log.h"
+#include "lib/memmap.h"
+#include "lib/rndr.h"
 #include "mm/cpu.h"
-#include "loader/log.h"
-#include "loader/memmap.h"
 
 /* UEFI 2.10 4.6.1.1 (EFI_DTB_TABLE_GUID, from the "Devicetree" config table registry). */
 static EFI_GUID dtb_table_guid = { 0xb1b621d5, 0xf19c, 0x41a5,

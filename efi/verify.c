@@ -1,10 +1,10 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "efi/libc.h"
 #include "efi/verify.h"
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/libc.h"
+#include "lib/log.h"
 
 /* shim's protocol (shim's shim.h, SHIM_LOCK_GUID): Verify(buffer, size) checks a PE
  * against db, dbx and the MOK list. Only Verify is used here. */

@@ -1,10 +1,10 @@
 /* BLS Type #1 entry files (\loader\entries\*.conf). */
 #include <string.h>
 
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/config.h"
 #include "loader/config_text.h"
-#include "loader/err.h"
-#include "loader/log.h"
 
 #define ENTRY_SUFFIX     ".conf"
 #define ENTRY_SUFFIX_LEN 5

@@ -2,7 +2,7 @@
  * function) and 2.4 (encryption). */
 #include "loader/chacha20.h"
 
-#include "loader/secure_wipe.h"
+#include "lib/secure_wipe.h"
 
 /* RFC 8439 2.3: the constant words "expand 32-byte k" in little-endian order. */
 #define CHACHA20_CONST0 0x61707865u

@@ -2,8 +2,8 @@
  * and kernel/params.c parse_args(), which is how the kernel itself reads its parameters. */
 #include <string.h>
 
+#include "lib/err.h"
 #include "loader/config.h"
-#include "loader/err.h"
 
 #define CMDLINE_QUOTE '"'
 

@@ -2,9 +2,9 @@
  * the conversion of BLS paths to UEFI file paths. */
 #include <string.h>
 
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/config.h"
-#include "loader/err.h"
-#include "loader/log.h"
 
 #define LOAD_OPTION_ENTRY_KEY     "entry="
 #define LOAD_OPTION_ENTRY_KEY_LEN 6

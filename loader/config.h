@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/log.h"
+#include "lib/log.h"
 
 /* Fixed storage: every limit is a named constant and longer input is refused. */
 #define KB_MAX_ENTRIES      64    /* entry files kaslboot considers */

@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-#include "loader/err.h"
-#include "loader/fmt.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
 
 /* UTF-8 (RFC 3629 section 4): lead byte ranges and the allowed range of the byte after it. */
 #define UTF8_CONT_MIN 0x80

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "loader/log.h"
-#include "loader/secure_wipe.h"
+#include "lib/log.h"
+#include "lib/secure_wipe.h"
 
 /* Each request is cut into pieces of at most this many bytes, each with its own rekey, so
  * one key never runs the 32-bit block counter anywhere near wrapping (RFC 8439 2.4). */

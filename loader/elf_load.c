@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 /* e_ident (gABI "ELF Identification") */
 #define EI_NIDENT 16

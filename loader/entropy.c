@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-#include "loader/err.h"
-#include "loader/log.h"
-#include "loader/secure_wipe.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/secure_wipe.h"
 
 /* Domain tags: the pool digest and the fixed-seed digest are never equal to a SHA-256 used
  * anywhere else, nor to each other. */

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/image.h"
-#include "loader/log.h"
 
 /* zlib's windowBits: 15 = the 32 KiB window deflate may refer back into, +16 = expect a
  * gzip wrapper and check its CRC32 and ISIZE trailer (zlib.h, inflateInit2). */

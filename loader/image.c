@@ -1,7 +1,7 @@
 #include "loader/image.h"
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 const char *image_page_size_name(unsigned page_size_code)
 {

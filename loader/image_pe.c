@@ -1,8 +1,8 @@
 #include "loader/image_pe.h"
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/image.h"
-#include "loader/log.h"
 
 #define PE_SIGNATURE          0x00004550u /* "PE\0\0", little-endian */
 #define PE_SIG_LEN            4u

@@ -1,7 +1,7 @@
 #include "loader/kaslr.h"
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 /* Ranges are handled with inclusive last bytes so that a range ending at 2^64 is
  * representable in 64 bits. */

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/memmap.h"
 #include "loader/drbg.h"
-#include "loader/memmap.h"
 
 #define KASLR_SZ_2M (2ULL << 20)
 #define KASLR_SZ_1G (1ULL << 30)

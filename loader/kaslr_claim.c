@@ -1,7 +1,7 @@
 #include "loader/kaslr_claim.h"
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 int kaslr_claim(const struct memmap *map, const struct kaslr_request *req, bool random,
 		struct drbg *rng, unsigned attempts, kaslr_claim_fn claim, void *ctx,

@@ -1,10 +1,10 @@
 /* \loader\loader.conf: systemd-boot's `default` and `timeout`, plus kaslboot's keys. */
 #include <string.h>
 
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/config.h"
 #include "loader/config_text.h"
-#include "loader/err.h"
-#include "loader/log.h"
 
 #define LOADER_CONF_LABEL "loader/loader.conf"
 

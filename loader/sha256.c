@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "loader/secure_wipe.h"
+#include "lib/secure_wipe.h"
 
 /* FIPS 180-4 section 4.2.2: first 32 bits of the fractional parts of the cube roots of
  * the first 64 primes. */

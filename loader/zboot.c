@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/image.h"
-#include "loader/log.h"
 
 /* Makefile.zboot's comp-type-y strings kaslboot knows but cannot inflate. */
 static const char *const zboot_unsupported_comp[] = {

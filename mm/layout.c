@@ -1,7 +1,7 @@
 #include "mm/layout.h"
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 #define LAYOUT_BATCH 16 /* regions handed to mm_map_regions at a time (no heap) */
 #define MAX_IMAGE_SEGMENTS 16

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/memmap.h"
+#include "lib/memmap.h"
 #include "mm/arch.h"
 #include "mm/pgtable.h"
 

@@ -1,7 +1,7 @@
 #include "mm/pgtable.h"
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "mm/arch.h"
 
 #define MM_VALID_ATTRS_MASK MM_ATTR_ALL

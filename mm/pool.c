@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "mm/arch.h"
 
 int mm_pool_init(struct mm_page_pool *pool, void *base_va, uint64_t base_pa, size_t npages)

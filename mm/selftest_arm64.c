@@ -3,8 +3,9 @@
 #include <libfdt.h>
 #include <string.h>
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/sysreg.h"
 #include "mm/arch.h"
 #include "mm/cpu.h"
 #include "mm/layout.h"
@@ -19,8 +20,6 @@
 #define SELFTEST_MAX_CHECKS 32
 #define KASLR_SEED_LEN 8
 
-#define READ_SYSREG(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
-#define WRITE_SYSREG(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 struct el1_regs {
 	uint64_t mair, tcr, ttbr0, ttbr1, sctlr;

@@ -1,7 +1,7 @@
 #include "mm/ttbr.h"
 
-#include "loader/err.h"
-#include "loader/log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "mm/arch.h"
 
 int mm_table_phys(const struct mm_page_pool *pool, enum mm_addr_kind kind, uint64_t addr,

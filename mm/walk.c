@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
 #include "mm/arch.h"
 
 enum mm_memtype mm_mair_to_memtype(uint8_t attr)

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "loader/log.h"
+#include "lib/log.h"
 
-/* log_msg() tags lines with these (loader/log.c); counted wherever they stand in a line. */
+/* log_msg() tags lines with these (lib/log.c); counted wherever they stand in a line. */
 #define LOG_CAPTURE_ERROR_TAG   "error: "
 #define LOG_CAPTURE_WARNING_TAG "warning: "
 

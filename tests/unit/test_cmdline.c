@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/err.h"
 #include "loader/config.h"
-#include "loader/err.h"
 
 static void test_nokaslr_words(void **state)
 {

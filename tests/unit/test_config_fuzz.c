@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/config.h"
-#include "loader/err.h"
-#include "loader/log.h"
 
 #define ROUNDS   5000
 #define MAX_TEXT 600

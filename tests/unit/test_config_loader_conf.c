@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "log_capture.h"
+#include "lib/err.h"
 #include "loader/config.h"
-#include "loader/err.h"
+#include "log_capture.h"
 
 static struct kb_loader_conf c;
 

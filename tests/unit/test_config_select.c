@@ -10,9 +10,9 @@
 #include <fnmatch.h>
 #include <cmocka.h>
 
-#include "log_capture.h"
+#include "lib/err.h"
 #include "loader/config.h"
-#include "loader/err.h"
+#include "log_capture.h"
 
 static struct kb_entry ents[KB_MAX_ENTRIES + 1];
 

@@ -8,9 +8,9 @@
 #include <openssl/evp.h>
 
 #include "entropy_testutil.h"
-#include "log_capture.h"
 #include "loader/chacha20.h"
 #include "loader/drbg.h"
+#include "log_capture.h"
 
 /* OpenSSL's ChaCha20 IV is the 32-bit block counter (little-endian) then the 96-bit nonce. */
 static void openssl_keystream(const uint8_t key[32], uint32_t counter, const uint8_t nonce[12],

@@ -12,7 +12,7 @@
 #include "dtb/kaslboot_layout.h"
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
-#include "loader/err.h"
+#include "lib/err.h"
 
 #define WORK_SIZE (64u * 1024u)
 static uint64_t work_buf[WORK_SIZE / 8];

@@ -4,7 +4,7 @@
 
 #include "dtb/platform.h"
 #include "dtb/validate.h"
-#include "loader/err.h"
+#include "lib/err.h"
 
 static void *fixture(const char *name)
 {

@@ -9,7 +9,7 @@
 #include "dtb/platform.h"
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
-#include "loader/err.h"
+#include "lib/err.h"
 
 static void *virt_blob(size_t *size)
 {

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/elf.h"
-#include "loader/err.h"
-#include "loader/log.h"
 
 /* ---- The in-memory ELF builder ----
  * File layout of the canonical image (p_align 4 KiB, linked at `bias`, 0 by default):

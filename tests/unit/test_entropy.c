@@ -8,10 +8,10 @@
 #include <openssl/evp.h>
 
 #include "entropy_testutil.h"
-#include "log_capture.h"
+#include "lib/err.h"
+#include "lib/secure_wipe.h"
 #include "loader/entropy.h"
-#include "loader/err.h"
-#include "loader/secure_wipe.h"
+#include "log_capture.h"
 
 static const uint8_t seed8[8] = { 0xde, 0xad, 0xbe, 0xef, 0x01, 0x23, 0x45, 0x67 };
 static const uint8_t seed32[32] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };

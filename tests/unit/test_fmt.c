@@ -1,4 +1,4 @@
-/* loader/fmt.c against the host C library's vsnprintf: same output, same return value,
+/* lib/fmt.c against the host C library's vsnprintf: same output, same return value,
  * same truncation, over every conversion/flag/width/precision combination we use. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/fmt.h"
-#include "loader/log.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
 
 #include "log_capture.h"
 

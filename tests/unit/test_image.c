@@ -9,10 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/image.h"
 #include "loader/kernel_format.h"
-#include "loader/log.h"
 
 #include "image_fixture.h"
 #include "log_capture.h"

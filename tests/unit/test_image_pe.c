@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
 #include "loader/image.h"
 #include "loader/image_pe.h"
 

@@ -7,9 +7,9 @@
 #include <cmocka.h>
 
 #include "entropy_testutil.h"
-#include "log_capture.h"
-#include "loader/err.h"
+#include "lib/err.h"
 #include "loader/kaslr.h"
+#include "log_capture.h"
 
 #define SZ_4K 0x1000ULL
 #define SZ_1M 0x100000ULL

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "log_capture.h"
-#include "loader/err.h"
+#include "lib/err.h"
 #include "loader/kaslr_claim.h"
+#include "log_capture.h"
 
 #define MB (1ULL << 20)
 

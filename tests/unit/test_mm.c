@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "log_capture.h"
 #include "mm/regs.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
-#include "log_capture.h"
 #include "mm_testutil.h"
 
 #define SZ_4K  0x1000ULL

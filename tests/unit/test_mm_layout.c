@@ -8,11 +8,11 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "log_capture.h"
 #include "mm/layout.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
-#include "log_capture.h"
 #include "mm_testutil.h"
 
 #define SZ_4K 0x1000ULL

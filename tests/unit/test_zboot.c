@@ -9,11 +9,11 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "loader/err.h"
+#include "lib/err.h"
+#include "lib/log.h"
 #include "loader/gzip.h"
 #include "loader/image.h"
 #include "loader/kernel_format.h"
-#include "loader/log.h"
 #include "loader/zboot.h"
 
 #include "image_fixture.h"

@@ -1,4 +1,5 @@
-#include "loader/cpu.h"
+#include "lib/counter.h"
+#include "lib/rndr.h"
 
 /* ID_AA64ISAR0_EL1.RNDR, bits [63:60]: 0b0001 = RNDR/RNDRRS implemented (Arm ARM D19.2.61). */
 #define ID_AA64ISAR0_RNDR_SHIFT 60

@@ -1,4 +1,4 @@
-#include "loader/err.h"
+#include "lib/err.h"
 
 const char *kb_strerror(int err)
 {

@@ -1,5 +1,5 @@
-/* Prototypes for efi/libc.c (the PE's freestanding C library) that no system header
- * declares here, and the fatal-error hook it calls. */
+/* Prototypes for lib/libc_freestanding.c (the PE's freestanding C library) that no system
+ * header declares here. Host builds use the real C library. */
 #ifndef KASLBOOT_EFI_LIBC_H
 #define KASLBOOT_EFI_LIBC_H
 
@@ -22,8 +22,5 @@ void *malloc(size_t n);
 void free(void *p);
 extern uintptr_t __stack_chk_guard;
 void __stack_chk_fail(void) __attribute__((noreturn));
-
-/* Prints the message on the console and stops the machine (efi/console.c). */
-void kaslboot_panic(const char *msg) __attribute__((noreturn));
 
 #endif

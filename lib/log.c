@@ -1,6 +1,6 @@
-#include "loader/log.h"
+#include "lib/log.h"
 
-#include "loader/fmt.h"
+#include "lib/fmt.h"
 
 static log_sink_fn log_sink;
 static enum log_level log_level = LOG_INFO;

@@ -1,4 +1,4 @@
-#include "loader/fmt.h"
+#include "lib/fmt.h"
 
 #include <stdbool.h>
 #include <stdint.h>

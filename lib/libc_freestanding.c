@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "efi/libc.h"
+#include "lib/libc.h"
+#include "lib/panic.h"
 
 void *memmove(void *dst, const void *src, size_t n)
 {

@@ -1,4 +1,4 @@
-#include "loader/secure_wipe.h"
+#include "lib/secure_wipe.h"
 
 #include <string.h>
 

@@ -1,0 +1,12 @@
+/* Fatal errors that no caller can handle (a smashed stack in libfdt): one line through the
+ * log, then the platform's way out (the firmware's Exit while boot services are up), else
+ * the CPU halts. The hook keeps lib/ below efi/: the adapter installs it. */
+#ifndef KASLBOOT_LIB_PANIC_H
+#define KASLBOOT_LIB_PANIC_H
+
+typedef void (*panic_exit_fn)(void);
+
+void panic_set_exit(panic_exit_fn fn);
+__attribute__((noreturn)) void kaslboot_panic(const char *msg);
+
+#endif
