@@ -2,10 +2,11 @@
 #include <efilib.h>
 
 #include "efi/file.h"
-#include "efi/ucs2.h"
+#include "efi/status.h"
 #include "lib/err.h"
 #include "lib/libc.h"
 #include "lib/log.h"
+#include "lib/utf16.h"
 #include "loader/config.h"
 
 static EFI_FILE_HANDLE root;
@@ -16,7 +17,7 @@ int efi_fs_init(EFI_HANDLE image)
 	EFI_GUID li_guid = LOADED_IMAGE_PROTOCOL;
 	EFI_STATUS s = uefi_call_wrapper(BS->HandleProtocol, 3, image, &li_guid, (void **)&li);
 	if (EFI_ERROR(s)) {
-		log_error("cannot get the loaded-image protocol: status 0x%lx", (unsigned long)s);
+		log_error("cannot get the loaded-image protocol: %s", efi_status_text(s));
 		return KB_EIO;
 	}
 	root = LibOpenRoot(li->DeviceHandle);
@@ -34,17 +35,22 @@ void efi_fs_close(void)
 	root = NULL;
 }
 
-/* BLS path -> UCS-2 UEFI path. */
+/* BLS path (UTF-8) -> UCS-2 UEFI path. A name UCS-2 cannot hold is refused by name. */
 static int wide_path(const char *path, CHAR16 *out, size_t n)
 {
 	char tmp[KB_PATH_MAX];
 	int rc = config_path_to_uefi(path, tmp, sizeof(tmp));
-	if (!rc)
-		ucs2_from_ascii(tmp, out, n);
-	return rc;
+	if (rc)
+		return rc;
+	if (utf16_from_utf8(tmp, (uint16_t *)out, n) < 0) {
+		log_error("%s: not a file name the firmware can open (invalid UTF-8, or a "
+			  "character outside UCS-2)", path);
+		return KB_EINVAL;
+	}
+	return 0;
 }
 
-static int open_file(const char *path, EFI_FILE_HANDLE *fh)
+static int open_mode(const char *path, EFI_FILE_HANDLE *fh, UINT64 mode)
 {
 	CHAR16 w[KB_PATH_MAX];
 	int rc = wide_path(path, w, KB_PATH_MAX);
@@ -52,14 +58,20 @@ static int open_file(const char *path, EFI_FILE_HANDLE *fh)
 		return rc;
 	if (!root)
 		return KB_EIO;
-	EFI_STATUS s = uefi_call_wrapper(root->Open, 5, root, fh, w, EFI_FILE_MODE_READ, 0);
+	EFI_STATUS s = uefi_call_wrapper(root->Open, 5, root, fh, w, mode, 0);
 	if (s == EFI_NOT_FOUND)
 		return KB_ENOENT;
 	if (EFI_ERROR(s)) {
-		log_error("%s: cannot open: status 0x%lx", path, (unsigned long)s);
-		return KB_EIO;
+		if (mode == EFI_FILE_MODE_READ)
+			log_error("%s: cannot open: %s", path, efi_status_text(s));
+		return efi_status_to_kb(s);
 	}
 	return 0;
+}
+
+static int open_file(const char *path, EFI_FILE_HANDLE *fh)
+{
+	return open_mode(path, fh, EFI_FILE_MODE_READ);
 }
 
 static int handle_size(EFI_FILE_HANDLE fh, const char *path, uint64_t *size, bool *is_dir)
@@ -76,22 +88,26 @@ static int handle_size(EFI_FILE_HANDLE fh, const char *path, uint64_t *size, boo
 	return 0;
 }
 
-int efi_file_size(const char *path, uint64_t *size)
+int efi_file_size(void *ctx, const char *path, uint64_t *size)
 {
 	EFI_FILE_HANDLE fh;
 	bool dir = false;
+	(void)ctx;
 	int rc = open_file(path, &fh);
 	if (rc)
 		return rc;
 	rc = handle_size(fh, path, size, &dir);
 	uefi_call_wrapper(fh->Close, 1, fh);
-	if (!rc && dir)
-		return KB_ENOENT; /* a directory is not the file the caller looks for */
+	if (!rc && dir) {
+		log_error("%s: is a directory, not a file", path);
+		return KB_EINVAL;
+	}
 	return rc;
 }
 
-int efi_file_read(const char *path, uint64_t offset, void *buf, uint64_t size)
+int efi_file_read(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size)
 {
+	(void)ctx;
 	EFI_FILE_HANDLE fh;
 	int rc = open_file(path, &fh);
 	if (rc) {
@@ -117,53 +133,15 @@ int efi_file_read(const char *path, uint64_t offset, void *buf, uint64_t size)
 	}
 	uefi_call_wrapper(fh->Close, 1, fh);
 	if (EFI_ERROR(s)) {
-		log_error("%s: read failed: status 0x%lx", path, (unsigned long)s);
+		log_error("%s: read failed: %s", path, efi_status_text(s));
 		return KB_EIO;
 	}
 	return 0;
 }
 
-int efi_file_load(const char *path, uint64_t max, void **buf, uint64_t *size)
+int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 {
-	int rc = efi_file_size(path, size);
-	if (rc) {
-		if (rc == KB_ENOENT)
-			log_error("%s: no such file", path);
-		return rc;
-	}
-	if (*size > max) {
-		log_error("%s: %lu bytes, more than the %lu this file may have", path,
-			  (unsigned long)*size, (unsigned long)max);
-		return KB_ERANGE;
-	}
-	*buf = AllocatePool(*size ? *size : 1);
-	if (!*buf) {
-		log_error("%s: no memory for %lu bytes", path, (unsigned long)*size);
-		return KB_ENOMEM;
-	}
-	rc = efi_file_read(path, 0, *buf, *size);
-	if (rc) {
-		FreePool(*buf);
-		*buf = NULL;
-	}
-	return rc;
-}
-
-void efi_file_free(void *buf)
-{
-	if (buf)
-		FreePool(buf);
-}
-
-bool efi_file_exists(const char *path, void *ctx)
-{
-	uint64_t size;
 	(void)ctx;
-	return efi_file_size(path, &size) == 0;
-}
-
-int efi_dir_list(const char *dir, void (*fn)(const char *name, void *ctx), void *ctx)
-{
 	EFI_FILE_HANDLE dh;
 	int rc = open_file(dir, &dh);
 	if (rc)
@@ -181,12 +159,50 @@ int efi_dir_list(const char *dir, void (*fn)(const char *name, void *ctx), void 
 		if (u.info.Attribute & EFI_FILE_DIRECTORY)
 			continue;
 		char name[KB_ID_MAX + 8];
-		if (!ucs2_to_ascii(u.info.FileName, sizeof(name), name, sizeof(name))) {
-			log_warn("%s: skipping a file whose name is not short ASCII", dir);
+		if (!utf16_to_utf8(u.info.FileName, 256, name, sizeof(name))) {
+			log_warn("%s: skipping '%s...': its name is too long or not valid UCS-2",
+				 dir, name);
 			continue;
 		}
-		fn(name, ctx);
+		fn(name, arg);
 	}
 	uefi_call_wrapper(dh->Close, 1, dh);
 	return 0;
+}
+
+int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
+{
+	EFI_FILE_HANDLE fh;
+	(void)ctx;
+	int rc = open_mode(path, &fh, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
+					EFI_FILE_MODE_CREATE);
+	if (rc)
+		return rc;
+	UINTN n = (UINTN)size;
+	EFI_STATUS s = uefi_call_wrapper(fh->SetPosition, 2, fh, 0);
+	if (!EFI_ERROR(s))
+		s = uefi_call_wrapper(fh->Write, 3, fh, &n, (void *)buf);
+	if (!EFI_ERROR(s) && n != size)
+		s = EFI_VOLUME_FULL;
+	/* A longer old file keeps its tail unless the size is set (UEFI 2.10 13.5, SetInfo
+	 * with EFI_FILE_INFO.FileSize truncates). */
+	if (!EFI_ERROR(s)) {
+		EFI_FILE_INFO *info = LibFileInfo(fh);
+		if (!info) {
+			s = EFI_DEVICE_ERROR;
+		} else {
+			if (info->FileSize != size) {
+				EFI_GUID info_guid = EFI_FILE_INFO_ID;
+				info->FileSize = size;
+				s = uefi_call_wrapper(fh->SetInfo, 4, fh, &info_guid, info->Size, info);
+			}
+			FreePool(info);
+		}
+	}
+	if (!EFI_ERROR(s))
+		s = uefi_call_wrapper(fh->Flush, 1, fh);
+	EFI_STATUS c = uefi_call_wrapper(fh->Close, 1, fh);
+	if (!EFI_ERROR(s) && EFI_ERROR(c))
+		s = c;
+	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }

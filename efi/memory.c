@@ -2,14 +2,16 @@
 #include <efilib.h>
 
 #include "efi/memory.h"
+#include "efi/status.h"
 #include "lib/err.h"
 #include "lib/libc.h"
 #include "lib/log.h"
 
-int efi_memmap_get(struct memmap *out)
+int efi_memmap_get(void *ctx, struct memmap *out)
 {
 	UINTN entries = 0, key, desc_size;
 	UINT32 desc_ver;
+	(void)ctx;
 	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &desc_size, &desc_ver);
 	out->entries = NULL;
 	out->count = 0;
@@ -23,86 +25,65 @@ int efi_memmap_get(struct memmap *out)
 		log_error("no memory for a copy of the memory map");
 		return KB_ENOMEM;
 	}
-	for (UINTN i = 0; i < entries; i++) {
-		/* The firmware's stride (desc_size) may exceed sizeof(EFI_MEMORY_DESCRIPTOR). */
-		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * desc_size);
-		out->entries[i].phys = d->PhysicalStart;
-		out->entries[i].pages = d->NumberOfPages;
-		out->entries[i].type = d->Type;
-		out->entries[i].attr = d->Attribute;
-	}
-	out->count = entries;
+	memmap_from_uefi(map, entries * desc_size, desc_size, out->entries, entries, out);
 	FreePool(map);
 	return 0;
 }
 
-void efi_memmap_free(struct memmap *map)
+void efi_memmap_free(void *ctx, struct memmap *map)
 {
+	(void)ctx;
 	if (map->entries)
 		FreePool(map->entries);
 	map->entries = NULL;
 	map->count = 0;
 }
 
-static int track(struct efi_allocs *t, uint64_t base, uint64_t pages)
+static EFI_MEMORY_TYPE mem_type(enum kb_mem_kind kind)
 {
-	if (t->n == EFI_TRACK_MAX) {
-		uefi_call_wrapper(BS->FreePages, 2, base, pages);
-		log_error("too many allocations in one boot attempt");
-		return KB_ENOMEM;
-	}
-	t->a[t->n].base = base;
-	t->a[t->n].pages = pages;
-	t->n++;
-	return 0;
+	return kind == KB_MEM_CODE ? EfiLoaderCode : EfiLoaderData;
 }
 
-int efi_alloc_at(struct efi_allocs *t, uint64_t base, uint64_t bytes, EFI_MEMORY_TYPE type)
+int efi_alloc_at(void *ctx, uint64_t base, uint64_t bytes, enum kb_mem_kind kind)
 {
 	EFI_PHYSICAL_ADDRESS addr = base;
-	uint64_t pages = efi_pages(bytes);
-	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, type, pages, &addr);
-	if (EFI_ERROR(s))
-		return KB_ENOMEM;
-	return track(t, base, pages);
+	(void)ctx;
+	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, mem_type(kind),
+					 efi_pages(bytes), &addr);
+	return EFI_ERROR(s) ? KB_ENOMEM : 0;
 }
 
-int efi_claim(uint64_t start, uint64_t size, void *ctx)
-{
-	struct efi_claim *c = ctx;
-	return efi_alloc_at(c->allocs, start, size, c->type);
-}
-
-int efi_alloc_any(struct efi_allocs *t, uint64_t bytes, uint64_t max, EFI_MEMORY_TYPE type,
-		  uint64_t *base)
+int efi_alloc_below(void *ctx, uint64_t bytes, uint64_t max, enum kb_mem_kind kind,
+		    uint64_t *base)
 {
 	EFI_PHYSICAL_ADDRESS addr = max ? max - 1 : ~0ULL;
-	uint64_t pages = efi_pages(bytes);
-	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, type, pages, &addr);
+	(void)ctx;
+	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, mem_type(kind),
+					 efi_pages(bytes), &addr);
 	if (EFI_ERROR(s)) {
-		log_error("cannot allocate %lu KiB: status 0x%lx", (unsigned long)(bytes >> 10),
-			  (unsigned long)s);
+		log_error("cannot allocate %lu KiB: %s", (unsigned long)(bytes >> 10),
+			  efi_status_text(s));
 		return KB_ENOMEM;
 	}
 	*base = addr;
-	return track(t, addr, pages);
+	return 0;
 }
 
-void efi_free(struct efi_allocs *t, uint64_t base)
+void efi_free_pages(void *ctx, uint64_t base, uint64_t bytes)
 {
-	for (unsigned i = 0; i < t->n; i++) {
-		if (t->a[i].base != base)
-			continue;
-		uefi_call_wrapper(BS->FreePages, 2, t->a[i].base, t->a[i].pages);
-		t->a[i] = t->a[--t->n];
-		return;
-	}
+	(void)ctx;
+	uefi_call_wrapper(BS->FreePages, 2, base, efi_pages(bytes));
 }
 
-void efi_free_all(struct efi_allocs *t)
+void *efi_pool_alloc(void *ctx, size_t bytes)
 {
-	while (t->n) {
-		t->n--;
-		uefi_call_wrapper(BS->FreePages, 2, t->a[t->n].base, t->a[t->n].pages);
-	}
+	(void)ctx;
+	return AllocatePool(bytes);
+}
+
+void efi_pool_free(void *ctx, void *p)
+{
+	(void)ctx;
+	if (p)
+		FreePool(p);
 }

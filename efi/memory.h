@@ -1,44 +1,23 @@
-/* Firmware memory: the memory map in portable form, and page allocations that are
- * tracked so a failed boot attempt gives back everything it took. */
+/* Firmware memory for kb_platform: the memory map in portable form, pages, pool. */
 #ifndef KASLBOOT_EFI_MEMORY_H
 #define KASLBOOT_EFI_MEMORY_H
 
-#include <efi.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/memmap.h"
+#include "loader/platform.h"
 
-/* A snapshot of the memory map; entries live in a pool allocation (efi_memmap_free). */
-int efi_memmap_get(struct memmap *out);
-void efi_memmap_free(struct memmap *map);
+int efi_memmap_get(void *ctx, struct memmap *out);
+void efi_memmap_free(void *ctx, struct memmap *map);
+int efi_alloc_at(void *ctx, uint64_t base, uint64_t bytes, enum kb_mem_kind kind);
+int efi_alloc_below(void *ctx, uint64_t bytes, uint64_t max, enum kb_mem_kind kind,
+		    uint64_t *base);
+void efi_free_pages(void *ctx, uint64_t base, uint64_t bytes);
+void *efi_pool_alloc(void *ctx, size_t bytes);
+void efi_pool_free(void *ctx, void *p);
 
-#define EFI_TRACK_MAX 16
-
-/* Allocations of one boot attempt. */
-struct efi_allocs {
-	struct {
-		uint64_t base;
-		uint64_t pages;
-	} a[EFI_TRACK_MAX];
-	unsigned n;
-};
-
-/* AllocatePages(AllocateAddress) of [base, base + bytes); KB_ENOMEM if the firmware says no. */
-int efi_alloc_at(struct efi_allocs *t, uint64_t base, uint64_t bytes, EFI_MEMORY_TYPE type);
-/* AllocatePages(AllocateMaxAddress) anywhere below max (exclusive; 0: anywhere). */
-int efi_alloc_any(struct efi_allocs *t, uint64_t bytes, uint64_t max, EFI_MEMORY_TYPE type,
-		  uint64_t *base);
-/* A kaslr_claim_fn (loader/kaslr_claim.h): efi_alloc_at into ctx's tracker and type. */
-struct efi_claim {
-	struct efi_allocs *allocs;
-	EFI_MEMORY_TYPE type;
-};
-int efi_claim(uint64_t start, uint64_t size, void *ctx);
-
-/* Frees one tracked allocation by base, or all of them. */
-void efi_free(struct efi_allocs *t, uint64_t base);
-void efi_free_all(struct efi_allocs *t);
-
+/* UEFI pages are 4 KiB (UEFI 2.10 section 7.2, AllocatePages). */
 static inline uint64_t efi_pages(uint64_t bytes) { return (bytes + 4095) >> 12; }
 
 #endif

@@ -2,14 +2,16 @@
 #include <efilib.h>
 #include <libfdt.h>
 
+#include "dtb/seeds.h"
+#include "dtb/validate.h"
 #include "efi/memory.h"
 #include "efi/sysinfo.h"
-#include "efi/ucs2.h"
-#include "lib/counter.h"
 #include "lib/libc.h"
 #include "lib/log.h"
 #include "lib/memmap.h"
 #include "lib/rndr.h"
+#include "lib/secure_wipe.h"
+#include "lib/utf16.h"
 #include "mm/cpu.h"
 
 /* UEFI 2.10 4.6.1.1 (EFI_DTB_TABLE_GUID, from the "Devicetree" config table registry). */
@@ -26,15 +28,6 @@ void *efi_find_config_table(EFI_SYSTEM_TABLE *st, EFI_GUID *guid)
 	return NULL;
 }
 
-static bool dt_chosen_has(const void *fdt, const char *prop)
-{
-	int chosen, len = 0;
-	if (!fdt || fdt_check_header(fdt))
-		return false;
-	chosen = fdt_path_offset(fdt, "/chosen");
-	return chosen >= 0 && fdt_getprop(fdt, chosen, prop, &len) && len > 0;
-}
-
 static bool secure_boot_enabled(void)
 {
 	static EFI_GUID global = EFI_GLOBAL_VARIABLE;
@@ -44,68 +37,77 @@ static bool secure_boot_enabled(void)
 	return !EFI_ERROR(s) && size == 1 && v == 1;
 }
 
-void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct sysinfo *out)
+static const char *yes_no(bool b) { return b ? "yes" : "no"; }
+
+/* Which seeds the firmware's DT offers, through dtb/seeds.h's one reader; the values are
+ * wiped here, the flow reads them again when it gathers entropy. */
+static void report_dt_seeds(const struct kb_firmware *fw)
 {
-	EFI_RNG_PROTOCOL *rng = NULL;
+	static struct dt_seeds seeds;
+	bool kaslr = false, rng = false;
+	if (fw->fdt && fw->fdt_size && !dt_validate(fw->fdt, fw->fdt_size, "firmware devicetree") &&
+	    !dt_read_seeds(fw->fdt, &seeds)) {
+		kaslr = seeds.has_kaslr_seed;
+		rng = seeds.rng_seed_len != 0;
+	}
+	secure_wipe(&seeds, sizeof(seeds));
+	log_info("dt kaslr-seed: %s, dt rng-seed: %s", yes_no(kaslr), yes_no(rng));
+}
 
-	memset(out, 0, sizeof(*out));
-	out->el = mm_current_el();
-	out->fdt = efi_find_config_table(st, &dtb_table_guid);
-	if (out->fdt && fdt_check_header(out->fdt) == 0)
-		out->fdt_size = fdt_totalsize(out->fdt);
-	out->acpi_rsdp = efi_find_config_table(st, &acpi20_table_guid);
-	out->dt_has_kaslr_seed = dt_chosen_has(out->fdt, "kaslr-seed");
-	out->dt_has_rng_seed = dt_chosen_has(out->fdt, "rng-seed");
-	out->has_efi_rng = !EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_protocol_guid,
-							 NULL, (void **)&rng)) && rng;
-	out->has_rndr = cpu_has_rndr();
-	out->secure_boot = secure_boot_enabled();
-
+/* Adjacent conventional descriptors form one free region for the report. */
+static void report_memory(void)
+{
+	uint64_t total = 0, run_base = 0, run_len = 0, best_base = 0, best_len = 0;
 	struct memmap map;
-	if (efi_memmap_get(&map))
+	if (efi_memmap_get(NULL, &map))
 		return;
-	/* Adjacent conventional descriptors form one free region for the report. */
-	uint64_t run_base = 0, run_len = 0;
 	for (size_t i = 0; i < map.count; i++) {
 		const struct memmap_entry *d = &map.entries[i];
 		if (d->type != MEMMAP_CONVENTIONAL)
 			continue;
 		uint64_t len = d->pages * MEMMAP_PAGE_SIZE;
-		out->conventional_bytes += len;
+		total += len;
 		if (run_len && run_base + run_len == d->phys)
 			run_len += len;
 		else
 			run_base = d->phys, run_len = len;
-		if (run_len > out->largest_free_bytes) {
-			out->largest_free_bytes = run_len;
-			out->largest_free_base = run_base;
-		}
+		if (run_len > best_len)
+			best_len = run_len, best_base = run_base;
 	}
-	efi_memmap_free(&map);
+	efi_memmap_free(NULL, &map);
+	log_info("memory: %lu MiB conventional, largest free region 0x%lx-0x%lx (%lu MiB)",
+		 (unsigned long)(total >> 20), (unsigned long)best_base,
+		 (unsigned long)(best_base + best_len), (unsigned long)(best_len >> 20));
 }
 
-static const char *yes_no(bool b) { return b ? "yes" : "no"; }
-
-void sysinfo_report(EFI_SYSTEM_TABLE *st, const struct sysinfo *si)
+void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct kb_firmware *fw)
 {
-	char vendor[64];
-	ucs2_to_ascii(st->FirmwareVendor, sizeof(vendor), vendor, sizeof(vendor));
+	EFI_RNG_PROTOCOL *rng = NULL;
 
-	log_info("firmware: %s rev 0x%08x, UEFI %u.%02u", vendor, st->FirmwareRevision,
-		 st->Hdr.Revision >> 16, st->Hdr.Revision & 0xffff);
-	log_info("cpu: EL%u, FEAT_RNG (RNDR) %s", si->el, yes_no(si->has_rndr));
-	if (si->fdt)
-		log_info("devicetree: yes at 0x%lx, totalsize %u", (unsigned long)(uintptr_t)si->fdt,
-			 fdt_check_header(si->fdt) ? 0 : fdt_totalsize(si->fdt));
+	memset(fw, 0, sizeof(*fw));
+	fw->fdt = efi_find_config_table(st, &dtb_table_guid);
+	if (fw->fdt && fdt_check_header(fw->fdt) == 0)
+		fw->fdt_size = fdt_totalsize(fw->fdt);
+	fw->acpi = efi_find_config_table(st, &acpi20_table_guid) != NULL;
+	fw->secure_boot = secure_boot_enabled();
+	fw->system_table = (uint64_t)(uintptr_t)st;
+	utf16_to_utf8(st->FirmwareVendor, sizeof(fw->vendor), fw->vendor, sizeof(fw->vendor));
+	fw->fw_revision = st->FirmwareRevision;
+	fw->uefi_revision = st->Hdr.Revision;
+
+	bool has_rng = !EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_protocol_guid,
+						    NULL, (void **)&rng)) && rng;
+	log_info("firmware: %s rev 0x%08x, UEFI %u.%02u", fw->vendor, fw->fw_revision,
+		 fw->uefi_revision >> 16, fw->uefi_revision & 0xffff);
+	log_info("cpu: EL%u, FEAT_RNG (RNDR) %s", mm_current_el(), yes_no(cpu_has_rndr()));
+	if (fw->fdt)
+		log_info("devicetree: yes at 0x%lx, totalsize %u", (unsigned long)(uintptr_t)fw->fdt,
+			 (unsigned)fw->fdt_size);
 	else
 		log_info("devicetree: no");
-	log_info("acpi: %s", yes_no(si->acpi_rsdp));
-	log_info("dt kaslr-seed: %s, dt rng-seed: %s", yes_no(si->dt_has_kaslr_seed),
-		 yes_no(si->dt_has_rng_seed));
-	log_info("efi rng protocol: %s", yes_no(si->has_efi_rng));
-	log_info("secure boot: %s", yes_no(si->secure_boot));
-	log_info("memory: %lu MiB conventional, largest free region 0x%lx-0x%lx (%lu MiB)",
-		 (unsigned long)(si->conventional_bytes >> 20), (unsigned long)si->largest_free_base,
-		 (unsigned long)(si->largest_free_base + si->largest_free_bytes),
-		 (unsigned long)(si->largest_free_bytes >> 20));
+	log_info("acpi: %s", yes_no(fw->acpi));
+	report_dt_seeds(fw);
+	log_info("efi rng protocol: %s", yes_no(has_rng));
+	log_info("secure boot: %s", yes_no(fw->secure_boot));
+	report_memory();
 }

@@ -1,6 +1,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi/status.h"
 #include "efi/verify.h"
 #include "lib/err.h"
 #include "lib/libc.h"
@@ -16,14 +17,19 @@ struct shim_lock {
 	/* Hash and Context follow in shim; not used. */
 };
 
-int verify_signed_image(EFI_HANDLE self, bool secure_boot, const void *buf, size_t len,
-			const char *path)
+static EFI_HANDLE self;
+
+void efi_verify_set_image(EFI_HANDLE image)
+{
+	self = image;
+}
+
+int efi_verify_image(void *ctx, const void *buf, size_t len, const char *path)
 {
 	struct shim_lock *shim = NULL;
 	EFI_STATUS s;
 
-	if (!secure_boot)
-		return 0;
+	(void)ctx;
 	if (len > 0xffffffffu) {
 		log_error("%s: too large to verify under Secure Boot", path);
 		return KB_EPERM;
@@ -32,8 +38,8 @@ int verify_signed_image(EFI_HANDLE self, bool secure_boot, const void *buf, size
 					 (void **)&shim)) && shim) {
 		s = uefi_call_wrapper(shim->verify, 2, (void *)buf, (UINT32)len);
 		if (EFI_ERROR(s)) {
-			log_error("%s: shim refused its signature (Secure Boot): status 0x%lx", path,
-				  (unsigned long)s);
+			log_error("%s: shim refused its signature (Secure Boot): %s", path,
+				  efi_status_text(s));
 			return KB_EPERM;
 		}
 		log_info("%s: signature accepted by shim", path);
@@ -44,8 +50,8 @@ int verify_signed_image(EFI_HANDLE self, bool secure_boot, const void *buf, size
 	EFI_HANDLE h = NULL;
 	s = uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, NULL, (void *)buf, (UINTN)len, &h);
 	if (EFI_ERROR(s)) {
-		log_error("%s: the firmware refused its signature (Secure Boot): status 0x%lx", path,
-			  (unsigned long)s);
+		log_error("%s: the firmware refused its signature (Secure Boot): %s", path,
+			  efi_status_text(s));
 		/* SECURITY_VIOLATION may still leave an image handle behind (UEFI 2.10 7.4). */
 		if (h)
 			uefi_call_wrapper(BS->UnloadImage, 1, h);

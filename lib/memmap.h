@@ -5,6 +5,7 @@
 #ifndef KASLBOOT_MEMMAP_H
 #define KASLBOOT_MEMMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,5 +49,18 @@ struct memmap {
 	struct memmap_entry *entries;
 	size_t count;
 };
+
+/* UEFI 2.10 section 7.2, EFI_MEMORY_DESCRIPTOR: the field offsets within one descriptor
+ * (the firmware's stride, desc_size, may be larger). */
+#define UEFI_DESC_OFF_TYPE      0
+#define UEFI_DESC_OFF_PHYS      8
+#define UEFI_DESC_OFF_PAGES     24
+#define UEFI_DESC_OFF_ATTR      32
+#define UEFI_DESC_MIN_SIZE      40
+
+/* The firmware's raw map (size bytes of descriptors at stride desc_size) into out[0..cap).
+ * False when it has more descriptors than cap or a stride too small for a descriptor. */
+bool memmap_from_uefi(const void *buf, uint64_t size, uint64_t desc_size,
+		      struct memmap_entry *out, size_t cap, struct memmap *m);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
+#include "loader/sha256.h"
 
 /* Each request is cut into pieces of at most this many bytes, each with its own rekey, so
  * one key never runs the 32-bit block counter anywhere near wrapping (RFC 8439 2.4). */
@@ -101,3 +102,43 @@ uint64_t drbg_uniform(struct drbg *rng, uint64_t bound)
 }
 
 void drbg_wipe(struct drbg *rng) { secure_wipe(rng, sizeof(*rng)); }
+
+/* Domain labels: a forked key never equals a derived one, nor any output of the parent. */
+static const char fork_domain[] = "kaslboot drbg fork";
+static const char derive_domain[] = "kaslboot drbg derive";
+
+static void child_from(const char *domain, const uint8_t key[DRBG_SEED_SIZE], const char *label,
+		       struct drbg *child)
+{
+	struct sha256_ctx h;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	sha256_init(&h);
+	sha256_update(&h, domain, strlen(domain) + 1);
+	sha256_update(&h, key, DRBG_SEED_SIZE);
+	sha256_update(&h, label, strlen(label) + 1);
+	sha256_final(&h, digest);
+	drbg_seed(child, digest);
+	secure_wipe(digest, sizeof(digest));
+	secure_wipe(&h, sizeof(h));
+}
+
+void drbg_fork(struct drbg *parent, const char *label, struct drbg *child)
+{
+	uint8_t key[DRBG_SEED_SIZE];
+	if (!parent->seeded) {
+		memset(child, 0, sizeof(*child));
+		return;
+	}
+	drbg_generate(parent, key, sizeof(key));
+	child_from(fork_domain, key, label, child);
+	secure_wipe(key, sizeof(key));
+}
+
+void drbg_derive(const struct drbg *parent, const char *label, struct drbg *child)
+{
+	if (!parent->seeded) {
+		memset(child, 0, sizeof(*child));
+		return;
+	}
+	child_from(derive_domain, parent->key, label, child);
+}

@@ -39,6 +39,13 @@ uint64_t drbg_u64_nonzero(struct drbg *rng);
 /* Uniform in [0, bound) without modulo bias: draws below 2^64 mod bound are rejected, so
  * the accepted range is a whole multiple of bound. bound 0 or 1 gives 0. */
 uint64_t drbg_uniform(struct drbg *rng, uint64_t bound);
+/* A child generator for one boot attempt: keyed with SHA-256 of a domain label, 32 bytes
+ * of parent output and `label`. The parent advances, so every child is fresh. */
+void drbg_fork(struct drbg *parent, const char *label, struct drbg *child);
+/* The same, from the parent's current key without advancing it: children with the same
+ * label are equal (reproducible layouts from a fixed seed). */
+void drbg_derive(const struct drbg *parent, const char *label, struct drbg *child);
+
 /* Erases the key; the generator is unseeded afterwards. */
 void drbg_wipe(struct drbg *rng);
 

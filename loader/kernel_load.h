@@ -1,12 +1,11 @@
-#ifndef KASLBOOT_EFI_KERNEL_LOAD_H
-#define KASLBOOT_EFI_KERNEL_LOAD_H
+#ifndef KASLBOOT_LOADER_KERNEL_LOAD_H
+#define KASLBOOT_LOADER_KERNEL_LOAD_H
 
-#include <efi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "efi/memory.h"
 #include "lib/memmap.h"
+#include "loader/allocs.h"
 #include "loader/drbg.h"
 #include "loader/image.h"
 #include "loader/kernel_format.h"
@@ -24,10 +23,10 @@ struct loaded_kernel {
  * with AllocatePages(AllocateAddress) and reads or inflates the kernel straight into it.
  * A plain Image is read once, into its slot; a gzip or zboot kernel is read into a
  * temporary buffer and inflated into the slot. With Secure Boot on, the bytes that will
- * run are verified (efi/verify.h): the Image in its slot, or the zboot PE before it is
+ * run are verified (kb_platform.verify_image): the Image in its slot, or the zboot PE before it is
  * inflated; a bare gzip kernel has no signature and is refused. */
-int kernel_load(EFI_HANDLE self, bool secure_boot, const char *path, const struct memmap *map,
-		bool random, struct drbg *rng, struct efi_allocs *allocs,
+int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
+		const struct memmap *map, bool random, struct drbg *rng, struct kb_allocs *allocs,
 		struct loaded_kernel *out);
 
 #endif

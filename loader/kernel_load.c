@@ -1,12 +1,10 @@
-#include <efi.h>
-#include <efilib.h>
+#include "loader/kernel_load.h"
 
-#include "efi/file.h"
-#include "efi/kernel_load.h"
-#include "efi/verify.h"
+#include <string.h>
+
 #include "lib/err.h"
-#include "lib/libc.h"
 #include "lib/log.h"
+#include "loader/file_load.h"
 #include "loader/gzip.h"
 #include "loader/image_pe.h"
 #include "loader/kaslr.h"
@@ -19,7 +17,7 @@
 static uint8_t gzip_arena_mem[GZIP_ARENA_SIZE] __attribute__((aligned(16)));
 
 static int claim_slot(const char *path, const struct memmap *map, const struct image_info *info,
-		      bool random, struct drbg *rng, struct efi_allocs *allocs,
+		      bool random, struct drbg *rng, struct kb_allocs *allocs,
 		      struct loaded_kernel *out)
 {
 	struct kaslr_request req = {
@@ -28,8 +26,8 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 		.size = info->image_size,
 		.max_addr = KASLR_KERNEL_PHYS_LIMIT,
 	};
-	struct efi_claim claim = { allocs, EfiLoaderCode };
-	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, efi_claim, &claim, path,
+	struct kb_claim claim = { allocs, KB_MEM_CODE };
+	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, kb_claim, &claim, path,
 			     &out->base, &out->nslots);
 	if (rc == KB_ENOSPC)
 		log_error("%s: no free 2 MiB-aligned slot holds its %lu MiB", path,
@@ -39,15 +37,22 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 	return rc;
 }
 
-static int load_compressed(EFI_HANDLE self, bool secure_boot, const char *path,
+/* Secure Boot: the platform checks the signed PE in buf (exactly what will run). */
+static int verify(const struct kb_platform *pf, bool secure_boot, const void *buf,
+		  uint64_t len, const char *path)
+{
+	return secure_boot ? pf->verify_image(pf->ctx, buf, (size_t)len, path) : 0;
+}
+
+static int load_compressed(const struct kb_platform *pf, bool secure_boot, const char *path,
 			   const struct memmap *map, bool random, struct drbg *rng,
-			   struct efi_allocs *allocs, struct loaded_kernel *out)
+			   struct kb_allocs *allocs, struct loaded_kernel *out)
 {
 	void *file = NULL;
 	uint64_t len = 0;
 	struct gzip_arena arena;
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
-	int rc = efi_file_load(path, COMPRESSED_KERNEL_MAX, &file, &len);
+	int rc = kb_file_load(pf, path, COMPRESSED_KERNEL_MAX, &file, &len);
 	if (rc)
 		return rc;
 	const uint8_t *gz = file;
@@ -61,7 +66,7 @@ static int load_compressed(EFI_HANDLE self, bool secure_boot, const char *path,
 	if (out->format == KERNEL_FMT_ZBOOT) {
 		struct zboot_info z;
 		/* The zboot PE is what is signed: check it before trusting its payload. */
-		rc = verify_signed_image(self, secure_boot, file, len, path);
+		rc = verify(pf, secure_boot, file, len, path);
 		if (rc)
 			goto done;
 		rc = zboot_parse(file, len, &z, path);
@@ -90,17 +95,17 @@ static int load_compressed(EFI_HANDLE self, bool secure_boot, const char *path,
 	if (!rc)
 		rc = image_pe_check_length(hdr, head_len, produced, path);
 	if (rc) {
-		efi_free(allocs, out->image);
+		kb_free(allocs, out->image);
 		goto done;
 	}
 	out->file_bytes = produced;
 done:
-	efi_file_free(file);
+	kb_file_free(pf, file);
 	return rc;
 }
 
-int kernel_load(EFI_HANDLE self, bool secure_boot, const char *path, const struct memmap *map,
-		bool random, struct drbg *rng, struct efi_allocs *allocs,
+int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
+		const struct memmap *map, bool random, struct drbg *rng, struct kb_allocs *allocs,
 		struct loaded_kernel *out)
 {
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
@@ -108,18 +113,15 @@ int kernel_load(EFI_HANDLE self, bool secure_boot, const char *path, const struc
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = efi_file_size(path, &size);
-	if (rc) {
-		if (rc == KB_ENOENT)
-			log_error("%s: no such file", path);
+	rc = kb_file_size(pf, path, &size);
+	if (rc)
 		return rc;
-	}
 	if (size < IMAGE_HEADER_SIZE) {
 		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
 		return KB_EINVAL;
 	}
 	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
-	rc = efi_file_read(path, 0, hdr, head_len);
+	rc = pf->file_read(pf->ctx, path, 0, hdr, head_len);
 	if (rc)
 		return rc;
 	out->format = kernel_format_detect(hdr, head_len);
@@ -133,20 +135,19 @@ int kernel_load(EFI_HANDLE self, bool secure_boot, const char *path, const struc
 		rc = claim_slot(path, map, &out->info, random, rng, allocs, out);
 		if (rc)
 			return rc;
-		rc = efi_file_read(path, 0, (void *)(uintptr_t)out->image, size);
+		rc = pf->file_read(pf->ctx, path, 0, (void *)(uintptr_t)out->image, size);
 		/* Verified where it will run: nothing can change it between check and use. */
 		if (!rc)
-			rc = verify_signed_image(self, secure_boot, (void *)(uintptr_t)out->image,
-						 size, path);
+			rc = verify(pf, secure_boot, (void *)(uintptr_t)out->image, size, path);
 		if (rc) {
-			efi_free(allocs, out->image);
+			kb_free(allocs, out->image);
 			return rc;
 		}
 		out->file_bytes = size;
 		return 0;
 	case KERNEL_FMT_GZIP:
 	case KERNEL_FMT_ZBOOT:
-		return load_compressed(self, secure_boot, path, map, random, rng, allocs, out);
+		return load_compressed(pf, secure_boot, path, map, random, rng, allocs, out);
 	default:
 		log_error("%s: not an arm64 Linux kernel (%s)", path,
 			  kernel_format_name(out->format));

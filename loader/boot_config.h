@@ -1,9 +1,10 @@
-#ifndef KASLBOOT_EFI_CONFIG_LOAD_H
-#define KASLBOOT_EFI_CONFIG_LOAD_H
+#ifndef KASLBOOT_LOADER_BOOT_CONFIG_H
+#define KASLBOOT_LOADER_BOOT_CONFIG_H
 
 #include <stdbool.h>
 
 #include "loader/config.h"
+#include "loader/platform.h"
 
 struct boot_config {
 	struct kb_loader_conf conf;
@@ -18,7 +19,8 @@ struct boot_config {
  * default entry, and computes the order to try (the entry named by the load options alone
  * when there is one). A file that fails to parse stops everything: kaslboot does not boot
  * a configuration it could not read. */
-int boot_config_load(struct boot_config *bc, const char *requested_id);
-void boot_config_free(struct boot_config *bc);
+int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
+		     const char *requested_id);
+void boot_config_free(const struct kb_platform *pf, struct boot_config *bc);
 
 #endif

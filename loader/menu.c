@@ -1,58 +1,48 @@
-#include <efi.h>
-#include <efilib.h>
+#include "loader/menu.h"
 
-#include "efi/menu.h"
-#include "lib/libc.h"
+#include <string.h>
+
 #include "lib/log.h"
 
-/* EFI timer periods are in 100 ns units (UEFI 2.10, EFI_BOOT_SERVICES.SetTimer). */
-#define TIMER_ONE_SECOND 10000000ULL
+/* The countdown ticks once a second. */
+#define MENU_TICK_MS 1000
 /* Digits choose entries 1..9: the menu shows at most that many. */
 #define MENU_MAX_SHOWN 9
 
 enum key_result { KEY_NONE, KEY_TIMEOUT, KEY_ENTER, KEY_DIGIT, KEY_OTHER };
 
-/* Waits up to one second for a key. */
-static enum key_result wait_key(EFI_EVENT timer, unsigned *digit)
+/* Waits up to ms for a key (0: only one already waiting). */
+static enum key_result wait_key(const struct kb_platform *pf, unsigned ms, unsigned *digit)
 {
-	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, timer };
-	UINTN which = 0;
-	EFI_INPUT_KEY key;
-
-	uefi_call_wrapper(BS->SetTimer, 3, timer, TimerRelative, TIMER_ONE_SECOND);
-	if (EFI_ERROR(uefi_call_wrapper(BS->WaitForEvent, 3, 2, events, &which)) || which == 1)
+	struct kb_key key;
+	if (pf->read_key(pf->ctx, ms, &key) || key.kind == KB_KEY_TIMEOUT)
 		return KEY_TIMEOUT;
-	if (EFI_ERROR(uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &key)))
-		return KEY_NONE;
-	if (key.UnicodeChar == CHAR_CARRIAGE_RETURN || key.UnicodeChar == CHAR_LINEFEED)
+	if (key.kind != KB_KEY_CHAR)
+		return KEY_OTHER;
+	if (key.ch == '\r' || key.ch == '\n')
 		return KEY_ENTER;
-	if (key.UnicodeChar >= '1' && key.UnicodeChar <= '9') {
-		*digit = key.UnicodeChar - '1';
+	if (key.ch >= '1' && key.ch <= '9') {
+		*digit = key.ch - '1';
 		return KEY_DIGIT;
 	}
 	return KEY_OTHER;
 }
 
-static bool key_waiting(void)
-{
-	return uefi_call_wrapper(BS->CheckEvent, 1, ST->ConIn->WaitForKey) == EFI_SUCCESS;
-}
-
-void menu_run(struct boot_config *bc)
+void menu_run(const struct kb_platform *pf, struct boot_config *bc)
 {
 	const struct kb_loader_conf *c = &bc->conf;
 	unsigned shown = bc->n_order < MENU_MAX_SHOWN ? bc->n_order : MENU_MAX_SHOWN;
 	unsigned left = c->timeout_sec, digit = 0;
 	bool counting = c->menu == KB_MENU_TIMEOUT;
-	EFI_EVENT timer;
 
 	if (c->menu == KB_MENU_DISABLED || (c->menu == KB_MENU_TIMEOUT && left == 0) ||
-	    (c->menu == KB_MENU_HIDDEN && !key_waiting()) || bc->n_order < 1)
+	    bc->n_order < 1)
 		return;
-	if (EFI_ERROR(uefi_call_wrapper(BS->CreateEvent, 5, EVT_TIMER, 0, NULL, NULL, &timer))) {
-		log_warn("no timer for the boot menu: booting the default");
+	/* menu-hidden: only a key already pressed opens the menu; that key then counts as
+	 * the first one pressed in it. */
+	enum key_result pending = KEY_NONE;
+	if (c->menu == KB_MENU_HIDDEN && (pending = wait_key(pf, 0, &digit)) == KEY_TIMEOUT)
 		return;
-	}
 	log_info("boot menu: press 1-%u to choose, Enter for the default", shown);
 	for (unsigned i = 0; i < shown; i++) {
 		const struct kb_entry *e = &bc->entries[bc->order[i]];
@@ -61,7 +51,8 @@ void menu_run(struct boot_config *bc)
 	for (;;) {
 		if (counting)
 			log_info("booting the default in %u s", left);
-		enum key_result k = wait_key(timer, &digit);
+		enum key_result k = pending != KEY_NONE ? pending : wait_key(pf, MENU_TICK_MS, &digit);
+		pending = KEY_NONE;
 		if (k == KEY_ENTER)
 			break;
 		if (k == KEY_DIGIT && digit < shown) {
@@ -75,6 +66,5 @@ void menu_run(struct boot_config *bc)
 		if (k == KEY_TIMEOUT && counting && --left == 0)
 			break;
 	}
-	uefi_call_wrapper(BS->CloseEvent, 1, timer);
 	log_info("menu: booting '%s'", bc->entries[bc->order[0]].id);
 }

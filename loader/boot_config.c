@@ -1,16 +1,16 @@
-#include <efi.h>
-#include <efilib.h>
+#include "loader/boot_config.h"
 
-#include "efi/config_load.h"
-#include "efi/file.h"
+#include <string.h>
+
 #include "lib/err.h"
-#include "lib/libc.h"
 #include "lib/log.h"
+#include "loader/file_load.h"
 
 #define LOADER_CONF "/loader/loader.conf"
 #define ENTRIES_DIR "/loader/entries"
 
 struct entry_scan {
+	const struct kb_platform *pf;
 	struct boot_config *bc;
 	unsigned failed;   /* entry files that could not be read or parsed */
 	int rc;            /* the last such failure */
@@ -35,10 +35,10 @@ static void scan_entry(const char *name, void *ctx)
 	}
 	memcpy(path, ENTRIES_DIR "/", sizeof(ENTRIES_DIR));
 	memcpy(path + sizeof(ENTRIES_DIR), name, strlen(name) + 1);
-	int rc = efi_file_load(path, KB_CONFIG_FILE_MAX, &text, &len);
+	int rc = kb_file_load(s->pf, path, KB_CONFIG_FILE_MAX, &text, &len);
 	if (!rc)
 		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count]);
-	efi_file_free(text);
+	kb_file_free(s->pf, text);
 	/* A broken entry is skipped (its error line names the file and line); the others
 	 * still boot, as in systemd-boot. */
 	if (rc) {
@@ -49,7 +49,16 @@ static void scan_entry(const char *name, void *ctx)
 	}
 }
 
-int boot_config_load(struct boot_config *bc, const char *requested_id)
+/* config_default_entry's exists() callback. */
+static bool file_exists(const char *path, void *ctx)
+{
+	const struct kb_platform *pf = ctx;
+	uint64_t size;
+	return pf->file_size(pf->ctx, path, &size) == 0;
+}
+
+int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
+		     const char *requested_id)
 {
 	void *text = NULL;
 	uint64_t len = 0, size;
@@ -57,11 +66,11 @@ int boot_config_load(struct boot_config *bc, const char *requested_id)
 
 	memset(bc, 0, sizeof(*bc));
 	loader_conf_init(&bc->conf);
-	if (efi_file_size(LOADER_CONF, &size) == 0) {
-		rc = efi_file_load(LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
+	if (pf->file_size(pf->ctx, LOADER_CONF, &size) == 0) {
+		rc = kb_file_load(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
 		if (!rc)
 			rc = loader_conf_parse(text, len, &bc->conf);
-		efi_file_free(text);
+		kb_file_free(pf, text);
 		if (rc)
 			return rc;
 		bc->have_loader_conf = true;
@@ -69,13 +78,14 @@ int boot_config_load(struct boot_config *bc, const char *requested_id)
 			log_set_level(bc->conf.log_level);
 	}
 
-	bc->entries = AllocateZeroPool(KB_MAX_ENTRIES * sizeof(*bc->entries));
+	bc->entries = pf->pool_alloc(pf->ctx, KB_MAX_ENTRIES * sizeof(*bc->entries));
 	if (!bc->entries) {
 		log_error("no memory for the boot entries");
 		return KB_ENOMEM;
 	}
-	struct entry_scan scan = { bc, 0, 0 };
-	rc = efi_dir_list(ENTRIES_DIR, scan_entry, &scan);
+	memset(bc->entries, 0, KB_MAX_ENTRIES * sizeof(*bc->entries));
+	struct entry_scan scan = { pf, bc, 0, 0 };
+	rc = pf->dir_list(pf->ctx, ENTRIES_DIR, scan_entry, &scan);
 	if (rc && rc != KB_ENOENT)
 		return rc;
 	if (bc->count == 0 && scan.failed) {
@@ -85,7 +95,7 @@ int boot_config_load(struct boot_config *bc, const char *requested_id)
 	}
 	if (bc->count == 0) {
 		log_info("no entries in \\loader\\entries: looking for \\Image or \\vmlinuz");
-		rc = config_default_entry(&bc->entries[0], efi_file_exists, NULL);
+		rc = config_default_entry(&bc->entries[0], file_exists, (void *)pf);
 		if (rc)
 			return rc;
 		bc->count = 1;
@@ -110,9 +120,9 @@ int boot_config_load(struct boot_config *bc, const char *requested_id)
 	return 0;
 }
 
-void boot_config_free(struct boot_config *bc)
+void boot_config_free(const struct kb_platform *pf, struct boot_config *bc)
 {
 	if (bc->entries)
-		FreePool(bc->entries);
+		pf->pool_free(pf->ctx, bc->entries);
 	bc->entries = NULL;
 }

@@ -1,12 +1,11 @@
-#include <efi.h>
-#include <efilib.h>
+#include "loader/entropy_gather.h"
+
+#include <string.h>
 
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
-#include "efi/entropy_gather.h"
 #include "lib/counter.h"
 #include "lib/err.h"
-#include "lib/libc.h"
 #include "lib/log.h"
 #include "lib/rndr.h"
 #include "lib/secure_wipe.h"
@@ -15,20 +14,11 @@
 #define EFI_RNG_BYTES 32
 #define RNDR_READS 4
 
-static EFI_GUID rng_guid = EFI_RNG_PROTOCOL_GUID;
-
-static void add_efi_rng(struct entropy_pool *pool)
+static void add_efi_rng(const struct kb_platform *pf, struct entropy_pool *pool)
 {
-	EFI_RNG_PROTOCOL *rng = NULL;
 	uint8_t buf[EFI_RNG_BYTES];
-	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &rng_guid, NULL, (void **)&rng)) || !rng)
-		return;
-	/* NULL algorithm: the platform's default, as the kernel's EFI stub asks. */
-	EFI_STATUS s = uefi_call_wrapper(rng->GetRNG, 4, rng, NULL, sizeof(buf), buf);
-	if (EFI_ERROR(s)) {
-		log_warn("EFI_RNG_PROTOCOL failed: status 0x%lx", (unsigned long)s);
-		return;
-	}
+	if (pf->rng(pf->ctx, buf, sizeof(buf)))
+		return;   /* no protocol, or its failure was logged */
 	entropy_add(pool, ENTROPY_SRC_EFI_RNG, buf, sizeof(buf), 8 * sizeof(buf));
 	secure_wipe(buf, sizeof(buf));
 }
@@ -73,12 +63,14 @@ static void add_dt_seeds(void *fw_fdt, size_t fw_fdt_size, struct entropy_pool *
 		log_warn("could not wipe the firmware DT's seeds");
 }
 
-int entropy_gather(void *fw_fdt, size_t fw_fdt_size, const struct kb_loader_conf *conf,
-		   struct entropy_pool *pool, struct drbg *rng)
+int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
+		   const struct kb_loader_conf *conf, struct boot_entropy *be)
 {
+	struct entropy_pool *pool = &be->pool;
 	entropy_init(pool);
-	add_dt_seeds(fw_fdt, fw_fdt_size, pool);
-	add_efi_rng(pool);
+	memset(&be->rng, 0, sizeof(be->rng));
+	add_dt_seeds(fw->fdt, fw->fdt_size, pool);
+	add_efi_rng(pf, pool);
 	add_rndr(pool);
 	uint64_t c = cpu_counter();
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
@@ -87,8 +79,22 @@ int entropy_gather(void *fw_fdt, size_t fw_fdt_size, const struct kb_loader_conf
 		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);
 		log_warn("loader.conf kaslr-seed is set: the layout is fixed and predictable");
 	}
-	int rc = entropy_finish(pool, rng);
+	int rc = entropy_finish(pool, &be->rng);
+	entropy_summary(pool, be->sources, sizeof(be->sources));
 	if (rc)
 		log_error("no entropy source at all");
 	return rc;
+}
+
+void entropy_attempt_rng(struct boot_entropy *be, const char *entry_id, struct drbg *out)
+{
+	if (entropy_is_fixed(&be->pool))
+		drbg_derive(&be->rng, entry_id, out);
+	else
+		drbg_fork(&be->rng, entry_id, out);
+}
+
+void entropy_gather_wipe(struct boot_entropy *be)
+{
+	drbg_wipe(&be->rng);
 }

@@ -1,0 +1,84 @@
+/* The boot flow, top to bottom, as the kernel's setup_arch reads: each phase a named
+ * function, each failure before ExitBootServices backed out so that the next entry, or
+ * the firmware's next boot option, finds the machine as it was. */
+#include "loader/boot.h"
+
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/log.h"
+#include "loader/bli.h"
+#include "loader/boot_config.h"
+#include "loader/boot_linux.h"
+#include "loader/boot_mmu_on.h"
+#include "loader/boot_selftest.h"
+#include "loader/menu.h"
+
+/* The entry id the firmware's load options name, or "" (a Boot#### option's data, or the
+ * UEFI shell's arguments). */
+static void requested_entry(const char *load_options, char *id, size_t size)
+{
+	id[0] = 0;
+	if (!load_options[0])
+		return;
+	log_info("load options: %s", load_options);
+	if (config_load_options_entry_id(load_options, id, size) < 0)
+		id[0] = 0;
+}
+
+/* One attempt at entry e; returns only when it failed before ExitBootServices. */
+static int boot_entry(struct kb_boot *b, const struct kb_entry *e)
+{
+	bli_set_entry_selected(b->pf, e->id);
+	switch (e->payload) {
+	case KB_PAYLOAD_LINUX:
+		return boot_linux(b, e);
+	case KB_PAYLOAD_MMU_ON:
+		return boot_mmu_on(b, e);
+	}
+	log_error("entry '%s': this payload kind is not supported yet", e->id);
+	return KB_EUNSUPP;
+}
+
+/* The entries in order: the chosen one, then the fallbacks. */
+static int boot_entries(struct kb_boot *b, const struct boot_config *bc)
+{
+	int rc = KB_ENOENT;
+	for (unsigned i = 0; i < bc->n_order; i++) {
+		const struct kb_entry *e = &bc->entries[bc->order[i]];
+		if (i)
+			log_info("falling back to entry '%s'", e->id);
+		rc = boot_entry(b, e);
+		log_error("entry '%s' failed: %s", e->id, kb_strerror(rc));
+	}
+	return rc;
+}
+
+int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
+		  const char *load_options, const char *loader_info, uint64_t t_start)
+{
+	struct kb_boot b = { .pf = pf, .fw = fw, .t_start = t_start };
+	struct boot_config bc;
+	char id[KB_ID_MAX];
+	int rc;
+
+	bli_set_loader_info(pf, fw, loader_info);
+	requested_entry(load_options, id, sizeof(id));
+
+	rc = boot_config_load(pf, &bc, id);
+	if (!rc && bc.conf.selftest[0] && boot_selftest_run(pf, fw, bc.conf.selftest))
+		log_error("selftest %s failed; booting on", bc.conf.selftest);
+	b.conf = &bc.conf;
+	if (!rc)
+		rc = entropy_gather(pf, fw, b.conf, &b.entropy);
+	if (!rc) {
+		/* An entry named by the load options was asked for: no menu in between. */
+		if (!id[0])
+			menu_run(pf, &bc);
+		rc = boot_entries(&b, &bc);
+	}
+	entropy_gather_wipe(&b.entropy);
+	boot_config_free(pf, &bc);
+	log_error("nothing booted: returning to the firmware (%s)", kb_strerror(rc));
+	return rc ? rc : KB_ENOENT;
+}

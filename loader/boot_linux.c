@@ -1,0 +1,125 @@
+/* The Linux chainload, in phases: KASLR policy, load the kernel, place the initrds, write
+ * the DT, leave the firmware, enter. Every check happens before ExitBootServices. */
+#include "loader/boot_linux.h"
+
+#include "dtb/buffer.h"
+#include "lib/counter.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "loader/allocs.h"
+#include "loader/boot_common.h"
+#include "loader/kaslr.h"
+#include "loader/kernel_load.h"
+#include "mm/cpu.h"
+
+/* Everything one attempt holds; given back in one place when it fails. */
+struct linux_attempt {
+	struct kb_allocs allocs;
+	struct memmap map;
+	struct drbg rng;
+	struct loaded_kernel k;
+	struct initrd_set initrd;
+	uint64_t dt_pa;
+	size_t dt_size;
+	bool kaslr, nokaslr;
+	uint64_t t0, t_load, t_dt;
+};
+
+static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
+				  struct linux_attempt *a)
+{
+	int rc = b->pf->memmap_get(b->pf->ctx, &a->map);
+	if (rc)
+		return rc;
+	rc = kernel_load(b->pf, b->fw->secure_boot, e->linux_path, &a->map, a->kaslr, &a->rng,
+			 &a->allocs, &a->k);
+	if (rc)
+		return rc;
+	if (a->kaslr && !a->k.info.phys_anywhere)
+		log_info("%s: flags bit 3 clear: the kernel wants the lowest slot", e->linux_path);
+	rc = initrds_load(b, e, &a->map, a->k.image, a->k.info.image_size, a->kaslr, &a->rng,
+			  &a->allocs, &a->initrd);
+	a->t_load = ms_since(a->t0);
+	return rc;
+}
+
+static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_attempt *a)
+{
+	struct kaslr_range avoid[2] = { { a->k.image, a->k.info.image_size },
+					{ a->initrd.base, a->initrd.size } };
+	int rc = dt_prepare(b, e, &a->map, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng,
+			    &a->allocs, &a->dt_pa);
+	if (rc)
+		return rc;
+	void *fdt = (void *)(uintptr_t)a->dt_pa;
+	uint64_t kaslr_seed = a->kaslr ? drbg_u64_nonzero(&a->rng) : 0;
+	rc = dt_write_chosen(b, fdt, e, &a->initrd, kaslr_seed, &a->rng);
+	if (!rc)
+		rc = dt_finish(fdt, &a->dt_size);
+	log_debug("kaslr-seed 0x%016lx handed to the kernel", (unsigned long)kaslr_seed);
+	a->t_dt = ms_since(a->t0);
+	return rc;
+}
+
+static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct linux_attempt *a)
+{
+	log_info("kaslr: %s; entropy: %s; %lu slots (%u bits); physical base 0x%lx",
+		 !a->kaslr ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") :
+		 a->k.info.phys_anywhere ? "on" : "on (lowest slot: flags bit 3 clear)",
+		 b->entropy.sources, (unsigned long)a->k.nslots, kaslr_entropy_bits(a->k.nslots),
+		 (unsigned long)a->k.base);
+	log_info("booting %s (%s) at 0x%lx, initrd 0x%lx+0x%lx, dt 0x%lx+0x%lx, EL%u; "
+		 "ms since start: config+entropy %lu, load %lu, dt %lu",
+		 e->linux_path, kernel_format_name(a->k.format), (unsigned long)a->k.image,
+		 (unsigned long)a->initrd.base, (unsigned long)a->initrd.size,
+		 (unsigned long)a->dt_pa, (unsigned long)a->dt_size, mm_current_el(),
+		 (unsigned long)(counter_us(b->t_start, a->t0) / 1000), (unsigned long)a->t_load,
+		 (unsigned long)a->t_dt);
+}
+
+/* booting.rst: the Image (and what the kernel reads before enabling its own caching)
+ * cleaned to the point of coherency, no stale I-cache lines, then MMU off. */
+static __attribute__((noreturn)) void enter_linux(const struct linux_attempt *a,
+						  const struct kb_exit_map *m)
+{
+	mm_dcache_clean_poc(a->k.image, a->k.info.image_size);
+	mm_dcache_clean_poc(a->dt_pa, a->dt_size);
+	if (a->initrd.size)
+		mm_dcache_clean_poc(a->initrd.base, a->initrd.size);
+	mm_dcache_clean_poc(m->buf, m->size);
+	mm_icache_invalidate_all();
+	mm_jump_mmu_off(a->k.image, a->dt_pa, 0, 0, 0);
+}
+
+int boot_linux(struct kb_boot *b, const struct kb_entry *e)
+{
+	struct linux_attempt a = { .t0 = cpu_counter() };
+	struct kb_exit_map exit_map;
+	int rc;
+
+	kb_allocs_init(&a.allocs, b->pf);
+	log_info("entry '%s': %s", e->id, e->title[0] ? e->title : e->linux_path);
+
+	rc = boot_kaslr_policy(b, e, &a.rng, &a.kaslr, &a.nokaslr);
+	if (!rc)
+		rc = load_kernel_and_initrd(b, e, &a);
+	if (!rc)
+		rc = write_dt(b, e, &a);
+	if (rc)
+		goto fail;
+
+	log_plan(b, e, &a);
+	drbg_wipe(&a.rng);
+	b->pf->memmap_free(b->pf->ctx, &a.map);
+
+	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
+	if (rc)
+		goto fail;   /* boot services are still up: give everything back, fall back */
+	enter_linux(&a, &exit_map);
+
+fail:
+	drbg_wipe(&a.rng);
+	b->pf->memmap_free(b->pf->ctx, &a.map);
+	kb_free_all(&a.allocs);
+	return rc;
+}

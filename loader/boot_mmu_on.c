@@ -1,0 +1,554 @@
+/* The MMU-on payload handoff (docs/protocol.md), mirroring the kernel's own boot: the ELF
+ * is placed at a random 2 MiB physical slot and relocated to a random 2 MiB virtual base;
+ * the init tables (image segments, fixmap with the DT and the UART, a TTBR0 identity map
+ * of the trampoline) are built and walked before ExitBootServices, and so is a dry run of
+ * the final swapper tables on the current memory map, which sizes and proves the pool.
+ * After ExitBootServices the swapper set is rebuilt from the final map in that reserved
+ * pool, switched in break-before-make, and the payload entered at EL1 with the MMU on.
+ *
+ * Every failure before ExitBootServices frees the attempt's allocations and returns an
+ * error (the firmware goes on to its next boot option). After it there is no console and
+ * no way back: a failure prints one line on the PL011 (if that is the console) and halts. */
+#include "loader/boot_mmu_on.h"
+
+#include <string.h>
+
+#include "dtb/buffer.h"
+#include "dtb/kaslboot_layout.h"
+#include "dtb/platform.h"
+#include "lib/err.h"
+#include "lib/halt.h"
+#include "lib/log.h"
+#include "loader/allocs.h"
+#include "loader/boot_common.h"
+#include "loader/elf.h"
+#include "loader/file_load.h"
+#include "loader/kaslr.h"
+#include "loader/kaslr_claim.h"
+#include "mm/arch.h"
+#include "mm/cpu.h"
+#include "mm/layout.h"
+#include "mm/pool.h"
+#include "mm/regs.h"
+#include "mm/ttbr.h"
+#include "mm/ttbr1_switch.h"
+#include "mm/walk.h"
+
+/* Largest ELF file read: a payload image is at most ELF_PAYLOAD_MAX_SPAN, plus symbols. */
+#define PAYLOAD_FILE_MAX (256ULL << 20)
+/* docs/protocol.md section 3: 48-bit VAs in both halves, 4 KiB granule. */
+#define PAYLOAD_VA_BITS MM_VA_BITS_4LEVEL
+/* Protocol minimum (section 4), the same as Linux's THREAD_SIZE with 4 KiB pages + KASAN. */
+#define PAYLOAD_STACK_SIZE (64ULL << 10)
+/* One unmapped page between the image and the stack: an overflow faults. */
+#define PAYLOAD_GUARD_SIZE MM_PAGE_SIZE
+/* Init set: TTBR1 root + L1/L2/L3 for the image and for the fixmap, TTBR0 root + three
+ * levels, and the all-invalid table of the break-before-make switch: 16 would do. */
+#define INIT_POOL_PAGES 64
+/* Final set: the init set again plus the linear map. Per RAM run at most two partial
+ * 2 MiB blocks (two L3 tables) and two partial 1 GiB ranges (two L2 tables); one L2 table
+ * per GiB of RAM and one L1 per 512 GiB. Doubled: the dry run proves it is enough. */
+#define FINAL_POOL_BASE_PAGES 64
+#define FINAL_POOL_PAGES_PER_RUN 8
+#define FINAL_POOL_PAGES_PER_GIB 2
+/* The final map has the descriptors of the last snapshot plus those that the allocations
+ * after it (the copy itself, the platform's final-map buffer) split off: two or three.
+ * A few spare entries in the converted copy cost nothing. */
+#define FINAL_MEMMAP_SPARE 16
+/* The firmware's stage 1 maps VA == PA (UEFI 2.10 section 2.3.6.1, AArch64). */
+#define IDMAP_LM_OFFSET 0
+
+/* PL011 TRM (ARM DDI 0183G) 3.2: UARTDR at 0x000, UARTFR at 0x018 with TXFF = bit 5. */
+#define PL011_DR 0x000
+#define PL011_FR 0x018
+#define PL011_FR_TXFF (1u << 5)
+
+struct mmu_on_plan {
+	uint64_t phys, phys_slots;        /* image slot (2 MiB aligned) */
+	uint64_t virt, virt_slots;        /* image virtual base */
+	uint64_t lm_offset, lm_slots;     /* linear map: va = pa + lm_offset */
+	uint64_t ram_lo, ram_hi, ram_runs, ram_bytes;
+	uint64_t slot_size;               /* span + guard + stack */
+	uint64_t stack_top;               /* VA */
+	uint64_t dt_pa, dt_va, dt_size;
+	struct dt_uart uart;
+	bool has_uart;
+	uint64_t uart_va;
+	uint64_t tramp_pa, tramp_size;    /* page-rounded identity-mapped trampoline */
+};
+
+static unsigned seg_attrs(uint32_t perm)
+{
+	if (perm & ELF_SEG_X)
+		return MM_RO | MM_EXEC;
+	return perm & ELF_SEG_W ? MM_RW | MM_XN : MM_RO | MM_XN;
+}
+
+/* RAM (mm_memmap_is_ram) bounds, descriptor count and size: sizes the linear-map window
+ * choice and the final pool. */
+static int ram_bounds(const struct memmap *map, struct mmu_on_plan *pl)
+{
+	pl->ram_lo = UINT64_MAX;
+	pl->ram_hi = pl->ram_runs = pl->ram_bytes = 0;
+	for (size_t i = 0; i < map->count; i++) {
+		const struct memmap_entry *m = &map->entries[i];
+		if (!mm_memmap_is_ram(m))
+			continue;
+		uint64_t end = m->phys + m->pages * MEMMAP_PAGE_SIZE;
+		if (m->phys < pl->ram_lo)
+			pl->ram_lo = m->phys;
+		if (end > pl->ram_hi)
+			pl->ram_hi = end;
+		pl->ram_runs++;
+		pl->ram_bytes += m->pages * MEMMAP_PAGE_SIZE;
+	}
+	if (!pl->ram_runs) {
+		log_error("mmu-on: the memory map has no write-back RAM to map linearly");
+		return KB_ENOENT;
+	}
+	return 0;
+}
+
+static int claim_slot(const char *path, const struct memmap *map, bool random,
+		      struct drbg *rng, struct kb_allocs *allocs, struct mmu_on_plan *pl)
+{
+	struct kaslr_request req = {
+		.align = KASLR_SZ_2M, .size = pl->slot_size, .max_addr = KASLR_KERNEL_PHYS_LIMIT,
+	};
+	struct kb_claim claim = { allocs, KB_MEM_CODE };
+	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, kb_claim, &claim, path,
+			     &pl->phys, &pl->phys_slots);
+	if (rc == KB_ENOSPC)
+		log_error("%s: no free 2 MiB-aligned slot holds its %lu KiB (image, guard page and "
+			  "stack)", path, (unsigned long)(pl->slot_size >> 10));
+	return rc;
+}
+
+/* Virtual base and linear-map offset. KASLR off: the lowest virtual slot and RAM's first
+ * 2 MiB block at the bottom of the linear window (deterministic, documented). */
+static int choose_virt(bool kaslr, struct drbg *rng, uint64_t span, struct mmu_on_plan *pl)
+{
+	uint64_t pa_first = pl->ram_lo & ~(KASLR_LINEAR_ALIGN - 1);
+	uint64_t pa_end = (pl->ram_hi + KASLR_LINEAR_ALIGN - 1) & ~(KASLR_LINEAR_ALIGN - 1);
+	uint64_t vsize = pl->slot_size;
+	int rc;
+
+	pl->virt_slots = kaslr_virt_slots(KASLR_VIRT_IMAGE_WINDOW_LO, KASLR_VIRT_IMAGE_WINDOW_HI,
+					  KASLR_VIRT_IMAGE_ALIGN, vsize);
+	pl->lm_slots = kaslr_virt_slots(KASLR_LINEAR_WINDOW_LO, KASLR_LINEAR_WINDOW_HI,
+					KASLR_LINEAR_ALIGN, pa_end - pa_first);
+	if (!pl->virt_slots || !pl->lm_slots) {
+		log_error("mmu-on: no virtual room: image %lu KiB, RAM span 0x%lx",
+			  (unsigned long)(span >> 10), (unsigned long)(pa_end - pa_first));
+		return KB_ENOSPC;
+	}
+	if (!kaslr) {
+		pl->virt = KASLR_VIRT_IMAGE_WINDOW_LO;
+		pl->lm_offset = KASLR_LINEAR_WINDOW_LO - pa_first;
+		return 0;
+	}
+	rc = kaslr_choose_virt(rng, KASLR_VIRT_IMAGE_WINDOW_LO, KASLR_VIRT_IMAGE_WINDOW_HI,
+			       KASLR_VIRT_IMAGE_ALIGN, vsize, &pl->virt);
+	if (!rc)
+		rc = kaslr_choose_linear_offset(rng, KASLR_LINEAR_WINDOW_LO, KASLR_LINEAR_WINDOW_HI,
+						pl->ram_lo, pl->ram_hi, KASLR_LINEAR_ALIGN,
+						&pl->lm_offset);
+	return rc;
+}
+
+/* The image segments plus the stack above the guard page, as mm/layout.h segments. */
+static size_t layout_segments(const struct elf_payload_info *info, struct mm_image_segment *segs)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < info->nsegs; i++)
+		segs[n++] = (struct mm_image_segment){
+			.offset = info->segs[i].map_offset, .size = info->segs[i].map_size,
+			.attrs = seg_attrs(info->segs[i].perm), .name = "payload segment",
+		};
+	segs[n++] = (struct mm_image_segment){
+		.offset = info->span + PAYLOAD_GUARD_SIZE, .size = PAYLOAD_STACK_SIZE,
+		.attrs = MM_RW | MM_XN, .name = "payload stack",
+	};
+	return n;
+}
+
+/* Every page of [va, va + size) translates to pa + offset with this type and access. */
+static bool walk_range(const struct mm_tables *t, uint64_t va, uint64_t pa, uint64_t size,
+		       enum mm_memtype type, unsigned attrs, const char *what)
+{
+	for (uint64_t off = 0; off < size; off += MM_PAGE_SIZE) {
+		struct mm_walk_result w;
+		if (mm_walk(t, va + off, &w) || w.pa != pa + off || w.type != type ||
+		    w.attrs != attrs) {
+			log_error("mmu-on: table check: %s at va 0x%lx: fault %d pa 0x%lx attrs 0x%x "
+				  "(want pa 0x%lx attrs 0x%x)", what, (unsigned long)(va + off),
+				  (int)w.fault, (unsigned long)w.pa, w.attrs,
+				  (unsigned long)(pa + off), attrs);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool walk_absent(const struct mm_tables *t, uint64_t va, const char *what)
+{
+	struct mm_walk_result w;
+	if (mm_walk(t, va, &w) == KB_ENOENT)
+		return true;
+	log_error("mmu-on: table check: %s at va 0x%lx is mapped", what, (unsigned long)va);
+	return false;
+}
+
+/* The software walker's view of a table set against the plan: each segment with its
+ * permissions, the guard page absent, the stack, the DT and UART in the fixmap, the TTBR0
+ * trampoline; for the final set also every RAM descriptor in the linear map (XN). */
+static int check_tables(const struct mm_layout *l, const struct mm_layout_params *p,
+			const struct mmu_on_plan *pl, const struct memmap *ram)
+{
+	bool ok = true;
+	uint64_t dt_page = pl->dt_pa & ~(MM_PAGE_SIZE - 1);
+	uint64_t dt_end = (pl->dt_pa + pl->dt_size + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1);
+
+	for (size_t i = 0; ok && i < p->nsegs; i++)
+		ok = walk_range(&l->ttbr1, p->image_va + p->segs[i].offset,
+				p->image_pa + p->segs[i].offset, p->segs[i].size, MM_NORMAL_WB,
+				p->segs[i].attrs, p->segs[i].name);
+	ok = ok && walk_absent(&l->ttbr1, pl->stack_top - PAYLOAD_STACK_SIZE - PAYLOAD_GUARD_SIZE,
+			       "stack guard page");
+	ok = ok && walk_range(&l->ttbr1, pl->dt_va & ~(MM_PAGE_SIZE - 1), dt_page, dt_end - dt_page,
+			      MM_NORMAL_WB, MM_RO | MM_XN, "fixmap DT");
+	if (ok && pl->has_uart)
+		ok = walk_range(&l->ttbr1, pl->uart_va & ~(MM_PAGE_SIZE - 1),
+				pl->uart.pa & ~(MM_PAGE_SIZE - 1), MM_PAGE_SIZE, MM_DEVICE_nGnRE,
+				MM_RW | MM_XN, "fixmap UART");
+	ok = ok && l->has_ttbr0 &&
+	     walk_range(&l->ttbr0, pl->tramp_pa, pl->tramp_pa, pl->tramp_size, MM_NORMAL_WB,
+			MM_RO | MM_EXEC, "trampoline idmap");
+	ok = ok && walk_absent(&l->ttbr0, pl->phys, "image PA in TTBR0");
+	for (size_t i = 0; ok && ram && i < ram->count; i++) {
+		const struct memmap_entry *m = &ram->entries[i];
+		struct mm_walk_result w;
+		uint64_t last = m->phys + (m->pages - 1) * MEMMAP_PAGE_SIZE;
+		if (!mm_memmap_is_ram(m) || !m->pages)
+			continue;
+		if (mm_walk(&l->ttbr1, m->phys + pl->lm_offset, &w) || w.pa != m->phys ||
+		    !(w.attrs & MM_XN) || mm_walk(&l->ttbr1, last + pl->lm_offset, &w) ||
+		    w.pa != last || !(w.attrs & MM_XN)) {
+			log_error("mmu-on: table check: RAM 0x%lx+%lu pages not mapped XN in the "
+				  "linear map", (unsigned long)m->phys, (unsigned long)m->pages);
+			ok = false;
+		}
+	}
+	return ok ? 0 : KB_ECORRUPT;
+}
+
+/* No console after ExitBootServices: one line straight to the PL011 (the firmware's
+ * identity map still covers it), then stop. */
+static __attribute__((noreturn)) void fatal_after_exit(const struct mmu_on_plan *pl, const char *msg)
+{
+	if (pl->has_uart && pl->uart.type == DT_UART_PL011) {
+		volatile uint32_t *fr = (volatile uint32_t *)(uintptr_t)(pl->uart.pa + PL011_FR);
+		volatile uint32_t *dr = (volatile uint32_t *)(uintptr_t)(pl->uart.pa + PL011_DR);
+		for (const char *c = msg; *c; c++) {
+			while (*fr & PL011_FR_TXFF)
+				;
+			*dr = (uint8_t)*c;
+		}
+	}
+	cpu_halt();
+}
+
+static uint64_t page_up(uint64_t x) { return (x + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1); }
+
+
+/* Everything one attempt holds; given back in one place when it fails. */
+struct mmu_on_attempt {
+	struct kb_allocs allocs;
+	struct memmap map, final_map;
+	struct drbg rng;
+	struct elf_payload_info info;
+	struct mmu_on_plan pl;
+	struct initrd_set initrd;
+	struct mm_image_segment segs[ELF_PAYLOAD_MAX_SEGMENTS + 1];
+	struct mm_layout_params lp;
+	struct mm_layout init_l, final_l;
+	struct mm_page_pool init_pool, final_pool;
+	struct memmap_entry *final_entries;
+	size_t final_cap;
+	uint64_t final_pool_pages, zero_pa, ttbr0, ttbr1_init, ttbr1_final;
+	uint64_t kaslr_seed;
+	void *file;
+	uint64_t file_len;
+	bool kaslr, nokaslr;
+};
+
+/* The file, fully checked, then the physical slot, virtual base and linear offset drawn
+ * (the draw order of loader/drbg.h: physical slot, virtual base, linear offset, initrd,
+ * DT, kaslr-seed, rng-seed) and the image loaded and relocated into its slot. */
+static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_attempt *a)
+{
+	struct mmu_on_plan *pl = &a->pl;
+	int rc = kb_file_load(b->pf, e->linux_path, PAYLOAD_FILE_MAX, &a->file, &a->file_len);
+	if (rc)
+		return rc;   /* kb_file_load named the file and the reason */
+	rc = elf_payload_inspect(a->file, a->file_len, e->linux_path, &a->info);
+	if (rc)
+		return rc;   /* one line, naming the file and what is wrong with it */
+	rc = b->pf->memmap_get(b->pf->ctx, &a->map);
+	if (!rc)
+		rc = ram_bounds(&a->map, pl);
+	if (rc)
+		return rc;
+	pl->slot_size = a->info.span + PAYLOAD_GUARD_SIZE + PAYLOAD_STACK_SIZE;
+	rc = claim_slot(e->linux_path, &a->map, a->kaslr, &a->rng, &a->allocs, pl);
+	if (!rc)
+		rc = choose_virt(a->kaslr, &a->rng, a->info.span, pl);
+	if (rc)
+		return rc;
+	pl->stack_top = pl->virt + pl->slot_size;
+	rc = elf_payload_load(a->file, a->file_len, &a->info, (void *)(uintptr_t)pl->phys, pl->virt);
+	if (rc) {
+		log_error("%s: loading the payload failed (%s)", e->linux_path, kb_strerror(rc));
+		return rc;
+	}
+	memset((void *)(uintptr_t)(pl->phys + a->info.span), 0,
+	       PAYLOAD_GUARD_SIZE + PAYLOAD_STACK_SIZE);
+	kb_file_free(b->pf, a->file);
+	a->file = NULL;
+	return 0;
+}
+
+/* The initrds, then the DT: /chosen as for Linux plus the kaslboot,* layout properties
+ * that tell the payload where everything is (docs/protocol.md). */
+static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_attempt *a)
+{
+	struct mmu_on_plan *pl = &a->pl;
+	int rc = initrds_load(b, e, &a->map, pl->phys, pl->slot_size, a->kaslr, &a->rng,
+			      &a->allocs, &a->initrd);
+	if (rc)
+		return rc;
+	struct kaslr_range avoid[2] = { { pl->phys, pl->slot_size },
+					{ a->initrd.base, a->initrd.size } };
+	rc = dt_prepare(b, e, &a->map, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng,
+			&a->allocs, &pl->dt_pa);
+	if (rc)
+		return rc;
+	void *fdt = (void *)(uintptr_t)pl->dt_pa;
+	a->kaslr_seed = a->kaslr ? drbg_u64_nonzero(&a->rng) : 0;
+	rc = dt_write_chosen(b, fdt, e, &a->initrd, a->kaslr_seed, &a->rng);
+	if (rc)
+		return rc;
+	rc = dt_find_uart(fdt, &pl->uart);
+	pl->has_uart = rc == 0;
+	if (rc && rc != KB_ENOENT)
+		log_warn("mmu-on: the console UART in the DT is unusable (%s): none mapped",
+			 kb_strerror(rc));
+	pl->uart_va = pl->has_uart ? mm_fixmap_earlycon_va(pl->uart.pa) : 0;
+	pl->dt_va = mm_fixmap_fdt_va(pl->dt_pa);
+	mm_tramp_range(&pl->tramp_pa, &pl->tramp_size);
+	pl->tramp_size = page_up(pl->tramp_pa + pl->tramp_size) - (pl->tramp_pa & ~(MM_PAGE_SIZE - 1));
+	pl->tramp_pa &= ~(MM_PAGE_SIZE - 1);
+	struct dt_kaslboot_layout dl = {
+		.image_pa = pl->phys, .image_va = pl->virt, .image_size = a->info.span,
+		.linear_map_offset = pl->lm_offset, .fixmap_va = mm_fixmap_start(),
+		.fixmap_size = MM_FIXMAP_TOP + MM_PAGE_SIZE - mm_fixmap_start(),
+		.uart_va = pl->uart_va, .stack_top_va = pl->stack_top,
+		.stack_size = PAYLOAD_STACK_SIZE, .idmap_pa = pl->tramp_pa,
+		.idmap_size = pl->tramp_size,
+	};
+	rc = dt_set_kaslboot_layout(fdt, &dl);
+	if (!rc)
+		rc = dt_finish(fdt, &pl->dt_size);
+	if (rc)
+		log_error("mmu-on: cannot write the layout into the DT (%s)", kb_strerror(rc));
+	return rc;
+}
+
+/* Page pools, now, while allocation is possible: the init set, and the final set's
+ * reserve sized from the RAM descriptors. Then the init set built and walked, and a dry
+ * run of the final set on today's map: it proves the layout and the pool size while an
+ * error can still be reported; it is rebuilt from the final map after exit. */
+static int build_tables(struct mmu_on_attempt *a)
+{
+	struct mmu_on_plan *pl = &a->pl;
+	uint64_t pool_pa;
+	int rc = kb_alloc_below(&a->allocs, INIT_POOL_PAGES * MM_PAGE_SIZE, 0, KB_MEM_DATA,
+				&pool_pa);
+	if (!rc)
+		rc = mm_pool_init(&a->init_pool, (void *)(uintptr_t)pool_pa, pool_pa, INIT_POOL_PAGES);
+	a->final_pool_pages = FINAL_POOL_BASE_PAGES + FINAL_POOL_PAGES_PER_RUN * pl->ram_runs +
+			      FINAL_POOL_PAGES_PER_GIB * ((pl->ram_bytes >> 30) + 1);
+	if (!rc)
+		rc = kb_alloc_below(&a->allocs, a->final_pool_pages * MM_PAGE_SIZE, 0, KB_MEM_DATA,
+				    &pool_pa);
+	if (!rc)
+		rc = mm_pool_init(&a->final_pool, (void *)(uintptr_t)pool_pa, pool_pa,
+				  a->final_pool_pages);
+	if (rc)
+		return rc;
+
+	size_t nsegs = layout_segments(&a->info, a->segs);
+	a->lp = (struct mm_layout_params){
+		.va_bits = PAYLOAD_VA_BITS, .image_va = pl->virt, .image_pa = pl->phys,
+		.segs = a->segs, .nsegs = nsegs, .fdt_pa = pl->dt_pa, .fdt_size = pl->dt_size,
+		.fdt_access = MM_RO, .has_console = pl->has_uart, .console_pa = pl->uart.pa,
+		.tramp_pa = pl->tramp_pa, .tramp_size = pl->tramp_size, .memmap = &a->map,
+		.lm_offset = pl->lm_offset,
+	};
+	rc = mm_layout_init(&a->lp, &a->init_pool, &a->init_l);
+	if (!rc)
+		rc = check_tables(&a->init_l, &a->lp, pl, NULL);
+	/* The all-invalid table the break-before-make switch points TTBR1 at. */
+	if (!rc)
+		rc = mm_pool_alloc(&a->init_pool, &a->zero_pa);
+	if (!rc)
+		rc = mm_ttbr_value(&a->init_l.ttbr1, MM_ADDR_IDMAP,
+				   (uint64_t)(uintptr_t)a->init_l.ttbr1.root, IDMAP_LM_OFFSET,
+				   &a->ttbr1_init);
+	if (!rc)
+		rc = mm_ttbr_value(&a->init_l.ttbr0, MM_ADDR_IDMAP,
+				   (uint64_t)(uintptr_t)a->init_l.ttbr0.root, IDMAP_LM_OFFSET,
+				   &a->ttbr0);
+	if (!rc)
+		rc = mm_layout_final(&a->lp, &a->final_pool, &a->final_l);
+	if (!rc)
+		rc = check_tables(&a->final_l, &a->lp, pl, &a->map);
+	if (rc) {
+		log_error("mmu-on: building or checking the page tables failed (%s)", kb_strerror(rc));
+		return rc;
+	}
+	log_debug("mmu-on: tables: init %lu/%u pages, final (dry run) %lu/%lu pages",
+		  (unsigned long)a->init_pool.used, INIT_POOL_PAGES,
+		  (unsigned long)a->final_pool.used, (unsigned long)a->final_pool_pages);
+	a->final_pool.used = 0;
+	return 0;
+}
+
+/* The last allocation before exit: room for the final map's portable copy, sized from a
+ * snapshot taken after every other allocation. */
+static int reserve_final_copy(struct kb_boot *b, struct mmu_on_attempt *a)
+{
+	struct memmap now = { 0 };
+	uint64_t pa;
+	int rc = b->pf->memmap_get(b->pf->ctx, &now);
+	if (rc)
+		return rc;
+	a->final_cap = now.count + FINAL_MEMMAP_SPARE;
+	b->pf->memmap_free(b->pf->ctx, &now);
+	rc = kb_alloc_below(&a->allocs, a->final_cap * sizeof(struct memmap_entry), 0,
+			    KB_MEM_DATA, &pa);
+	a->final_entries = (struct memmap_entry *)(uintptr_t)pa;
+	return rc;
+}
+
+static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct mmu_on_attempt *a,
+		     unsigned el, enum mm_ttbr1_switch sw)
+{
+	const struct mmu_on_plan *pl = &a->pl;
+	(void)e;
+	log_info("mmu-on: kaslr: %s; entropy: %s; virtual base 0x%lx (%lu slots, %u bits), "
+		 "physical base 0x%lx (%lu slots, %u bits), linear offset 0x%lx (%u bits), EL%u",
+		 !a->kaslr ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") : "on",
+		 b->entropy.sources, (unsigned long)pl->virt, (unsigned long)pl->virt_slots,
+		 kaslr_entropy_bits(pl->virt_slots), (unsigned long)pl->phys,
+		 (unsigned long)pl->phys_slots, kaslr_entropy_bits(pl->phys_slots),
+		 (unsigned long)pl->lm_offset, kaslr_entropy_bits(pl->lm_slots), el);
+	log_debug("mmu-on: entry 0x%lx image-size 0x%lx stack-top 0x%lx dt 0x%lx (pa 0x%lx+0x%lx) "
+		  "uart 0x%lx (pa 0x%lx) idmap 0x%lx+0x%lx kaslr-seed 0x%016lx",
+		  (unsigned long)(pl->virt + a->info.entry_offset), (unsigned long)a->info.span,
+		  (unsigned long)pl->stack_top, (unsigned long)pl->dt_va, (unsigned long)pl->dt_pa,
+		  (unsigned long)pl->dt_size, (unsigned long)pl->uart_va, (unsigned long)pl->uart.pa,
+		  (unsigned long)pl->tramp_pa, (unsigned long)pl->tramp_size,
+		  (unsigned long)a->kaslr_seed);
+	log_debug("mmu-on: TTBR1 switch: %s", mm_ttbr1_switch_name(sw));
+}
+
+/* After ExitBootServices: no firmware, nothing allocated, nothing printed. The swapper set
+ * rebuilt from the final map and checked, everything the payload or the walker reads
+ * cleaned to PoC (the MMU is briefly off at EL1), the TTBR1 sequence, then the entry. */
+static __attribute__((noreturn)) void switch_and_enter(struct mmu_on_attempt *a,
+							 const struct kb_exit_map *m,
+							 enum mm_ttbr1_switch sw)
+{
+	struct mmu_on_plan *pl = &a->pl;
+	if (!memmap_from_uefi((const void *)(uintptr_t)m->buf, m->size, m->desc_size,
+			      a->final_entries, a->final_cap, &a->final_map))
+		fatal_after_exit(pl, "kaslboot: error: the final memory map outgrew its copy\r\n");
+	a->lp.memmap = &a->final_map;
+	if (mm_layout_final(&a->lp, &a->final_pool, &a->final_l) ||
+	    check_tables(&a->final_l, &a->lp, pl, &a->final_map) ||
+	    mm_ttbr_value(&a->final_l.ttbr1, MM_ADDR_IDMAP,
+			  (uint64_t)(uintptr_t)a->final_l.ttbr1.root, IDMAP_LM_OFFSET,
+			  &a->ttbr1_final))
+		fatal_after_exit(pl, "kaslboot: error: the final page tables failed their check\r\n");
+
+	mm_dcache_clean_poc(pl->phys, pl->slot_size);
+	mm_dcache_clean_poc(pl->dt_pa, pl->dt_size);
+	mm_dcache_clean_poc(m->buf, m->size);
+	mm_dcache_clean_poc((uint64_t)(uintptr_t)a->final_entries,
+			    a->final_map.count * sizeof(struct memmap_entry));
+	mm_dcache_clean_poc(a->init_pool.base_pa, a->init_pool.used * MM_PAGE_SIZE);
+	mm_dcache_clean_poc(a->final_pool.base_pa, a->final_pool.used * MM_PAGE_SIZE);
+	if (a->initrd.size)
+		mm_dcache_clean_poc(a->initrd.base, a->initrd.size);
+	mm_icache_invalidate_all();
+
+	if (!mm_ttbr1_init_then_final(sw, PAYLOAD_VA_BITS, a->ttbr1_init, a->ttbr1_final,
+				      a->zero_pa, pl->dt_va, pl->dt_pa))
+		fatal_after_exit(pl, "kaslboot: error: the DT is not reachable through the fixmap\r\n");
+
+	struct mm_mmu_on_args args = {
+		.mair = MM_MAIR_VALUE, .tcr = mm_tcr_value(PAYLOAD_VA_BITS, mm_cpu_parange()),
+		.ttbr0 = a->ttbr0, .ttbr1 = a->ttbr1_final, .sctlr = MM_SCTLR_EL1_MMU_ON,
+		.sp = pl->stack_top, .entry = pl->virt + a->info.entry_offset, .x0 = pl->dt_va,
+		.x1 = 0,
+	};
+	mm_enter_mmu_on(&args);
+}
+
+int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
+{
+	static struct mmu_on_attempt a;   /* static: ~10 KiB of tables' bookkeeping */
+	struct kb_exit_map exit_map;
+	unsigned el = mm_current_el();
+	enum mm_ttbr1_switch sw = mm_ttbr1_switch_kind(el);
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	kb_allocs_init(&a.allocs, b->pf);
+	log_info("entry '%s': %s (MMU-on payload)", e->id, e->title[0] ? e->title : e->linux_path);
+	if (b->fw->secure_boot) {
+		/* An ELF payload carries no signature the firmware could check. */
+		log_error("%s: MMU-on ELF payloads cannot be verified: refused under Secure Boot",
+			  e->linux_path);
+		return KB_EPERM;
+	}
+	rc = boot_kaslr_policy(b, e, &a.rng, &a.kaslr, &a.nokaslr);
+	if (!rc)
+		rc = load_payload(b, e, &a);
+	if (!rc)
+		rc = write_dt(b, e, &a);
+	if (!rc)
+		rc = build_tables(&a);
+	if (!rc)
+		rc = reserve_final_copy(b, &a);
+	if (rc)
+		goto fail;
+
+	log_plan(b, e, &a, el, sw);
+	a.kaslr_seed = 0;
+	drbg_wipe(&a.rng);
+	b->pf->memmap_free(b->pf->ctx, &a.map);
+
+	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.pl.dt_pa, &exit_map);
+	if (rc)
+		goto fail;   /* boot services are still up: give everything back, fall back */
+	switch_and_enter(&a, &exit_map, sw);
+
+fail:
+	kb_file_free(b->pf, a.file);
+	drbg_wipe(&a.rng);
+	b->pf->memmap_free(b->pf->ctx, &a.map);
+	kb_free_all(&a.allocs);
+	return rc;
+}

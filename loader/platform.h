@@ -1,0 +1,145 @@
+/* What the boot flow needs from the firmware, and nothing more. The flow (loader/boot.c and
+ * its phases) reaches the machine's firmware only through this table: efi/platform.c
+ * implements it with gnu-efi, tests/unit/fake_platform.c with a memory map, files and
+ * variables in host memory, and can make any call fail.
+ *
+ * Conventions: every operation returns 0 or a negative enum kb_err (lib/err.h). An
+ * operation logs its own failure only where it says so; the flow names the thing at fault.
+ * Paths are BLS-form ASCII ("/loader/entries/x.conf"), converted by the platform.
+ * Addresses are physical; the firmware maps memory 1:1 (UEFI 2.10 section 2.3.6.1), so a
+ * physical address is also a pointer until ExitBootServices. */
+#ifndef KASLBOOT_LOADER_PLATFORM_H
+#define KASLBOOT_LOADER_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/memmap.h"
+
+/* What an allocation holds: the OS keeps both, as EfiLoaderCode/EfiLoaderData. */
+enum kb_mem_kind {
+	KB_MEM_CODE = 0,
+	KB_MEM_DATA = 1,
+};
+
+/* An EFI variable's vendor GUID (UEFI 2.10 appendix A layout). */
+struct kb_guid {
+	uint32_t d1;
+	uint16_t d2, d3;
+	uint8_t d4[8];
+};
+
+/* EFI variable attributes (UEFI 2.10 section 8.2, SetVariable). */
+#define KB_VAR_NON_VOLATILE     0x00000001u
+#define KB_VAR_BOOTSERVICE      0x00000002u
+#define KB_VAR_RUNTIME          0x00000004u
+
+/* A key from the firmware's console input. */
+enum kb_key_kind {
+	KB_KEY_TIMEOUT = 0, /* nothing within the wait */
+	KB_KEY_CHAR,        /* a printable or control character in `ch` (Enter is '\r') */
+	KB_KEY_UP,
+	KB_KEY_DOWN,
+	KB_KEY_LEFT,
+	KB_KEY_RIGHT,
+	KB_KEY_HOME,
+	KB_KEY_END,
+	KB_KEY_ESC,
+	KB_KEY_OTHER,       /* a key kaslboot gives no meaning */
+};
+struct kb_key {
+	enum kb_key_kind kind;
+	uint32_t ch;
+};
+
+/* The memory map the OS receives: the firmware's own descriptors (UEFI layout, stride
+ * desc_size) in a LoaderData buffer that outlives boot services. */
+struct kb_exit_map {
+	uint64_t buf;        /* physical address of the descriptors */
+	uint64_t size;       /* bytes of the final map */
+	uint64_t desc_size;
+	uint32_t desc_ver;
+};
+
+/* Called by exit_boot_services after each GetMemoryMap, before ExitBootServices, with no
+ * allocation or output allowed: the flow writes the map's location into the DT there. */
+typedef int (*kb_exit_hook)(void *arg, const struct kb_exit_map *m);
+
+/* Called by dir_list for every regular file in a directory (ASCII names). */
+typedef void (*kb_dir_fn)(const char *name, void *arg);
+
+struct kb_platform {
+	void *ctx;
+
+	/* ---- memory ------------------------------------------------------------------ */
+	/* A snapshot of the memory map; entries in pool memory, given back by memmap_free. */
+	int (*memmap_get)(void *ctx, struct memmap *out);
+	void (*memmap_free)(void *ctx, struct memmap *map);
+	/* Pages at exactly [base, base + bytes) (AllocateAddress). KB_ENOMEM if refused;
+	 * not logged (a refused KASLR slot is drawn again). */
+	int (*alloc_at)(void *ctx, uint64_t base, uint64_t bytes, enum kb_mem_kind kind);
+	/* Pages anywhere below max (exclusive; 0: anywhere). Logged on failure. */
+	int (*alloc_below)(void *ctx, uint64_t bytes, uint64_t max, enum kb_mem_kind kind,
+			   uint64_t *base);
+	void (*free_pages)(void *ctx, uint64_t base, uint64_t bytes);
+	/* Small allocations (config entries, file contents). NULL when out of memory. */
+	void *(*pool_alloc)(void *ctx, size_t bytes);
+	void (*pool_free)(void *ctx, void *p);
+
+	/* ---- files on the volume kaslboot was loaded from -------------------------------- */
+	/* KB_ENOENT (not logged) when there is no such regular file; other failures logged. */
+	int (*file_size)(void *ctx, const char *path, uint64_t *size);
+	/* Exactly `size` bytes at `offset`; failures logged with the path. */
+	int (*file_read)(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size);
+	/* KB_ENOENT when the directory does not exist. */
+	int (*dir_list)(void *ctx, const char *dir, kb_dir_fn fn, void *arg);
+	/* Replaces the file's contents with buf (creating it), then flushes it to the medium.
+	 * Not logged: writes never stop a boot, the caller warns. */
+	int (*file_write)(void *ctx, const char *path, const void *buf, uint64_t size);
+
+	/* ---- variables ----------------------------------------------------------------- */
+	/* *size in: the buffer's size, out: the value's. KB_ENOENT: no such variable;
+	 * KB_ENOMEM: buffer too small (*size says how big). Not logged. */
+	int (*var_get)(void *ctx, const struct kb_guid *guid, const char *name, void *buf,
+		       size_t *size, uint32_t *attrs);
+	/* size 0 deletes. Not logged. */
+	int (*var_set)(void *ctx, const struct kb_guid *guid, const char *name, uint32_t attrs,
+		       const void *buf, size_t size);
+
+	/* ---- security, entropy, console -------------------------------------------------- */
+	/* Secure Boot: 0 if the firmware (or shim) accepts the signed PE in buf, KB_EPERM
+	 * after one error line naming path otherwise. Called only when Secure Boot is on. */
+	int (*verify_image)(void *ctx, const void *buf, size_t len, const char *path);
+	/* EFI_RNG_PROTOCOL: len random bytes. KB_ENOENT: no such protocol (not logged);
+	 * other failures logged. */
+	int (*rng)(void *ctx, void *buf, size_t len);
+	/* Waits up to timeout_ms (0: only a key already waiting) for a key. */
+	int (*read_key)(void *ctx, unsigned timeout_ms, struct kb_key *key);
+
+	/* ---- leaving ------------------------------------------------------------------- */
+	/* Installs (table != NULL) or removes a configuration table the OS reads. */
+	int (*install_config_table)(void *ctx, const struct kb_guid *guid, void *table);
+	/* ExitBootServices: the console is detached; the final map goes into a LoaderData
+	 * buffer allocated here (out); runtime descriptors get VirtualStart = PhysicalStart;
+	 * hook runs after each GetMemoryMap. If that fails before anything was exited the
+	 * console comes back, one line says why and an error is returned: the caller backs
+	 * out with boot services intact. Once ExitBootServices has been refused, UEFI allows
+	 * nothing else: the platform halts. */
+	int (*exit_boot_services)(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out);
+};
+
+/* What the firmware and the CPU offer, gathered by the platform before the flow starts
+ * (the banner's "found" lines). */
+struct kb_firmware {
+	void *fdt;              /* the firmware's DT configuration table, or NULL */
+	size_t fdt_size;        /* its header's totalsize (0 when the header is bad) */
+	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
+	bool secure_boot;       /* the SecureBoot variable is 1 */
+	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
+	char vendor[64];        /* FirmwareVendor, ASCII */
+	uint32_t fw_revision;   /* FirmwareRevision */
+	uint32_t uefi_revision; /* the system table header's Revision */
+};
+
+#endif
