@@ -1,0 +1,526 @@
+/* The firmware of fake_platform.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fake_platform.h"
+#include "lib/err.h"
+#include "lib/memmap.h"
+
+struct fake_fw fake;
+
+/* RAM is 2 MiB aligned like real RAM banks, so the kernel's slots are too. */
+#define FAKE_RAM_ALIGN (2ULL << 20)
+#define FAKE_PAGE 4096ULL
+
+static uint64_t pages_up(uint64_t bytes)
+{
+	return (bytes + FAKE_PAGE - 1) & ~(FAKE_PAGE - 1);
+}
+
+void fake_fw_init(uint64_t ram_bytes)
+{
+	fake_fw_free();
+	memset(&fake, 0, sizeof(fake));
+	fake.mapping_size = ram_bytes + FAKE_RAM_ALIGN;
+	fake.mapping = mmap(NULL, fake.mapping_size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (fake.mapping == MAP_FAILED)
+		abort();
+	uintptr_t p = ((uintptr_t)fake.mapping + FAKE_RAM_ALIGN - 1) & ~(FAKE_RAM_ALIGN - 1);
+	fake.ram = (uint8_t *)p;
+	fake.ram_size = ram_bytes;
+	fake.rng_next = 1;
+}
+
+void fake_fw_free(void)
+{
+	for (unsigned i = 0; i < fake.nfiles; i++)
+		free(fake.files[i].data);
+	/* What a booted flow left in pool memory, the firmware reclaims. */
+	for (int i = 0; i < fake.pools_live; i++)
+		free(fake.pools[i]);
+	if (fake.mapping)
+		munmap(fake.mapping, fake.mapping_size);
+	memset(&fake, 0, sizeof(fake));
+}
+
+void fake_fw_add_file(const char *path, const void *data, size_t len)
+{
+	struct fake_file *f = &fake.files[fake.nfiles++];
+	if (fake.nfiles > FAKE_MAX_FILES)
+		abort();
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->data = malloc(len ? len : 1);
+	memcpy(f->data, data, len);
+	f->len = len;
+}
+
+void fake_fw_add_dir(const char *path)
+{
+	fake_fw_add_file(path, "", 0);
+	fake.files[fake.nfiles - 1].is_dir = true;
+}
+
+bool fake_fw_add_host_file(const char *path, const char *host_path)
+{
+	FILE *f = fopen(host_path, "rb");
+	if (!f)
+		return false;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc((size_t)n + 1);
+	bool ok = fread(buf, 1, (size_t)n, f) == (size_t)n;
+	fclose(f);
+	if (ok)
+		fake_fw_add_file(path, buf, (size_t)n);
+	free(buf);
+	return ok;
+}
+
+void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch)
+{
+	fake.keys[fake.nkeys].kind = kind;
+	fake.keys[fake.nkeys].ch = ch;
+	fake.nkeys++;
+}
+
+const struct fake_var *fake_fw_var(const char *name)
+{
+	for (unsigned i = 0; i < fake.nvars; i++)
+		if (!strcmp(fake.vars[i].name, name))
+			return &fake.vars[i];
+	return NULL;
+}
+
+/* Every operation that can fail counts as one call; the fail_at'th fails. */
+static bool inject(const char *op)
+{
+	if (fake.exited)
+		abort();   /* the flow called the firmware after ExitBootServices */
+	fake.calls++;
+	if (fake.fail_at && fake.calls == fake.fail_at) {
+		fake.failed_op = op;
+		return true;
+	}
+	return false;
+}
+
+/* ---- memory ------------------------------------------------------------------ */
+
+static int cmp_alloc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The map: RAM as conventional memory, every allocation carved out as loader memory. */
+static size_t build_map(struct memmap_entry *out, size_t cap)
+{
+	uint64_t sorted[FAKE_MAX_ALLOCS][3];
+	size_t n = 0;
+	uint64_t at = (uint64_t)(uintptr_t)fake.ram, end = at + fake.ram_size;
+	for (unsigned i = 0; i < fake.nallocs; i++) {
+		sorted[i][0] = fake.allocs[i].base;
+		sorted[i][1] = fake.allocs[i].bytes;
+		sorted[i][2] = fake.allocs[i].kind;
+	}
+	qsort(sorted, fake.nallocs, sizeof(sorted[0]), cmp_alloc);
+	for (unsigned i = 0; i < fake.nallocs && n + 2 <= cap; i++) {
+		if (sorted[i][0] > at)
+			out[n++] = (struct memmap_entry){ at, (sorted[i][0] - at) / FAKE_PAGE,
+							  MEMMAP_CONVENTIONAL, MEMMAP_ATTR_WB };
+		out[n++] = (struct memmap_entry){
+			sorted[i][0], sorted[i][1] / FAKE_PAGE,
+			sorted[i][2] == KB_MEM_CODE ? MEMMAP_LOADER_CODE : MEMMAP_LOADER_DATA,
+			MEMMAP_ATTR_WB };
+		at = sorted[i][0] + sorted[i][1];
+	}
+	if (at < end && n < cap)
+		out[n++] = (struct memmap_entry){ at, (end - at) / FAKE_PAGE, MEMMAP_CONVENTIONAL,
+						  MEMMAP_ATTR_WB };
+	return n;
+}
+
+static int memmap_get(void *ctx, struct memmap *out)
+{
+	(void)ctx;
+	out->entries = NULL;
+	out->count = 0;
+	if (inject("memmap_get"))
+		return KB_EIO;
+	out->entries = calloc(FAKE_MAX_ALLOCS * 2 + 2, sizeof(*out->entries));
+	out->count = build_map(out->entries, FAKE_MAX_ALLOCS * 2 + 2);
+	fake.memmaps_live++;
+	return 0;
+}
+
+static void memmap_free(void *ctx, struct memmap *map)
+{
+	(void)ctx;
+	if (map->entries)
+		fake.memmaps_live--;
+	free(map->entries);
+	map->entries = NULL;
+	map->count = 0;
+}
+
+static bool range_free(uint64_t base, uint64_t bytes)
+{
+	uint64_t lo = (uint64_t)(uintptr_t)fake.ram;
+	if (base < lo || base + bytes > lo + fake.ram_size || base + bytes < base)
+		return false;
+	for (unsigned i = 0; i < fake.nallocs; i++)
+		if (base < fake.allocs[i].base + fake.allocs[i].bytes &&
+		    fake.allocs[i].base < base + bytes)
+			return false;
+	return true;
+}
+
+static void track(uint64_t base, uint64_t bytes, enum kb_mem_kind kind)
+{
+	if (fake.nallocs == FAKE_MAX_ALLOCS)
+		abort();
+	fake.allocs[fake.nallocs].base = base;
+	fake.allocs[fake.nallocs].bytes = bytes;
+	fake.allocs[fake.nallocs].kind = kind;
+	fake.nallocs++;
+}
+
+static int alloc_at(void *ctx, uint64_t base, uint64_t bytes, enum kb_mem_kind kind)
+{
+	(void)ctx;
+	if (inject("alloc_at"))
+		return KB_ENOMEM;
+	bytes = pages_up(bytes);
+	if ((base & (FAKE_PAGE - 1)) || !range_free(base, bytes))
+		return KB_ENOMEM;
+	track(base, bytes, kind);
+	return 0;
+}
+
+/* Top-down, as AllocateMaxAddress does in edk2. */
+static int find_below(uint64_t bytes, uint64_t max, enum kb_mem_kind kind, uint64_t *base)
+{
+	bytes = pages_up(bytes);
+	uint64_t lo = (uint64_t)(uintptr_t)fake.ram, hi = lo + fake.ram_size;
+	if (max && max < hi)
+		hi = max & ~(FAKE_PAGE - 1);
+	for (uint64_t b = hi - bytes; b >= lo && b < hi; b -= FAKE_PAGE) {
+		if (range_free(b, bytes)) {
+			track(b, bytes, kind);
+			*base = b;
+			return 0;
+		}
+	}
+	return KB_ENOMEM;
+}
+
+static int alloc_below(void *ctx, uint64_t bytes, uint64_t max, enum kb_mem_kind kind,
+		       uint64_t *base)
+{
+	(void)ctx;
+	if (inject("alloc_below"))
+		return KB_ENOMEM;
+	return find_below(bytes, max, kind, base);
+}
+
+static void free_pages(void *ctx, uint64_t base, uint64_t bytes)
+{
+	(void)ctx;
+	if (fake.exited)
+		abort();
+	for (unsigned i = 0; i < fake.nallocs; i++) {
+		if (fake.allocs[i].base == base) {
+			if (fake.allocs[i].bytes != pages_up(bytes))
+				abort();   /* freed with another size than allocated */
+			fake.allocs[i] = fake.allocs[--fake.nallocs];
+			return;
+		}
+	}
+	abort();   /* freeing what was never allocated */
+}
+
+static void *pool_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	if (inject("pool_alloc"))
+		return NULL;
+	if (fake.pools_live == FAKE_MAX_POOLS)
+		abort();
+	void *p = malloc(bytes);
+	fake.pools[fake.pools_live++] = p;
+	return p;
+}
+
+static void pool_free(void *ctx, void *p)
+{
+	(void)ctx;
+	if (!p)
+		return;
+	for (int i = 0; i < fake.pools_live; i++) {
+		if (fake.pools[i] == p) {
+			fake.pools[i] = fake.pools[--fake.pools_live];
+			free(p);
+			return;
+		}
+	}
+	abort();   /* freeing what the pool never gave */
+}
+
+/* ---- files ----------------------------------------------------------------------- */
+
+/* BLS paths may or may not start with '/'; the fake stores them with one. */
+static struct fake_file *find_file(const char *path)
+{
+	const char *p = path[0] == '/' ? path + 1 : path;
+	for (unsigned i = 0; i < fake.nfiles; i++) {
+		const char *f = fake.files[i].path[0] == '/' ? fake.files[i].path + 1 : fake.files[i].path;
+		if (!strcmp(f, p))
+			return &fake.files[i];
+	}
+	return NULL;
+}
+
+static int file_size(void *ctx, const char *path, uint64_t *size)
+{
+	(void)ctx;
+	if (inject("file_size"))
+		return KB_EIO;
+	struct fake_file *f = find_file(path);
+	if (!f)
+		return KB_ENOENT;
+	if (f->is_dir)
+		return KB_EINVAL;
+	*size = f->len;
+	return 0;
+}
+
+static int file_read(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size)
+{
+	(void)ctx;
+	if (inject("file_read"))
+		return KB_EIO;
+	struct fake_file *f = find_file(path);
+	if (!f || f->is_dir)
+		return KB_ENOENT;
+	if (offset > f->len || size > f->len - offset)
+		return KB_ECORRUPT;
+	memcpy(buf, f->data + offset, size);
+	return 0;
+}
+
+static int dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
+{
+	(void)ctx;
+	if (inject("dir_list"))
+		return KB_EIO;
+	const char *d = dir[0] == '/' ? dir + 1 : dir;
+	size_t dl = strlen(d);
+	bool any = false;
+	for (unsigned i = 0; i < fake.nfiles; i++) {
+		const char *f = fake.files[i].path[0] == '/' ? fake.files[i].path + 1 : fake.files[i].path;
+		if (strncmp(f, d, dl) || f[dl] != '/')
+			continue;
+		any = true;
+		if (!fake.files[i].is_dir && !strchr(f + dl + 1, '/'))
+			fn(f + dl + 1, arg);
+	}
+	return any ? 0 : KB_ENOENT;
+}
+
+static int file_write(void *ctx, const char *path, const void *buf, uint64_t size)
+{
+	(void)ctx;
+	if (inject("file_write"))
+		return KB_EIO;
+	if (fake.writes_fail)
+		return KB_EPERM;
+	struct fake_file *f = find_file(path);
+	if (!f) {
+		fake_fw_add_file(path, buf, size);
+		return 0;
+	}
+	free(f->data);
+	f->data = malloc(size ? size : 1);
+	memcpy(f->data, buf, size);
+	f->len = size;
+	return 0;
+}
+
+/* ---- variables, security, entropy, keys -------------------------------------------- */
+
+static struct fake_var *find_var(const struct kb_guid *g, const char *name)
+{
+	for (unsigned i = 0; i < fake.nvars; i++)
+		if (!memcmp(&fake.vars[i].guid, g, sizeof(*g)) && !strcmp(fake.vars[i].name, name))
+			return &fake.vars[i];
+	return NULL;
+}
+
+static int var_get(void *ctx, const struct kb_guid *guid, const char *name, void *buf,
+		   size_t *size, uint32_t *attrs)
+{
+	(void)ctx;
+	if (inject("var_get"))
+		return KB_EIO;
+	struct fake_var *v = find_var(guid, name);
+	if (!v)
+		return KB_ENOENT;
+	if (attrs)
+		*attrs = v->attrs;
+	if (*size < v->len) {
+		*size = v->len;
+		return KB_ENOMEM;
+	}
+	memcpy(buf, v->data, v->len);
+	*size = v->len;
+	return 0;
+}
+
+static int var_set(void *ctx, const struct kb_guid *guid, const char *name, uint32_t attrs,
+		   const void *buf, size_t size)
+{
+	(void)ctx;
+	if (inject("var_set"))
+		return KB_EIO;
+	struct fake_var *v = find_var(guid, name);
+	if (!size) {
+		if (v)
+			*v = fake.vars[--fake.nvars];
+		return 0;
+	}
+	if (size > FAKE_VAR_MAX)
+		return KB_ENOSPC;
+	if (!v) {
+		if (fake.nvars == FAKE_MAX_VARS)
+			return KB_ENOSPC;
+		v = &fake.vars[fake.nvars++];
+		v->guid = *guid;
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	}
+	memcpy(v->data, buf, size);
+	v->len = size;
+	v->attrs = attrs;
+	return 0;
+}
+
+static int verify_image(void *ctx, const void *buf, size_t len, const char *path)
+{
+	(void)ctx, (void)buf, (void)len, (void)path;
+	if (inject("verify_image") || fake.verify_refuses)
+		return KB_EPERM;
+	return 0;
+}
+
+static int rng(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	if (inject("rng"))
+		return KB_EIO;
+	if (!fake.has_rng)
+		return KB_ENOENT;
+	fake.rng_calls++;
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)buf)[i] = fake.rng_next++;
+	return 0;
+}
+
+static int read_key(void *ctx, unsigned timeout_ms, struct kb_key *key)
+{
+	(void)ctx, (void)timeout_ms;
+	if (inject("read_key"))
+		return KB_EIO;
+	if (fake.key_pos < fake.nkeys) {
+		*key = fake.keys[fake.key_pos++];
+		return 0;
+	}
+	key->kind = KB_KEY_TIMEOUT;
+	key->ch = 0;
+	return 0;
+}
+
+static int install_config_table(void *ctx, const struct kb_guid *guid, void *table)
+{
+	(void)ctx;
+	if (inject("install_config_table"))
+		return KB_ENOMEM;
+	for (unsigned i = 0; i < fake.ntables; i++) {
+		if (!memcmp(&fake.tables[i].guid, guid, sizeof(*guid))) {
+			if (table)
+				fake.tables[i].table = table;
+			else
+				fake.tables[i] = fake.tables[--fake.ntables];
+			return 0;
+		}
+	}
+	if (!table)
+		return KB_ENOENT;
+	if (fake.ntables == FAKE_MAX_TABLES)
+		return KB_ENOMEM;
+	fake.tables[fake.ntables].guid = *guid;
+	fake.tables[fake.ntables].table = table;
+	fake.ntables++;
+	return 0;
+}
+
+/* ---- ExitBootServices -------------------------------------------------------------- */
+
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof(v)); }
+
+static int exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out)
+{
+	struct memmap_entry entries[FAKE_MAX_ALLOCS * 2 + 2];
+	uint64_t buf;
+	fake.exit_calls++;
+	if (inject("exit_boot_services"))
+		return KB_EIO;
+	size_t cap = FAKE_MAX_ALLOCS * 2 + 2;
+	/* The buffer itself is one more allocation, as in efi/exit.c. */
+	if (find_below(cap * FAKE_DESC_SIZE, 0, KB_MEM_DATA, &buf))
+		return KB_ENOMEM;
+	size_t n = build_map(entries, cap);
+	uint8_t *d = (uint8_t *)(uintptr_t)buf;
+	memset(d, 0, n * FAKE_DESC_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *e = d + i * FAKE_DESC_SIZE;
+		uint32_t type = entries[i].type;
+		memcpy(e + UEFI_DESC_OFF_TYPE, &type, sizeof(type));
+		put64(e + UEFI_DESC_OFF_PHYS, entries[i].phys);
+		put64(e + UEFI_DESC_OFF_PAGES, entries[i].pages);
+		put64(e + UEFI_DESC_OFF_ATTR, entries[i].attr);
+	}
+	*out = (struct kb_exit_map){ .buf = buf, .size = n * FAKE_DESC_SIZE,
+				     .desc_size = FAKE_DESC_SIZE, .desc_ver = 1 };
+	if (hook && hook(arg, out)) {
+		free_pages(ctx, buf, cap * FAKE_DESC_SIZE);
+		return KB_EINVAL;
+	}
+	fake.exit_map = *out;
+	fake.exited = true;
+	return 0;
+}
+
+const struct kb_platform fake_platform = {
+	.ctx = NULL,
+	.memmap_get = memmap_get,
+	.memmap_free = memmap_free,
+	.alloc_at = alloc_at,
+	.alloc_below = alloc_below,
+	.free_pages = free_pages,
+	.pool_alloc = pool_alloc,
+	.pool_free = pool_free,
+	.file_size = file_size,
+	.file_read = file_read,
+	.dir_list = dir_list,
+	.file_write = file_write,
+	.var_get = var_get,
+	.var_set = var_set,
+	.verify_image = verify_image,
+	.rng = rng,
+	.read_key = read_key,
+	.install_config_table = install_config_table,
+	.exit_boot_services = exit_boot_services,
+};

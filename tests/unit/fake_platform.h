@@ -1,0 +1,129 @@
+/* A firmware in host memory for the boot flow's tests: struct kb_platform over a block of
+ * RAM (host memory whose addresses stand for physical ones, as UEFI's identity map makes
+ * them), files, variables, an RNG, queued keys and an ExitBootServices that builds a real
+ * UEFI-layout map. Any call can be made to fail (fail_at), and everything taken is
+ * counted so a test can prove a failed attempt gave it all back.
+ *
+ * The CPU side the flow reaches after ExitBootServices (mm/cpu.h, mm/ttbr1_switch.h, the
+ * self test) is faked in fake_cpu.c: entering a kernel longjmps back to the test with the
+ * entry's registers recorded. */
+#ifndef KASLBOOT_TEST_FAKE_PLATFORM_H
+#define KASLBOOT_TEST_FAKE_PLATFORM_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader/platform.h"
+#include "mm/cpu.h"
+
+#define FAKE_MAX_ALLOCS 64
+#define FAKE_MAX_POOLS  64
+#define FAKE_MAX_FILES  32
+#define FAKE_MAX_VARS   32
+#define FAKE_MAX_KEYS   16
+#define FAKE_MAX_TABLES 8
+#define FAKE_PATH_MAX   256
+#define FAKE_VAR_MAX    1024
+/* UEFI descriptors as AAVMF lays them out: 48-byte stride (a 40-byte descriptor + pad). */
+#define FAKE_DESC_SIZE  48
+
+struct fake_file {
+	char path[FAKE_PATH_MAX];
+	uint8_t *data;
+	size_t len;
+	bool is_dir;
+};
+
+struct fake_var {
+	struct kb_guid guid;
+	char name[64];
+	uint8_t data[FAKE_VAR_MAX];
+	size_t len;
+	uint32_t attrs;
+};
+
+struct fake_fw {
+	/* RAM: [ram, ram + ram_size), 2 MiB aligned, one conventional region. */
+	uint8_t *ram;
+	uint64_t ram_size;
+	void *mapping;
+	size_t mapping_size;
+	struct {
+		uint64_t base, bytes;
+		enum kb_mem_kind kind;
+	} allocs[FAKE_MAX_ALLOCS];
+	unsigned nallocs;
+	int pools_live;            /* pool allocations not yet freed */
+	void *pools[FAKE_MAX_POOLS]; /* ... and where they are, for fake_fw_free */
+	int memmaps_live;          /* memmap_get snapshots not yet freed */
+
+	struct fake_file files[FAKE_MAX_FILES];
+	unsigned nfiles;
+	bool writes_fail;          /* the ESP refuses writes */
+
+	struct fake_var vars[FAKE_MAX_VARS];
+	unsigned nvars;
+
+	bool has_rng;
+	uint8_t rng_next;          /* the RNG's output: a counter, not random, but not zero */
+	unsigned rng_calls;
+
+	struct kb_key keys[FAKE_MAX_KEYS];
+	unsigned nkeys, key_pos;
+
+	struct {
+		struct kb_guid guid;
+		void *table;
+	} tables[FAKE_MAX_TABLES];
+	unsigned ntables;
+
+	bool secure_boot;
+	bool verify_refuses;
+
+	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
+	unsigned exit_calls;
+	bool exited;
+	struct kb_exit_map exit_map;
+
+	/* Failure injection: call number fail_at (1-based, counted over every operation that
+	 * can fail) fails; 0 fails none. failed_op names it once it happened. */
+	unsigned calls;
+	unsigned fail_at;
+	const char *failed_op;
+};
+
+/* The firmware the test talks to (one at a time). */
+extern struct fake_fw fake;
+
+/* Fresh firmware with ram_bytes of RAM and nothing else. */
+void fake_fw_init(uint64_t ram_bytes);
+void fake_fw_free(void);
+/* Adds (copies) a file; a path ending in '/' is a directory. */
+void fake_fw_add_file(const char *path, const void *data, size_t len);
+void fake_fw_add_dir(const char *path);
+/* Adds a file with the contents of a file on the host; false if it cannot be read. */
+bool fake_fw_add_host_file(const char *path, const char *host_path);
+void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch);
+const struct fake_var *fake_fw_var(const char *name);
+/* The platform table bound to `fake`. */
+extern const struct kb_platform fake_platform;
+
+/* ---- fake_cpu.c ------------------------------------------------------------------ */
+
+/* What the flow handed the CPU when it entered a payload. */
+struct fake_entry {
+	bool linux_entered;        /* mm_jump_mmu_off */
+	bool mmu_on_entered;       /* mm_enter_mmu_on */
+	uint64_t entry, x0, x1;
+	struct mm_mmu_on_args args;
+	unsigned cleans;           /* mm_dcache_clean_poc calls */
+	bool icache_invalidated;
+};
+extern struct fake_entry fake_cpu;
+/* Set by the test before kaslboot_boot: where an entered kernel comes back to. */
+extern jmp_buf fake_cpu_entered;
+void fake_cpu_reset(void);
+
+#endif

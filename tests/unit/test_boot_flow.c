@@ -1,0 +1,418 @@
+/* The whole boot flow (loader/boot.c) on the host, over the fake firmware of
+ * fake_platform.h: a Linux Image and an MMU-on ELF payload booted end to end, then every
+ * platform call of such a boot made to fail in turn. Whatever fails, the machine must not
+ * be lost: either the boot goes on (a fallback entry, another slot, a source less) or it
+ * returns to the firmware with one clear error, every page and pool allocation given
+ * back, and ExitBootServices never reached after a failed check. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "dt_testutil.h"
+#include "fake_platform.h"
+#include "image_fixture.h"
+#include "lib/err.h"
+#include "lib/utf16.h"
+#include "log_capture.h"
+#include "loader/boot.h"
+#include "loader/entropy_gather.h"
+
+/* Enough RAM for the 4 MiB kernel, a 2 MiB DT, the initrd and the pools, with room for
+ * many 2 MiB slots. */
+#define RAM_BYTES (256ULL << 20)
+#define KERNEL_IMAGE_SIZE (4ULL << 20)
+#define KERNEL_FILE_SIZE (256u << 10)
+#define INITRD_SIZE 5000u
+#define PROBE_PATH "build/payload/probe.elf"
+
+static uint8_t kernel_file[KERNEL_FILE_SIZE];
+static uint8_t initrd_file[INITRD_SIZE];
+static void *fw_dt;
+static size_t fw_dt_size;
+static struct kb_firmware fw;
+
+/* A 6.1-style Image: header, then a byte pattern the test can find in the slot. */
+static void make_kernel(void)
+{
+	make_header(kernel_file, 0, KERNEL_IMAGE_SIZE, FLAGS_4K_ANYWHERE);
+	for (size_t i = 64; i < sizeof(kernel_file); i++)
+		kernel_file[i] = (uint8_t)(i * 7 + 3);
+	for (size_t i = 0; i < sizeof(initrd_file); i++)
+		initrd_file[i] = (uint8_t)(i ^ 0x5a);
+}
+
+/* The firmware's DT (QEMU virt's shape, with both seeds), in a writable copy as the
+ * firmware's configuration table is. */
+static void make_firmware(bool with_dt)
+{
+	free(fw_dt);
+	fw_dt = NULL;
+	memset(&fw, 0, sizeof(fw));
+	if (with_dt) {
+		fw_dt = dt_compile_fixture("dt_qemu_virt.dts", &fw_dt_size);
+		fw.fdt = fw_dt;
+		fw.fdt_size = fw_dt_size;
+	}
+	fw.system_table = 0x1234000;
+	snprintf(fw.vendor, sizeof(fw.vendor), "fake firmware");
+	fw.fw_revision = 0x10000;
+	fw.uefi_revision = 0x2000a;
+}
+
+static const char linux_entry[] =
+	"title Linux\nlinux /Image\ninitrd /initrd.img\noptions console=ttyAMA0 quiet\n";
+static const char mmu_on_entry[] =
+	"title Probe\nlinux /probe.elf\nkaslboot-payload mmu-on\noptions probe\n";
+
+/* A fresh firmware with the files every test uses. */
+static void setup_esp(const char *loader_conf, const char *entry_a, const char *entry_b)
+{
+	fake_fw_init(RAM_BYTES);
+	fake_cpu_reset();
+	fake.has_rng = true;
+	fake_fw_add_file("/Image", kernel_file, sizeof(kernel_file));
+	fake_fw_add_file("/initrd.img", initrd_file, sizeof(initrd_file));
+	assert_true(fake_fw_add_host_file("/probe.elf", PROBE_PATH));
+	if (loader_conf)
+		fake_fw_add_file("/loader/loader.conf", loader_conf, strlen(loader_conf));
+	if (entry_a)
+		fake_fw_add_file("/loader/entries/a.conf", entry_a, strlen(entry_a));
+	if (entry_b)
+		fake_fw_add_file("/loader/entries/b.conf", entry_b, strlen(entry_b));
+}
+
+/* Runs the flow; true if it entered a payload (the fake CPU jumped back here). */
+static bool run_boot(int *rc)
+{
+	volatile bool entered = false;
+	log_capture_clear();
+	if (setjmp(fake_cpu_entered) == 0)
+		*rc = kaslboot_boot(&fake_platform, &fw, "", "kaslboot test", 0);
+	else
+		entered = true;
+	return entered;
+}
+
+/* The DT property's bytes and length, failing the test if it is absent. */
+static const uint8_t *chosen_prop(const void *fdt, const char *name, int *len)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	assert_true(chosen >= 0);
+	const uint8_t *p = fdt_getprop(fdt, chosen, name, len);
+	if (!p)
+		fail_msg("/chosen/%s is missing", name);
+	return p;
+}
+
+static uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* What the kernel finds: the Image in its slot, the DT with a fresh kaslr-seed and
+ * rng-seed, the command line, the initrd; the firmware's own seeds are gone. */
+static void check_linux_handoff(void)
+{
+	int len;
+	assert_true(fake_cpu.linux_entered);
+	assert_true(fake.exited);
+	assert_true(fake_cpu.icache_invalidated);
+	assert_true(fake_cpu.cleans >= 4);
+	assert_int_equal(fake_cpu.entry % (2ULL << 20), 0);
+	assert_memory_equal((void *)(uintptr_t)fake_cpu.entry, kernel_file, sizeof(kernel_file));
+
+	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
+	assert_int_equal(fdt_check_header(dt), 0);
+	const uint8_t *seed = chosen_prop(dt, "kaslr-seed", &len);
+	assert_int_equal(len, 8);
+	assert_true(be64_at(seed) != 0);
+	assert_true(be64_at(seed) != 0x0123456789abcdefULL);   /* never the firmware's */
+	chosen_prop(dt, "rng-seed", &len);
+	assert_int_equal(len, 64);
+	const char *args = (const char *)chosen_prop(dt, "bootargs", &len);
+	assert_string_equal(args, "console=ttyAMA0 quiet");
+	const uint8_t *s = chosen_prop(dt, "linux,initrd-start", &len);
+	const uint8_t *e = chosen_prop(dt, "linux,initrd-end", &len);
+	uint64_t start = be64_at(s), end = be64_at(e);
+	assert_true(end - start >= INITRD_SIZE);
+	assert_memory_equal((void *)(uintptr_t)start, initrd_file, INITRD_SIZE);
+	uint64_t mmap_start = be64_at(chosen_prop(dt, "linux,uefi-mmap-start", &len));
+	assert_int_equal(mmap_start, fake.exit_map.buf);
+
+	/* The firmware's DT: kaslr-seed zeroed, rng-seed gone. */
+	int chosen = fdt_path_offset(fw_dt, "/chosen");
+	const uint8_t *fw_seed = fdt_getprop(fw_dt, chosen, "kaslr-seed", &len);
+	assert_true(!fw_seed || be64_at(fw_seed) == 0);
+	assert_null(fdt_getprop(fw_dt, chosen, "rng-seed", &len));
+}
+
+static void check_entry_selected(const char *id)
+{
+	const struct fake_var *v = fake_fw_var("LoaderEntrySelected");
+	char text[64];
+	assert_non_null(v);
+	assert_true(utf16_to_utf8((const uint16_t *)v->data, v->len / 2, text, sizeof(text)));
+	assert_string_equal(text, id);
+}
+
+static void test_linux_boots(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, linux_entry, NULL);
+	assert_true(run_boot(&rc));
+	check_linux_handoff();
+	check_entry_selected("a");
+	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,efi-rng,counter;");
+	assert_int_equal(captured_errors, 0);
+	assert_int_equal(captured_warnings, 0);
+	assert_int_equal(fake.memmaps_live, 0);
+}
+
+static void test_mmu_on_boots(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, mmu_on_entry, NULL);
+	assert_true(run_boot(&rc));
+	assert_true(fake_cpu.mmu_on_entered);
+	assert_true(fake.exited);
+	/* The protocol's high half, the DT in the fixmap at the top of it. */
+	assert_true(fake_cpu.entry >= 0xffff900000000000ULL);
+	assert_true(fake_cpu.x0 >= 0xffffe00000000000ULL);
+	assert_true(fake_cpu.args.sp > fake_cpu.entry);
+	assert_int_not_equal(fake_cpu.args.ttbr1, 0);
+	assert_int_not_equal(fake_cpu.args.ttbr0, 0);
+	assert_int_equal(captured_errors, 0);
+}
+
+/* Counts the platform calls of a clean boot. */
+static unsigned clean_boot_calls(const char *conf, const char *a, const char *b)
+{
+	int rc = 0;
+	make_firmware(true);
+	setup_esp(conf, a, b);
+	assert_true(run_boot(&rc));
+	return fake.calls;
+}
+
+/* After a boot that returned: nothing left allocated, nothing exited, one clear line. */
+static void check_returned_clean(int rc, unsigned k)
+{
+	if (rc >= 0)
+		fail_msg("call %u (%s) failed: the boot returned %d, not an error", k,
+			 fake.failed_op, rc);
+	if (fake.nallocs || fake.pools_live || fake.memmaps_live)
+		fail_msg("call %u (%s) failed: left %u page allocations, %d pool, %d maps", k,
+			 fake.failed_op, fake.nallocs, fake.pools_live, fake.memmaps_live);
+	assert_false(fake.exited);
+	assert_true(captured_errors >= 1);
+	assert_last_logged("nothing booted: returning to the firmware (");
+}
+
+/* Fails each call of a clean boot of `a` (and fallback `b`) in turn. Returns how many
+ * failures the boot survived and how many returned to the firmware. */
+static void fail_every_call(const char *conf, const char *a, const char *b, bool linux_kind,
+			    unsigned *survived, unsigned *returned)
+{
+	unsigned n = clean_boot_calls(conf, a, b);
+	assert_true(n > 10);
+	*survived = *returned = 0;
+	for (unsigned k = 1; k <= n; k++) {
+		int rc = 0;
+		make_firmware(true);
+		setup_esp(conf, a, b);
+		fake.fail_at = k;
+		bool entered = run_boot(&rc);
+		assert_non_null(fake.failed_op);
+		if (entered) {
+			(*survived)++;
+			assert_true(fake.exited);
+			if (linux_kind && fake_cpu.linux_entered)
+				check_linux_handoff();
+			else
+				assert_true(fake_cpu.mmu_on_entered || fake_cpu.linux_entered);
+		} else {
+			(*returned)++;
+			check_returned_clean(rc, k);
+			/* Only a failed ExitBootServices itself may have been asked for it. */
+			if (strcmp(fake.failed_op, "exit_boot_services"))
+				assert_int_equal(fake.exit_calls, 0);
+		}
+	}
+}
+
+static void test_every_call_fails_linux(void **state)
+{
+	unsigned survived, returned;
+	(void)state;
+	fail_every_call(NULL, linux_entry, NULL, true, &survived, &returned);
+	/* Both outcomes happen: a refused slot is drawn again, a lost file is fatal. */
+	assert_true(survived > 0);
+	assert_true(returned > 0);
+}
+
+static void test_every_call_fails_mmu_on(void **state)
+{
+	unsigned survived, returned;
+	(void)state;
+	fail_every_call(NULL, mmu_on_entry, NULL, false, &survived, &returned);
+	assert_true(survived > 0);
+	assert_true(returned > 0);
+}
+
+/* With a fallback entry, a failure inside the first attempt boots the second. */
+static void test_every_call_fails_with_fallback(void **state)
+{
+	unsigned survived, returned;
+	(void)state;
+	fail_every_call("default a\n", linux_entry, mmu_on_entry, false, &survived, &returned);
+	assert_true(survived > returned);
+}
+
+/* A broken first entry: the fallback boots with the same strong sources, also under
+ * `kaslr require`, and without the weak-entropy warning. */
+static void test_fallback_keeps_entropy(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("default a\nkaslr require\n", "linux /missing-Image\n", linux_entry);
+	fake.has_rng = false;
+	assert_true(run_boot(&rc));
+	check_linux_handoff();
+	check_entry_selected("b");
+	assert_logged("/missing-Image: no such file");
+	assert_logged("falling back to entry 'b'");
+	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,counter;");
+	assert_int_equal(captured_warnings, 0);
+}
+
+/* Without a strong source, `kaslr require` refuses every entry and returns clean. */
+static void test_require_without_entropy_returns(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(false);
+	setup_esp("kaslr require\n", linux_entry, NULL);
+	fake.has_rng = false;
+	assert_false(run_boot(&rc));
+	check_returned_clean(rc, 0);
+	assert_logged("kaslr require: no strong entropy source (have: counter)");
+}
+
+/* A fixed seed gives an entry the same layout whether it boots first or as a fallback. */
+static void test_fixed_seed_layout_per_entry(void **state)
+{
+	int rc = 0, len;
+	uint64_t base1, seed1;
+	(void)state;
+	make_firmware(true);
+	setup_esp("kaslr-seed 12345\ndefault b\n", "linux /missing-Image\n", linux_entry);
+	assert_true(run_boot(&rc));
+	base1 = fake_cpu.entry;
+	seed1 = be64_at(chosen_prop((void *)(uintptr_t)fake_cpu.x0, "kaslr-seed", &len));
+
+	make_firmware(true);
+	setup_esp("kaslr-seed 12345\ndefault a\n", "linux /missing-Image\n", linux_entry);
+	assert_true(run_boot(&rc));
+	assert_logged("falling back to entry 'b'");
+	assert_int_equal(fake_cpu.entry, base1);
+	assert_int_equal(be64_at(chosen_prop((void *)(uintptr_t)fake_cpu.x0, "kaslr-seed", &len)),
+			 seed1);
+}
+
+/* Each attempt draws fresh output; with a fixed seed an entry's generator depends on its
+ * id alone. */
+static void test_attempt_generators(void **state)
+{
+	struct boot_entropy be;
+	struct drbg r1, r2;
+	struct kb_loader_conf conf;
+	uint64_t a, b;
+	(void)state;
+	make_firmware(false);
+	fake_fw_init(RAM_BYTES);
+	fake.has_rng = true;
+	loader_conf_init(&conf);
+	assert_int_equal(entropy_gather(&fake_platform, &fw, &conf, &be), 0);
+	entropy_attempt_rng(&be, "x", &r1);
+	entropy_attempt_rng(&be, "x", &r2);
+	a = drbg_u64(&r1), b = drbg_u64(&r2);
+	assert_true(a != b);
+
+	conf.kaslr_seed_fixed = true;
+	conf.kaslr_seed = 99;
+	assert_int_equal(entropy_gather(&fake_platform, &fw, &conf, &be), 0);
+	entropy_attempt_rng(&be, "x", &r1);
+	entropy_attempt_rng(&be, "y", &r2);
+	a = drbg_u64(&r1), b = drbg_u64(&r2);
+	assert_true(a != b);
+	entropy_attempt_rng(&be, "x", &r2);
+	assert_int_equal(drbg_u64(&r2), a);
+	entropy_gather_wipe(&be);
+}
+
+/* No configuration, no kernel: one line and back to the firmware. */
+static void test_empty_esp_returns(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	fake_fw_init(RAM_BYTES);
+	fake_cpu_reset();
+	assert_false(run_boot(&rc));
+	check_returned_clean(rc, 0);
+}
+
+/* A kernel path naming a directory says so. */
+static void test_linux_names_a_directory(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, "linux /boot\n", NULL);
+	fake_fw_add_dir("/boot");
+	assert_false(run_boot(&rc));
+	check_returned_clean(rc, 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_fw_free();
+	free(fw_dt);
+	fw_dt = NULL;
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_linux_boots, teardown),
+		cmocka_unit_test_teardown(test_mmu_on_boots, teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_linux, teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_mmu_on, teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_with_fallback, teardown),
+		cmocka_unit_test_teardown(test_fallback_keeps_entropy, teardown),
+		cmocka_unit_test_teardown(test_require_without_entropy_returns, teardown),
+		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, teardown),
+		cmocka_unit_test_teardown(test_attempt_generators, teardown),
+		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
+		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
+	};
+	make_kernel();
+	log_capture_start(LOG_DEBUG);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
