@@ -73,7 +73,7 @@ EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
         -DKASLBOOT_HOST=1 -MMD -MP
-HOST_LIBS := -lcmocka -lfdt -lz -lcrypto
+HOST_LIBS := -lcmocka -lfdt -lz -lcrypto -lm
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_SRCS) $(HOST_ONLY_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))

@@ -41,7 +41,11 @@ void efi_memmap_free(void *ctx, struct memmap *map)
 
 static EFI_MEMORY_TYPE mem_type(enum kb_mem_kind kind)
 {
-	return kind == KB_MEM_CODE ? EfiLoaderCode : EfiLoaderData;
+	switch (kind) {
+	case KB_MEM_CODE: return EfiLoaderCode;
+	case KB_MEM_ACPI_RECLAIM: return EfiACPIReclaimMemory;
+	default: return EfiLoaderData;
+	}
 }
 
 int efi_alloc_at(void *ctx, uint64_t base, uint64_t bytes, enum kb_mem_kind kind)

@@ -19,6 +19,9 @@ static EFI_GUID dtb_table_guid = { 0xb1b621d5, 0xf19c, 0x41a5,
 				   { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 } };
 static EFI_GUID acpi20_table_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID rng_protocol_guid = EFI_RNG_PROTOCOL_GUID;
+/* include/linux/efi.h, LINUX_EFI_RANDOM_SEED_TABLE_GUID (loader/seed_table.h). */
+static EFI_GUID seed_table_guid = { 0x1ce1e5bc, 0x7ceb, 0x42f2,
+				    { 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b } };
 
 void *efi_find_config_table(EFI_SYSTEM_TABLE *st, EFI_GUID *guid)
 {
@@ -89,6 +92,7 @@ void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct kb_firmware *fw)
 	if (fw->fdt && fdt_check_header(fw->fdt) == 0)
 		fw->fdt_size = fdt_totalsize(fw->fdt);
 	fw->acpi = efi_find_config_table(st, &acpi20_table_guid) != NULL;
+	fw->seed_table = efi_find_config_table(st, &seed_table_guid);
 	fw->secure_boot = secure_boot_enabled();
 	fw->system_table = (uint64_t)(uintptr_t)st;
 	utf16_to_utf8(st->FirmwareVendor, sizeof(fw->vendor), fw->vendor, sizeof(fw->vendor));

@@ -9,6 +9,7 @@
 #include "loader/allocs.h"
 #include "loader/boot_common.h"
 #include "loader/kaslr.h"
+#include "loader/seed_table.h"
 #include "loader/kernel_load.h"
 #include "mm/cpu.h"
 
@@ -22,6 +23,7 @@ struct linux_attempt {
 	uint64_t dt_pa;
 	size_t dt_size;
 	bool kaslr, nokaslr;
+	bool seed_table;           /* LINUX_EFI_RANDOM_SEED_TABLE installed */
 	uint64_t t0, t_load, t_dt;
 };
 
@@ -36,7 +38,8 @@ static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 	if (rc)
 		return rc;
 	if (a->kaslr && !a->k.info.phys_anywhere)
-		log_info("%s: flags bit 3 clear: the kernel wants the lowest slot", e->linux_path);
+		log_info("%s: flags bit 3 clear: the kernel wants the lowest slot, and gets it",
+			 e->linux_path);
 	rc = initrds_load(b, e, &a->map, a->k.image, a->k.info.image_size, a->kaslr, &a->rng,
 			  &a->allocs, &a->initrd);
 	a->t_load = ms_since(a->t0);
@@ -63,11 +66,12 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 
 static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct linux_attempt *a)
 {
-	log_info("kaslr: %s; entropy: %s; %lu slots (%u bits); physical base 0x%lx",
+	log_info("kaslr: %s; entropy: %s; %lu slots (%u bits), %lu KiB aligned; "
+		 "physical base 0x%lx",
 		 !a->kaslr ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") :
 		 a->k.info.phys_anywhere ? "on" : "on (lowest slot: flags bit 3 clear)",
 		 b->entropy.sources, (unsigned long)a->k.nslots, kaslr_entropy_bits(a->k.nslots),
-		 (unsigned long)a->k.base);
+		 (unsigned long)(a->k.align >> 10), (unsigned long)a->k.base);
 	log_info("booting %s (%s) at 0x%lx, initrd 0x%lx+0x%lx, dt 0x%lx+0x%lx, EL%u; "
 		 "ms since start: config+entropy %lu, load %lu, dt %lu",
 		 e->linux_path, kernel_format_name(a->k.format), (unsigned long)a->k.image,
@@ -109,6 +113,8 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 		goto fail;
 
 	log_plan(b, e, &a);
+	if (!entropy_is_fixed(&b->entropy.pool))
+		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);
 
@@ -118,6 +124,7 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	enter_linux(&a, &exit_map);
 
 fail:
+	seed_table_remove(b->pf, &a.seed_table);
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);
 	kb_free_all(&a.allocs);

@@ -24,6 +24,7 @@
 #include "loader/elf.h"
 #include "loader/file_load.h"
 #include "loader/kaslr.h"
+#include "loader/seed_table.h"
 #include "loader/kaslr_claim.h"
 #include "mm/arch.h"
 #include "mm/cpu.h"
@@ -280,6 +281,7 @@ struct mmu_on_attempt {
 	void *file;
 	uint64_t file_len;
 	bool kaslr, nokaslr;
+	bool seed_table;           /* LINUX_EFI_RANDOM_SEED_TABLE installed */
 };
 
 /* The file, fully checked, then the physical slot, virtual base and linear offset drawn
@@ -536,6 +538,8 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 		goto fail;
 
 	log_plan(b, e, &a, el, sw);
+	if (!entropy_is_fixed(&b->entropy.pool))
+		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	a.kaslr_seed = 0;
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);
@@ -546,6 +550,7 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 	switch_and_enter(&a, &exit_map, sw);
 
 fail:
+	seed_table_remove(b->pf, &a.seed_table);
 	kb_file_free(b->pf, a.file);
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);

@@ -18,14 +18,21 @@ static const char *const source_names[ENTROPY_SRC_COUNT] = {
 	[ENTROPY_SRC_RNDR] = "rndr",
 	[ENTROPY_SRC_COUNTER] = "counter",
 	[ENTROPY_SRC_CONFIG_SEED] = "config-seed",
+	[ENTROPY_SRC_SEED_FILE] = "seed-file",
+	[ENTROPY_SRC_SYSTEM_TOKEN] = "system-token",
+	[ENTROPY_SRC_EFI_SEED_TABLE] = "efi-seed-table",
 };
+
+/* The header byte that marks a peek label: no source id has it. */
+#define PEEK_TAG 0xff
 
 #define BITS_PER_BYTE 8u
 
 static bool source_is_random(enum entropy_source src)
 {
 	return src == ENTROPY_SRC_DT_KASLR_SEED || src == ENTROPY_SRC_DT_RNG_SEED ||
-	       src == ENTROPY_SRC_EFI_RNG || src == ENTROPY_SRC_RNDR;
+	       src == ENTROPY_SRC_EFI_RNG || src == ENTROPY_SRC_RNDR ||
+	       src == ENTROPY_SRC_SEED_FILE || src == ENTROPY_SRC_EFI_SEED_TABLE;
 }
 
 const char *entropy_source_name(enum entropy_source src)
@@ -96,9 +103,31 @@ int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *
 	else
 		pool->credited[src] += credited_bits;
 	pool->contributed |= 1u << src;
+	pool->contributed_bytes[src] += len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	log_debug("entropy: %s added %zu bytes, %u bits credited", source_names[src], len,
 		  credited_bits);
 	return KB_OK;
+}
+
+void entropy_credit(struct entropy_pool *pool, enum entropy_source src, unsigned bits)
+{
+	if ((unsigned)src >= ENTROPY_SRC_COUNT || !source_is_random(src) ||
+	    !(pool->contributed & (1u << src)) || pool->finished)
+		return;
+	uint64_t total = (uint64_t)pool->credited[src] + bits;
+	uint64_t cap = (uint64_t)pool->contributed_bytes[src] * BITS_PER_BYTE;
+	pool->credited[src] = (uint32_t)(total < cap ? total : cap);
+}
+
+void entropy_peek(const struct entropy_pool *pool, const char *label,
+		  uint8_t out[SHA256_DIGEST_SIZE])
+{
+	struct sha256_ctx h = pool->mix;
+	uint8_t tag = PEEK_TAG;
+	sha256_update(&h, &tag, 1);
+	sha256_update(&h, label, strlen(label) + 1);
+	sha256_final(&h, out);
+	secure_wipe(&h, sizeof(h));
 }
 
 unsigned entropy_strong_bits(const struct entropy_pool *pool)

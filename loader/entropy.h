@@ -27,6 +27,9 @@ enum entropy_source {
 	ENTROPY_SRC_RNDR,              /* the RNDR register (FEAT_RNG) */
 	ENTROPY_SRC_COUNTER,           /* CNTPCT_EL0/CNTVCT_EL0: timing jitter, never credited */
 	ENTROPY_SRC_CONFIG_SEED,       /* fixed kaslr-seed from loader.conf: deterministic */
+	ENTROPY_SRC_SEED_FILE,         /* \loader\random-seed, credited once rewritten */
+	ENTROPY_SRC_SYSTEM_TOKEN,      /* LoaderSystemToken: per installation, never credited */
+	ENTROPY_SRC_EFI_SEED_TABLE,    /* an earlier LINUX_EFI_RANDOM_SEED_TABLE */
 	ENTROPY_SRC_COUNT,
 };
 
@@ -35,13 +38,14 @@ enum entropy_source {
 #define ENTROPY_STRONG_BITS 64u
 
 /* Longest summary: every source name, commas and the NUL. */
-#define ENTROPY_SUMMARY_MAX 80
+#define ENTROPY_SUMMARY_MAX 128
 
 struct entropy_pool {
 	struct sha256_ctx mix;   /* every source except the fixed config seed */
 	struct sha256_ctx fixed; /* the fixed config seed alone */
 	uint32_t contributed;    /* bit (1 << source) for each source that added input */
 	uint32_t credited[ENTROPY_SRC_COUNT]; /* bits credited per source */
+	uint32_t contributed_bytes[ENTROPY_SRC_COUNT]; /* bytes mixed per source */
 	bool has_fixed;
 	bool finished;
 };
@@ -60,11 +64,21 @@ bool entropy_is_strong(const struct entropy_pool *pool);
 /* A fixed config seed was added: the generator's output is reproducible. */
 bool entropy_is_fixed(const struct entropy_pool *pool);
 bool entropy_has_source(const struct entropy_pool *pool, enum entropy_source src);
-/* "dt-kaslr-seed", "dt-rng-seed", "efi-rng", "rndr", "counter", "config-seed". */
+/* "dt-kaslr-seed", "dt-rng-seed", "efi-rng", "rndr", "counter", "config-seed",
+ * "seed-file", "system-token", "efi-seed-table". */
 const char *entropy_source_name(enum entropy_source src);
 /* Comma-separated contributors in enum order (e.g. "dt-kaslr-seed,efi-rng,counter"), or
  * "none". snprintf contract: returns the full length, writes at most size - 1 chars + NUL. */
 size_t entropy_summary(const struct entropy_pool *pool, char *buf, size_t size);
+/* Raises src's credit by bits (capped at what it contributed: 8 bits a byte), for a
+ * source whose worth is known only after it was mixed (the seed file, once rewritten). */
+void entropy_credit(struct entropy_pool *pool, enum entropy_source src, unsigned bits);
+
+/* 32 bytes derived from everything mixed so far under `label`, without finishing the pool:
+ * never equal to the generator's seed nor to another label's output. */
+void entropy_peek(const struct entropy_pool *pool, const char *label,
+		  uint8_t out[SHA256_DIGEST_SIZE]);
+
 /* Seeds *out from the pool (from the fixed seed alone when there is one) and wipes the
  * pool's hash state; the bookkeeping (contributors, credits) stays for the log.
  * KB_ENOENT (out left unseeded) when no source contributed, KB_EINVAL if already

@@ -9,6 +9,8 @@
 #include "lib/log.h"
 #include "lib/rndr.h"
 #include "lib/secure_wipe.h"
+#include "loader/seed_file.h"
+#include "loader/seed_table.h"
 
 /* Bytes asked of EFI_RNG_PROTOCOL and RNDR reads: 256 bits each, the pool's hash width. */
 #define EFI_RNG_BYTES 32
@@ -72,8 +74,11 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	add_dt_seeds(fw->fdt, fw->fdt_size, pool);
 	add_efi_rng(pf, pool);
 	add_rndr(pool);
+	seed_table_mix_previous(fw->seed_table, pool);
 	uint64_t c = cpu_counter();
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
+	/* Last: the next boot's seed is derived from everything above. */
+	be->seed_file = seed_file_mix(pf, pool);
 	if (conf && conf->kaslr_seed_fixed) {
 		uint64_t s = conf->kaslr_seed;
 		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);
@@ -83,6 +88,8 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	entropy_summary(pool, be->sources, sizeof(be->sources));
 	if (rc)
 		log_error("no entropy source at all");
+	log_info("entropy: %s (%u bits credited); seed file %s", be->sources,
+		 entropy_strong_bits(pool), seed_file_state_name(be->seed_file));
 	return rc;
 }
 

@@ -2,8 +2,9 @@
  * as strong as the first: the firmware DT's seeds are consumed and zeroed on first read).
  * Every source the machine has is mixed into one pool: the firmware DT's kaslr-seed and
  * rng-seed (then zeroed in the firmware's copy, so no later reader, kaslboot's own DT copy
- * included, sees them), EFI_RNG_PROTOCOL, RNDR, the counter, and the fixed seed of
- * loader.conf if any. The pool seeds the boot's generator; each boot attempt then gets a
+ * included, sees them), EFI_RNG_PROTOCOL, RNDR, an earlier random seed table, the
+ * counter, LoaderSystemToken and \loader\random-seed (rewritten before the generator is
+ * seeded: loader/seed_file.h), and the fixed seed of loader.conf if any. The pool seeds the boot's generator; each boot attempt then gets a
  * generator of its own (entropy_attempt_rng). */
 #ifndef KASLBOOT_LOADER_ENTROPY_GATHER_H
 #define KASLBOOT_LOADER_ENTROPY_GATHER_H
@@ -14,11 +15,13 @@
 #include "loader/drbg.h"
 #include "loader/entropy.h"
 #include "loader/platform.h"
+#include "loader/seed_file.h"
 
 struct boot_entropy {
 	struct entropy_pool pool;          /* finished: bookkeeping only (sources, credits) */
 	struct drbg rng;                   /* the boot's generator */
 	char sources[ENTROPY_SUMMARY_MAX]; /* "dt-kaslr-seed,efi-rng,counter" */
+	enum seed_file_state seed_file;    /* what happened to \loader\random-seed */
 };
 
 /* Returns 0, or KB_ENOENT after one error line when no source at all contributed. */

@@ -101,3 +101,18 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 		  out->phys_anywhere ? "placeable anywhere" : "placed low");
 	return 0;
 }
+
+uint64_t image_placement_align(const struct image_info *info, bool efi_stub)
+{
+	if (info->text_offset || info->legacy || !efi_stub)
+		return IMAGE_BASE_ALIGN;
+	switch (info->page_size_code) {
+	case IMAGE_PAGE_SIZE_4K:
+	case IMAGE_PAGE_SIZE_16K:
+		return IMAGE_KIMG_ALIGN_4K_16K;
+	case IMAGE_PAGE_SIZE_64K:
+		return IMAGE_KIMG_ALIGN_64K;
+	default:
+		return IMAGE_BASE_ALIGN;
+	}
+}

@@ -50,6 +50,18 @@ enum image_page_size {
  * anything above 1 GiB is a corrupt header, not a kernel. */
 #define IMAGE_SIZE_MAX           0x40000000ull
 
+/* Finer placement, for kernels entered with the EFI handoff as kaslboot enters them: the
+ * kernel's EFI stub places a relocatable kernel at EFI_KIMG_ALIGN when it randomizes
+ * (drivers/firmware/efi/libstub/arm64-stub.c, efi_get_kimg_min_align()), and the kernel
+ * folds the physical offset modulo 2 MiB into its virtual base (arch/arm64/kernel/head.S
+ * in 6.1, pi/map_kernel.c later), so those bits become virtual entropy too.
+ * EFI_KIMG_ALIGN = max(SEGMENT_ALIGN, THREAD_ALIGN) (arch/arm64/include/asm/efi.h):
+ * SEGMENT_ALIGN is 64 KiB (asm/memory.h); THREAD_ALIGN is 2 * THREAD_SIZE with
+ * VMAP_STACK, and THREAD_SIZE is 16 KiB with 4K/16K pages (32 KiB with KASAN), 64 KiB
+ * with 64K pages (asm/memory.h, MIN_THREAD_SHIFT / THREAD_SHIFT). */
+#define IMAGE_KIMG_ALIGN_4K_16K 0x10000ull /* 64 KiB: SEGMENT_ALIGN >= 2 * 32 KiB */
+#define IMAGE_KIMG_ALIGN_64K    0x20000ull /* 128 KiB: 2 * 64 KiB THREAD_SIZE */
+
 struct image_info {
 	uint64_t text_offset;    /* bytes above the 2 MB-aligned base where the Image goes */
 	uint64_t image_size;     /* bytes that must be free from the Image start (BSS included) */
@@ -59,6 +71,15 @@ struct image_info {
 	bool phys_anywhere;      /* flags bit 3: false means "as low in DRAM as possible" */
 	bool legacy;             /* image_size was 0 (pre-3.17): legacy values were substituted */
 };
+
+/* The alignment of the Image's first byte that kaslboot may choose, by booting.rst and
+ * the stub's rule above:
+ *  - text_offset != 0 (kernels before 5.8), legacy headers, an unspecified page size, or
+ *    a kernel without an EFI stub (efi_stub false: it may not be relocatable, and is not
+ *    entered as the stub would be): the Image goes text_offset above a 2 MiB-aligned base,
+ *    as booting.rst says, so 2 MiB;
+ *  - otherwise EFI_KIMG_ALIGN for its page size: 64 KiB (4K, 16K), 128 KiB (64K). */
+uint64_t image_placement_align(const struct image_info *info, bool efi_stub);
 
 /* Validates the header of an uncompressed Image of file_len bytes whose first
  * min(file_len, 64) bytes are at buf, and fills *out. For a compressed kernel pass the

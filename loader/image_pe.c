@@ -15,6 +15,15 @@
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
+bool image_pe_is_efi_stub(const void *head, size_t head_len)
+{
+	const uint8_t *h = head;
+	if (head_len < IMAGE_HEADER_SIZE)
+		return false;
+	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
+	return pe != 0 && pe + COFF_HEADER_LEN <= head_len && kb_get_le32(h + pe) == PE_SIGNATURE;
+}
+
 int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
 			  const char *name)
 {
@@ -23,9 +32,9 @@ int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
 		name = "kernel";
 	if (head_len < IMAGE_HEADER_SIZE)
 		return 0;
-	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
-	if (pe == 0 || pe + COFF_HEADER_LEN > head_len || kb_get_le32(h + pe) != PE_SIGNATURE)
+	if (!image_pe_is_efi_stub(head, head_len))
 		return 0; /* no EFI stub: nothing says how long the file should be */
+	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
 	unsigned nsec = le16(h + pe + COFF_OFF_NSECTIONS);
 	uint64_t table = pe + COFF_HEADER_LEN + le16(h + pe + COFF_OFF_OPT_SIZE);
 	if (table + (uint64_t)nsec * SECTION_LEN > head_len) {

@@ -5,6 +5,7 @@
 #ifndef KASLBOOT_IMAGE_PE_H
 #define KASLBOOT_IMAGE_PE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,9 @@
  * of the file. */
 int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
 			  const char *name);
+
+/* True when head[0..head_len) starts an Image built with an EFI stub: the header's res5
+ * points at a "PE\0\0" signature inside head. */
+bool image_pe_is_efi_stub(const void *head, size_t head_len);
 
 #endif

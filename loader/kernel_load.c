@@ -16,21 +16,27 @@
 
 static uint8_t gzip_arena_mem[GZIP_ARENA_SIZE] __attribute__((aligned(16)));
 
+/* The slot: at the kernel's own alignment (image_placement_align), random unless the
+ * header's flags bit 3 is clear, which asks for the lowest one ("as close as possible to
+ * the base of DRAM", booting.rst). */
 static int claim_slot(const char *path, const struct memmap *map, const struct image_info *info,
-		      bool random, struct drbg *rng, struct kb_allocs *allocs,
-		      struct loaded_kernel *out)
+		      const void *head, size_t head_len, bool random, struct drbg *rng,
+		      struct kb_allocs *allocs, struct loaded_kernel *out)
 {
+	out->align = image_placement_align(info, image_pe_is_efi_stub(head, head_len));
 	struct kaslr_request req = {
-		.align = KASLR_KERNEL_ALIGN,
+		.align = out->align,
 		.offset = info->text_offset,
 		.size = info->image_size,
 		.max_addr = KASLR_KERNEL_PHYS_LIMIT,
 	};
 	struct kb_claim claim = { allocs, KB_MEM_CODE };
-	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, kb_claim, &claim, path,
-			     &out->base, &out->nslots);
+	int rc = kaslr_claim(map, &req, random && info->phys_anywhere, rng, KASLR_CLAIM_ATTEMPTS,
+			     kb_claim, &claim, path, &out->base, &out->nslots);
 	if (rc == KB_ENOSPC)
-		log_error("%s: no free 2 MiB-aligned slot holds its %lu MiB", path,
+		log_error("%s: no free %lu %s-aligned slot holds its %lu MiB", path,
+			  (unsigned long)(out->align >= (1u << 20) ? out->align >> 20 : out->align >> 10),
+			  out->align >= (1u << 20) ? "MiB" : "KiB",
 			  (unsigned long)(info->image_size >> 20));
 	if (!rc)
 		out->image = out->base + info->text_offset;
@@ -85,7 +91,7 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	rc = image_header_validate(hdr, isize, &out->info, path);
 	if (rc)
 		goto done;
-	rc = claim_slot(path, map, &out->info, random, rng, allocs, out);
+	rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
 	if (rc)
 		goto done;
 	size_t produced = 0;
@@ -132,7 +138,7 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 			rc = image_pe_check_length(hdr, head_len, size, path);
 		if (rc)
 			return rc;
-		rc = claim_slot(path, map, &out->info, random, rng, allocs, out);
+		rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
 		if (rc)
 			return rc;
 		rc = pf->file_read(pf->ctx, path, 0, (void *)(uintptr_t)out->image, size);

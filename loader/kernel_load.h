@@ -11,7 +11,8 @@
 #include "loader/kernel_format.h"
 
 struct loaded_kernel {
-	uint64_t base;          /* 2 MiB-aligned base; the Image starts at base + text_offset */
+	uint64_t base;          /* the slot's base; the Image starts at base + text_offset */
+	uint64_t align;         /* the slot alignment (image_placement_align) */
 	uint64_t image;         /* physical address of Image+0: the entry point */
 	uint64_t file_bytes;    /* bytes of Image written (the rest of image_size is BSS) */
 	struct image_info info;

@@ -17,10 +17,13 @@
 
 #include "lib/memmap.h"
 
-/* What an allocation holds: the OS keeps both, as EfiLoaderCode/EfiLoaderData. */
+/* What an allocation holds: EfiLoaderCode/EfiLoaderData, which the OS keeps until it has
+ * read them, or EfiACPIReclaimMemory for tables the OS reads early and may then reuse
+ * (the kernel's stub puts LINUX_EFI_RANDOM_SEED_TABLE there). */
 enum kb_mem_kind {
 	KB_MEM_CODE = 0,
 	KB_MEM_DATA = 1,
+	KB_MEM_ACPI_RECLAIM = 2,
 };
 
 /* An EFI variable's vendor GUID (UEFI 2.10 appendix A layout). */
@@ -137,7 +140,8 @@ struct kb_firmware {
 	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
 	bool secure_boot;       /* the SecureBoot variable is 1 */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
-	char vendor[64];        /* FirmwareVendor, ASCII */
+	const void *seed_table; /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
+	char vendor[64];        /* FirmwareVendor, UTF-8 */
 	uint32_t fw_revision;   /* FirmwareRevision */
 	uint32_t uefi_revision; /* the system table header's Revision */
 };

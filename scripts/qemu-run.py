@@ -36,8 +36,10 @@ def qemu_command(a, vars_path):
            "-smp", str(a.smp), "-nic", "none", "-no-reboot",
            "-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
            "-drive", "if=pflash,format=raw,file=" + vars_path,
-           # The ESP is a snapshot: a test's boot never changes the image it was given.
-           "-drive", "if=virtio,format=raw,snapshot=on,file=" + a.esp]
+           # The ESP is a snapshot unless asked otherwise: a test's boot never changes the
+           # image it was given, except where persistence is the point (the seed file).
+           "-drive", "if=virtio,format=raw,file=" + a.esp +
+           ("" if a.esp_writable else ",snapshot=on")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
     if a.interactive:
@@ -119,6 +121,8 @@ def stream(cmd, a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--esp", required=True, help="FAT image booted as a virtio disk")
+    ap.add_argument("--esp-writable", action="store_true",
+                    help="let the guest's writes reach the ESP image (default: a snapshot)")
     ap.add_argument("--el2", action="store_true", help="firmware at EL2 (virtualization=on)")
     ap.add_argument("--cpu", default="max", help="CPU model (default max)")
     ap.add_argument("--mem", default="1G", help="RAM size (default 1G)")

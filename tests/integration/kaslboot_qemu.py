@@ -55,7 +55,8 @@ class Boot:
 
 
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
-         boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=()):
+         boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
+         writable=False):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
     of its report; the guest then powers off by itself."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
@@ -70,6 +71,8 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
         cmd.append("--rng")
     if secure_boot:
         cmd.append("--secure-boot")
+    if writable:
+        cmd.append("--esp-writable")
     for b in boots:
         cmd += ["--boot", b]
     if until:
@@ -144,11 +147,11 @@ def linux61_text(seed, text_phys):
 def loader_facts(b):
     """What kaslboot said about the Linux boot it started."""
     out = {}
-    m = b.find(r"^kaslboot: kaslr: (.*?); entropy: (\S+); (\d+) slots \((\d+) bits\); "
-               r"physical base (0x[0-9a-f]+)")
+    m = b.find(r"^kaslboot: kaslr: (.*?); entropy: (\S+); (\d+) slots \((\d+) bits\), "
+               r"(\d+) KiB aligned; physical base (0x[0-9a-f]+)")
     if m:
         out.update(mode=m.group(1), sources=m.group(2).split(","), slots=int(m.group(3)),
-                   bits=int(m.group(4)), base=int(m.group(5), 16))
+                   bits=int(m.group(4)), align=int(m.group(5)) << 10, base=int(m.group(6), 16))
     m = b.find(r"^kaslboot: booting (\S+) \(([^)]+)\) at (0x[0-9a-f]+)")
     if m:
         out.update(kernel=m.group(1), format=m.group(2), image=int(m.group(3), 16))

@@ -134,7 +134,8 @@ static size_t build_map(struct memmap_entry *out, size_t cap)
 							  MEMMAP_CONVENTIONAL, MEMMAP_ATTR_WB };
 		out[n++] = (struct memmap_entry){
 			sorted[i][0], sorted[i][1] / FAKE_PAGE,
-			sorted[i][2] == KB_MEM_CODE ? MEMMAP_LOADER_CODE : MEMMAP_LOADER_DATA,
+			sorted[i][2] == KB_MEM_CODE ? MEMMAP_LOADER_CODE :
+			sorted[i][2] == KB_MEM_ACPI_RECLAIM ? MEMMAP_ACPI_RECLAIM : MEMMAP_LOADER_DATA,
 			MEMMAP_ATTR_WB };
 		at = sorted[i][0] + sorted[i][1];
 	}

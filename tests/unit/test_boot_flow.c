@@ -127,7 +127,7 @@ static void check_linux_handoff(void)
 	assert_true(fake.exited);
 	assert_true(fake_cpu.icache_invalidated);
 	assert_true(fake_cpu.cleans >= 4);
-	assert_int_equal(fake_cpu.entry % (2ULL << 20), 0);
+	assert_int_equal(fake_cpu.entry % 0x10000, 0);   /* EFI_KIMG_ALIGN at the least */
 	assert_memory_equal((void *)(uintptr_t)fake_cpu.entry, kernel_file, sizeof(kernel_file));
 
 	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
@@ -173,7 +173,9 @@ static void test_linux_boots(void **state)
 	assert_true(run_boot(&rc));
 	check_linux_handoff();
 	check_entry_selected("a");
-	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,efi-rng,counter;");
+	assert_int_equal(fake_cpu.entry % (2ULL << 20), 0);   /* no EFI stub: 2 MiB */
+	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,efi-rng,counter,system-token;");
+	assert_logged("seed file created");
 	assert_int_equal(captured_errors, 0);
 	assert_int_equal(captured_warnings, 0);
 	assert_int_equal(fake.memmaps_live, 0);
@@ -295,7 +297,7 @@ static void test_fallback_keeps_entropy(void **state)
 	check_entry_selected("b");
 	assert_logged("/missing-Image: no such file");
 	assert_logged("falling back to entry 'b'");
-	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,counter;");
+	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,counter,system-token;");
 	assert_int_equal(captured_warnings, 0);
 }
 
@@ -309,7 +311,7 @@ static void test_require_without_entropy_returns(void **state)
 	fake.has_rng = false;
 	assert_false(run_boot(&rc));
 	check_returned_clean(rc, 0);
-	assert_logged("kaslr require: no strong entropy source (have: counter)");
+	assert_logged("kaslr require: no strong entropy source (have: counter,system-token)");
 }
 
 /* A fixed seed gives an entry the same layout whether it boots first or as a fallback. */
@@ -364,6 +366,46 @@ static void test_attempt_generators(void **state)
 	entropy_gather_wipe(&be);
 }
 
+/* A kernel with an EFI stub (a PE header at res5) goes on 64 KiB slots: over a few boots
+ * the Image's offset within 2 MiB changes, which Linux keeps in its virtual base. */
+static void test_efi_stub_kernel_on_64k_slots(void **state)
+{
+	uint64_t offsets[8];
+	unsigned distinct = 0;
+	(void)state;
+	memcpy(kernel_file + 64, "PE\0\0", 4);   /* an empty COFF header follows: no sections */
+	for (unsigned i = 0; i < 8; i++) {
+		int rc = 0;
+		make_firmware(true);
+		setup_esp(NULL, linux_entry, NULL);
+		assert_true(run_boot(&rc));
+		check_linux_handoff();
+		assert_int_equal(fake_cpu.entry % 0x10000, 0);
+		assert_logged("KiB aligned; physical base");
+		offsets[i] = fake_cpu.entry % (2ULL << 20);
+		unsigned j;
+		for (j = 0; j < i && offsets[j] != offsets[i]; j++)
+			;
+		distinct += j == i;
+	}
+	memset(kernel_file + 64, 0, 4);
+	assert_true(distinct >= 2);
+}
+
+/* Flags bit 3 clear: "as close as possible to the base of DRAM": the lowest slot. */
+static void test_flags_bit3_clear_gets_lowest_slot(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_header(kernel_file, 0, KERNEL_IMAGE_SIZE, FLAGS_4K_ANYWHERE & ~8ull);
+	make_firmware(true);
+	setup_esp(NULL, linux_entry, NULL);
+	assert_true(run_boot(&rc));
+	make_header(kernel_file, 0, KERNEL_IMAGE_SIZE, FLAGS_4K_ANYWHERE);
+	assert_int_equal(fake_cpu.entry, (uint64_t)(uintptr_t)fake.ram);
+	assert_logged("on (lowest slot: flags bit 3 clear)");
+}
+
 /* No configuration, no kernel: one line and back to the firmware. */
 static void test_empty_esp_returns(void **state)
 {
@@ -409,6 +451,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_require_without_entropy_returns, teardown),
 		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, teardown),
 		cmocka_unit_test_teardown(test_attempt_generators, teardown),
+		cmocka_unit_test_teardown(test_efi_stub_kernel_on_64k_slots, teardown),
+		cmocka_unit_test_teardown(test_flags_bit3_clear_gets_lowest_slot, teardown),
 		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
 		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
 	};

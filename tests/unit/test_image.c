@@ -12,6 +12,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/image.h"
+#include "loader/image_pe.h"
 #include "loader/kernel_format.h"
 
 #include "image_fixture.h"
@@ -198,6 +199,42 @@ static void test_page_sizes_recorded(void **state)
 	assert_string_equal(image_page_size_name(IMAGE_PAGE_SIZE_64K), "64K");
 }
 
+/* The placement alignment rule (loader/image.h): 2 MiB + text_offset for old kernels,
+ * legacy headers, unknown page sizes and kernels without an EFI stub; EFI_KIMG_ALIGN
+ * (64 KiB for 4K/16K pages, 128 KiB for 64K) otherwise. */
+static void test_placement_align(void **state)
+{
+	uint8_t h[IMAGE_PE_PROBE_LEN] = { 0 };
+	struct image_info info;
+	static const struct {
+		uint64_t text_offset, flags;
+		bool efi_stub;
+		uint64_t want;
+	} cases[] = {
+		{ 0, FLAGS_4K_ANYWHERE, true, 0x10000 },
+		{ 0, (2ull << 1) | 8, true, 0x10000 },         /* 16K pages */
+		{ 0, (3ull << 1) | 8, true, 0x20000 },         /* 64K pages */
+		{ 0, 8, true, 0x200000 },                      /* page size unspecified */
+		{ 0x80000, FLAGS_4K_ANYWHERE, true, 0x200000 }, /* pre-5.8 text_offset */
+		{ 0, FLAGS_4K_ANYWHERE, false, 0x200000 },      /* no EFI stub */
+		{ 0, 2, true, 0x10000 },                       /* bit 3 clear: align still fine */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make_header(h, cases[i].text_offset, 8u << 20, cases[i].flags);
+		memset(h + 64, 0, 8);
+		if (cases[i].efi_stub)
+			memcpy(h + 64, "PE\0\0", 4);   /* res5 (64) points at a PE signature */
+		assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+		assert_int_equal(image_pe_is_efi_stub(h, sizeof(h)), cases[i].efi_stub);
+		assert_int_equal(image_placement_align(&info, cases[i].efi_stub), cases[i].want);
+	}
+	/* A pre-3.17 header (image_size 0) keeps 2 MiB whatever its flags say. */
+	make_header(h, 0, 0, FLAGS_4K_ANYWHERE);
+	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
+	assert_int_equal(image_placement_align(&info, true), 0x200000);
+}
+
 static void test_unaligned_buffer(void **state)
 {
 	/* The PE is built -mstrict-align and file buffers may sit at any offset. */
@@ -300,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup(test_legacy_image_size_zero, log_capture_setup),
 		cmocka_unit_test_setup(test_reserved_flags_warn, log_capture_setup),
 		cmocka_unit_test_setup(test_page_sizes_recorded, log_capture_setup),
+		cmocka_unit_test_setup(test_placement_align, log_capture_setup),
 		cmocka_unit_test_setup(test_unaligned_buffer, log_capture_setup),
 		cmocka_unit_test_setup(test_real_debian_kernel, log_capture_setup),
 		cmocka_unit_test_setup(test_detect_formats, log_capture_setup),

@@ -1,5 +1,6 @@
 /* KASLR placement: slot counting and choice on hand-made maps, uniformity, a property test
  * against a brute-force oracle, the initrd/DT windows and the virtual policy. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,6 +252,51 @@ static void test_uniform_over_slots(void **state)
 	for (j = 0; j < 10; j++)
 		chi += (count[j] - expect) * (count[j] - expect) / expect;
 	assert_true(chi < 27.88);
+}
+
+/* The chi-square value a uniform draw exceeds with probability 0.001 (Wilson-Hilferty:
+ * z = 3.09 is the normal quantile at 0.999). */
+static double chi2_critical_p001(unsigned df)
+{
+	double k = df, t = 1 - 2 / (9 * k) + 3.09 * sqrt(2 / (9 * k));
+	return k * t * t * t;
+}
+
+/* The EFI_KIMG_ALIGN placement of a 4K-page kernel: 64 KiB slots over regions that are
+ * not 2 MiB aligned, every allowed base equally likely over 1e5 draws. */
+static void test_uniform_over_64k_slots(void **state)
+{
+	const uint64_t K64 = 0x10000, size = 320 * 1024;
+	MAP(E(SZ_1G + 3 * K64, SZ_2M + 5 * K64, CONV, 0), E(2 * SZ_1G + SZ_4K, SZ_1M, CONV, 0),
+	    E(3 * SZ_1G, 7 * K64, CONV, 0));
+	uint64_t slots[128];
+	unsigned count[128] = { 0 }, nslots = 0, draws = 100000;
+	struct drbg rng = test_rng(9);
+	double chi = 0;
+	uint64_t base, n;
+	(void)state;
+
+	/* Every 64 KiB-aligned base whose [base, base + size) lies in one region. */
+	for (size_t r = 0; r < map.count; r++) {
+		uint64_t lo = map.entries[r].phys, hi = lo + map.entries[r].pages * SZ_4K;
+		for (uint64_t b = (lo + K64 - 1) & ~(K64 - 1); b + size <= hi; b += K64)
+			slots[nslots++] = b;
+	}
+	assert_true(nslots > 20 && nslots < 128);
+	for (unsigned i = 0; i < draws; i++) {
+		unsigned j;
+		assert_int_equal(kaslr_choose_phys(&map, K64, 0, size, 0, true, &rng, &base, &n), KB_OK);
+		assert_int_equal(n, nslots);
+		for (j = 0; j < nslots && slots[j] != base; j++)
+			;
+		assert_true(j < nslots);
+		count[j]++;
+	}
+	for (unsigned j = 0; j < nslots; j++) {
+		double expect = (double)draws / nslots;
+		chi += (count[j] - expect) * (count[j] - expect) / expect;
+	}
+	assert_true(chi < chi2_critical_p001(nslots - 1));
 }
 
 /* Brute-force oracle: every aligned base below LIMIT checked against the definition. */
@@ -510,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_avoid),
 		cmocka_unit_test(test_uniform_over_slots),
+		cmocka_unit_test(test_uniform_over_64k_slots),
 		cmocka_unit_test(test_property_random_maps),
 		cmocka_unit_test(test_initrd_window),
 		cmocka_unit_test(test_dt),

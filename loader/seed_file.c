@@ -1,0 +1,124 @@
+#include "loader/seed_file.h"
+
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/secure_wipe.h"
+#include "loader/bli.h"
+#include "loader/drbg.h"
+
+static void mix_system_token(const struct kb_platform *pf, struct entropy_pool *pool)
+{
+	uint8_t token[SYSTEM_TOKEN_SIZE * 2];
+	size_t size = sizeof(token);
+	int rc = pf->var_get(pf->ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR, token, &size, NULL);
+	if (!rc && size >= SYSTEM_TOKEN_SIZE) {
+		entropy_add(pool, ENTROPY_SRC_SYSTEM_TOKEN, token, size, 0);
+	} else if (rc == KB_ENOENT || (!rc && size < SYSTEM_TOKEN_SIZE)) {
+		/* Once per installation, from everything gathered so far. */
+		if (!rc)
+			log_warn("%s: %zu bytes, shorter than %u: replacing it", SYSTEM_TOKEN_VAR,
+				 size, SYSTEM_TOKEN_SIZE);
+		entropy_peek(pool, "kaslboot system token", token);
+		if (pf->var_set(pf->ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR,
+				KB_VAR_NON_VOLATILE | KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME, token,
+				SYSTEM_TOKEN_SIZE))
+			log_warn("%s: cannot be stored in NVRAM: cloned disks will share seeds",
+				 SYSTEM_TOKEN_VAR);
+		else
+			entropy_add(pool, ENTROPY_SRC_SYSTEM_TOKEN, token, SYSTEM_TOKEN_SIZE, 0);
+	} else {
+		log_warn("%s: cannot be read (%s)", SYSTEM_TOKEN_VAR, kb_strerror(rc));
+	}
+	secure_wipe(token, sizeof(token));
+}
+
+/* The next boot's seed: len bytes derived from the whole pool, old seed included, under a
+ * label of its own (so it is never this boot's generator seed), written in place over the
+ * old one (same size: no truncation, so a power cut leaves the old or the new seed) and
+ * flushed. True when it reached the medium. */
+static bool write_next_seed(const struct kb_platform *pf, const struct entropy_pool *pool,
+			    uint8_t *buf, size_t len)
+{
+	uint8_t key[SHA256_DIGEST_SIZE];
+	struct drbg g;
+	entropy_peek(pool, "kaslboot random-seed file", key);
+	drbg_seed(&g, key);
+	drbg_generate(&g, buf, len);
+	drbg_wipe(&g);
+	secure_wipe(key, sizeof(key));
+	int rc = pf->file_write(pf->ctx, SEED_FILE_PATH, buf, len);
+	secure_wipe(buf, len);
+	return rc == 0;
+}
+
+/* Reads up to SEED_FILE_MAX bytes of the seed into pool memory (*buf) and mixes them,
+ * uncredited for now. */
+static int read_and_mix(const struct kb_platform *pf, struct entropy_pool *pool, uint64_t size,
+			uint8_t **buf)
+{
+	uint64_t take = size > SEED_FILE_MAX ? SEED_FILE_MAX : size;
+	*buf = pf->pool_alloc(pf->ctx, take > SEED_FILE_NEW_SIZE ? (size_t)take : SEED_FILE_NEW_SIZE);
+	if (!*buf) {
+		log_warn("%s: no memory to read it", SEED_FILE_PATH);
+		return KB_ENOMEM;
+	}
+	int rc = pf->file_read(pf->ctx, SEED_FILE_PATH, 0, *buf, take);
+	if (!rc)
+		entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
+	return rc;
+}
+
+enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_pool *pool)
+{
+	uint64_t size = 0;
+	uint8_t *buf = NULL, fresh[SEED_FILE_NEW_SIZE];
+	enum seed_file_state state;
+
+	mix_system_token(pf, pool);
+	int rc = pf->file_size(pf->ctx, SEED_FILE_PATH, &size);
+	if (rc == KB_ENOENT) {
+		if (write_next_seed(pf, pool, fresh, sizeof(fresh)))
+			return SEED_FILE_CREATED;
+		log_warn("%s: missing, and it cannot be created: no seed for the next boot",
+			 SEED_FILE_PATH);
+		return SEED_FILE_NONE;
+	}
+	if (rc || read_and_mix(pf, pool, size, &buf)) {
+		if (buf)
+			pf->pool_free(pf->ctx, buf);
+		log_warn("%s: cannot be read: not used", SEED_FILE_PATH);
+		return SEED_FILE_UNREADABLE;
+	}
+	if (size < SEED_FILE_MIN || size > SEED_FILE_MAX) {
+		log_warn("%s: %lu bytes, outside %u..%u: mixed, not credited, replaced",
+			 SEED_FILE_PATH, (unsigned long)size, SEED_FILE_MIN, SEED_FILE_MAX);
+		write_next_seed(pf, pool, buf, SEED_FILE_NEW_SIZE);
+		state = SEED_FILE_BAD_SIZE;
+	} else if (write_next_seed(pf, pool, buf, (size_t)size)) {
+		entropy_credit(pool, ENTROPY_SRC_SEED_FILE,
+			       size * 8 < SEED_FILE_CREDIT_BITS ? (unsigned)size * 8
+								: SEED_FILE_CREDIT_BITS);
+		state = SEED_FILE_CREDITED;
+	} else {
+		log_warn("%s: cannot be rewritten (read-only ESP?): mixed, not credited",
+			 SEED_FILE_PATH);
+		state = SEED_FILE_NOT_CREDITED;
+	}
+	pf->pool_free(pf->ctx, buf);
+	return state;
+}
+
+const char *seed_file_state_name(enum seed_file_state s)
+{
+	switch (s) {
+	case SEED_FILE_CREDITED: return "credited";
+	case SEED_FILE_CREATED: return "created";
+	case SEED_FILE_NOT_CREDITED: return "mixed, not credited";
+	case SEED_FILE_BAD_SIZE: return "bad size, replaced";
+	case SEED_FILE_UNREADABLE: return "unreadable";
+	case SEED_FILE_NONE: return "none";
+	}
+	return "?";
+}

@@ -1,0 +1,37 @@
+/* LINUX_EFI_RANDOM_SEED_TABLE: a seed the kernel reads and credits early
+ * (drivers/firmware/efi/efi.c, efi_config_parse_tables), as its EFI stub and systemd-boot
+ * install it. Under ACPI, where Linux does not take /chosen/rng-seed from the DT, it is
+ * the only seed Linux gets from the loader; the MMU-on payload finds it through the system
+ * table too (docs/protocol.md). */
+#ifndef KASLBOOT_LOADER_SEED_TABLE_H
+#define KASLBOOT_LOADER_SEED_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loader/allocs.h"
+#include "loader/drbg.h"
+#include "loader/entropy.h"
+#include "loader/platform.h"
+
+/* include/linux/efi.h: LINUX_EFI_RANDOM_SEED_TABLE_GUID 1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b. */
+extern const struct kb_guid linux_random_seed_table_guid;
+/* struct linux_efi_random_seed (include/linux/efi.h): u32 size, then size bytes. */
+#define SEED_TABLE_HEADER 4u
+/* EFI_RANDOM_SEED_SIZE (include/linux/efi.h, 6.1): 32 bytes, what the stub passes. */
+#define SEED_TABLE_BYTES 32u
+/* The stub merges an earlier table of at most this many bytes (libstub random.c). */
+#define SEED_TABLE_PREV_MAX 512u
+
+/* Mixes an earlier table (the firmware's, a previous loader's) into the pool, credited as
+ * the stub would: its bytes were random when written. */
+void seed_table_mix_previous(const void *table, struct entropy_pool *pool);
+
+/* Installs a fresh table drawn from rng in ACPI-reclaim memory tracked in allocs.
+ * *installed says whether it was; failure is one warning (Linux still has rng-seed). */
+void seed_table_install(const struct kb_platform *pf, struct drbg *rng,
+			struct kb_allocs *allocs, bool *installed);
+/* Removes it again (an attempt that backs out frees its memory). */
+void seed_table_remove(const struct kb_platform *pf, bool *installed);
+
+#endif
