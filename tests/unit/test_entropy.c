@@ -44,13 +44,50 @@ static void test_summary(void **state)
 	summary_is(&pool, "dt-kaslr-seed,dt-rng-seed,efi-rng,rndr,counter");
 	assert_int_equal(entropy_add(&pool, ENTROPY_SRC_CONFIG_SEED, seed8, 8, 0), KB_OK);
 	summary_is(&pool, "dt-kaslr-seed,dt-rng-seed,efi-rng,rndr,counter,config-seed");
+	assert_int_equal(entropy_add(&pool, ENTROPY_SRC_EFI_SEED_TABLE, seed32, 32, 256), KB_OK);
+	assert_int_equal(entropy_add(&pool, ENTROPY_SRC_SYSTEM_TOKEN, seed32, 32, 256), KB_OK);
+	assert_int_equal(entropy_add(&pool, ENTROPY_SRC_SEED_FILE, seed32, 32, 0), KB_OK);
+	summary_is(&pool, "dt-kaslr-seed,dt-rng-seed,efi-rng,rndr,counter,config-seed,"
+			  "seed-file,system-token,efi-seed-table");
 	for (s = 0; s < ENTROPY_SRC_COUNT; s++)
 		assert_true(entropy_has_source(&pool, (enum entropy_source)s));
 
 	/* snprintf contract: full length returned, output cut and terminated. */
 	assert_int_equal(entropy_summary(&pool, small, sizeof(small)),
-			 strlen("dt-kaslr-seed,dt-rng-seed,efi-rng,rndr,counter,config-seed"));
+			 strlen("dt-kaslr-seed,dt-rng-seed,efi-rng,rndr,counter,config-seed,"
+				"seed-file,system-token,efi-seed-table"));
 	assert_string_equal(small, "dt-kaslr-se"); /* 11 characters and the NUL */
+}
+
+/* A late credit (the seed file once rewritten): capped at what the source contributed,
+ * refused for a source never added or never credited (the token); a peek is stable,
+ * label-separated, and never the generator's seed. */
+static void test_late_credit_and_peek(void **state)
+{
+	struct entropy_pool pool;
+	uint8_t a[32], b[32], c[32], out[32];
+	struct drbg rng;
+	(void)state;
+
+	entropy_init(&pool);
+	entropy_credit(&pool, ENTROPY_SRC_SEED_FILE, 256);
+	assert_int_equal(entropy_strong_bits(&pool), 0);
+	entropy_add(&pool, ENTROPY_SRC_SEED_FILE, seed8, 8, 0);
+	assert_int_equal(entropy_strong_bits(&pool), 0);
+	entropy_credit(&pool, ENTROPY_SRC_SEED_FILE, 256);
+	assert_int_equal(entropy_strong_bits(&pool), 64);
+	entropy_add(&pool, ENTROPY_SRC_SYSTEM_TOKEN, seed32, 32, 0);
+	entropy_credit(&pool, ENTROPY_SRC_SYSTEM_TOKEN, 256);
+	assert_int_equal(entropy_strong_bits(&pool), 64);
+
+	entropy_peek(&pool, "x", a);
+	entropy_peek(&pool, "x", b);
+	entropy_peek(&pool, "y", c);
+	assert_memory_equal(a, b, 32);
+	assert_memory_not_equal(a, c, 32);
+	assert_int_equal(entropy_finish(&pool, &rng), KB_OK);
+	drbg_generate(&rng, out, sizeof(out));
+	assert_memory_not_equal(out, a, 32);
 }
 
 static void test_strength(void **state)
@@ -280,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_late_credit_and_peek),
 		cmocka_unit_test(test_strength),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_mixing_construction),
