@@ -206,3 +206,37 @@ int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 		s = c;
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
+
+int efi_file_rename(void *ctx, const char *path, const char *new_name)
+{
+	EFI_FILE_HANDLE fh;
+	CHAR16 w[KB_PATH_MAX];
+	EFI_GUID info_guid = EFI_FILE_INFO_ID;
+	(void)ctx;
+	if (utf16_from_utf8(new_name, (uint16_t *)w, KB_PATH_MAX) < 0)
+		return KB_EINVAL;
+	int rc = open_mode(path, &fh, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE);
+	if (rc)
+		return rc;
+	EFI_FILE_INFO *info = LibFileInfo(fh);
+	EFI_STATUS s = EFI_DEVICE_ERROR;
+	if (info) {
+		/* SetInfo with a new FileName renames (UEFI 2.10 13.5, EFI_FILE_INFO): the
+		 * structure is rebuilt around the new name. */
+		UINTN name_bytes = (StrLen(w) + 1) * sizeof(CHAR16);
+		UINTN size = SIZE_OF_EFI_FILE_INFO + name_bytes;
+		EFI_FILE_INFO *renamed = AllocatePool(size);
+		if (renamed) {
+			CopyMem(renamed, info, SIZE_OF_EFI_FILE_INFO);
+			CopyMem(renamed->FileName, w, name_bytes);
+			renamed->Size = size;
+			s = uefi_call_wrapper(fh->SetInfo, 4, fh, &info_guid, size, renamed);
+			FreePool(renamed);
+		}
+		FreePool(info);
+	}
+	if (!EFI_ERROR(s))
+		s = uefi_call_wrapper(fh->Flush, 1, fh);
+	uefi_call_wrapper(fh->Close, 1, fh);
+	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
+}

@@ -16,5 +16,6 @@ int efi_file_size(void *ctx, const char *path, uint64_t *size);
 int efi_file_read(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size);
 int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg);
 int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size);
+int efi_file_rename(void *ctx, const char *path, const char *new_name);
 
 #endif

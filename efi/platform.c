@@ -134,6 +134,17 @@ static int read_key(void *ctx, unsigned timeout_ms, struct kb_key *key)
 	return 0;
 }
 
+/* kaslboot's watchdog code (UEFI 2.10 7.5: codes 0..0xffff are the firmware's). */
+#define KASLBOOT_WATCHDOG_CODE 0x10000
+
+static int set_watchdog(void *ctx, unsigned seconds)
+{
+	(void)ctx;
+	EFI_STATUS s = uefi_call_wrapper(BS->SetWatchdogTimer, 4, seconds, KASLBOOT_WATCHDOG_CODE,
+					 0, NULL);
+	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
+}
+
 static int install_config_table(void *ctx, const struct kb_guid *guid, void *table)
 {
 	EFI_GUID g;
@@ -156,11 +167,13 @@ const struct kb_platform efi_platform = {
 	.file_read = efi_file_read,
 	.dir_list = efi_dir_list,
 	.file_write = efi_file_write,
+	.file_rename = efi_file_rename,
 	.var_get = var_get,
 	.var_set = var_set,
 	.verify_image = efi_verify_image,
 	.rng = rng,
 	.read_key = read_key,
+	.set_watchdog = set_watchdog,
 	.install_config_table = install_config_table,
 	.exit_boot_services = efi_exit_boot_services,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/err.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "loader/bli.h"
 #include "loader/boot_config.h"
@@ -24,6 +25,30 @@ static void requested_entry(const char *load_options, char *id, size_t size)
 	log_info("load options: %s", load_options);
 	if (config_load_options_entry_id(load_options, id, size) < 0)
 		id[0] = 0;
+}
+
+/* The menu, told what the entropy will be and whether the editor may be used. An edited
+ * command line replaces the chosen entry's options for this boot only. */
+static void run_menu(struct kb_boot *b, struct boot_config *bc)
+{
+	static struct menu_choice choice;
+	char entropy[ENTROPY_SUMMARY_MAX + 16];
+	const struct entropy_pool *pool = &b->entropy.pool;
+	kfmt_snprintf(entropy, sizeof(entropy), "%s (%s)",
+		      entropy_is_fixed(pool) ? "fixed" : entropy_is_strong(pool) ? "strong" : "weak",
+		      b->entropy.sources);
+	struct menu_context ctx = {
+		.entropy = entropy,
+		/* An edited command line is a way around lockdown: off under Secure Boot
+		 * unless loader.conf says otherwise, as in systemd-boot. */
+		.editor = bc->conf.editor_set ? bc->conf.editor : !b->fw->secure_boot,
+	};
+	menu_run(b->pf, bc, &ctx, &choice);
+	if (choice.edited && bc->n_order) {
+		struct kb_entry *e = &bc->entries[bc->order[0]];
+		memcpy(e->options, choice.options, sizeof(e->options));
+		log_info("entry '%s': booting with the edited command line: %s", e->id, e->options);
+	}
 }
 
 /* One attempt at entry e; returns only when it failed before ExitBootServices. */
@@ -74,7 +99,7 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	if (!rc) {
 		/* An entry named by the load options was asked for: no menu in between. */
 		if (!id[0])
-			menu_run(pf, &bc);
+			run_menu(&b, &bc);
 		rc = boot_entries(&b, &bc);
 	}
 	entropy_gather_wipe(&b.entropy);

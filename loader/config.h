@@ -95,6 +95,8 @@ struct kb_loader_conf {
 	bool log_level_set;
 	enum log_level log_level;        /* `log`: quiet = LOG_WARN, info, debug */
 	char selftest[KB_WORD_MAX];      /* `selftest`: "" if absent */
+	bool editor;                     /* `editor`: the menu's line editor may be used */
+	bool editor_set;                 /* `editor` was given (else: on, off under Secure Boot) */
 };
 
 /* ---- loader/bls_entry.c ---------------------------------------------------------------- */

@@ -15,6 +15,25 @@ void loader_conf_init(struct kb_loader_conf *c)
 	c->timeout_sec = 0;
 	c->kaslr = KB_KASLR_ON;
 	c->log_level = LOG_INFO;
+	c->editor = true;
+}
+
+/* systemd's parse_boolean() words (src/fundamental/string-util-fundamental.c). */
+static bool parse_boolean(const struct config_line *l, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
+	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (config_value_is(l, yes[i])) {
+			*out = true;
+			return true;
+		}
+		if (config_value_is(l, no[i])) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
 }
 
 static int digit_value(char c, unsigned int base)
@@ -131,7 +150,13 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 				return bad_value(r, l, "one word");
 		return config_value_copy(r, l, c->selftest, sizeof(c->selftest));
 	}
-	/* systemd-boot's other keys (editor, console-mode, beep...) may share this file. */
+	if (config_key_is(l, "editor")) {
+		if (!parse_boolean(l, &c->editor))
+			return bad_value(r, l, "yes or no");
+		c->editor_set = true;
+		return KB_OK;
+	}
+	/* systemd-boot's other keys (console-mode, beep...) may share this file. */
 	log_warn("%s:%u: unknown key '%.*s' ignored", r->file, r->line_no, (int)l->key_len,
 		 l->key);
 	return KB_OK;

@@ -28,8 +28,12 @@ static enum key_result wait_key(const struct kb_platform *pf, unsigned ms, unsig
 	return KEY_OTHER;
 }
 
-void menu_run(const struct kb_platform *pf, struct boot_config *bc)
+void menu_run(const struct kb_platform *pf, struct boot_config *bc,
+	      const struct menu_context *ctx, struct menu_choice *out)
 {
+	(void)ctx;
+	out->edited = false;
+	out->options[0] = 0;
 	const struct kb_loader_conf *c = &bc->conf;
 	unsigned shown = bc->n_order < MENU_MAX_SHOWN ? bc->n_order : MENU_MAX_SHOWN;
 	unsigned left = c->timeout_sec, digit = 0;

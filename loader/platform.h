@@ -100,6 +100,9 @@ struct kb_platform {
 	/* Replaces the file's contents with buf (creating it), then flushes it to the medium.
 	 * Not logged: writes never stop a boot, the caller warns. */
 	int (*file_write)(void *ctx, const char *path, const void *buf, uint64_t size);
+	/* Renames a file within its directory (new_name: a name, not a path), then flushes.
+	 * Not logged. */
+	int (*file_rename)(void *ctx, const char *path, const char *new_name);
 
 	/* ---- variables ----------------------------------------------------------------- */
 	/* *size in: the buffer's size, out: the value's. KB_ENOENT: no such variable;
@@ -119,6 +122,10 @@ struct kb_platform {
 	int (*rng)(void *ctx, void *buf, size_t len);
 	/* Waits up to timeout_ms (0: only a key already waiting) for a key. */
 	int (*read_key)(void *ctx, unsigned timeout_ms, struct kb_key *key);
+	/* The firmware's watchdog (UEFI 2.10 7.5, SetWatchdogTimer): 0 disables it. The boot
+	 * manager arms 5 minutes when it starts a boot option; a menu waiting for a person
+	 * disarms it. Not logged. */
+	int (*set_watchdog)(void *ctx, unsigned seconds);
 
 	/* ---- leaving ------------------------------------------------------------------- */
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */

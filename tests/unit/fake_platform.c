@@ -351,6 +351,25 @@ static int file_write(void *ctx, const char *path, const void *buf, uint64_t siz
 	return 0;
 }
 
+static int file_rename(void *ctx, const char *path, const char *new_name)
+{
+	(void)ctx;
+	if (inject("file_rename"))
+		return KB_EIO;
+	if (fake.writes_fail)
+		return KB_EPERM;
+	struct fake_file *f = find_file(path);
+	if (!f)
+		return KB_ENOENT;
+	char *slash = strrchr(f->path, '/');
+	size_t dir = slash ? (size_t)(slash - f->path) + 1 : 0;
+	if (dir + strlen(new_name) >= sizeof(f->path))
+		return KB_EINVAL;
+	strcpy(f->path + dir, new_name);
+	fake.renames++;
+	return 0;
+}
+
 /* ---- variables, security, entropy, keys -------------------------------------------- */
 
 static struct fake_var *find_var(const struct kb_guid *g, const char *name)
@@ -443,6 +462,16 @@ static int read_key(void *ctx, unsigned timeout_ms, struct kb_key *key)
 	return 0;
 }
 
+static int set_watchdog(void *ctx, unsigned seconds)
+{
+	(void)ctx;
+	if (inject("set_watchdog"))
+		return KB_EIO;
+	fake.watchdog_seconds = seconds;
+	fake.watchdog_calls++;
+	return 0;
+}
+
 static int install_config_table(void *ctx, const struct kb_guid *guid, void *table)
 {
 	(void)ctx;
@@ -517,11 +546,13 @@ const struct kb_platform fake_platform = {
 	.file_read = file_read,
 	.dir_list = dir_list,
 	.file_write = file_write,
+	.file_rename = file_rename,
 	.var_get = var_get,
 	.var_set = var_set,
 	.verify_image = verify_image,
 	.rng = rng,
 	.read_key = read_key,
+	.set_watchdog = set_watchdog,
 	.install_config_table = install_config_table,
 	.exit_boot_services = exit_boot_services,
 };

@@ -61,7 +61,8 @@ struct fake_fw {
 
 	struct fake_file files[FAKE_MAX_FILES];
 	unsigned nfiles;
-	bool writes_fail;          /* the ESP refuses writes */
+	bool writes_fail;          /* the ESP refuses writes (and renames) */
+	unsigned renames;
 
 	struct fake_var vars[FAKE_MAX_VARS];
 	unsigned nvars;
@@ -81,6 +82,8 @@ struct fake_fw {
 
 	bool secure_boot;
 	bool verify_refuses;
+
+	unsigned watchdog_seconds, watchdog_calls;
 
 	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
 	unsigned exit_calls;
