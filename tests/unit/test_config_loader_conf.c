@@ -133,9 +133,15 @@ static void test_selftest(void **state)
 static void test_systemd_boot_keys_warn(void **state)
 {
 	assert_int_equal(parse("default a\neditor no\nconsole-mode max\n"), 0);
-	assert_logged("warning: loader/loader.conf:2: unknown key 'editor' ignored");
+	assert_false(c.editor);   /* systemd-boot's editor key is honoured */
+	assert_true(c.editor_set);
 	assert_logged("warning: loader/loader.conf:3: unknown key 'console-mode' ignored");
 	assert_string_equal(c.default_pattern, "a");
+	assert_int_equal(parse("editor maybe\n"), KB_EINVAL);
+	assert_logged("error: loader/loader.conf:1: editor 'maybe': expected yes or no");
+	assert_int_equal(parse("timeout 3\n"), 0);
+	assert_true(c.editor);
+	assert_false(c.editor_set);
 }
 
 static void test_syntax_errors_name_the_line(void **state)
