@@ -6,6 +6,7 @@
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"
+#include "efi/tpm.h"
 #include "efi/verify.h"
 #include "lib/err.h"
 #include "lib/libc.h"
@@ -174,6 +175,10 @@ const struct kb_platform efi_platform = {
 	.rng = rng,
 	.read_key = read_key,
 	.set_watchdog = set_watchdog,
+	.tpm_active_banks = efi_tpm_active_banks,
+	.tpm_measure = efi_tpm_measure,
+	.tpm_measure_pe = efi_tpm_measure_pe,
+	.tpm_event_log = efi_tpm_event_log,
 	.install_config_table = install_config_table,
 	.exit_boot_services = efi_exit_boot_services,
 };
@@ -182,6 +187,7 @@ int efi_platform_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	efi_exit_set_image(image, st);
 	efi_verify_set_image(image);
+	efi_tpm_set_image(image);
 	return efi_fs_init(image);
 }
 

@@ -72,6 +72,19 @@ typedef int (*kb_exit_hook)(void *arg, const struct kb_exit_map *m);
 /* Called by dir_list for every regular file in a directory (ASCII names). */
 typedef void (*kb_dir_fn)(const char *name, void *arg);
 
+/* The firmware's TPM event log (TCG EFI Protocol Specification, GetEventLog), as the
+ * kernel's EFI stub reads it for LINUX_EFI_TPM_EVENT_LOG. Firmware memory: read it,
+ * never write it. */
+struct kb_tpm_log {
+	const void *first;        /* the log's first byte (EventLogLocation) */
+	const void *last;         /* its last entry (EventLogLastEntry); NULL: nothing logged */
+	bool crypto_agile;        /* EFI_TCG2_EVENT_LOG_FORMAT_TCG_2; else the TCG 1.2 format */
+	bool truncated;           /* the firmware ran out of room for events */
+	/* EFI_TCG2_FINAL_EVENTS_TABLE (TCG EFI Protocol Specification): the events logged
+	 * since GetEventLog was first called, or NULL. */
+	const void *final_events;
+};
+
 struct kb_platform {
 	void *ctx;
 
@@ -126,6 +139,26 @@ struct kb_platform {
 	 * manager arms 5 minutes when it starts a boot option; a menu waiting for a person
 	 * disarms it. Not logged. */
 	int (*set_watchdog)(void *ctx, unsigned seconds);
+
+	/* ---- TPM 2.0 (EFI_TCG2_PROTOCOL, TCG EFI Protocol Specification) ------------------ */
+	/* Every operation returns KB_ENOENT when there is no TPM (no protocol, or the firmware
+	 * says none is present); nothing is logged: the caller (loader/measure.c) warns. */
+	/* The active PCR banks, as EFI_TCG2_BOOT_HASH_ALG_* bits (GetActivePcrBanks). */
+	int (*tpm_active_banks)(void *ctx, uint32_t *banks);
+	/* HashLogExtendEvent: the digest of data[0..len) in every active bank extended into
+	 * PCR pcr, and an event of that type whose event data is event[0..event_len) appended
+	 * to the firmware's log. */
+	int (*tpm_measure)(void *ctx, unsigned pcr, uint32_t type, const void *data, uint64_t len,
+			   const void *event, size_t event_len);
+	/* A PE image (the file's bytes, as read from `path` on the boot volume, whose optional
+	 * header says it links at link_base) measured as the firmware measures what LoadImage
+	 * loads: HashLogExtendEvent with PE_COFF_IMAGE (the firmware computes the Authenticode
+	 * digest) and an EV_EFI_BOOT_SERVICES_APPLICATION event whose data is the
+	 * UEFI_IMAGE_LOAD_EVENT naming the file's device path. */
+	int (*tpm_measure_pe)(void *ctx, unsigned pcr, const void *image, uint64_t len,
+			      uint64_t link_base, const char *path);
+	/* Where the firmware's event log is (GetEventLog, crypto-agile format preferred). */
+	int (*tpm_event_log)(void *ctx, struct kb_tpm_log *out);
 
 	/* ---- leaving ------------------------------------------------------------------- */
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fake_platform.h"
+#include "loader/boot.h"
 #include "mm/cpu.h"
 #include "mm/selftest.h"
 #include "mm/ttbr1_switch.h"
@@ -89,4 +90,13 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 {
 	(void)fdt, (void)fdt_pa, (void)pool;
 	return 0;
+}
+
+bool fake_cpu_run_boot(const struct kb_firmware *fw, int *rc)
+{
+	if (setjmp(fake_cpu_entered) == 0) {
+		*rc = kaslboot_boot(&fake_platform, fw, "", "kaslboot test", 0);
+		return false;
+	}
+	return true;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <openssl/sha.h>
 
 #include "fake_platform.h"
 #include "lib/err.h"
@@ -80,11 +81,29 @@ bool fake_fw_add_host_file(const char *path, const char *host_path)
 	return ok;
 }
 
+void fake_fw_add_config(const char *loader_conf, const char *entry_a, const char *entry_b)
+{
+	if (loader_conf)
+		fake_fw_add_file("/loader/loader.conf", loader_conf, strlen(loader_conf));
+	if (entry_a)
+		fake_fw_add_file("/loader/entries/a.conf", entry_a, strlen(entry_a));
+	if (entry_b)
+		fake_fw_add_file("/loader/entries/b.conf", entry_b, strlen(entry_b));
+}
+
 void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch)
 {
 	fake.keys[fake.nkeys].kind = kind;
 	fake.keys[fake.nkeys].ch = ch;
 	fake.nkeys++;
+}
+
+void *fake_fw_table(const struct kb_guid *guid)
+{
+	for (unsigned i = 0; i < fake.ntables; i++)
+		if (!memcmp(&fake.tables[i].guid, guid, sizeof(*guid)))
+			return fake.tables[i].table;
+	return NULL;
 }
 
 const struct fake_var *fake_fw_var(const char *name)
@@ -496,6 +515,201 @@ static int install_config_table(void *ctx, const struct kb_guid *guid, void *tab
 	return 0;
 }
 
+/* ---- TPM ------------------------------------------------------------------------- */
+
+/* TPM_ALG_SHA1 and TPM_ALG_SHA256 (TPM 2.0 Library, Part 2, TPM_ALG_ID). */
+#define FAKE_ALG_SHA1   0x0004
+#define FAKE_ALG_SHA256 0x000b
+#define FAKE_EV_NO_ACTION 3u
+/* EFI_TCG2_FINAL_EVENTS_TABLE: u64 version (1), u64 number of events, the events. */
+#define FAKE_FINAL_HEADER 16u
+
+static size_t put_bytes(uint8_t *p, const void *src, size_t n)
+{
+	memcpy(p, src, n);
+	return n;
+}
+
+static size_t put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+	return 4;
+}
+
+static size_t put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	return 2;
+}
+
+void fake_fw_add_tpm(void)
+{
+	uint8_t *l = fake.tpm_log;
+	size_t n = 0;
+	fake.has_tpm = true;
+	fake.tpm_banks = 3;   /* EFI_TCG2_BOOT_HASH_ALG_SHA1 | _SHA256 */
+	/* The Spec ID event: a TCG_PCR_EVENT (PCR 0, EV_NO_ACTION, a zero SHA-1 digest) whose
+	 * data is TCG_EfiSpecIDEvent announcing SHA-1 and SHA-256. */
+	n += put_u32(l + n, 0);
+	n += put_u32(l + n, FAKE_EV_NO_ACTION);
+	memset(l + n, 0, 20);
+	n += 20;
+	size_t size_at = n;
+	n += 4;
+	size_t data = n;
+	n += put_bytes(l + n, "Spec ID Event03", 16);
+	n += put_u32(l + n, 0);       /* platformClass */
+	l[n++] = 0;                   /* specVersionMinor */
+	l[n++] = 2;                   /* specVersionMajor */
+	l[n++] = 0;                   /* specErrata */
+	l[n++] = 2;                   /* uintnSize: 64-bit */
+	n += put_u32(l + n, 2);
+	n += put_u16(l + n, FAKE_ALG_SHA1);
+	n += put_u16(l + n, 20);
+	n += put_u16(l + n, FAKE_ALG_SHA256);
+	n += put_u16(l + n, 32);
+	l[n++] = 0;                   /* vendorInfoSize */
+	put_u32(l + size_at, (uint32_t)(n - data));
+	fake.tpm_log_len = n;
+	fake.tpm_log_last = 0;
+	/* The final-events table, empty (version 1). */
+	memset(fake.tpm_final, 0, FAKE_FINAL_HEADER);
+	fake.tpm_final[0] = 1;
+	fake.tpm_final_len = FAKE_FINAL_HEADER;
+}
+
+/* A TCG_PCR_EVENT2 with both digests into buf; its size. */
+static size_t put_event2(uint8_t *p, unsigned pcr, uint32_t type, const uint8_t sha1[20],
+			 const uint8_t sha256[32], const void *event, size_t event_len)
+{
+	size_t n = 0;
+	n += put_u32(p + n, pcr);
+	n += put_u32(p + n, type);
+	n += put_u32(p + n, 2);
+	n += put_u16(p + n, FAKE_ALG_SHA1);
+	n += put_bytes(p + n, sha1, 20);
+	n += put_u16(p + n, FAKE_ALG_SHA256);
+	n += put_bytes(p + n, sha256, 32);
+	n += put_u32(p + n, (uint32_t)event_len);
+	n += put_bytes(p + n, event, event_len);
+	return n;
+}
+
+/* Extends both banks and logs the event, in the log and (once the log was asked for) in
+ * the final-events table. */
+static struct fake_tpm_event *tpm_extend(unsigned pcr, uint32_t type, const void *data,
+					 uint64_t len, const void *event, size_t event_len)
+{
+	uint8_t sha1[20], sha256[32], cat[64];
+	if (fake.nevents == FAKE_MAX_EVENTS || event_len > FAKE_EVENT_MAX || pcr >= FAKE_PCRS)
+		abort();
+	SHA1(data, len, sha1);
+	SHA256(data, len, sha256);
+	memcpy(cat, fake.pcr_sha1[pcr], 20);
+	memcpy(cat + 20, sha1, 20);
+	SHA1(cat, 40, fake.pcr_sha1[pcr]);
+	memcpy(cat, fake.pcr_sha256[pcr], 32);
+	memcpy(cat + 32, sha256, 32);
+	SHA256(cat, 64, fake.pcr_sha256[pcr]);
+
+	fake.tpm_log_last = fake.tpm_log_len;
+	fake.tpm_log_len += put_event2(fake.tpm_log + fake.tpm_log_len, pcr, type, sha1, sha256,
+				       event, event_len);
+	if (fake.tpm_log_asked) {
+		fake.tpm_final_len += put_event2(fake.tpm_final + fake.tpm_final_len, pcr, type,
+						 sha1, sha256, event, event_len);
+		fake.tpm_final[8]++;   /* NumberOfEvents, low byte: a test logs few */
+	}
+	struct fake_tpm_event *e = &fake.events[fake.nevents++];
+	memset(e, 0, sizeof(*e));
+	e->pcr = pcr;
+	e->type = type;
+	e->data = data;
+	e->len = len;
+	memcpy(e->sha256, sha256, 32);
+	memcpy(e->event, event, event_len);
+	e->event_len = event_len;
+	return e;
+}
+
+/* What every TPM operation checks first: injection, presence, a broken TPM. */
+static int tpm_call(const char *op)
+{
+	if (inject(op))
+		return KB_EIO;
+	fake.tpm_calls++;
+	if (!fake.has_tpm)
+		return KB_ENOENT;
+	return fake.tpm_broken ? KB_EIO : 0;
+}
+
+static int tpm_measure_call(const char *op)
+{
+	int rc = tpm_call(op);
+	if (rc)
+		return rc;
+	return ++fake.tpm_measure_calls == fake.tpm_fail_measure ? KB_EIO : 0;
+}
+
+static int tpm_active_banks(void *ctx, uint32_t *banks)
+{
+	(void)ctx;
+	*banks = 0;
+	int rc = tpm_call("tpm_active_banks");
+	if (!rc)
+		*banks = fake.tpm_banks;
+	return rc;
+}
+
+static int tpm_measure(void *ctx, unsigned pcr, uint32_t type, const void *data, uint64_t len,
+		       const void *event, size_t event_len)
+{
+	(void)ctx;
+	int rc = tpm_measure_call("tpm_measure");
+	if (!rc)
+		tpm_extend(pcr, type, data, len, event, event_len);
+	return rc;
+}
+
+static int tpm_measure_pe(void *ctx, unsigned pcr, const void *image, uint64_t len,
+			  uint64_t link_base, const char *path)
+{
+	(void)ctx;
+	int rc = tpm_measure_call("tpm_measure_pe");
+	if (rc)
+		return rc;
+	if (fake.tpm_no_pe)
+		return KB_EUNSUPP;
+	/* The event data a firmware would log (UEFI_IMAGE_LOAD_EVENT) is its business; the
+	 * fake logs the path instead. */
+	struct fake_tpm_event *e = tpm_extend(pcr, 0x80000003u, image, len, path, strlen(path));
+	e->pe = true;
+	e->link_base = link_base;
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	return 0;
+}
+
+static int tpm_event_log(void *ctx, struct kb_tpm_log *out)
+{
+	(void)ctx;
+	memset(out, 0, sizeof(*out));
+	int rc = tpm_call("tpm_event_log");
+	if (rc)
+		return rc;
+	fake.tpm_log_asked = true;
+	out->first = fake.tpm_log;
+	out->last = fake.tpm_log + fake.tpm_log_last;
+	out->crypto_agile = !fake.tpm_log_12;
+	out->final_events = fake.tpm_log_12 ? NULL : fake.tpm_final;
+	if (fake.tpm_log_12) {
+		/* A TCG 1.2 log: the Spec ID event stands alone, a 1.2-format entry. */
+		out->last = fake.tpm_log;
+	}
+	return 0;
+}
+
 /* ---- ExitBootServices -------------------------------------------------------------- */
 
 static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof(v)); }
@@ -506,6 +720,8 @@ static int exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, struct kb
 	uint64_t buf;
 	fake.exit_calls++;
 	if (inject("exit_boot_services"))
+		return KB_EIO;
+	if (fake.exit_calls <= fake.exit_refusals)
 		return KB_EIO;
 	size_t cap = FAKE_MAX_ALLOCS * 2 + 2;
 	/* The buffer itself is one more allocation, as in efi/exit.c. */
@@ -553,6 +769,10 @@ const struct kb_platform fake_platform = {
 	.rng = rng,
 	.read_key = read_key,
 	.set_watchdog = set_watchdog,
+	.tpm_active_banks = tpm_active_banks,
+	.tpm_measure = tpm_measure,
+	.tpm_measure_pe = tpm_measure_pe,
+	.tpm_event_log = tpm_event_log,
 	.install_config_table = install_config_table,
 	.exit_boot_services = exit_boot_services,
 };

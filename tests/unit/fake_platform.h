@@ -28,6 +28,10 @@
 #define FAKE_VAR_MAX    1024
 /* UEFI descriptors as AAVMF lays them out: 48-byte stride (a 40-byte descriptor + pad). */
 #define FAKE_DESC_SIZE  48
+#define FAKE_MAX_EVENTS 32
+#define FAKE_EVENT_MAX  8448      /* event data: a 4 KiB command line in UTF-16, and more */
+#define FAKE_TPM_LOG_MAX (FAKE_MAX_EVENTS * (FAKE_EVENT_MAX + 128) + 256)
+#define FAKE_PCRS       24
 
 struct fake_file {
 	char path[FAKE_PATH_MAX];
@@ -42,6 +46,20 @@ struct fake_var {
 	uint8_t data[FAKE_VAR_MAX];
 	size_t len;
 	uint32_t attrs;
+};
+
+/* One HashLogExtendEvent the fake TPM took. */
+struct fake_tpm_event {
+	unsigned pcr;
+	uint32_t type;
+	bool pe;                      /* through tpm_measure_pe */
+	const void *data;             /* where the measured bytes were */
+	uint64_t len;
+	uint8_t sha256[32];           /* of data[0..len) (a PE too: the fake does no Authenticode) */
+	uint8_t event[FAKE_EVENT_MAX];  /* the event data as logged (tpm_measure) */
+	size_t event_len;
+	char path[FAKE_PATH_MAX];     /* tpm_measure_pe */
+	uint64_t link_base;
 };
 
 struct fake_fw {
@@ -85,8 +103,29 @@ struct fake_fw {
 
 	unsigned watchdog_seconds, watchdog_calls;
 
+	/* A TPM 2.0 with SHA-1 and SHA-256 banks: it extends its PCRs and keeps a real
+	 * crypto-agile event log (a Spec ID event, then one TCG_PCR_EVENT2 per measurement),
+	 * and, once the log was asked for, the final-events table as edk2 does. */
+	bool has_tpm;
+	uint32_t tpm_banks;           /* what tpm_active_banks reports (fake_fw_add_tpm: 3) */
+	bool tpm_broken;              /* every TPM call fails (KB_EIO) */
+	unsigned tpm_fail_measure;    /* this measurement (1-based) fails with KB_EIO; 0: none */
+	bool tpm_no_pe;               /* tpm_measure_pe says KB_EUNSUPP, as for a bad PE */
+	bool tpm_log_12;              /* only the TCG 1.2 format log is offered */
+	unsigned tpm_calls;           /* TPM operations called */
+	unsigned tpm_measure_calls;
+	struct fake_tpm_event events[FAKE_MAX_EVENTS];
+	unsigned nevents;
+	uint8_t pcr_sha1[FAKE_PCRS][20], pcr_sha256[FAKE_PCRS][32];
+	uint8_t tpm_log[FAKE_TPM_LOG_MAX];
+	size_t tpm_log_len, tpm_log_last;
+	bool tpm_log_asked;           /* GetEventLog was called: events go to the final table too */
+	uint8_t tpm_final[FAKE_TPM_LOG_MAX];
+	size_t tpm_final_len;
+
 	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
 	unsigned exit_calls;
+	unsigned exit_refusals;    /* the first this many fail, before anything was exited */
 	bool exited;
 	struct kb_exit_map exit_map;
 
@@ -108,7 +147,13 @@ void fake_fw_add_file(const char *path, const void *data, size_t len);
 void fake_fw_add_dir(const char *path);
 /* Adds a file with the contents of a file on the host; false if it cannot be read. */
 bool fake_fw_add_host_file(const char *path, const char *host_path);
+/* \loader\loader.conf and the entries a.conf and b.conf, each when not NULL. */
+void fake_fw_add_config(const char *loader_conf, const char *entry_a, const char *entry_b);
 void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch);
+/* Gives the firmware a TPM (SHA-1 + SHA-256 banks, an event log with its Spec ID event). */
+void fake_fw_add_tpm(void);
+/* The installed configuration table with this GUID, or NULL. */
+void *fake_fw_table(const struct kb_guid *guid);
 const struct fake_var *fake_fw_var(const char *name);
 /* The platform table bound to `fake`. */
 extern const struct kb_platform fake_platform;
@@ -128,5 +173,8 @@ extern struct fake_entry fake_cpu;
 /* Set by the test before kaslboot_boot: where an entered kernel comes back to. */
 extern jmp_buf fake_cpu_entered;
 void fake_cpu_reset(void);
+/* The whole flow (kaslboot_boot) over fake_platform with no load options; true if it
+ * entered a payload (the fake CPU jumped back), else *rc is what it returned. */
+bool fake_cpu_run_boot(const struct kb_firmware *fw, int *rc);
 
 #endif
