@@ -165,4 +165,4 @@ clean:
 # The MMU-on probe payload (build/payload/probe.elf, tests/payload/payload.mk): test_elf
 # loads it, so it is built first.
 include tests/payload/payload.mk
-$(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow: $(PROBE_ELF)
+$(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow $(BUILD)/unit/test_measure: $(PROBE_ELF)

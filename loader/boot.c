@@ -13,6 +13,7 @@
 #include "loader/boot_linux.h"
 #include "loader/boot_mmu_on.h"
 #include "loader/boot_selftest.h"
+#include "loader/measure.h"
 #include "loader/menu.h"
 
 /* The entry id the firmware's load options name, or "" (a Boot#### option's data, or the
@@ -88,6 +89,7 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	int rc;
 
 	bli_set_loader_info(pf, fw, loader_info);
+	measure_begin(pf);
 	requested_entry(load_options, id, sizeof(id));
 
 	rc = boot_config_load(pf, &bc, id);

@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
 #include "loader/file_load.h"
+#include "loader/measure.h"
 
 int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *rng,
 		      bool *kaslr, bool *nokaslr)
@@ -69,14 +70,26 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 		log_error("cannot allocate the initrd at 0x%lx", (unsigned long)base);
 		return KB_ENOMEM;
 	}
+	/* Read back to back and measured so (PCR 9): the files' bytes as systemd-boot
+	 * concatenates them for the stub, which is what a PCR prediction computes. Then each
+	 * moves up to its padded place, the last one first, and the gaps are zeroed. */
 	uint8_t *p = (uint8_t *)(uintptr_t)base;
+	uint64_t raw_off[KB_MAX_INITRDS], pad_off[KB_MAX_INITRDS], raw = 0, padded = 0;
 	for (unsigned i = 0; i < e->initrd_count; i++) {
-		rc = pf->file_read(pf->ctx, e->initrd[i], 0, p, sizes[i]);
+		rc = pf->file_read(pf->ctx, e->initrd[i], 0, p + raw, sizes[i]);
 		if (rc)
 			return rc;
-		uint64_t padded = (sizes[i] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
-		memset(p + sizes[i], 0, padded - sizes[i]);
-		p += padded;
+		raw_off[i] = raw;
+		pad_off[i] = padded;
+		raw += sizes[i];
+		padded += (sizes[i] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
+	}
+	measure_initrd(pf, p, raw);
+	for (unsigned i = e->initrd_count; i-- > 0;) {
+		uint64_t end = i + 1 < e->initrd_count ? pad_off[i + 1] : total;
+		if (pad_off[i] != raw_off[i])
+			memmove(p + pad_off[i], p + raw_off[i], sizes[i]);
+		memset(p + pad_off[i] + sizes[i], 0, end - pad_off[i] - sizes[i]);
 	}
 	out->base = base;
 	out->size = total;
@@ -103,6 +116,8 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap 
 			return KB_EPERM;
 		}
 		rc = kb_file_load(b->pf, e->devicetree, DT_MAX_SIZE, &file, &len);
+		if (!rc)
+			measure_devicetree(b->pf, e->devicetree, file, len);   /* PCR 1, as read */
 		if (!rc)
 			rc = dt_open(file, len, e->devicetree, buf, DT_MAX_SIZE);
 		kb_file_free(b->pf, file);

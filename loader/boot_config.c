@@ -5,6 +5,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/file_load.h"
+#include "loader/measure.h"
 
 #define LOADER_CONF "/loader/loader.conf"
 #define ENTRIES_DIR "/loader/entries"
@@ -68,6 +69,7 @@ int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
 	loader_conf_init(&bc->conf);
 	if (pf->file_size(pf->ctx, LOADER_CONF, &size) == 0) {
 		rc = kb_file_load(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
+		measure_loader_conf(pf, text, len);
 		if (!rc)
 			rc = loader_conf_parse(text, len, &bc->conf);
 		kb_file_free(pf, text);

@@ -9,6 +9,7 @@
 #include "loader/allocs.h"
 #include "loader/boot_common.h"
 #include "loader/kaslr.h"
+#include "loader/measure.h"
 #include "loader/seed_table.h"
 #include "loader/kernel_load.h"
 #include "mm/cpu.h"
@@ -24,6 +25,7 @@ struct linux_attempt {
 	size_t dt_size;
 	bool kaslr, nokaslr;
 	bool seed_table;           /* LINUX_EFI_RANDOM_SEED_TABLE installed */
+	bool event_log;            /* LINUX_EFI_TPM_EVENT_LOG installed */
 	uint64_t t0, t_load, t_dt;
 };
 
@@ -40,6 +42,10 @@ static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 	if (a->kaslr && !a->k.info.phys_anywhere)
 		log_info("%s: flags bit 3 clear: the kernel wants the lowest slot, and gets it",
 			 e->linux_path);
+	/* PCR 4: the Image in its slot; then the command line before the initrds, in the
+	 * order the stub measures LoadOptions and initrd into PCR 9. */
+	measure_kernel(b->pf, e->linux_path, (const void *)(uintptr_t)a->k.image, a->k.file_bytes);
+	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_LINUX);
 	rc = initrds_load(b, e, &a->map, a->k.image, a->k.info.image_size, a->kaslr, &a->rng,
 			  &a->allocs, &a->initrd);
 	a->t_load = ms_since(a->t0);
@@ -117,6 +123,7 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);
+	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */
 
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
 	if (rc)
@@ -124,6 +131,7 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	enter_linux(&a, &exit_map);
 
 fail:
+	measure_event_log_remove(b->pf, &a.event_log);
 	seed_table_remove(b->pf, &a.seed_table);
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);

@@ -24,6 +24,7 @@
 #include "loader/elf.h"
 #include "loader/file_load.h"
 #include "loader/kaslr.h"
+#include "loader/measure.h"
 #include "loader/seed_table.h"
 #include "loader/kaslr_claim.h"
 #include "mm/arch.h"
@@ -282,6 +283,7 @@ struct mmu_on_attempt {
 	uint64_t file_len;
 	bool kaslr, nokaslr;
 	bool seed_table;           /* LINUX_EFI_RANDOM_SEED_TABLE installed */
+	bool event_log;            /* LINUX_EFI_TPM_EVENT_LOG installed */
 };
 
 /* The file, fully checked, then the physical slot, virtual base and linear offset drawn
@@ -293,6 +295,7 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 	int rc = kb_file_load(b->pf, e->linux_path, PAYLOAD_FILE_MAX, &a->file, &a->file_len);
 	if (rc)
 		return rc;   /* kb_file_load named the file and the reason */
+	measure_kernel(b->pf, e->linux_path, a->file, a->file_len);   /* PCR 4: the ELF as read */
 	rc = elf_payload_inspect(a->file, a->file_len, e->linux_path, &a->info);
 	if (rc)
 		return rc;   /* one line, naming the file and what is wrong with it */
@@ -325,6 +328,7 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_attempt *a)
 {
 	struct mmu_on_plan *pl = &a->pl;
+	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_PAYLOAD);   /* PCR 12; no stub: no PCR 9 */
 	int rc = initrds_load(b, e, &a->map, pl->phys, pl->slot_size, a->kaslr, &a->rng,
 			      &a->allocs, &a->initrd);
 	if (rc)
@@ -543,6 +547,7 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 	a.kaslr_seed = 0;
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);
+	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */
 
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.pl.dt_pa, &exit_map);
 	if (rc)
@@ -550,6 +555,7 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 	switch_and_enter(&a, &exit_map, sw);
 
 fail:
+	measure_event_log_remove(b->pf, &a.event_log);
 	seed_table_remove(b->pf, &a.seed_table);
 	kb_file_free(b->pf, a.file);
 	drbg_wipe(&a.rng);

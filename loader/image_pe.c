@@ -12,6 +12,13 @@
 #define SECTION_LEN           40u         /* one section table entry */
 #define SECTION_OFF_RAW_SIZE  16u         /* u32 SizeOfRawData */
 #define SECTION_OFF_RAW_PTR   20u         /* u32 PointerToRawData */
+#define DOS_MAGIC             0x5a4du     /* "MZ", e_magic */
+#define DOS_OFF_LFANEW        0x3cu       /* u32 e_lfanew: offset of the PE signature */
+#define OPT_OFF_MAGIC         0u          /* u16 Magic, first in the optional header */
+#define OPT_MAGIC_PE32        0x10bu
+#define OPT_MAGIC_PE32PLUS    0x20bu
+#define OPT_OFF_BASE_PE32     28u         /* u32 ImageBase (PE32) */
+#define OPT_OFF_BASE_PE32PLUS 24u         /* u64 ImageBase (PE32+) */
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
@@ -22,6 +29,26 @@ bool image_pe_is_efi_stub(const void *head, size_t head_len)
 		return false;
 	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
 	return pe != 0 && pe + COFF_HEADER_LEN <= head_len && kb_get_le32(h + pe) == PE_SIGNATURE;
+}
+
+bool image_pe_file(const void *buf, size_t len, uint64_t *link_base)
+{
+	const uint8_t *b = buf;
+	*link_base = 0;
+	if (len < DOS_OFF_LFANEW + 4 || le16(b) != DOS_MAGIC)
+		return false;
+	uint64_t pe = kb_get_le32(b + DOS_OFF_LFANEW);
+	if (pe + COFF_HEADER_LEN > len || kb_get_le32(b + pe) != PE_SIGNATURE)
+		return false;
+	uint64_t opt = pe + COFF_HEADER_LEN, opt_size = le16(b + pe + COFF_OFF_OPT_SIZE);
+	if (opt + opt_size > len || opt_size < 2)
+		return true;
+	unsigned magic = le16(b + opt + OPT_OFF_MAGIC);
+	if (magic == OPT_MAGIC_PE32PLUS && opt_size >= OPT_OFF_BASE_PE32PLUS + 8)
+		*link_base = kb_get_le64(b + opt + OPT_OFF_BASE_PE32PLUS);
+	else if (magic == OPT_MAGIC_PE32 && opt_size >= OPT_OFF_BASE_PE32 + 4)
+		*link_base = kb_get_le32(b + opt + OPT_OFF_BASE_PE32);
+	return true;
 }
 
 int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,

@@ -24,4 +24,11 @@ int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
  * points at a "PE\0\0" signature inside head. */
 bool image_pe_is_efi_stub(const void *head, size_t head_len);
 
+/* True when buf[0..len) is a PE file as the firmware's loader sees one (PE format spec,
+ * "MS-DOS Stub" and "Signature"): "MZ", then e_lfanew (offset 0x3c) pointing at "PE\0\0"
+ * inside buf. An arm64 Image with an EFI stub is one (code0 spells "MZ", res5 is
+ * e_lfanew), and so is an EFI zboot image. *link_base gets the optional header's
+ * ImageBase (PE32+ or PE32), 0 when the optional header does not hold one. */
+bool image_pe_file(const void *buf, size_t len, uint64_t *link_base);
+
 #endif

@@ -9,6 +9,7 @@
 #include "loader/image_pe.h"
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
+#include "loader/measure.h"
 #include "loader/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
@@ -61,6 +62,9 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	int rc = kb_file_load(pf, path, COMPRESSED_KERNEL_MAX, &file, &len);
 	if (rc)
 		return rc;
+	/* The file as read from the ESP (a zboot PE as LoadImage would measure it), before
+	 * the Image inflated from it is measured too (loader/boot_linux.c). */
+	measure_kernel(pf, path, file, len);
 	const uint8_t *gz = file;
 	uint64_t gz_len = len;
 	if (out->format == KERNEL_FMT_GZIP && secure_boot) {

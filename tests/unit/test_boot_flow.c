@@ -70,33 +70,30 @@ static const char linux_entry[] =
 static const char mmu_on_entry[] =
 	"title Probe\nlinux /probe.elf\nkaslboot-payload mmu-on\noptions probe\n";
 
+/* Whether the firmware has a TPM (measured boot, loader/measure.c), and how many TPM
+ * calls fail_every_call made fail. */
+static bool with_tpm;
+static unsigned tpm_failures;
+
 /* A fresh firmware with the files every test uses. */
 static void setup_esp(const char *loader_conf, const char *entry_a, const char *entry_b)
 {
 	fake_fw_init(RAM_BYTES);
 	fake_cpu_reset();
 	fake.has_rng = true;
+	if (with_tpm)
+		fake_fw_add_tpm();
 	fake_fw_add_file("/Image", kernel_file, sizeof(kernel_file));
 	fake_fw_add_file("/initrd.img", initrd_file, sizeof(initrd_file));
 	assert_true(fake_fw_add_host_file("/probe.elf", PROBE_PATH));
-	if (loader_conf)
-		fake_fw_add_file("/loader/loader.conf", loader_conf, strlen(loader_conf));
-	if (entry_a)
-		fake_fw_add_file("/loader/entries/a.conf", entry_a, strlen(entry_a));
-	if (entry_b)
-		fake_fw_add_file("/loader/entries/b.conf", entry_b, strlen(entry_b));
+	fake_fw_add_config(loader_conf, entry_a, entry_b);
 }
 
 /* Runs the flow; true if it entered a payload (the fake CPU jumped back here). */
 static bool run_boot(int *rc)
 {
-	volatile bool entered = false;
 	log_capture_clear();
-	if (setjmp(fake_cpu_entered) == 0)
-		*rc = kaslboot_boot(&fake_platform, &fw, "", "kaslboot test", 0);
-	else
-		entered = true;
-	return entered;
+	return fake_cpu_run_boot(&fw, rc);
 }
 
 /* The DT property's bytes and length, failing the test if it is absent. */
@@ -179,6 +176,18 @@ static void test_linux_boots(void **state)
 	assert_int_equal(captured_errors, 0);
 	assert_int_equal(captured_warnings, 0);
 	assert_int_equal(fake.memmaps_live, 0);
+
+	/* With a TPM: the same handoff, measured, no word more than a line of info. */
+	with_tpm = true;
+	make_firmware(true);
+	setup_esp(NULL, linux_entry, NULL);
+	with_tpm = false;
+	assert_true(run_boot(&rc));
+	check_linux_handoff();
+	assert_int_equal(fake.nevents, 4);
+	assert_logged("tpm: event log handed to Linux");
+	assert_int_equal(captured_errors, 0);
+	assert_int_equal(captured_warnings, 0);
 }
 
 static void test_mmu_on_boots(void **state)
@@ -238,6 +247,14 @@ static void fail_every_call(const char *conf, const char *a, const char *b, bool
 		fake.fail_at = k;
 		bool entered = run_boot(&rc);
 		assert_non_null(fake.failed_op);
+		/* The TPM failing costs one warning, never the boot. */
+		if (!strncmp(fake.failed_op, "tpm_", 4)) {
+			if (!entered || captured_warnings != 1)
+				fail_msg("call %u (%s) failed: entered %d, %d warnings:\n%s", k,
+					 fake.failed_op, entered, captured_warnings, captured_log);
+			assert_logged("warning: tpm: ");
+			tpm_failures++;
+		}
 		if (entered) {
 			(*survived)++;
 			assert_true(fake.exited);
@@ -272,6 +289,29 @@ static void test_every_call_fails_mmu_on(void **state)
 	fail_every_call(NULL, mmu_on_entry, NULL, false, &survived, &returned);
 	assert_true(survived > 0);
 	assert_true(returned > 0);
+}
+
+/* With a TPM every boot measures (and hands Linux the event log): each of those calls
+ * failing is survived too. */
+static void test_every_call_fails_with_tpm(void **state)
+{
+	unsigned survived, returned;
+	(void)state;
+	with_tpm = true;
+	tpm_failures = 0;
+	fail_every_call("default a\n", linux_entry, NULL, true, &survived, &returned);
+	with_tpm = false;
+	assert_true(survived > 0);
+	assert_true(returned > 0);
+	/* The banks, loader.conf, the Image, the command line twice, the initrd, the log. */
+	assert_int_equal(tpm_failures, 7);
+	with_tpm = true;
+	tpm_failures = 0;
+	fail_every_call(NULL, mmu_on_entry, NULL, false, &survived, &returned);
+	with_tpm = false;
+	assert_true(survived > 0);
+	/* The banks, the ELF, the command line, the log. */
+	assert_int_equal(tpm_failures, 4);
 }
 
 /* With a fallback entry, a failure inside the first attempt boots the second. */
@@ -447,6 +487,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_every_call_fails_linux, teardown),
 		cmocka_unit_test_teardown(test_every_call_fails_mmu_on, teardown),
 		cmocka_unit_test_teardown(test_every_call_fails_with_fallback, teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_with_tpm, teardown),
 		cmocka_unit_test_teardown(test_fallback_keeps_entropy, teardown),
 		cmocka_unit_test_teardown(test_require_without_entropy_returns, teardown),
 		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, teardown),

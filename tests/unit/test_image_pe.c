@@ -72,6 +72,40 @@ static void test_section_table_outside_probe_is_not_judged(void **state)
 	(void)state;
 }
 
+/* image_pe_file: what the firmware would take for a PE ("MZ", e_lfanew -> "PE\0\0"), and
+ * the optional header's ImageBase, PE32+ or PE32. */
+static void test_pe_file_and_link_base(void **state)
+{
+	uint64_t base = 1;
+	make_head();
+	put_le16(head + 0x40 + 24, 0x20b);                 /* PE32+ */
+	put_le64(head + 0x40 + 24 + 24, 0xffff800010000000ull);
+	assert_true(image_pe_file(head, sizeof(head), &base));
+	assert_int_equal(base, 0xffff800010000000ull);
+	put_le16(head + 0x40 + 24, 0x10b);                 /* PE32: a u32 at 28 */
+	put_le32(head + 0x40 + 24 + 28, 0x400000);
+	assert_true(image_pe_file(head, sizeof(head), &base));
+	assert_int_equal(base, 0x400000);
+	put_le16(head + 0x40 + 20, 0);                     /* no optional header */
+	assert_true(image_pe_file(head, sizeof(head), &base));
+	assert_int_equal(base, 0);
+	make_head();
+	put_le16(head + 0x40 + 24, 0x20b);
+	assert_false(image_pe_file(head, 0x40 + 23, &base));  /* the COFF header cut off */
+	assert_true(image_pe_file(head, 0x40 + 24, &base));   /* the optional header cut off */
+	assert_int_equal(base, 0);
+	head[0] = 'X';                                     /* no "MZ" */
+	assert_false(image_pe_file(head, sizeof(head), &base));
+	make_head();
+	put_le32(head + 0x3c, 0xfffffff0);                 /* e_lfanew outside */
+	assert_false(image_pe_file(head, sizeof(head), &base));
+	make_head();
+	memcpy(head + 0x40, "PX\0\0", 4);
+	assert_false(image_pe_file(head, sizeof(head), &base));
+	assert_false(image_pe_file(head, 10, &base));
+	(void)state;
+}
+
 /* The real Debian kernel (fetched by make setup): complete as shipped; cut short by the
  * size of its signature plus a page (the Authenticode data after the sections is not
  * described by the section table), or to half, it fails. */
@@ -89,6 +123,8 @@ static void test_debian_kernel(void **state)
 	assert_int_equal(image_pe_check_length(head, n, (uint64_t)len, "Image"), 0);
 	assert_int_equal(image_pe_check_length(head, n, (uint64_t)len - 8192, "Image"), KB_ECORRUPT);
 	assert_int_equal(image_pe_check_length(head, n, (uint64_t)len / 2, "Image"), KB_ECORRUPT);
+	uint64_t base = 1;
+	assert_true(image_pe_file(head, n, &base));   /* an EFI-stub Image is a PE */
 	(void)state;
 }
 
@@ -99,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_file_fails),
 		cmocka_unit_test(test_no_pe_header_is_not_judged),
 		cmocka_unit_test(test_section_table_outside_probe_is_not_judged),
+		cmocka_unit_test(test_pe_file_and_link_base),
 		cmocka_unit_test(test_debian_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,274 @@
+#include "loader/measure.h"
+
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "lib/utf16.h"
+#include "loader/bli.h"
+#include "loader/config.h"
+#include "loader/image_pe.h"
+#include "loader/tpm_log.h"
+
+/* TCG_PCClientTaggedEvent (PC Client PFP r1.05): u32 taggedEventID, u32
+ * taggedEventDataSize, then the data. */
+#define TAG_HEADER 8u
+/* The stub's tagged events carry these ASCII strings, their NUL included
+ * (drivers/firmware/efi/libstub/efi-stub-helper.c, the events[] table). */
+static const char stub_initrd_text[] = "Linux initrd";
+static const char stub_load_options_text[] = "LOADED_IMAGE::LoadOptions";
+/* systemd-boot's loader.conf event describes itself by this name, in UTF-16. */
+static const char loader_conf_name[] = "loader.conf";
+/* Longest description: a path in UTF-16 with its NUL. */
+#define DESC_MAX (KB_PATH_MAX * 2)
+
+/* One boot at a time: measure_begin resets this. */
+static struct {
+	bool present;   /* a TPM answered measure_begin */
+	bool failed;    /* a TPM call failed: nothing more is measured in this boot */
+	bool warned;    /* the boot's one TPM warning was given */
+} tpm;
+
+static uint8_t event_buf[TAG_HEADER + DESC_MAX];
+static uint16_t wide[KB_CMDLINE_MAX];
+static uint8_t cmdline_buf[KB_CMDLINE_MAX * 2];
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* s as UTF-16LE with its NUL into out[0..size); the bytes written, or 0 when s is not
+ * text UCS-2 can hold or does not fit. */
+static size_t to_utf16le(const char *s, uint8_t *out, size_t size)
+{
+	size_t cap = size / 2 < KB_CMDLINE_MAX ? size / 2 : KB_CMDLINE_MAX;
+	long n = utf16_from_utf8(s, wide, cap);
+	if (n < 0)
+		return 0;
+	for (long i = 0; i <= n; i++) {
+		out[2 * i] = (uint8_t)wide[i];
+		out[2 * i + 1] = (uint8_t)(wide[i] >> 8);
+	}
+	return ((size_t)n + 1) * 2;
+}
+
+/* A TCG_PCClientTaggedEvent in event_buf; its length. */
+static size_t tagged_event(uint32_t id, const void *desc, size_t desc_len)
+{
+	put_le32(event_buf, id);
+	put_le32(event_buf + 4, (uint32_t)desc_len);
+	memcpy(event_buf + TAG_HEADER, desc, desc_len);
+	return TAG_HEADER + desc_len;
+}
+
+/* The one warning a boot gives about its TPM: "tpm: <doing><what> failed (<why>): <then>". */
+static void warn_once(const char *doing, const char *what, int rc, const char *then)
+{
+	if (tpm.warned) {
+		log_debug("tpm: %s%s failed (%s)", doing, what, kb_strerror(rc));
+		return;
+	}
+	tpm.warned = true;
+	log_warn("tpm: %s%s failed (%s): %s", doing, what, kb_strerror(rc), then);
+}
+
+static void tpm_failed(const char *doing, const char *what, int rc)
+{
+	tpm.failed = true;
+	warn_once(doing, what, rc, "nothing more is measured in this boot, its PCRs will not "
+		  "match a prediction; booting on");
+}
+
+static bool usable(void)
+{
+	return tpm.present && !tpm.failed;
+}
+
+static void extend(const struct kb_platform *pf, unsigned pcr, uint32_t type, const void *data,
+		   uint64_t len, const void *event, size_t event_len, const char *what)
+{
+	int rc = pf->tpm_measure(pf->ctx, pcr, type, data, len, event, event_len);
+	if (rc) {
+		tpm_failed("measuring ", what, rc);
+		return;
+	}
+	log_debug("tpm: measured %s into PCR %u (%lu bytes)", what, pcr, (unsigned long)len);
+}
+
+/* "sha1,sha256" for the log line. */
+static void bank_names(uint32_t banks, char *out, size_t size)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ MEASURE_BANK_SHA1, "sha1" }, { MEASURE_BANK_SHA256, "sha256" },
+		{ MEASURE_BANK_SHA384, "sha384" }, { MEASURE_BANK_SHA512, "sha512" },
+		{ MEASURE_BANK_SM3_256, "sm3_256" },
+	};
+	size_t at = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (banks & names[i].bit)
+			at += (size_t)kfmt_snprintf(out + at, size - at, "%s%s", at ? "," : "",
+						    names[i].name);
+	if (!at)
+		kfmt_snprintf(out, size, "none");
+}
+
+void measure_begin(const struct kb_platform *pf)
+{
+	uint32_t banks = 0;
+	char text[16], names[48];
+	uint8_t value[sizeof(text) * 2];
+
+	memset(&tpm, 0, sizeof(tpm));
+	int rc = pf->tpm_active_banks(pf->ctx, &banks);
+	if (rc == 0) {
+		tpm.present = true;
+		bank_names(banks, names, sizeof(names));
+		log_info("tpm: TPM 2.0, active PCR banks %s: measuring this boot", names);
+	} else if (rc == KB_ENOENT) {
+		log_debug("tpm: none");
+	} else {
+		banks = 0;
+		tpm.present = true;
+		tpm_failed("asking for the active PCR banks", "", rc);
+	}
+	/* BOOT_LOADER_INTERFACE.md: the EFI_TCG2_BOOT_HASH_ALG_* bits in hexadecimal, 0 when
+	 * there is no TPM; systemd writes "0x%08x". */
+	kfmt_snprintf(text, sizeof(text), "0x%08x", banks);
+	size_t n = to_utf16le(text, value, sizeof(value));
+	if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderTpm2ActivePcrBanks",
+			KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME, value, n))
+		log_debug("could not set the Boot Loader Interface variable LoaderTpm2ActivePcrBanks");
+}
+
+void measure_loader_conf(const struct kb_platform *pf, const void *text, uint64_t len)
+{
+	uint8_t desc[sizeof(loader_conf_name) * 2];
+	if (!text || !usable())
+		return;
+	size_t n = to_utf16le(loader_conf_name, desc, sizeof(desc));
+	extend(pf, MEASURE_PCR_BOOT_LOADER_CONF, EV_EVENT_TAG, text, len, event_buf,
+	       tagged_event(MEASURE_TAG_LOADER_CONF, desc, n), "loader.conf");
+}
+
+void measure_devicetree(const struct kb_platform *pf, const char *path, const void *dtb,
+			uint64_t len)
+{
+	uint8_t desc[DESC_MAX];
+	if (!usable())
+		return;
+	size_t n = to_utf16le(path, desc, sizeof(desc));
+	extend(pf, MEASURE_PCR_PLATFORM_CONFIG, EV_EVENT_TAG, dtb, len, event_buf,
+	       tagged_event(MEASURE_TAG_DEVICETREE, desc, n), path);
+}
+
+void measure_kernel(const struct kb_platform *pf, const char *path, const void *image,
+		    uint64_t len)
+{
+	uint64_t link_base;
+	if (!usable())
+		return;
+	if (image_pe_file(image, len, &link_base)) {
+		int rc = pf->tpm_measure_pe(pf->ctx, MEASURE_PCR_BOOT_LOADER_CODE, image, len,
+					    link_base, path);
+		if (!rc) {
+			log_debug("tpm: measured %s into PCR %u (PE, %lu bytes)", path,
+				  MEASURE_PCR_BOOT_LOADER_CODE, (unsigned long)len);
+			return;
+		}
+		/* A PE the firmware cannot hash (or a firmware without PE_COFF_IMAGE): it
+		 * extended nothing; measured as bytes instead, as anything else. */
+		if (rc != KB_EUNSUPP && rc != KB_EINVAL) {
+			tpm_failed("measuring ", path, rc);
+			return;
+		}
+		log_debug("tpm: %s: the firmware cannot hash it as a PE (%s): measuring its bytes",
+			  path, kb_strerror(rc));
+	}
+	/* No PE header (an Image without EFI stub, a gzip file, an ELF payload): the digest
+	 * of the bytes, logged as EV_IPL (PC Client PFP: code an IPL loaded) with the path
+	 * as its UTF-16 description, as systemd-boot describes its EV_IPL events. */
+	uint8_t desc[DESC_MAX];
+	size_t n = to_utf16le(path, desc, sizeof(desc));
+	extend(pf, MEASURE_PCR_BOOT_LOADER_CODE, EV_IPL, image, len, desc, n, path);
+}
+
+void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
+		     enum measure_cmdline_for who)
+{
+	if (!usable() || !cmdline[0])
+		return;
+	/* systemd-boot 252 (tpm_log_load_options): EV_IPL into PCR 12, the load options in
+	 * UTF-16 with their NUL both hashed and logged; the stub then hashes the same
+	 * LoadOptions into PCR 9 under its tag. */
+	const uint8_t *data = cmdline_buf;
+	size_t n = to_utf16le(cmdline, cmdline_buf, sizeof(cmdline_buf));
+	if (!n) {
+		/* Not text the firmware could hold: still measured, as its UTF-8 bytes. */
+		data = (const uint8_t *)cmdline;
+		n = strlen(cmdline) + 1;
+		log_debug("tpm: the command line is not UCS-2 text: measuring its UTF-8 bytes");
+	}
+	extend(pf, MEASURE_PCR_KERNEL_CONFIG, EV_IPL, data, n, data, n, "the command line");
+	if (who == MEASURE_CMDLINE_LINUX && usable())
+		extend(pf, MEASURE_PCR_KERNEL_INITRD, EV_EVENT_TAG, data, n, event_buf,
+		       tagged_event(MEASURE_TAG_LOAD_OPTIONS, stub_load_options_text,
+				    sizeof(stub_load_options_text)),
+		       "the command line (LoadOptions)");
+}
+
+void measure_initrd(const struct kb_platform *pf, const void *data, uint64_t len)
+{
+	if (!usable() || !len)
+		return;
+	extend(pf, MEASURE_PCR_KERNEL_INITRD, EV_EVENT_TAG, data, len, event_buf,
+	       tagged_event(MEASURE_TAG_LINUX_INITRD, stub_initrd_text, sizeof(stub_initrd_text)),
+	       "the initrd");
+}
+
+void measure_event_log_install(const struct kb_platform *pf, struct kb_allocs *allocs,
+			       bool *installed)
+{
+	struct kb_tpm_log log;
+	struct tpm_log_extent ext;
+	uint64_t pa = 0;
+
+	*installed = false;
+	if (!tpm.present)
+		return;
+	memset(&log, 0, sizeof(log));
+	int rc = pf->tpm_event_log(pf->ctx, &log);
+	if (!rc)
+		rc = tpm_log_extent(&log, &ext);
+	if (!rc)
+		rc = kb_alloc_below(allocs, tpm_log_table_size(&ext), 0, KB_MEM_ACPI_RECLAIM, &pa);
+	if (!rc) {
+		tpm_log_table_fill((void *)(uintptr_t)pa, &log, &ext);
+		rc = pf->install_config_table(pf->ctx, &linux_tpm_event_log_guid,
+					      (void *)(uintptr_t)pa);
+		if (rc)
+			kb_free(allocs, pa);
+	}
+	if (rc) {
+		warn_once("handing the event log to Linux", "", rc,
+			  "Linux will not show binary_bios_measurements");
+		return;
+	}
+	*installed = true;
+	log_info("tpm: event log handed to Linux (%lu bytes, %s format%s)",
+		 (unsigned long)ext.log_size, log.crypto_agile ? "crypto-agile" : "TCG 1.2",
+		 log.truncated ? ", truncated by the firmware" : "");
+}
+
+void measure_event_log_remove(const struct kb_platform *pf, bool *installed)
+{
+	if (*installed)
+		pf->install_config_table(pf->ctx, &linux_tpm_event_log_guid, NULL);
+	*installed = false;
+}

@@ -1,0 +1,97 @@
+/* Measured boot: what kaslboot loads goes into the TPM where systemd-boot, the kernel's EFI
+ * stub and the firmware would have put it for the same boot, so that PCR policies and
+ * predictors made for them (systemd-pcrlock, pcr-oracle) keep working (UAPI group's Linux
+ * TPM PCR Registry; systemd's TPM2_PCR_MEASUREMENTS.md):
+ *
+ *   PCR  event                          what (digest of)                    as
+ *   1    EV_EVENT_TAG 0x6c46f751        a `devicetree` file, as read         systemd's DT tag
+ *   4    EV_EFI_BOOT_SERVICES_APPL.     a PE kernel (EFI stub, zboot),       the firmware's
+ *        (PE_COFF_IMAGE)                Authenticode, as LoadImage would     LoadImage
+ *   4    EV_IPL "path" (UTF-16)         a kernel without PE header (raw      -
+ *                                       Image, the .gz file), an ELF payload
+ *   5    EV_EVENT_TAG 0xf5bc582a        loader.conf, as read                 systemd-boot 255
+ *   9    EV_EVENT_TAG 0x8f3b22ed        the command line, UTF-16LE + NUL     the stub's
+ *        "LOADED_IMAGE::LoadOptions"    (Linux entries only)                 LoadOptions
+ *   9    EV_EVENT_TAG 0x8f3b22ec        the initrd files, concatenated       the stub's
+ *        "Linux initrd"                 (kaslboot's padding left out)        initrd
+ *   12   EV_IPL, the command line       the command line, UTF-16LE + NUL     systemd-boot
+ *
+ * No TPM: nothing is measured, quietly. A TPM that fails: one warning, nothing more is
+ * measured in this boot, and the boot goes on. The state is per boot (measure_begin). */
+#ifndef KASLBOOT_LOADER_MEASURE_H
+#define KASLBOOT_LOADER_MEASURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loader/allocs.h"
+#include "loader/platform.h"
+
+/* PCRs (TCG PC Client Platform Firmware Profile r1.05, "PCR Usage"; Linux TPM PCR Registry). */
+#define MEASURE_PCR_PLATFORM_CONFIG   1u
+#define MEASURE_PCR_BOOT_LOADER_CODE  4u
+#define MEASURE_PCR_BOOT_LOADER_CONF  5u
+#define MEASURE_PCR_KERNEL_INITRD     9u   /* the kernel's EFI stub */
+#define MEASURE_PCR_KERNEL_CONFIG     12u  /* systemd-boot's command line */
+
+/* Event types (PC Client Platform Firmware Profile r1.05, "Event Types"). */
+#define EV_EVENT_TAG                     0x00000006u
+#define EV_IPL                           0x0000000du
+#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
+
+/* TCG_PCClientTaggedEvent ids: the kernel's (drivers/firmware/efi/libstub/efistub.h,
+ * INITRD_EVENT_TAG_ID, LOAD_OPTIONS_EVENT_TAG_ID) and systemd's (src/boot/measure.h,
+ * LOADER_CONF_CONTENT_EVENT_TAG_ID, DEVICETREE_ADDON_EVENT_TAG_ID). */
+#define MEASURE_TAG_LINUX_INITRD      0x8f3b22ecu
+#define MEASURE_TAG_LOAD_OPTIONS      0x8f3b22edu
+#define MEASURE_TAG_LOADER_CONF       0xf5bc582au
+#define MEASURE_TAG_DEVICETREE        0x6c46f751u
+
+/* EFI_TCG2_BOOT_HASH_ALG_* (TCG EFI Protocol Specification): the bits of
+ * LoaderTpm2ActivePcrBanks. */
+#define MEASURE_BANK_SHA1             0x00000001u
+#define MEASURE_BANK_SHA256           0x00000002u
+#define MEASURE_BANK_SHA384           0x00000004u
+#define MEASURE_BANK_SHA512           0x00000008u
+#define MEASURE_BANK_SM3_256          0x00000010u
+
+/* LoaderFeatures bit 18 (systemd's EFI_LOADER_FEATURE_TPM2_ACTIVE_PCR_BANKS,
+ * BOOT_LOADER_INTERFACE.md): the loader sets LoaderTpm2ActivePcrBanks. */
+#define MEASURE_LOADER_FEATURE_TPM2_ACTIVE_PCR_BANKS (UINT64_C(1) << 18)
+
+/* Who gets the command line: the kernel's EFI stub would measure it again into PCR 9 as
+ * its LoadOptions; an MMU-on payload has no stub. */
+enum measure_cmdline_for {
+	MEASURE_CMDLINE_LINUX,
+	MEASURE_CMDLINE_PAYLOAD,
+};
+
+/* Once per boot, first: is there a TPM, which banks; sets LoaderTpm2ActivePcrBanks
+ * ("0x%08x" of the EFI_TCG2_BOOT_HASH_ALG_* bits, 0x00000000 without a TPM, as systemd). */
+void measure_begin(const struct kb_platform *pf);
+
+/* \loader\loader.conf as read (text NULL: nothing read, nothing measured). */
+void measure_loader_conf(const struct kb_platform *pf, const void *text, uint64_t len);
+/* A `devicetree` file as read, before kaslboot edits /chosen. */
+void measure_devicetree(const struct kb_platform *pf, const char *path, const void *dtb,
+			uint64_t len);
+/* What kaslboot loads to run (PCR 4): a PE (an Image with an EFI stub, a zboot file) as
+ * LoadImage would have measured it, anything else (an Image without stub, a gzip file, an
+ * ELF payload) as the digest of its bytes. */
+void measure_kernel(const struct kb_platform *pf, const char *path, const void *image,
+		    uint64_t len);
+/* The command line handed over (empty: nothing, as systemd-boot and the stub). */
+void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
+		     enum measure_cmdline_for who);
+/* The initrd files' bytes, concatenated, as systemd-boot hands them to the stub. */
+void measure_initrd(const struct kb_platform *pf, const void *data, uint64_t len);
+
+/* After the attempt's last measurement: the firmware's log copied into a
+ * LINUX_EFI_TPM_EVENT_LOG table (ACPI-reclaim pages tracked in allocs), as the stub does
+ * before ExitBootServices. *installed says whether it was; a failure is one warning. */
+void measure_event_log_install(const struct kb_platform *pf, struct kb_allocs *allocs,
+			       bool *installed);
+/* Removes it again (an attempt that backs out frees its memory). */
+void measure_event_log_remove(const struct kb_platform *pf, bool *installed);
+
+#endif
