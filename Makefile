@@ -122,7 +122,7 @@ $(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so
 		-O binary $< $@
 
 esp: $(BUILD)/esp.img
-$(BUILD)/esp.img: $(BUILD)/BOOTAA64.EFI esp/mkesp.sh $(wildcard esp/*.conf esp/entries/*.conf tests/initramfs/*) | $(SETUP_STAMP)
+$(BUILD)/esp.img: $(BUILD)/BOOTAA64.EFI esp/mkesp.sh esp/mkinitramfs.sh $(wildcard esp/*.conf esp/entries/*.conf tests/initramfs/*) | $(SETUP_STAMP)
 	bash esp/mkesp.sh $(BUILD) $@
 
 run: $(BUILD)/esp.img

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the demo initramfs (newc cpio, gzip) from Debian's busybox-static:arm64 and the
-# efivarfs module of the demo kernel: DEPS OUT
+# efivarfs and TPM (tpm_tis_core, tpm_tis) modules of the demo kernel: DEPS OUT
 set -euo pipefail
 DEPS=$1 OUT=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,9 +8,13 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,proc,sys,dev,lib/modules}
 cp "$DEPS/busybox/bin/busybox" "$root/bin/busybox"
-for app in sh mount insmod cat grep cut sed tr od dmesg ls wc head tail poweroff printf echo; do
+for app in sh mount insmod cat grep cut sed tr od dmesg ls wc head tail poweroff printf echo \
+           base64; do
   ln -s busybox "$root/bin/$app"
 done
 cp "$here/tests/initramfs/init" "$root/init"
 cp "$DEPS/modules/kernel/fs/efivarfs/efivarfs.ko" "$root/lib/modules/"
+# The TPM core is built in; the TIS driver that finds QEMU's tpm-tis-device is not.
+cp "$DEPS/modules/kernel/drivers/char/tpm/tpm_tis_core.ko" \
+   "$DEPS/modules/kernel/drivers/char/tpm/tpm_tis.ko" "$root/lib/modules/"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9n > "$OUT"

@@ -6,6 +6,10 @@ its own Boot#### entries. Non-interactive runs end when the guest powers off, wh
 matches the serial output, or when --timeout passes (exit code 124). Boots are serialized
 machine-wide with a lock file: the machine has two cores and a boot wants both.
 
+With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory) sits
+behind a tpm-tis-device; AAVMF then offers EFI_TCG2_PROTOCOL. --tpm-kill REGEX stops that
+swtpm once REGEX shows up on the serial console: the firmware's next TPM command fails.
+
 Exit codes: 0 guest powered off or --until matched; 124 timeout; otherwise QEMU's.
 """
 import argparse
@@ -24,14 +28,18 @@ AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
 # the matching key and certificate are in /usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.*
 AAVMF_VARS_SNAKEOIL = "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"
 LOCK_PATH = "/tmp/kaslboot-qemu.lock"
+# How long swtpm may take to create its control socket.
+SWTPM_START_TIMEOUT = 10
 
 
-def qemu_command(a, vars_path):
+def qemu_command(a, vars_path, tpm_sock=None):
     machine = ["virt", "acpi=" + ("on" if a.acpi else "off")]
     if a.el2:
         machine.append("virtualization=on")
     if not a.dtb_seed:
         machine.append("dtb-randomness=off")
+    if a.dumpdtb:
+        machine.append("dumpdtb=" + a.dumpdtb)
     cmd = ["qemu-system-aarch64", "-M", ",".join(machine), "-cpu", a.cpu, "-m", a.mem,
            "-smp", str(a.smp), "-nic", "none", "-no-reboot",
            "-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
@@ -42,11 +50,45 @@ def qemu_command(a, vars_path):
            ("" if a.esp_writable else ",snapshot=on")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
+    if tpm_sock:
+        # A TPM on the platform bus (virt's dynamic sysbus): QEMU adds its DT node
+        # (tcg,tpm-tis-mmio) and ACPI table, AAVMF's Tcg2 driver finds it there.
+        cmd += ["-chardev", "socket,id=chrtpm,path=" + tpm_sock,
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", "tpm-tis-device,tpmdev=tpm0"]
     if a.interactive:
         cmd += ["-nographic"]
     else:
         cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
     return cmd + a.extra
+
+
+def start_swtpm(tmp):
+    """A TPM 2.0 with fresh state under tmp; returns (process, control socket path)."""
+    state = os.path.join(tmp, "tpm")
+    os.mkdir(state)
+    sock = os.path.join(state, "sock")
+    proc = subprocess.Popen(["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state,
+                             "--ctrl", "type=unixio,path=" + sock],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + SWTPM_START_TIMEOUT
+    while not os.path.exists(sock):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_swtpm(proc)
+            sys.exit("qemu-run: swtpm did not start")
+        time.sleep(0.05)
+    return proc, sock
+
+
+def stop_swtpm(proc):
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def run(a):
@@ -58,16 +100,21 @@ def run(a):
         if a.secure_boot:
             mk += ["--base", AAVMF_VARS_SNAKEOIL]
         subprocess.run(mk, check=True)
-        cmd = qemu_command(a, vars_path)
-        if a.verbose:
-            print("qemu-run: " + " ".join(cmd), file=sys.stderr, flush=True)
-        if a.interactive:
-            return subprocess.call(cmd)
-        return stream(cmd, a)
+        swtpm, tpm_sock = start_swtpm(tmp) if a.tpm else (None, None)
+        try:
+            cmd = qemu_command(a, vars_path, tpm_sock)
+            if a.verbose:
+                print("qemu-run: " + " ".join(cmd), file=sys.stderr, flush=True)
+            if a.interactive:
+                return subprocess.call(cmd)
+            return stream(cmd, a, swtpm)
+        finally:
+            stop_swtpm(swtpm)
 
 
-def stream(cmd, a):
+def stream(cmd, a, swtpm=None):
     until = re.compile(a.until.encode()) if a.until else None
+    tpm_kill = re.compile(a.tpm_kill.encode()) if a.tpm_kill and swtpm else None
     # --send 'REGEX=KEYS': once REGEX shows up, type KEYS on the serial console (in order).
     sends = []
     for spec in a.send:
@@ -104,6 +151,9 @@ def stream(cmd, a):
                 proc.stdin.write(sends.pop(0)[1])
                 proc.stdin.flush()
                 seen = b""   # the next pattern must appear after these keys
+            if tpm_kill and tpm_kill.search(seen):
+                stop_swtpm(swtpm)
+                tpm_kill = None
             if until and until.search(seen):
                 rc = 0
                 break
@@ -133,6 +183,12 @@ def main():
     ap.add_argument("--rng", action="store_true", help="add a virtio-rng device")
     ap.add_argument("--secure-boot", action="store_true",
                     help="Secure Boot on, Debian's snakeoil test keys enrolled")
+    ap.add_argument("--tpm", action="store_true",
+                    help="a TPM 2.0 (swtpm, fresh state) on a tpm-tis-device")
+    ap.add_argument("--tpm-kill", metavar="REGEX",
+                    help="with --tpm: stop swtpm once REGEX is seen (a TPM that fails)")
+    ap.add_argument("--dumpdtb", metavar="PATH",
+                    help="write QEMU's DT for this machine to PATH and exit (boots nothing)")
     ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
                     help=r"a Boot#### entry (in order); default: the firmware's own choice")
     ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")

@@ -16,6 +16,7 @@ HOST_PKGS=(
   python3 python3-pytest python3-pexpect              # integration tests
   cpio gzip xz-utils git                                       # initramfs and payload handling
   sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
+  swtpm                                                        # measured-boot tests: a TPM 2.0
 )
 
 missing() {

@@ -56,11 +56,16 @@ class Boot:
 
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
          boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
-         writable=False):
+         writable=False, tpm=False, tpm_kill=None):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
-    of its report; the guest then powers off by itself."""
+    of its report; the guest then powers off by itself. tpm: a software TPM 2.0 (swtpm);
+    tpm_kill: a regex after which that TPM stops answering."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
            "--timeout", str(timeout)]
+    if tpm:
+        cmd.append("--tpm")
+    if tpm_kill:
+        cmd += ["--tpm-kill", tpm_kill]
     if el2:
         cmd.append("--el2")
     if acpi:
@@ -84,6 +89,16 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = p.stdout.decode("utf-8", "replace").replace("\r", "")
     return Boot(log=log, rc=p.returncode, report=parse_report(log))
+
+
+def dump_dtb(path, *, cpu="max", mem="1G", tpm=False):
+    """QEMU's own DT for the machine boot() would start with these options (dumpdtb)."""
+    cmd = [sys.executable, RUNNER, "--esp", ESP, "--cpu", cpu, "--mem", mem, "--dumpdtb",
+           str(path), "--timeout", "60"]
+    if tpm:
+        cmd.append("--tpm")
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return open(path, "rb").read()
 
 
 def parse_report(log):
