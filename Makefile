@@ -85,6 +85,12 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
+# The MMU-on probe payload (build/payload/probe.elf, tests/payload/payload.mk). Included
+# before any rule that names $(PROBE_ELF): make expands a rule's prerequisites as it reads
+# the rule, so a later include would leave them empty. After `all`, so that its `probe`
+# target does not become the default goal.
+include tests/payload/payload.mk
+
 $(SETUP_STAMP): scripts/setup.sh scripts/fetch-deps.sh
 	bash scripts/setup.sh
 	bash scripts/fetch-deps.sh $(DEPS)
@@ -162,7 +168,5 @@ clean:
 
 -include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit -type f -name '*.d' 2>/dev/null)
 
-# The MMU-on probe payload (build/payload/probe.elf, tests/payload/payload.mk): test_elf
-# loads it, so it is built first.
-include tests/payload/payload.mk
+# test_elf loads the probe, so it is built first.
 $(BUILD)/unit/test_elf: $(PROBE_ELF)
