@@ -145,8 +145,18 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
+# Every binary runs even after one fails; a line per binary, then the count, which is the
+# last line printed (make adds its own "Error 1" line on stderr when one failed).
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@pass=0; fail=0; summary=; \
+	for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		if $$t; then pass=$$((pass + 1)); summary="$$summary  PASS $$t\n"; \
+		else rc=$$?; fail=$$((fail + 1)); summary="$$summary  FAIL $$t (exit $$rc)\n"; fi; \
+	done; \
+	printf '== summary\n%b' "$$summary"; \
+	echo "unit: $$pass passed, $$fail failed"; \
+	test $$fail -eq 0
 
 integration: $(BUILD)/esp.img $(PROBE_ELF)
 	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
