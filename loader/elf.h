@@ -12,14 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/sizes.h"
+
 /* Pages of the image are 4 KiB, the translation granule of the payload protocol. */
 #define ELF_PAYLOAD_PAGE_SIZE 4096ULL
 /* Largest p_align accepted: the loader places the image on a 2 MiB boundary (a level-2
  * block, Arm ARM D8.2), so any alignment up to that is honoured by construction. */
-#define ELF_PAYLOAD_MAX_ALIGN (2ULL << 20)
+#define ELF_PAYLOAD_MAX_ALIGN SZ_2M
 /* Bound on lowest vaddr .. highest vaddr+memsz, page-rounded: the virtual window is
  * chosen per 2 MiB slot and a payload larger than this is a broken or hostile file. */
-#define ELF_PAYLOAD_MAX_SPAN (1ULL << 30)
+#define ELF_PAYLOAD_MAX_SPAN SZ_1G
 /* PT_LOAD segments recorded; real payloads have three (text, rodata, data+bss). */
 #define ELF_PAYLOAD_MAX_SEGMENTS 8
 

@@ -57,7 +57,7 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 				 name, (unsigned long long)text_offset,
 				 (unsigned long long)IMAGE_LEGACY_TEXT_OFFSET);
 		out->text_offset = IMAGE_LEGACY_TEXT_OFFSET;
-		out->image_size = align_up(file_len, IMAGE_BASE_ALIGN) + IMAGE_LEGACY_BSS_MARGIN;
+		out->image_size = align_up(file_len, BOOT_IMAGE_ALIGN) + IMAGE_LEGACY_BSS_MARGIN;
 		out->legacy = true;
 		log_warn("%s: pre-3.17 Image (image_size 0): assuming text_offset 0x%llx, reserving %llu bytes",
 			 name, (unsigned long long)out->text_offset,
@@ -81,7 +81,7 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 			  name, file_len, (unsigned long long)image_size);
 		return KB_ERANGE;
 	}
-	if (text_offset >= IMAGE_BASE_ALIGN || (text_offset & (IMAGE_TEXT_OFFSET_ALIGN - 1))) {
+	if (text_offset >= BOOT_IMAGE_ALIGN || (text_offset & (IMAGE_TEXT_OFFSET_ALIGN - 1))) {
 		log_error("%s: text_offset 0x%llx is not a 4 KiB-aligned offset below 2 MiB",
 			  name, (unsigned long long)text_offset);
 		return KB_EINVAL;

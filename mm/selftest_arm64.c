@@ -96,7 +96,7 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 		log_info("mm-selftest: el=2 result=skip reason=vhe");
 		return KB_EUNSUPP;
 	}
-	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > MM_FDT_MAX_SIZE) {
+	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > BOOT_DT_MAX_SIZE) {
 		log_error("mm-selftest: the DT at pa %#llx is not a valid blob of at most 2 MiB",
 			  (unsigned long long)fdt_pa);
 		return KB_EINVAL;

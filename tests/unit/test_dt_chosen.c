@@ -13,6 +13,7 @@
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
 #include "lib/err.h"
+#include "lib/sizes.h"
 
 #define WORK_SIZE (64u * 1024u)
 static uint64_t work_buf[WORK_SIZE / 8];
@@ -144,21 +145,21 @@ static void test_finish_enforces_2mib_and_alignment(void **state)
 {
 	size_t big = 3u * 1024 * 1024, out = 0;
 	void *buf = aligned_alloc(8, big);
-	void *filler = calloc(1, DT_MAX_SIZE);
+	void *filler = calloc(1, BOOT_DT_MAX_SIZE);
 
 	assert_non_null(buf);
 	assert_non_null(filler);
 	assert_int_equal(dt_create_minimal(buf, big), KB_OK);
 	/* Packed, this tree is just over 2 MiB. */
-	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 64), 0);
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)BOOT_DT_MAX_SIZE - 64), 0);
 	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_finish(buf, &out), KB_ERANGE);
 	assert_int_equal(captured_errors, 1);
-	assert_true(fdt_totalsize(buf) > DT_MAX_SIZE);
+	assert_true(fdt_totalsize(buf) > BOOT_DT_MAX_SIZE);
 	/* Just under: accepted. */
-	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 256), 0);
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)BOOT_DT_MAX_SIZE - 256), 0);
 	assert_int_equal(dt_finish(buf, &out), KB_OK);
-	assert_true(out <= DT_MAX_SIZE);
+	assert_true(out <= BOOT_DT_MAX_SIZE);
 	free(filler);
 	free(buf);
 
