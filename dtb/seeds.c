@@ -4,18 +4,9 @@
 #include <libfdt.h>
 
 #include "dtb/fdt_error.h"
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
-
-static uint64_t load_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 int dt_read_seeds(const void *fdt, struct dt_seeds *out)
 {
@@ -32,7 +23,7 @@ int dt_read_seeds(const void *fdt, struct dt_seeds *out)
 		log_warn("firmware DT /chosen/%s is %d bytes, not %u: ignored", DT_PROP_KASLR_SEED,
 			 len, DT_KASLR_SEED_SIZE);
 	} else if (val) {
-		out->kaslr_seed = load_be64(val);
+		out->kaslr_seed = get_be64(val);
 		out->has_kaslr_seed = out->kaslr_seed != 0;
 	}
 

@@ -1,5 +1,6 @@
 #include "loader/image.h"
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
@@ -34,15 +35,15 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 			  name, file_len, IMAGE_HEADER_SIZE);
 		return KB_EINVAL;
 	}
-	magic = kb_get_le32(h + IMAGE_OFF_MAGIC);
+	magic = get_le32(h + IMAGE_OFF_MAGIC);
 	if (magic != IMAGE_MAGIC) {
 		log_error("%s: not an arm64 Image (magic at offset %u is 0x%08x, want 0x%08x)",
 			  name, IMAGE_OFF_MAGIC, magic, IMAGE_MAGIC);
 		return KB_EINVAL;
 	}
-	text_offset = kb_get_le64(h + IMAGE_OFF_TEXT_OFFSET);
-	image_size = kb_get_le64(h + IMAGE_OFF_IMAGE_SIZE);
-	flags = kb_get_le64(h + IMAGE_OFF_FLAGS);
+	text_offset = get_le64(h + IMAGE_OFF_TEXT_OFFSET);
+	image_size = get_le64(h + IMAGE_OFF_IMAGE_SIZE);
+	flags = get_le64(h + IMAGE_OFF_FLAGS);
 
 	if (image_size == 0) {
 		/* Pre-3.17: flags and text_offset's endianness were not defined yet, so take

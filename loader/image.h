@@ -73,17 +73,4 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 /* Human-readable page size for logs: "unspecified", "4K", "16K", "64K". */
 const char *image_page_size_name(unsigned page_size_code);
 
-/* Little-endian loads that work on any alignment (the PE is built -mstrict-align). */
-static inline uint32_t kb_get_le32(const void *p)
-{
-	const uint8_t *b = p;
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static inline uint64_t kb_get_le64(const void *p)
-{
-	const uint8_t *b = p;
-	return (uint64_t)kb_get_le32(b) | (uint64_t)kb_get_le32(b + 4) << 32;
-}
-
 #endif
