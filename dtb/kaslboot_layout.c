@@ -45,13 +45,8 @@ int dt_set_kaslboot_layout(void *fdt, const struct dt_kaslboot_layout *l)
 	for (i = 0; i < LAYOUT_NPROPS; i++) {
 		memcpy(&val, (const char *)&v + layout_props[i].offset, sizeof(val));
 		err = fdt_setprop_u64(fdt, node, layout_props[i].name, val);
-		if (err) {
-			if (err == -FDT_ERR_NOSPACE)
-				log_error("DT /chosen/%s: the DT buffer is full", layout_props[i].name);
-			else
-				log_error("DT /chosen/%s: %s", layout_props[i].name, fdt_strerror(err));
-			return dt_kb_err(err);
-		}
+		if (err)
+			return dt_chosen_prop_failed(layout_props[i].name, err);
 	}
 	return KB_OK;
 }

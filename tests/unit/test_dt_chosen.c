@@ -9,6 +9,7 @@
 #include "dtb/buffer.h"
 #include "dtb/chosen.h"
 #include "dtb/efi_handoff.h"
+#include "dtb/fdt_error.h"
 #include "dtb/kaslboot_layout.h"
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
@@ -386,6 +387,36 @@ static void test_full_buffer_is_a_clean_error(void **state)
 	free(blob);
 }
 
+/* Every dtb/ file that edits /chosen reports a failure through dt_chosen_prop_failed():
+ * one error line naming the property, and libfdt's error mapped to enum kb_err. */
+static void test_chosen_prop_failed_names_the_property(void **state)
+{
+	struct dt_kaslboot_layout l = { .image_size = 0x1000 };
+	static uint64_t tight[1024];
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+
+	(void)state;
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_chosen_prop_failed("bootargs", -FDT_ERR_NOSPACE), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/bootargs: the DT buffer is full");
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_chosen_prop_failed("rng-seed", -FDT_ERR_BADSTRUCTURE), KB_ECORRUPT);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/rng-seed: ");
+	assert_last_logged(fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+
+	/* The layout writer goes through it too. */
+	assert_true(size <= sizeof(tight));
+	assert_int_equal(dt_open(blob, size, "fixture", tight, size), KB_OK);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_set_kaslboot_layout(tight, &l), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/kaslboot,layout-version: the DT buffer is full");
+	free(blob);
+}
+
 /* ---- EFI handoff ------------------------------------------------------------------- */
 
 static void test_efi_placeholders_then_in_place_update(void **state)
@@ -584,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_delete_memreserve),
 		cmocka_unit_test(test_chosen_created_when_missing),
 		cmocka_unit_test(test_full_buffer_is_a_clean_error),
+		cmocka_unit_test(test_chosen_prop_failed_names_the_property),
 		cmocka_unit_test(test_efi_placeholders_then_in_place_update),
 		cmocka_unit_test(test_efi_update_needs_placeholders),
 		cmocka_unit_test(test_kaslboot_layout_round_trip),
