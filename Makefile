@@ -59,7 +59,7 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # -mgeneral-regs-only: no FP/SIMD state is touched, so nothing must be saved across handoff.
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-stack-check \
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
-        -mgeneral-regs-only -I. -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
+        -mgeneral-regs-only -I. -Iinclude -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
         -isystem $(DEPS)/libfdt/usr/include -isystem $(DEPS)/zlib/usr/include \
         -I$(BUILD)/gen -DKASLBOOT_EFI=1 -MMD -MP
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
@@ -70,7 +70,7 @@ EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefi
 EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
         $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
 
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. \
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -Iinclude \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
         -DKASLBOOT_HOST=1 -MMD -MP
 HOST_LIBS := -lcmocka -lfdt -lz -lcrypto
@@ -168,7 +168,7 @@ check: unit integration
 $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	@echo "  BENCH   $@"
-	@$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
+	@$(HOSTCC) -std=gnu11 -O2 -I. -Iinclude -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do $$b; done
 

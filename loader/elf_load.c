@@ -80,7 +80,7 @@
 #define R_AARCH64_RELATIVE 1027 /* AArch64 ELF table "Dynamic relocations": Delta(S) + A */
 #define RELOC_WORD 8            /* both relocation kinds write one 64-bit word */
 
-#define PAGE_MASK (ELF_PAYLOAD_PAGE_SIZE - 1)
+#define PAGE_MASK (KASLBOOT_PAGE_SIZE - 1)
 #define INSN_ALIGN 4 /* A64 instructions are 4 bytes, 4-byte aligned */
 
 /* True if [off, off + size) lies inside a buffer of len bytes, without wrapping. */
@@ -189,8 +189,8 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 	unsigned long long va = (unsigned long long)vaddr;
 	struct elf_payload_segment *s;
 
-	if (info->nsegs == ELF_PAYLOAD_MAX_SEGMENTS) {
-		log_error("%s: more than %d PT_LOAD segments", info->name, ELF_PAYLOAD_MAX_SEGMENTS);
+	if (info->nsegs == KASLBOOT_MAX_LOAD_SEGMENTS) {
+		log_error("%s: more than %d PT_LOAD segments", info->name, KASLBOOT_MAX_LOAD_SEGMENTS);
 		return KB_EUNSUPP;
 	}
 	if ((flags & PF_W) && (flags & PF_X)) {
@@ -223,7 +223,7 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 			  idx, va, (unsigned long long)memsz);
 		return KB_ERANGE;
 	}
-	if (!is_pow2(align) || align < ELF_PAYLOAD_PAGE_SIZE || align > ELF_PAYLOAD_MAX_ALIGN) {
+	if (!is_pow2(align) || align < KASLBOOT_PAGE_SIZE || align > KASLBOOT_MAX_SEGMENT_ALIGN) {
 		log_error("%s: program header %zu: p_align 0x%llx is not a power of two "
 			  "between 4 KiB and 2 MiB", info->name, idx, (unsigned long long)align);
 		return KB_EUNSUPP;
@@ -465,9 +465,9 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 	last = &info.segs[info.nsegs - 1];
 	end = (last->vaddr + last->memsz + PAGE_MASK) & ~PAGE_MASK; /* no wrap: add_load */
 	info.span = end - info.link_base;
-	if (info.span > ELF_PAYLOAD_MAX_SPAN) {
+	if (info.span > KASLBOOT_MAX_IMAGE_SPAN) {
 		log_error("%s: image spans 0x%llx bytes, more than the 0x%llx allowed", info.name,
-			  (unsigned long long)info.span, (unsigned long long)ELF_PAYLOAD_MAX_SPAN);
+			  (unsigned long long)info.span, (unsigned long long)KASLBOOT_MAX_IMAGE_SPAN);
 		return KB_ERANGE;
 	}
 	for (size_t i = 0; i < info.nsegs; i++) {
@@ -512,8 +512,8 @@ int elf_payload_load(const void *file, size_t len, const struct elf_payload_info
 			  (unsigned long long)virt_base);
 		return KB_EINVAL;
 	}
-	if (info->nsegs == 0 || info->nsegs > ELF_PAYLOAD_MAX_SEGMENTS ||
-	    info->span > ELF_PAYLOAD_MAX_SPAN) {
+	if (info->nsegs == 0 || info->nsegs > KASLBOOT_MAX_LOAD_SEGMENTS ||
+	    info->span > KASLBOOT_MAX_IMAGE_SPAN) {
 		log_error("%s: segment description was not made by elf_payload_inspect", info->name);
 		return KB_EINVAL;
 	}

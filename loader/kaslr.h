@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kaslboot/protocol.h>
+
 #include "lib/memmap.h"
 #include "lib/sizes.h"
 #include "loader/drbg.h"
@@ -36,15 +38,19 @@
 #define KASLR_MAX_AVOID 8
 
 /* MMU-on payload layout, 4 KiB granule, 48-bit VA: TTBR1 covers [0xffff000000000000, 2^64)
- * (Arm ARM D8.2, TCR_EL1.T1SZ = 16). The lower half of it is the linear-map window, the
- * image window is 80 TiB above it, which gives 2^25 2 MiB slots (>= 25 bits, the figure
- * Linux 6.1 reaches), and [0xffffe00000000000, 2^64) stays free for the fixmap. */
-#define KASLR_VIRT_IMAGE_WINDOW_LO 0xffff900000000000ULL
-#define KASLR_VIRT_IMAGE_WINDOW_HI 0xffffe00000000000ULL /* exclusive */
-#define KASLR_VIRT_IMAGE_ALIGN SZ_2M /* a level-2 block (Arm ARM D8.3, 4K granule) */
-#define KASLR_LINEAR_WINDOW_LO 0xffff000000000000ULL
-#define KASLR_LINEAR_WINDOW_HI 0xffff800000000000ULL /* exclusive: 128 TiB */
-#define KASLR_LINEAR_ALIGN SZ_2M /* keeps PA and VA congruent mod a level-2 block */
+ * (Arm ARM D8.2, TCR_EL1.T1SZ = 16). The lower half of it is the linear-map window
+ * (KASLBOOT_LINEAR_WINDOW_LO/HI, 128 TiB), the image window (KASLBOOT_IMAGE_VA_WINDOW_LO/HI)
+ * is 80 TiB above it, which gives 2^25 2 MiB slots (>= 25 bits, the figure Linux 6.1
+ * reaches), and [0xffffe00000000000, 2^64) stays free for the fixmap. Both bases move in
+ * level-2 blocks (Arm ARM D8.3): KASLBOOT_IMAGE_ALIGN, KASLBOOT_LINEAR_ALIGN. These are
+ * promises of the protocol, so include/kaslboot/protocol.h owns them. */
+/* Aliases kept for efi/ until the flow move; remove after. */
+#define KASLR_VIRT_IMAGE_WINDOW_LO KASLBOOT_IMAGE_VA_WINDOW_LO
+#define KASLR_VIRT_IMAGE_WINDOW_HI KASLBOOT_IMAGE_VA_WINDOW_HI
+#define KASLR_VIRT_IMAGE_ALIGN KASLBOOT_IMAGE_ALIGN
+#define KASLR_LINEAR_WINDOW_LO KASLBOOT_LINEAR_WINDOW_LO
+#define KASLR_LINEAR_WINDOW_HI KASLBOOT_LINEAR_WINDOW_HI
+#define KASLR_LINEAR_ALIGN KASLBOOT_LINEAR_ALIGN
 
 /* [base, base + size). */
 struct kaslr_range {
@@ -113,15 +119,15 @@ unsigned kaslr_entropy_bits(uint64_t nslots);
 uint64_t kaslr_virt_slots(uint64_t window_lo, uint64_t window_hi, uint64_t align,
 			  uint64_t size);
 
-/* A virtual base uniform over those slots (e.g. KASLR_VIRT_IMAGE_WINDOW_LO/HI,
- * KASLR_VIRT_IMAGE_ALIGN). KB_EINVAL: align not a power of two, size 0, unseeded rng;
+/* A virtual base uniform over those slots (e.g. KASLBOOT_IMAGE_VA_WINDOW_LO/HI,
+ * KASLBOOT_IMAGE_ALIGN). KB_EINVAL: align not a power of two, size 0, unseeded rng;
  * KB_ENOSPC: no slot. */
 int kaslr_choose_virt(struct drbg *rng, uint64_t window_lo, uint64_t window_hi, uint64_t align,
 		      uint64_t image_size, uint64_t *out);
 
 /* The linear-map offset: VA = PA + *out_offset (mod 2^64) maps RAM [ram_lo, ram_hi) into
  * [lm_lo, lm_hi) at a random align-aligned position (so block mappings stay possible).
- * e.g. KASLR_LINEAR_WINDOW_LO/HI with KASLR_LINEAR_ALIGN. */
+ * e.g. KASLBOOT_LINEAR_WINDOW_LO/HI with KASLBOOT_LINEAR_ALIGN. */
 int kaslr_choose_linear_offset(struct drbg *rng, uint64_t lm_lo, uint64_t lm_hi, uint64_t ram_lo,
 			       uint64_t ram_hi, uint64_t align, uint64_t *out_offset);
 

@@ -503,13 +503,13 @@ static void test_kaslboot_layout_round_trip(void **state)
 	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		prop_bytes(names[i], 8);
-	assert_be("kaslboot,layout-version", DT_KASLBOOT_LAYOUT_VERSION, 8);
+	assert_be("kaslboot,layout-version", KASLBOOT_LAYOUT_VERSION, 8);
 	assert_be("kaslboot,image-virt-base", sample_layout.image_va, 8);
 	assert_be("kaslboot,linear-map-offset", sample_layout.linear_map_offset, 8);
 	assert_be("kaslboot,idmap-size", sample_layout.idmap_size, 8);
 
 	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_OK);
-	assert_int_equal(got.version, DT_KASLBOOT_LAYOUT_VERSION);
+	assert_int_equal(got.version, KASLBOOT_LAYOUT_VERSION);
 	got.version = sample_layout.version;
 	assert_memory_equal(&got, &sample_layout, sizeof(got));
 
