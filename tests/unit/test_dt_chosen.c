@@ -218,6 +218,46 @@ static void test_bad_kaslr_seeds_are_absent(void **state)
 	assert_int_equal(s.rng_seed_len, FIXTURE_RNG_SEED_LEN); /* unaffected */
 }
 
+/* The one kaslr-seed reader (also mm's self test's): its answer for every case, and no
+ * log line in any (it runs where logging may not). */
+static void test_kaslr_seed_reader(void **state)
+{
+	static const uint8_t four[4] = { 1, 2, 3, 4 };
+	static const uint8_t garbage[64] = { 0xd0, 0x0d, 0xfe, 0xee };
+	static uint64_t empty[256];
+	uint64_t seed = 1;
+
+	open_virt(state);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_OK);
+	assert_true(seed == FIXTURE_KASLR_SEED);
+
+	assert_int_equal(fdt_setprop_u64(work, chosen(), "kaslr-seed", 0), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_OK);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", four, sizeof(four)), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_EINVAL);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_delprop(work, chosen(), "kaslr-seed"), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_ENOENT);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_create_empty_tree(empty, sizeof(empty)), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(empty, &seed), KB_ENOENT); /* no /chosen */
+	assert_true(seed == 0);
+
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(garbage, &seed), KB_ECORRUPT);
+	assert_true(seed == 0);
+	assert_int_equal(captured_lines, 0);
+}
+
 static void test_long_rng_seed_is_cut(void **state)
 {
 	struct dt_seeds s;
@@ -606,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_finish_enforces_2mib_and_alignment),
 		cmocka_unit_test(test_read_seeds),
 		cmocka_unit_test(test_bad_kaslr_seeds_are_absent),
+		cmocka_unit_test(test_kaslr_seed_reader),
 		cmocka_unit_test(test_long_rng_seed_is_cut),
 		cmocka_unit_test(test_no_chosen_no_seeds),
 		cmocka_unit_test(test_wipe_seeds_in_place),
