@@ -81,7 +81,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit integration bench setup deps clean
+.PHONY: all efi esp run check unit layers integration bench setup deps clean
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -145,9 +145,18 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
+# The layering of docs/hacking.md, checked on every `make unit`: lib/ includes only lib/;
+# mm/ and dtb/ include only lib/ and themselves; only dtb/ (and loader/) parse DTs.
+layers:
+	@bad=$$(grep -rn '#include "' lib | grep -v '"lib/'; \
+		grep -rn '#include "' mm | grep -v '"mm/\|"lib/'; \
+		grep -rn '#include "' dtb | grep -v '"dtb/\|"lib/'; \
+		grep -rn '#include <libfdt.h>' lib mm); \
+	if [ -n "$$bad" ]; then echo "layers: an include crosses the layering:"; echo "$$bad"; exit 1; fi
+
 # Every binary runs even after one fails; a line per binary, then the count, which is the
 # last line printed (make adds its own "Error 1" line on stderr when one failed).
-unit: $(UNIT_BINS)
+unit: layers $(UNIT_BINS)
 	@pass=0; fail=0; summary=; \
 	for t in $(UNIT_BINS); do \
 		echo "== $$t"; \
