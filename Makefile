@@ -54,10 +54,12 @@ EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(EFI_SRCS) $(PORTABLE_SRCS) $(A
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wpointer-arith -Wvla
 
+# -ffunction-sections -fdata-sections: one section per function and object, for
+# --gc-sections (EFI_LDFLAGS).
 # -mstrict-align: some of this code (the trampoline, MMU switch) runs with the MMU off, where
 # every access is Device memory and an unaligned access faults (Arm ARM B2.5.2).
 # -mgeneral-regs-only: no FP/SIMD state is touched, so nothing must be saved across handoff.
-EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-stack-check \
+EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -ffunction-sections -fdata-sections -fno-stack-protector -fno-stack-check \
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
         -mgeneral-regs-only -I. -Iinclude -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
         -isystem $(DEPS)/libfdt/usr/include -isystem $(DEPS)/zlib/usr/include \
@@ -65,8 +67,12 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
 # gnu-efi's aarch64 crt0 builds a PE by hand: EFI_SUBSYSTEM 0xa = EFI application.
+# --gc-sections with -ffunction-sections -fdata-sections: what only the host tests call
+# does not ship. pe/kaslboot.lds keeps the header and exports no symbol (an exported
+# symbol would be a root).
+PE_LDS := pe/kaslboot.lds
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined --no-warn-rwx-segments \
-        -T $(GNUEFI_LIB)/elf_aarch64_efi.lds --defsym=EFI_SUBSYSTEM=0xa
+        --gc-sections -T $(PE_LDS) --defsym=EFI_SUBSYSTEM=0xa
 EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
         $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
 
@@ -115,7 +121,7 @@ $(BUILD)/efi-obj/%.o: %.S | $(SETUP_STAMP)
 	@echo "  AS      $<"
 	@$(CC_EFI) $(EFI_ASFLAGS) -c $< -o $@
 
-$(BUILD)/kaslboot.so: $(EFI_OBJS)
+$(BUILD)/kaslboot.so: $(EFI_OBJS) $(PE_LDS)
 	@echo "  LD      $@"
 	@$(CROSS)ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-aarch64.o $(EFI_OBJS) \
 		--start-group $(EFI_LIBS) --end-group -o $@
