@@ -66,13 +66,15 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -ffunction-sections -fdat
         -I$(BUILD)/gen -DKASLBOOT_EFI=1 -MMD -MP
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
-# gnu-efi's aarch64 crt0 builds a PE by hand: EFI_SUBSYSTEM 0xa = EFI application.
-# --gc-sections with -ffunction-sections -fdata-sections: what only the host tests call
-# does not ship. pe/kaslboot.lds keeps the header and exports no symbol (an exported
-# symbol would be a root).
+# The PE32+ header and _start are ours (pe/header_aarch64.S, laid out by pe/kaslboot.lds),
+# not gnu-efi's crt0: its header copies zero-initialized data into the file. gnu-efi
+# still provides _relocate and the library. --gc-sections with -ffunction-sections
+# -fdata-sections: what only the host tests call does not ship; the linker script keeps
+# the header and exports no symbol (an exported symbol would be a root).
 PE_LDS := pe/kaslboot.lds
+PE_HEADER_OBJ := $(BUILD)/efi-obj/pe/header_aarch64.o
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined --no-warn-rwx-segments \
-        --gc-sections -T $(PE_LDS) --defsym=EFI_SUBSYSTEM=0xa
+        --gc-sections -T $(PE_LDS)
 EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
         $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
 
@@ -121,17 +123,21 @@ $(BUILD)/efi-obj/%.o: %.S | $(SETUP_STAMP)
 	@echo "  AS      $<"
 	@$(CC_EFI) $(EFI_ASFLAGS) -c $< -o $@
 
-$(BUILD)/kaslboot.so: $(EFI_OBJS) $(PE_LDS)
+$(BUILD)/kaslboot.so: $(PE_HEADER_OBJ) $(EFI_OBJS) $(PE_LDS)
 	@echo "  LD      $@"
-	@$(CROSS)ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-aarch64.o $(EFI_OBJS) \
+	@$(CROSS)ld $(EFI_LDFLAGS) $(PE_HEADER_OBJ) $(EFI_OBJS) \
 		--start-group $(EFI_LIBS) --end-group -o $@
 
-# The sections gnu-efi's linker script lays out, copied into a PE32+ image.
-$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so
+# The file is the image as loaded (file offset = RVA) up to the end of .data's raw part:
+# the sections pe/kaslboot.lds puts there, padded to _data_raw_end (SizeOfRawData is a
+# whole number of FileAlignment units, and EDK2 reads each section's last byte). .bss is
+# not copied: the header declares it as .data's zero-filled tail. scripts/pe-check.py
+# loads the result as a firmware would and compares it with the ELF.
+$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-check.py
 	@echo "  PE      $@"
-	@$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
-		-j '.rel.*' -j '.rela.*' -j .reloc -j .dynsym -j .dynstr \
-		-O binary $< $@
+	@$(OBJCOPY) -j .text -j .dynamic -j .data -j '.rela.*' -O binary \
+		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@
+	@$(PYTHON) scripts/pe-check.py $< $@ || { rm -f $@; exit 1; }
 
 esp: $(BUILD)/esp.img
 $(BUILD)/esp.img: $(BUILD)/BOOTAA64.EFI esp/mkesp.sh $(wildcard esp/*.conf esp/entries/*.conf tests/initramfs/*) | $(SETUP_STAMP)
