@@ -54,23 +54,31 @@ EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(EFI_SRCS) $(PORTABLE_SRCS) $(A
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wpointer-arith -Wvla
 
+# -ffunction-sections -fdata-sections: one section per function and object, for
+# --gc-sections (EFI_LDFLAGS).
 # -mstrict-align: some of this code (the trampoline, MMU switch) runs with the MMU off, where
 # every access is Device memory and an unaligned access faults (Arm ARM B2.5.2).
 # -mgeneral-regs-only: no FP/SIMD state is touched, so nothing must be saved across handoff.
-EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-stack-check \
+EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -ffunction-sections -fdata-sections -fno-stack-protector -fno-stack-check \
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
-        -mgeneral-regs-only -I. -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
+        -mgeneral-regs-only -I. -Iinclude -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
         -isystem $(DEPS)/libfdt/usr/include -isystem $(DEPS)/zlib/usr/include \
         -I$(BUILD)/gen -DKASLBOOT_EFI=1 -MMD -MP
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
-# gnu-efi's aarch64 crt0 builds a PE by hand: EFI_SUBSYSTEM 0xa = EFI application.
+# The PE32+ header and _start are ours (pe/header_aarch64.S, laid out by pe/kaslboot.lds),
+# not gnu-efi's crt0: its header copies zero-initialized data into the file. gnu-efi
+# still provides _relocate and the library. --gc-sections with -ffunction-sections
+# -fdata-sections: what only the host tests call does not ship; the linker script keeps
+# the header and exports no symbol (an exported symbol would be a root).
+PE_LDS := pe/kaslboot.lds
+PE_HEADER_OBJ := $(BUILD)/efi-obj/pe/header_aarch64.o
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined --no-warn-rwx-segments \
-        -T $(GNUEFI_LIB)/elf_aarch64_efi.lds --defsym=EFI_SUBSYSTEM=0xa
+        --gc-sections -T $(PE_LDS)
 EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
         $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
 
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. \
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -Iinclude \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
         -DKASLBOOT_HOST=1 -MMD -MP
 HOST_LIBS := -lcmocka -lfdt -lz -lcrypto -lm
@@ -81,9 +89,15 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit integration bench setup deps clean
+.PHONY: all efi esp run check unit layers integration bench setup deps clean
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
+
+# The MMU-on probe payload (build/payload/probe.elf, tests/payload/payload.mk). Included
+# before any rule that names $(PROBE_ELF): make expands a rule's prerequisites as it reads
+# the rule, so a later include would leave them empty. After `all`, so that its `probe`
+# target does not become the default goal.
+include tests/payload/payload.mk
 
 $(SETUP_STAMP): scripts/setup.sh scripts/fetch-deps.sh
 	bash scripts/setup.sh
@@ -109,17 +123,21 @@ $(BUILD)/efi-obj/%.o: %.S | $(SETUP_STAMP)
 	@echo "  AS      $<"
 	@$(CC_EFI) $(EFI_ASFLAGS) -c $< -o $@
 
-$(BUILD)/kaslboot.so: $(EFI_OBJS)
+$(BUILD)/kaslboot.so: $(PE_HEADER_OBJ) $(EFI_OBJS) $(PE_LDS)
 	@echo "  LD      $@"
-	@$(CROSS)ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-aarch64.o $(EFI_OBJS) \
+	@$(CROSS)ld $(EFI_LDFLAGS) $(PE_HEADER_OBJ) $(EFI_OBJS) \
 		--start-group $(EFI_LIBS) --end-group -o $@
 
-# The sections gnu-efi's linker script lays out, copied into a PE32+ image.
-$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so
+# The file is the image as loaded (file offset = RVA) up to the end of .data's raw part:
+# the sections pe/kaslboot.lds puts there, padded to _data_raw_end (SizeOfRawData is a
+# whole number of FileAlignment units, and EDK2 reads each section's last byte). .bss is
+# not copied: the header declares it as .data's zero-filled tail. scripts/pe-check.py
+# loads the result as a firmware would and compares it with the ELF.
+$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-check.py
 	@echo "  PE      $@"
-	@$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
-		-j '.rel.*' -j '.rela.*' -j .reloc -j .dynsym -j .dynstr \
-		-O binary $< $@
+	@$(OBJCOPY) -j .text -j .dynamic -j .data -j '.rela.*' -O binary \
+		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@
+	@$(PYTHON) scripts/pe-check.py $< $@ || { rm -f $@; exit 1; }
 
 esp: $(BUILD)/esp.img
 $(BUILD)/esp.img: $(BUILD)/BOOTAA64.EFI esp/mkesp.sh $(wildcard esp/*.conf esp/entries/*.conf tests/initramfs/*) | $(SETUP_STAMP)
@@ -139,8 +157,27 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+# The layering of docs/hacking.md, checked on every `make unit`: lib/ includes only lib/;
+# mm/ and dtb/ include only lib/ and themselves; only dtb/ (and loader/) parse DTs.
+layers:
+	@bad=$$(grep -rn '#include "' lib | grep -v '"lib/'; \
+		grep -rn '#include "' mm | grep -v '"mm/\|"lib/'; \
+		grep -rn '#include "' dtb | grep -v '"dtb/\|"lib/'; \
+		grep -rn '#include <libfdt.h>' lib mm); \
+	if [ -n "$$bad" ]; then echo "layers: an include crosses the layering:"; echo "$$bad"; exit 1; fi
+
+# Every binary runs even after one fails; a line per binary, then the count, which is the
+# last line printed (make adds its own "Error 1" line on stderr when one failed).
+unit: layers $(UNIT_BINS)
+	@pass=0; fail=0; summary=; \
+	for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		if $$t; then pass=$$((pass + 1)); summary="$$summary  PASS $$t\n"; \
+		else rc=$$?; fail=$$((fail + 1)); summary="$$summary  FAIL $$t (exit $$rc)\n"; fi; \
+	done; \
+	printf '== summary\n%b' "$$summary"; \
+	echo "unit: $$pass passed, $$fail failed"; \
+	test $$fail -eq 0
 
 integration: $(BUILD)/esp.img $(PROBE_ELF)
 	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
@@ -152,7 +189,7 @@ check: unit integration
 $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	@echo "  BENCH   $@"
-	@$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
+	@$(HOSTCC) -std=gnu11 -O2 -I. -Iinclude -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do $$b; done
 
@@ -162,7 +199,5 @@ clean:
 
 -include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit -type f -name '*.d' 2>/dev/null)
 
-# The MMU-on probe payload (build/payload/probe.elf, tests/payload/payload.mk): test_elf
-# loads it, so it is built first.
-include tests/payload/payload.mk
+# test_elf and test_boot_flow load the probe, so it is built first.
 $(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow: $(PROBE_ELF)

@@ -8,6 +8,7 @@
 #include "dtb/validate.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/sizes.h"
 
 /* The cells an empty tree's root gets: 2 (64-bit) addresses and sizes, the defaults the
  * kernel's EFI stub gives its own empty tree (EFI_DT_ADDR_CELLS_DEFAULT/_SIZE_). */
@@ -20,9 +21,9 @@ static int check_buffer(const void *buf, size_t size, const char *fn)
 		log_error("%s: no buffer", fn);
 		return KB_EINVAL;
 	}
-	if ((uintptr_t)buf % DT_ALIGN) {
-		log_error("%s: DT buffer %p is not %u-byte aligned (booting.rst)", fn, buf,
-			  DT_ALIGN);
+	if ((uintptr_t)buf % BOOT_DT_ALIGN) {
+		log_error("%s: DT buffer %p is not %llu-byte aligned (booting.rst)", fn, buf,
+			  BOOT_DT_ALIGN);
 		return KB_EINVAL;
 	}
 	/* libfdt sizes and offsets are int. */
@@ -87,8 +88,8 @@ int dt_finish(void *fdt, size_t *out_size)
 		log_error("dt_finish: no tree");
 		return KB_EINVAL;
 	}
-	if ((uintptr_t)fdt % DT_ALIGN) {
-		log_error("final DT at %p is not %u-byte aligned (booting.rst)", fdt, DT_ALIGN);
+	if ((uintptr_t)fdt % BOOT_DT_ALIGN) {
+		log_error("final DT at %p is not %llu-byte aligned (booting.rst)", fdt, BOOT_DT_ALIGN);
 		return KB_EINVAL;
 	}
 	err = fdt_pack(fdt);
@@ -96,9 +97,9 @@ int dt_finish(void *fdt, size_t *out_size)
 		log_error("final DT: fdt_pack failed: %s", fdt_strerror(err));
 		return dt_kb_err(err);
 	}
-	if (fdt_totalsize(fdt) > DT_MAX_SIZE) {
-		log_error("final DT is %u bytes, over the kernel's %u-byte limit (booting.rst)",
-			  fdt_totalsize(fdt), DT_MAX_SIZE);
+	if (fdt_totalsize(fdt) > BOOT_DT_MAX_SIZE) {
+		log_error("final DT is %u bytes, over the kernel's %llu-byte limit (booting.rst)",
+			  fdt_totalsize(fdt), BOOT_DT_MAX_SIZE);
 		return KB_ERANGE;
 	}
 	/* Our own edits should never break the tree, but the kernel would only hang on it. */

@@ -8,22 +8,13 @@
 #include "lib/log.h"
 
 /* One error line for a failed /chosen edit; NOSPACE gets the hint the caller needs. */
-static int edit_failed(const char *prop, int fdt_err)
-{
-	if (fdt_err == -FDT_ERR_NOSPACE)
-		log_error("DT /chosen/%s: the DT buffer is full", prop);
-	else
-		log_error("DT /chosen/%s: %s", prop, fdt_strerror(fdt_err));
-	return dt_kb_err(fdt_err);
-}
-
 /* Deleting a property that is not there is success: the result is the same. */
 static int delete_prop(void *fdt, int node, const char *prop)
 {
 	int err = fdt_delprop(fdt, node, prop);
 
 	if (err && err != -FDT_ERR_NOTFOUND)
-		return edit_failed(prop, err);
+		return dt_chosen_prop_failed(prop, err);
 	return KB_OK;
 }
 
@@ -62,7 +53,7 @@ int dt_set_bootargs(void *fdt, const char *cmdline)
 		return KB_ERANGE;
 	}
 	err = fdt_setprop(fdt, node, DT_PROP_BOOTARGS, cmdline, (int)len + 1);
-	return err ? edit_failed(DT_PROP_BOOTARGS, err) : KB_OK;
+	return err ? dt_chosen_prop_failed(DT_PROP_BOOTARGS, err) : KB_OK;
 }
 
 int dt_set_initrd(void *fdt, uint64_t start, uint64_t end)
@@ -83,9 +74,9 @@ int dt_set_initrd(void *fdt, uint64_t start, uint64_t end)
 	}
 	err = fdt_setprop_u64(fdt, node, DT_PROP_INITRD_START, start);
 	if (err)
-		return edit_failed(DT_PROP_INITRD_START, err);
+		return dt_chosen_prop_failed(DT_PROP_INITRD_START, err);
 	err = fdt_setprop_u64(fdt, node, DT_PROP_INITRD_END, end);
-	return err ? edit_failed(DT_PROP_INITRD_END, err) : KB_OK;
+	return err ? dt_chosen_prop_failed(DT_PROP_INITRD_END, err) : KB_OK;
 }
 
 int dt_set_kaslr_seed(void *fdt, uint64_t seed)
@@ -98,7 +89,7 @@ int dt_set_kaslr_seed(void *fdt, uint64_t seed)
 	if (!seed)
 		return delete_prop(fdt, node, DT_PROP_KASLR_SEED);
 	err = fdt_setprop_u64(fdt, node, DT_PROP_KASLR_SEED, seed);
-	return err ? edit_failed(DT_PROP_KASLR_SEED, err) : KB_OK;
+	return err ? dt_chosen_prop_failed(DT_PROP_KASLR_SEED, err) : KB_OK;
 }
 
 int dt_set_rng_seed(void *fdt, const void *seed, size_t len)
@@ -115,7 +106,7 @@ int dt_set_rng_seed(void *fdt, const void *seed, size_t len)
 		return KB_ERANGE;
 	}
 	err = fdt_setprop(fdt, node, DT_PROP_RNG_SEED, seed, (int)len);
-	return err ? edit_failed(DT_PROP_RNG_SEED, err) : KB_OK;
+	return err ? dt_chosen_prop_failed(DT_PROP_RNG_SEED, err) : KB_OK;
 }
 
 int dt_delete_memreserve(void *fdt)

@@ -4,17 +4,38 @@
 #include <libfdt.h>
 
 #include "dtb/fdt_error.h"
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
-static uint64_t load_be64(const uint8_t *p)
+/* kaslr-seed in the /chosen node at `chosen` (or the libfdt error that looking it up
+ * gave); *len is the property's length when it is there. */
+static int kaslr_seed_at(const void *fdt, int chosen, uint64_t *seed, int *len)
 {
-	uint64_t v = 0;
-	int i;
+	const void *val;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
+	*seed = 0;
+	*len = 0;
+	if (chosen < 0)
+		return chosen == -FDT_ERR_NOTFOUND ? KB_ENOENT : dt_kb_err(chosen);
+	val = fdt_getprop(fdt, chosen, DT_PROP_KASLR_SEED, len);
+	if (!val)
+		return *len == -FDT_ERR_NOTFOUND ? KB_ENOENT : dt_kb_err(*len);
+	if (*len != DT_KASLR_SEED_SIZE)
+		return KB_EINVAL;
+	*seed = get_be64(val);
+	return KB_OK;
+}
+
+int dt_kaslr_seed(const void *fdt, uint64_t *seed)
+{
+	int len;
+
+	if (fdt_check_header(fdt)) {
+		*seed = 0;
+		return KB_ECORRUPT;
+	}
+	return kaslr_seed_at(fdt, fdt_path_offset(fdt, DT_CHOSEN_PATH), seed, &len);
 }
 
 int dt_read_seeds(const void *fdt, struct dt_seeds *out)
@@ -27,14 +48,10 @@ int dt_read_seeds(const void *fdt, struct dt_seeds *out)
 	if (node < 0)
 		return KB_OK; /* no /chosen: no seeds */
 
-	val = fdt_getprop(fdt, node, DT_PROP_KASLR_SEED, &len);
-	if (val && len != DT_KASLR_SEED_SIZE) {
+	if (kaslr_seed_at(fdt, node, &out->kaslr_seed, &len) == KB_EINVAL)
 		log_warn("firmware DT /chosen/%s is %d bytes, not %u: ignored", DT_PROP_KASLR_SEED,
 			 len, DT_KASLR_SEED_SIZE);
-	} else if (val) {
-		out->kaslr_seed = load_be64(val);
-		out->has_kaslr_seed = out->kaslr_seed != 0;
-	}
+	out->has_kaslr_seed = out->kaslr_seed != 0;
 
 	val = fdt_getprop(fdt, node, DT_PROP_RNG_SEED, &len);
 	if (val && len > 0) {

@@ -23,6 +23,14 @@ struct dt_seeds {
  * No /chosen or no seeds is not an error. Returns 0. The caller wipes *out after use. */
 int dt_read_seeds(const void *fdt, struct dt_seeds *out);
 
+/* The one reader of /chosen/kaslr-seed (DT_KASLR_SEED_SIZE big-endian bytes), for
+ * dt_read_seeds and for mm's on-CPU self test, which reads it through its fixmap. It does
+ * not log, since the self test calls it while its own tables are live and interrupts are
+ * masked. KB_OK: *seed is the value (0 included, which the kernel takes as none).
+ * KB_ENOENT: no /chosen or no kaslr-seed. KB_EINVAL: the property is not 8 bytes long.
+ * KB_ECORRUPT: fdt fails the header check, so it is no DT at all. *seed is 0 on error. */
+int dt_kaslr_seed(const void *fdt, uint64_t *seed);
+
 /* Zeroes the seeds in fdt in place, without changing the tree's size: kaslr-seed's bytes
  * become zero (what the kernel itself leaves behind, and "no seed" to it); rng-seed's
  * bytes are zeroed and the property then replaced by NOPs, so nobody credits zeros as

@@ -5,6 +5,7 @@
 #include <efilib.h>
 
 #include "efi/console.h"
+#include "efi/loaded_image.h"
 #include "efi/loadopts.h"
 #include "efi/platform.h"
 #include "efi/status.h"
@@ -29,6 +30,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	console_init(image, st);
 	log_info("kaslboot %s (arm64 UEFI loader with KASLR)", KASLBOOT_VERSION);
 	sysinfo_gather(st, &fw);
+	loaded_image_path(image, fw.image_path, sizeof(fw.image_path));
+	loaded_image_part_uuid(image, fw.esp_part_uuid, sizeof(fw.esp_part_uuid));
 	efi_load_options(image, opts, sizeof(opts));
 
 	rc = efi_platform_init(image, st);

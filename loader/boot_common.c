@@ -6,9 +6,11 @@
 #include "dtb/chosen.h"
 #include "dtb/efi_handoff.h"
 #include "dtb/validate.h"
+#include "lib/counter.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
+#include "loader/bli.h"
 #include "loader/file_load.h"
 
 int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *rng,
@@ -36,6 +38,7 @@ static int fill_dt_mmap(void *fdt, const struct kb_exit_map *m)
 
 int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out)
 {
+	bli_set_exec_time(b->pf, counter_us(0, cpu_counter()));
 	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, out);
 }
 
@@ -88,8 +91,8 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap 
 	       struct kb_allocs *allocs, uint64_t *dt_pa)
 {
 	uint64_t base, nslots;
-	int rc = kaslr_choose_dt(map, DT_MAX_SIZE, 0, avoid, n_avoid, random, rng, &base, &nslots);
-	if (rc || kb_alloc_at(allocs, base, DT_MAX_SIZE, KB_MEM_DATA)) {
+	int rc = kaslr_choose_dt(map, BOOT_DT_MAX_SIZE, 0, avoid, n_avoid, random, rng, &base, &nslots);
+	if (rc || kb_alloc_at(allocs, base, BOOT_DT_MAX_SIZE, KB_MEM_DATA)) {
 		log_error("cannot allocate 2 MiB for the devicetree");
 		return rc ? rc : KB_ENOMEM;
 	}
@@ -102,16 +105,16 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap 
 				  e->id);
 			return KB_EPERM;
 		}
-		rc = kb_file_load(b->pf, e->devicetree, DT_MAX_SIZE, &file, &len);
+		rc = kb_file_load(b->pf, e->devicetree, BOOT_DT_MAX_SIZE, &file, &len);
 		if (!rc)
-			rc = dt_open(file, len, e->devicetree, buf, DT_MAX_SIZE);
+			rc = dt_open(file, len, e->devicetree, buf, BOOT_DT_MAX_SIZE);
 		kb_file_free(b->pf, file);
 	} else if (b->fw->fdt) {
 		/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
 		 * space that dt_open drops); dt_open validates it against that size. */
-		rc = dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, DT_MAX_SIZE);
+		rc = dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
 	} else {
-		rc = dt_create_minimal(buf, DT_MAX_SIZE);
+		rc = dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
 	}
 	*dt_pa = base;
 	return rc;

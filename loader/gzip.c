@@ -4,9 +4,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/image.h"
 
 /* zlib's windowBits: 15 = the 32 KiB window deflate may refer back into, +16 = expect a
  * gzip wrapper and check its CRC32 and ISIZE trailer (zlib.h, inflateInit2). */
@@ -50,7 +50,7 @@ uint32_t gzip_isize(const void *src, size_t len)
 {
 	if (len < GZIP_MIN_LEN)
 		return 0;
-	return kb_get_le32((const uint8_t *)src + len - GZIP_ISIZE_LEN);
+	return get_le32((const uint8_t *)src + len - GZIP_ISIZE_LEN);
 }
 
 /* One inflate run over src into dst[0..cap). */

@@ -1,5 +1,6 @@
 #include "loader/image_pe.h"
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/image.h"
@@ -13,15 +14,13 @@
 #define SECTION_OFF_RAW_SIZE  16u         /* u32 SizeOfRawData */
 #define SECTION_OFF_RAW_PTR   20u         /* u32 PointerToRawData */
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-
 bool image_pe_is_efi_stub(const void *head, size_t head_len)
 {
 	const uint8_t *h = head;
 	if (head_len < IMAGE_HEADER_SIZE)
 		return false;
-	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
-	return pe != 0 && pe + COFF_HEADER_LEN <= head_len && kb_get_le32(h + pe) == PE_SIGNATURE;
+	uint64_t pe = get_le32(h + IMAGE_OFF_PE_HEADER);
+	return pe != 0 && pe + COFF_HEADER_LEN <= head_len && get_le32(h + pe) == PE_SIGNATURE;
 }
 
 int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
@@ -34,9 +33,9 @@ int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
 		return 0;
 	if (!image_pe_is_efi_stub(head, head_len))
 		return 0; /* no EFI stub: nothing says how long the file should be */
-	uint64_t pe = kb_get_le32(h + IMAGE_OFF_PE_HEADER);
-	unsigned nsec = le16(h + pe + COFF_OFF_NSECTIONS);
-	uint64_t table = pe + COFF_HEADER_LEN + le16(h + pe + COFF_OFF_OPT_SIZE);
+	uint64_t pe = get_le32(h + IMAGE_OFF_PE_HEADER);
+	unsigned nsec = get_le16(h + pe + COFF_OFF_NSECTIONS);
+	uint64_t table = pe + COFF_HEADER_LEN + get_le16(h + pe + COFF_OFF_OPT_SIZE);
 	if (table + (uint64_t)nsec * SECTION_LEN > head_len) {
 		log_warn("%s: PE section table beyond the first %zu bytes: length not checked",
 			 name, head_len);
@@ -45,8 +44,8 @@ int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
 	uint64_t need = 0;
 	for (unsigned i = 0; i < nsec; i++) {
 		const uint8_t *s = h + table + (uint64_t)i * SECTION_LEN;
-		uint64_t end = (uint64_t)kb_get_le32(s + SECTION_OFF_RAW_PTR) +
-			       kb_get_le32(s + SECTION_OFF_RAW_SIZE);
+		uint64_t end = (uint64_t)get_le32(s + SECTION_OFF_RAW_PTR) +
+			       get_le32(s + SECTION_OFF_RAW_SIZE);
 		if (end > need)
 			need = end;
 	}

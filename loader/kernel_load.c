@@ -28,7 +28,7 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 		.align = out->align,
 		.offset = info->text_offset,
 		.size = info->image_size,
-		.max_addr = KASLR_KERNEL_PHYS_LIMIT,
+		.max_addr = BOOT_IMAGE_PHYS_LIMIT,
 	};
 	struct kb_claim claim = { allocs, KB_MEM_CODE };
 	int rc = kaslr_claim(map, &req, random && info->phys_anywhere, rng, KASLR_CLAIM_ATTEMPTS,

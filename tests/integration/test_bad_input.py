@@ -121,4 +121,4 @@ def test_kaslr_require_without_strong_entropy(tmp_path):
     esp = make_esp(tmp_path, {"/loader/loader.conf": "kaslr require\n"})
     # No DT seeds, no FEAT_RNG, no EFI RNG: only the counter is left.
     log = boot_bad(esp, entry="debian", cpu="cortex-a72", dtb_seed=False)
-    assert "kaslboot: error: kaslr require: no strong entropy source (have: counter)" in log
+    assert "kaslboot: error: kaslr require: no strong entropy source (have: counter,system-token)" in log

@@ -57,7 +57,7 @@ def test_kaslr_enabled_from_our_seed_with_efi_handoff(three_boots):
     assert "console=ttyAMA0" in b.report["cmdline"]
     # Boot Loader Interface variables, read by Linux through efivarfs.
     assert b.report["loader_info"].startswith("kaslboot "), b.report
-    assert b.report["loader_entry"] == "debian"
+    assert b.report["loader_entry"] == "debian.conf"   # systemd-boot's id: file name
 
 
 def test_three_boots_three_layouts(three_boots):
@@ -98,7 +98,7 @@ def test_nokaslr_after_falling_back_from_a_broken_entry(tmp_path, three_boots):
     assert iomem_start(b.report) == f["base"] + stext_offset()
     assert b.report["kaslr"] == "KASLR disabled on command line"
     assert b.report["kaslr_seed"] == "absent"   # neither ours nor the firmware's
-    assert b.report["loader_entry"] == "b-nokaslr"   # the entry that booted, not the default
+    assert b.report["loader_entry"] == "b-nokaslr.conf"   # the entry that booted, not the default
     # The lowest slot: at or below every randomly drawn base on the same machine.
     assert f["base"] <= min(loader_facts(r)["base"] for r in three_boots)
 

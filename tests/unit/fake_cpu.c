@@ -85,8 +85,9 @@ bool mm_ttbr1_init_then_final(enum mm_ttbr1_switch kind, unsigned va_bits, uint6
 	return true;
 }
 
-int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
+int mm_cpu_selftest_run(const void *fdt, uint64_t fdt_pa, uint64_t fdt_size,
+			struct mm_page_pool *pool, mm_selftest_seed_fn read_seed)
 {
-	(void)fdt, (void)fdt_pa, (void)pool;
+	(void)fdt, (void)fdt_pa, (void)fdt_size, (void)pool, (void)read_seed;
 	return 0;
 }

@@ -172,7 +172,7 @@ static void test_linux_boots(void **state)
 	setup_esp(NULL, linux_entry, NULL);
 	assert_true(run_boot(&rc));
 	check_linux_handoff();
-	check_entry_selected("a");
+	check_entry_selected("a.conf");
 	assert_int_equal(fake_cpu.entry % (2ULL << 20), 0);   /* no EFI stub: 2 MiB */
 	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,efi-rng,counter,system-token;");
 	assert_logged("seed file created");
@@ -294,7 +294,7 @@ static void test_fallback_keeps_entropy(void **state)
 	fake.has_rng = false;
 	assert_true(run_boot(&rc));
 	check_linux_handoff();
-	check_entry_selected("b");
+	check_entry_selected("b.conf");
 	assert_logged("/missing-Image: no such file");
 	assert_logged("falling back to entry 'b'");
 	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,counter,system-token;");

@@ -9,10 +9,12 @@
 #include "dtb/buffer.h"
 #include "dtb/chosen.h"
 #include "dtb/efi_handoff.h"
+#include "dtb/fdt_error.h"
 #include "dtb/kaslboot_layout.h"
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
 #include "lib/err.h"
+#include "lib/sizes.h"
 
 #define WORK_SIZE (64u * 1024u)
 static uint64_t work_buf[WORK_SIZE / 8];
@@ -144,21 +146,21 @@ static void test_finish_enforces_2mib_and_alignment(void **state)
 {
 	size_t big = 3u * 1024 * 1024, out = 0;
 	void *buf = aligned_alloc(8, big);
-	void *filler = calloc(1, DT_MAX_SIZE);
+	void *filler = calloc(1, BOOT_DT_MAX_SIZE);
 
 	assert_non_null(buf);
 	assert_non_null(filler);
 	assert_int_equal(dt_create_minimal(buf, big), KB_OK);
 	/* Packed, this tree is just over 2 MiB. */
-	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 64), 0);
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)BOOT_DT_MAX_SIZE - 64), 0);
 	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_finish(buf, &out), KB_ERANGE);
 	assert_int_equal(captured_errors, 1);
-	assert_true(fdt_totalsize(buf) > DT_MAX_SIZE);
+	assert_true(fdt_totalsize(buf) > BOOT_DT_MAX_SIZE);
 	/* Just under: accepted. */
-	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 256), 0);
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)BOOT_DT_MAX_SIZE - 256), 0);
 	assert_int_equal(dt_finish(buf, &out), KB_OK);
-	assert_true(out <= DT_MAX_SIZE);
+	assert_true(out <= BOOT_DT_MAX_SIZE);
 	free(filler);
 	free(buf);
 
@@ -214,6 +216,46 @@ static void test_bad_kaslr_seeds_are_absent(void **state)
 	assert_false(s.has_kaslr_seed);
 	assert_int_equal(captured_warnings, 0);
 	assert_int_equal(s.rng_seed_len, FIXTURE_RNG_SEED_LEN); /* unaffected */
+}
+
+/* The one kaslr-seed reader (also mm's self test's): its answer for every case, and no
+ * log line in any (it runs where logging may not). */
+static void test_kaslr_seed_reader(void **state)
+{
+	static const uint8_t four[4] = { 1, 2, 3, 4 };
+	static const uint8_t garbage[64] = { 0xd0, 0x0d, 0xfe, 0xee };
+	static uint64_t empty[256];
+	uint64_t seed = 1;
+
+	open_virt(state);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_OK);
+	assert_true(seed == FIXTURE_KASLR_SEED);
+
+	assert_int_equal(fdt_setprop_u64(work, chosen(), "kaslr-seed", 0), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_OK);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", four, sizeof(four)), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_EINVAL);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_delprop(work, chosen(), "kaslr-seed"), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_ENOENT);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_create_empty_tree(empty, sizeof(empty)), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(empty, &seed), KB_ENOENT); /* no /chosen */
+	assert_true(seed == 0);
+
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(garbage, &seed), KB_ECORRUPT);
+	assert_true(seed == 0);
+	assert_int_equal(captured_lines, 0);
 }
 
 static void test_long_rng_seed_is_cut(void **state)
@@ -385,6 +427,36 @@ static void test_full_buffer_is_a_clean_error(void **state)
 	free(blob);
 }
 
+/* Every dtb/ file that edits /chosen reports a failure through dt_chosen_prop_failed():
+ * one error line naming the property, and libfdt's error mapped to enum kb_err. */
+static void test_chosen_prop_failed_names_the_property(void **state)
+{
+	struct dt_kaslboot_layout l = { .image_size = 0x1000 };
+	static uint64_t tight[1024];
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+
+	(void)state;
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_chosen_prop_failed("bootargs", -FDT_ERR_NOSPACE), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/bootargs: the DT buffer is full");
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_chosen_prop_failed("rng-seed", -FDT_ERR_BADSTRUCTURE), KB_ECORRUPT);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/rng-seed: ");
+	assert_last_logged(fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+
+	/* The layout writer goes through it too. */
+	assert_true(size <= sizeof(tight));
+	assert_int_equal(dt_open(blob, size, "fixture", tight, size), KB_OK);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_set_kaslboot_layout(tight, &l), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/kaslboot,layout-version: the DT buffer is full");
+	free(blob);
+}
+
 /* ---- EFI handoff ------------------------------------------------------------------- */
 
 static void test_efi_placeholders_then_in_place_update(void **state)
@@ -471,13 +543,13 @@ static void test_kaslboot_layout_round_trip(void **state)
 	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		prop_bytes(names[i], 8);
-	assert_be("kaslboot,layout-version", DT_KASLBOOT_LAYOUT_VERSION, 8);
+	assert_be("kaslboot,layout-version", KASLBOOT_LAYOUT_VERSION, 8);
 	assert_be("kaslboot,image-virt-base", sample_layout.image_va, 8);
 	assert_be("kaslboot,linear-map-offset", sample_layout.linear_map_offset, 8);
 	assert_be("kaslboot,idmap-size", sample_layout.idmap_size, 8);
 
 	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_OK);
-	assert_int_equal(got.version, DT_KASLBOOT_LAYOUT_VERSION);
+	assert_int_equal(got.version, KASLBOOT_LAYOUT_VERSION);
 	got.version = sample_layout.version;
 	assert_memory_equal(&got, &sample_layout, sizeof(got));
 
@@ -574,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_finish_enforces_2mib_and_alignment),
 		cmocka_unit_test(test_read_seeds),
 		cmocka_unit_test(test_bad_kaslr_seeds_are_absent),
+		cmocka_unit_test(test_kaslr_seed_reader),
 		cmocka_unit_test(test_long_rng_seed_is_cut),
 		cmocka_unit_test(test_no_chosen_no_seeds),
 		cmocka_unit_test(test_wipe_seeds_in_place),
@@ -583,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_delete_memreserve),
 		cmocka_unit_test(test_chosen_created_when_missing),
 		cmocka_unit_test(test_full_buffer_is_a_clean_error),
+		cmocka_unit_test(test_chosen_prop_failed_names_the_property),
 		cmocka_unit_test(test_efi_placeholders_then_in_place_update),
 		cmocka_unit_test(test_efi_update_needs_placeholders),
 		cmocka_unit_test(test_kaslboot_layout_round_trip),

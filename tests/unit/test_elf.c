@@ -409,8 +409,8 @@ static void test_huge_sizes(void **state)
 	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_vaddr), UINT64_MAX - 0xfff);
 	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_offset), DATA_OFF);
 	expect_refused(&im, KB_ERANGE, "wraps");
-	build(&im, 0, false); /* span above ELF_PAYLOAD_MAX_SPAN */
-	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_memsz), ELF_PAYLOAD_MAX_SPAN);
+	build(&im, 0, false); /* span above KASLBOOT_MAX_IMAGE_SPAN */
+	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_memsz), KASLBOOT_MAX_IMAGE_SPAN);
 	expect_refused(&im, KB_ERANGE, "spans");
 	build(&im, 0, false); /* RELASZ far beyond the file */
 	set_dyn(&im, 1, DT_RELASZ, 0xc000000000000000ull); /* a multiple of 24 */
@@ -558,7 +558,7 @@ static void test_random_corruption(void **state)
 			uint8_t *dest = malloc(info.span);
 
 			assert_non_null(dest);
-			assert_true(info.span <= ELF_PAYLOAD_MAX_SPAN);
+			assert_true(info.span <= KASLBOOT_MAX_IMAGE_SPAN);
 			assert_int_equal(elf_payload_load(im.b, sizeof(im.b), &info, dest, VBASE), 0);
 			free(dest);
 		}

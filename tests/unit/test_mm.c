@@ -7,17 +7,12 @@
 #include <cmocka.h>
 
 #include "lib/err.h"
+#include "lib/sizes.h"
 #include "log_capture.h"
 #include "mm/regs.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
 #include "mm_testutil.h"
-
-#define SZ_4K  0x1000ULL
-#define SZ_64K 0x10000ULL
-#define SZ_2M  0x200000ULL
-#define SZ_32M 0x2000000ULL
-#define SZ_1G  0x40000000ULL
 
 static const unsigned legal_attrs[] = { MM_RO | MM_EXEC, MM_RO | MM_XN, MM_RW | MM_XN };
 

@@ -9,15 +9,12 @@
 #include <libfdt.h>
 
 #include "lib/err.h"
+#include "lib/sizes.h"
 #include "log_capture.h"
 #include "mm/layout.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
 #include "mm_testutil.h"
-
-#define SZ_4K 0x1000ULL
-#define SZ_2M 0x200000ULL
-#define SZ_1G 0x40000000ULL
 
 #define RAM_BASE   0x40000000ULL
 #define IMAGE_PA   0x48000000ULL
@@ -168,14 +165,14 @@ static void test_fdt_window_limits(void **state)
 	struct mm_layout l;
 
 	/* A full 2 MiB DT at an odd offset needs 2 MiB + 1 page: exactly the window. */
-	f->p.fdt_size = MM_FDT_MAX_SIZE;
+	f->p.fdt_size = BOOT_DT_MAX_SIZE;
 	f->p.fdt_access = MM_RW;
 	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), 0);
 	check_image_and_fixmap(f, &l);
 	expect_map(&l.ttbr1, mm_fixmap_slot_va(MM_FIX_FDT_END), (FDT_PA & ~0xfffULL) + 512 * SZ_4K,
 		   MM_NORMAL_WB, MM_RW | MM_XN);
 	log_capture_start(LOG_ERROR);
-	f->p.fdt_size = MM_FDT_MAX_SIZE + 1;
+	f->p.fdt_size = BOOT_DT_MAX_SIZE + 1;
 	f->pool.used = 0;
 	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), KB_ERANGE);
 	assert_int_equal(captured_lines, 1);
