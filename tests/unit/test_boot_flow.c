@@ -20,6 +20,7 @@
 #include "lib/err.h"
 #include "lib/utf16.h"
 #include "log_capture.h"
+#include "loader/bli.h"
 #include "loader/boot.h"
 #include "loader/entropy_gather.h"
 
@@ -406,6 +407,127 @@ static void test_flags_bit3_clear_gets_lowest_slot(void **state)
 	assert_logged("on (lowest slot: flags bit 3 clear)");
 }
 
+/* A Boot Loader Interface string variable as the OS would set it (UTF-16LE + NUL). */
+static void set_var(const char *name, const char *value)
+{
+	uint16_t w[128];
+	long n = utf16_from_utf8(value, w, 128);
+	assert_true(n >= 0);
+	assert_int_equal(fake_platform.var_set(NULL, &bli_vendor_guid, name, BLI_PERSISTENT, w,
+					       ((size_t)n + 1) * 2), 0);
+}
+
+static const char *var_text(const char *name)
+{
+	static char text[512];
+	const struct fake_var *v = fake_fw_var(name);
+	if (!v)
+		return NULL;
+	assert_true(utf16_to_utf8((const uint16_t *)v->data, v->len / 2, text, sizeof(text)));
+	return text;
+}
+
+/* `bootctl set-oneshot b.conf`: b boots once, the variable is gone afterwards;
+ * `bootctl set-default a.conf` is the default otherwise. */
+static void test_oneshot_and_default_variables(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("default b\n", linux_entry, linux_entry);
+	set_var("LoaderEntryDefault", "a.conf");
+	set_var("LoaderEntryOneShot", "b.conf");
+	assert_true(run_boot(&rc));
+	check_entry_selected("b.conf");
+	assert_null(fake_fw_var("LoaderEntryOneShot"));
+	assert_logged("chosen by LoaderEntryOneShot");
+
+	make_firmware(true);
+	setup_esp("default b\n", linux_entry, linux_entry);
+	set_var("LoaderEntryDefault", "a.conf");
+	assert_true(run_boot(&rc));
+	check_entry_selected("a.conf");
+	assert_logged("chosen by LoaderEntryDefault");
+}
+
+/* What the OS reads back: LoaderEntries in menu order, exactly kaslboot's feature bits,
+ * the loader's times, the image and partition. */
+static void test_loader_variables(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	snprintf(fw.image_path, sizeof(fw.image_path), "\\EFI\\BOOT\\BOOTAA64.EFI");
+	snprintf(fw.esp_part_uuid, sizeof(fw.esp_part_uuid), "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	setup_esp(NULL, linux_entry, mmu_on_entry);
+	assert_true(run_boot(&rc));
+	const struct fake_var *v = fake_fw_var("LoaderEntries");
+	assert_non_null(v);
+	static const uint16_t want[] = { 'b', '.', 'c', 'o', 'n', 'f', 0, 'a', '.', 'c', 'o', 'n',
+					 'f', 0 };
+	assert_int_equal(v->len, sizeof(want));
+	assert_memory_equal(v->data, want, sizeof(want));
+	v = fake_fw_var("LoaderFeatures");
+	assert_non_null(v);
+	uint64_t features;
+	assert_int_equal(v->len, 8);
+	memcpy(&features, v->data, 8);
+	assert_int_equal(features, BLI_FEATURES);
+	assert_string_equal(var_text("LoaderImageIdentifier"), "\\EFI\\BOOT\\BOOTAA64.EFI");
+	assert_string_equal(var_text("LoaderDevicePartUUID"), "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	assert_non_null(var_text("LoaderTimeInitUSec"));
+	uint64_t exec = strtoull(var_text("LoaderTimeExecUSec"), NULL, 10);
+	assert_true(exec >= strtoull(var_text("LoaderTimeInitUSec"), NULL, 10));
+	assert_non_null(var_text("LoaderInfo"));
+}
+
+/* Boot counting: the entry's file is renamed before it boots, and systemd-bless-boot is
+ * told where it is now. A refused rename is one warning; the boot goes on. */
+static void test_boot_counting(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, NULL, NULL);
+	fake_fw_add_file("/loader/entries/k+3-1.conf", linux_entry, strlen(linux_entry));
+	assert_true(run_boot(&rc));
+	check_entry_selected("k.conf");
+	assert_non_null(fake_fw_var("LoaderBootCountPath"));
+	assert_string_equal(var_text("LoaderBootCountPath"), "\\loader\\entries\\k+2-2.conf");
+	bool found = false;
+	for (unsigned i = 0; i < fake.nfiles; i++)
+		found |= !strcmp(fake.files[i].path, "/loader/entries/k+2-2.conf");
+	assert_true(found);
+
+	make_firmware(true);
+	setup_esp(NULL, NULL, NULL);
+	fake_fw_add_file("/loader/entries/k+3-1.conf", linux_entry, strlen(linux_entry));
+	fake.writes_fail = true;
+	assert_true(run_boot(&rc));
+	assert_logged("cannot count this boot, the rename to k+2-2.conf failed");
+	assert_null(fake_fw_var("LoaderBootCountPath"));
+}
+
+/* Bad variables: one line each, and the boot goes on with the default. */
+static void test_bad_variables(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, linux_entry, NULL);
+	set_var("LoaderEntryOneShot", "missing.conf");
+	set_var("LoaderConfigTimeout", "soon");
+	/* An odd number of bytes: not UTF-16. */
+	assert_int_equal(fake_platform.var_set(NULL, &bli_vendor_guid, "LoaderEntryDefault",
+					       BLI_PERSISTENT, "abc", 3), 0);
+	assert_true(run_boot(&rc));
+	check_entry_selected("a.conf");
+	assert_logged("LoaderEntryOneShot names entry 'missing.conf', which is not a bootable entry");
+	assert_logged("LoaderConfigTimeout: 'soon' is not a number of seconds");
+	assert_logged("LoaderEntryDefault: 3 bytes, not a NUL-terminated UTF-16 string: ignored");
+	assert_null(fake_fw_var("LoaderEntryOneShot"));   /* used up, even though wrong */
+}
+
 /* No configuration, no kernel: one line and back to the firmware. */
 static void test_empty_esp_returns(void **state)
 {
@@ -453,6 +575,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_attempt_generators, teardown),
 		cmocka_unit_test_teardown(test_efi_stub_kernel_on_64k_slots, teardown),
 		cmocka_unit_test_teardown(test_flags_bit3_clear_gets_lowest_slot, teardown),
+		cmocka_unit_test_teardown(test_oneshot_and_default_variables, teardown),
+		cmocka_unit_test_teardown(test_loader_variables, teardown),
+		cmocka_unit_test_teardown(test_boot_counting, teardown),
+		cmocka_unit_test_teardown(test_bad_variables, teardown),
 		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
 		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
 	};
