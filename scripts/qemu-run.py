@@ -39,7 +39,7 @@ def qemu_command(a, vars_path):
            # The ESP is a snapshot unless asked otherwise: a test's boot never changes the
            # image it was given, except where persistence is the point (the seed file).
            "-drive", "if=virtio,format=raw,file=" + a.esp +
-           ("" if a.esp_writable else ",snapshot=on")]
+           (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
     if a.interactive:
@@ -55,6 +55,8 @@ def run(a):
         mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
         for b in a.boot:
             mk += ["--boot", b]
+        for v in a.loader_var:
+            mk += ["--loader-var", v]
         if a.secure_boot:
             mk += ["--base", AAVMF_VARS_SNAKEOIL]
         subprocess.run(mk, check=True)
@@ -123,6 +125,10 @@ def main():
     ap.add_argument("--esp", required=True, help="FAT image booted as a virtio disk")
     ap.add_argument("--esp-writable", action="store_true",
                     help="let the guest's writes reach the ESP image (default: a snapshot)")
+    ap.add_argument("--esp-readonly", action="store_true",
+                    help="a write-protected ESP: every write the guest tries fails")
+    ap.add_argument("--loader-var", action="append", default=[], metavar="NAME=VALUE",
+                    help="set a Boot Loader Interface variable first (scripts/mkvars.py)")
     ap.add_argument("--el2", action="store_true", help="firmware at EL2 (virtualization=on)")
     ap.add_argument("--cpu", default="max", help="CPU model (default max)")
     ap.add_argument("--mem", default="1G", help="RAM size (default 1G)")
