@@ -103,6 +103,7 @@ struct kb_loader_conf {
 	char selftest[KB_WORD_MAX];      /* `selftest`: "" if absent */
 	bool editor;                     /* `editor`: the menu's line editor may be used */
 	bool editor_set;                 /* `editor` was given (else: on, off under Secure Boot) */
+	bool random_seed_off;            /* `random-seed-mode off`: no \loader\random-seed */
 };
 
 /* ---- loader/bls_entry.c ---------------------------------------------------------------- */

@@ -78,7 +78,7 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	uint64_t c = cpu_counter();
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
 	/* Last: the next boot's seed is derived from everything above. */
-	be->seed_file = seed_file_mix(pf, pool);
+	be->seed_file = conf && conf->random_seed_off ? SEED_FILE_OFF : seed_file_mix(pf, pool);
 	if (conf && conf->kaslr_seed_fixed) {
 		uint64_t s = conf->kaslr_seed;
 		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);

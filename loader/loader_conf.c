@@ -156,6 +156,20 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		c->editor_set = true;
 		return KB_OK;
 	}
+	if (config_key_is(l, "random-seed-mode")) {
+		/* systemd-boot 252: off, with-system-token, always, or a boolean. kaslboot
+		 * always has a system token (it creates one), so all but off mean "use it". */
+		bool on;
+		if (config_value_is(l, "off"))
+			c->random_seed_off = true;
+		else if (config_value_is(l, "with-system-token") || config_value_is(l, "always"))
+			c->random_seed_off = false;
+		else if (parse_boolean(l, &on))
+			c->random_seed_off = !on;
+		else
+			return bad_value(r, l, "off, with-system-token or always");
+		return KB_OK;
+	}
 	/* systemd-boot's other keys (console-mode, beep...) may share this file. */
 	log_warn("%s:%u: unknown key '%.*s' ignored", r->file, r->line_no, (int)l->key_len,
 		 l->key);

@@ -119,6 +119,7 @@ const char *seed_file_state_name(enum seed_file_state s)
 	case SEED_FILE_BAD_SIZE: return "bad size, replaced";
 	case SEED_FILE_UNREADABLE: return "unreadable";
 	case SEED_FILE_NONE: return "none";
+	case SEED_FILE_OFF: return "off (random-seed-mode off)";
 	}
 	return "?";
 }

@@ -508,6 +508,19 @@ static void test_boot_counting(void **state)
 	assert_null(fake_fw_var("LoaderBootCountPath"));
 }
 
+/* loader.conf `random-seed-mode off`: the seed file is neither read nor created. */
+static void test_random_seed_mode_off(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("random-seed-mode off\n", linux_entry, NULL);
+	assert_true(run_boot(&rc));
+	assert_logged("seed file off (random-seed-mode off)");
+	for (unsigned i = 0; i < fake.nfiles; i++)
+		assert_string_not_equal(fake.files[i].path, "/loader/random-seed");
+}
+
 /* Bad variables: one line each, and the boot goes on with the default. */
 static void test_bad_variables(void **state)
 {
@@ -579,6 +592,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_loader_variables, teardown),
 		cmocka_unit_test_teardown(test_boot_counting, teardown),
 		cmocka_unit_test_teardown(test_bad_variables, teardown),
+		cmocka_unit_test_teardown(test_random_seed_mode_off, teardown),
 		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
 		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
 	};

@@ -142,6 +142,14 @@ static void test_systemd_boot_keys_warn(void **state)
 	assert_int_equal(parse("timeout 3\n"), 0);
 	assert_true(c.editor);
 	assert_false(c.editor_set);
+	assert_false(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode off\n"), 0);
+	assert_true(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode with-system-token\n"), 0);
+	assert_false(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode no\n"), 0);
+	assert_true(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode sometimes\n"), KB_EINVAL);
 }
 
 static void test_syntax_errors_name_the_line(void **state)
