@@ -136,9 +136,9 @@ static void test_systemd_boot_keys_warn(void **state)
 	assert_false(c.editor);   /* systemd-boot's editor key is honoured */
 	assert_true(c.editor_set);
 	assert_logged("warning: loader/loader.conf:3: systemd-boot's 'console-mode' does not apply to kaslboot: ignored");
+	assert_string_equal(c.default_pattern, "a");
 	assert_int_equal(parse("frobnicate 1\n"), 0);
 	assert_logged("warning: loader/loader.conf:1: unknown key 'frobnicate' ignored");
-	assert_string_equal(c.default_pattern, "a");
 	assert_int_equal(parse("editor maybe\n"), KB_EINVAL);
 	assert_logged("error: loader/loader.conf:1: editor 'maybe': expected yes or no");
 	assert_int_equal(parse("timeout 3\n"), 0);
