@@ -23,6 +23,7 @@
 #include "loader/bli.h"
 #include "loader/boot.h"
 #include "loader/entropy_gather.h"
+#include "assert_kb.h"
 
 /* Enough RAM for the 4 MiB kernel, a 2 MiB DT, the initrd and the pools, with room for
  * many 2 MiB slots. */
@@ -349,7 +350,7 @@ static void test_attempt_generators(void **state)
 	fake_fw_init(RAM_BYTES);
 	fake.has_rng = true;
 	loader_conf_init(&conf);
-	assert_int_equal(entropy_gather(&fake_platform, &fw, &conf, &be), 0);
+	assert_kb_ok(entropy_gather(&fake_platform, &fw, &conf, &be));
 	entropy_attempt_rng(&be, "x", &r1);
 	entropy_attempt_rng(&be, "x", &r2);
 	a = drbg_u64(&r1), b = drbg_u64(&r2);
@@ -357,7 +358,7 @@ static void test_attempt_generators(void **state)
 
 	conf.kaslr_seed_fixed = true;
 	conf.kaslr_seed = 99;
-	assert_int_equal(entropy_gather(&fake_platform, &fw, &conf, &be), 0);
+	assert_kb_ok(entropy_gather(&fake_platform, &fw, &conf, &be));
 	entropy_attempt_rng(&be, "x", &r1);
 	entropy_attempt_rng(&be, "y", &r2);
 	a = drbg_u64(&r1), b = drbg_u64(&r2);
