@@ -8,6 +8,7 @@
 #include "dtb/validate.h"
 #include "lib/counter.h"
 #include "lib/err.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
@@ -42,10 +43,22 @@ int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out)
 	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, out);
 }
 
-int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memmap *map,
-		 uint64_t kernel_start, uint64_t kernel_size, bool random, struct drbg *rng,
-		 struct kb_allocs *allocs, struct initrd_set *out)
+/* "/a.img (1200 KiB) + /b.img (3 KiB)" for the error line. */
+static void describe_initrds(const struct kb_entry *e, const uint64_t *sizes, char *buf,
+			     size_t size)
 {
+	size_t at = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < e->initrd_count && at + 1 < size; i++)
+		at += kfmt_snprintf(buf + at, size - at, "%s%s (%lu KiB)", i ? " + " : "",
+				    e->initrd[i], (unsigned long)((sizes[i] + 1023) >> 10));
+}
+
+int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_start,
+		 uint64_t kernel_size, bool random, struct drbg *rng, struct kb_allocs *allocs,
+		 struct initrd_set *out)
+{
+	struct memmap map;
 	const struct kb_platform *pf = b->pf;
 	uint64_t sizes[KB_MAX_INITRDS], total = 0, nslots;
 	out->base = out->size = 0;
@@ -61,11 +74,17 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 		total += (sizes[i] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
 	}
 	uint64_t base;
-	int rc = kaslr_choose_initrd(map, kernel_start, kernel_size, total, random, rng, &base,
-				     &nslots);
+	int rc = pf->memmap_get(pf->ctx, &map);
+	if (rc)
+		return rc;
+	rc = kaslr_choose_initrd(&map, kernel_start, kernel_size, total, random, rng, &base,
+				 &nslots);
+	pf->memmap_free(pf->ctx, &map);
 	if (rc) {
-		log_error("no room for %lu KiB of initrd within the kernel's 32 GiB window",
-			  (unsigned long)(total >> 10));
+		char what[KB_MAX_INITRDS * (KB_PATH_MAX + 24)];
+		describe_initrds(e, sizes, what, sizeof(what));
+		log_error("entry '%s': no room for its initrd %s within the kernel's 32 GiB window",
+			  e->id, what);
 		return rc;
 	}
 	if (kb_alloc_at(allocs, base, total, KB_MEM_DATA)) {
@@ -86,12 +105,17 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 	return 0;
 }
 
-int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap *map,
-	       struct kaslr_range *avoid, size_t n_avoid, bool random, struct drbg *rng,
-	       struct kb_allocs *allocs, uint64_t *dt_pa)
+int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
+	       size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
+	       uint64_t *dt_pa)
 {
 	uint64_t base, nslots;
-	int rc = kaslr_choose_dt(map, BOOT_DT_MAX_SIZE, 0, avoid, n_avoid, random, rng, &base, &nslots);
+	struct memmap map;
+	int rc = b->pf->memmap_get(b->pf->ctx, &map);
+	if (rc)
+		return rc;
+	rc = kaslr_choose_dt(&map, BOOT_DT_MAX_SIZE, 0, avoid, n_avoid, random, rng, &base, &nslots);
+	b->pf->memmap_free(b->pf->ctx, &map);
 	if (rc || kb_alloc_at(allocs, base, BOOT_DT_MAX_SIZE, KB_MEM_DATA)) {
 		log_error("cannot allocate 2 MiB for the devicetree");
 		return rc ? rc : KB_ENOMEM;

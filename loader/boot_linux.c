@@ -16,7 +16,6 @@
 /* Everything one attempt holds; given back in one place when it fails. */
 struct linux_attempt {
 	struct kb_allocs allocs;
-	struct memmap map;
 	struct drbg rng;
 	struct loaded_kernel k;
 	struct initrd_set initrd;
@@ -30,18 +29,15 @@ struct linux_attempt {
 static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 				  struct linux_attempt *a)
 {
-	int rc = b->pf->memmap_get(b->pf->ctx, &a->map);
-	if (rc)
-		return rc;
-	rc = kernel_load(b->pf, b->fw->secure_boot, e->linux_path, &a->map, a->kaslr, &a->rng,
-			 &a->allocs, &a->k);
+	int rc = kernel_load(b->pf, b->fw->secure_boot, e->linux_path, a->kaslr, &a->rng,
+			     &a->allocs, &a->k);
 	if (rc)
 		return rc;
 	if (a->kaslr && !a->k.info.phys_anywhere)
 		log_info("%s: flags bit 3 clear: the kernel wants the lowest slot, and gets it",
 			 e->linux_path);
-	rc = initrds_load(b, e, &a->map, a->k.image, a->k.info.image_size, a->kaslr, &a->rng,
-			  &a->allocs, &a->initrd);
+	rc = initrds_load(b, e, a->k.image, a->k.info.image_size, a->kaslr, &a->rng, &a->allocs,
+			  &a->initrd);
 	a->t_load = ms_since(a->t0);
 	return rc;
 }
@@ -50,8 +46,8 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 {
 	struct kaslr_range avoid[2] = { { a->k.image, a->k.info.image_size },
 					{ a->initrd.base, a->initrd.size } };
-	int rc = dt_prepare(b, e, &a->map, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng,
-			    &a->allocs, &a->dt_pa);
+	int rc = dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
+			    &a->dt_pa);
 	if (rc)
 		return rc;
 	void *fdt = (void *)(uintptr_t)a->dt_pa;
@@ -116,7 +112,6 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	if (!entropy_is_fixed(&b->entropy.pool))
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
-	b->pf->memmap_free(b->pf->ctx, &a.map);
 
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
 	if (rc)
@@ -126,7 +121,6 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 fail:
 	seed_table_remove(b->pf, &a.seed_table);
 	drbg_wipe(&a.rng);
-	b->pf->memmap_free(b->pf->ctx, &a.map);
 	kb_free_all(&a.allocs);
 	return rc;
 }

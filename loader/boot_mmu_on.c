@@ -322,14 +322,14 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_attempt *a)
 {
 	struct mmu_on_plan *pl = &a->pl;
-	int rc = initrds_load(b, e, &a->map, pl->phys, pl->slot_size, a->kaslr, &a->rng,
-			      &a->allocs, &a->initrd);
+	int rc = initrds_load(b, e, pl->phys, pl->slot_size, a->kaslr, &a->rng, &a->allocs,
+			      &a->initrd);
 	if (rc)
 		return rc;
 	struct kaslr_range avoid[2] = { { pl->phys, pl->slot_size },
 					{ a->initrd.base, a->initrd.size } };
-	rc = dt_prepare(b, e, &a->map, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng,
-			&a->allocs, &pl->dt_pa);
+	rc = dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
+			&pl->dt_pa);
 	if (rc)
 		return rc;
 	void *fdt = (void *)(uintptr_t)pl->dt_pa;

@@ -19,10 +19,17 @@ static uint8_t gzip_arena_mem[GZIP_ARENA_SIZE] __attribute__((aligned(16)));
 /* The slot: at the kernel's own alignment (image_placement_align), random unless the
  * header's flags bit 3 is clear, which asks for the lowest one ("as close as possible to
  * the base of DRAM", booting.rst). */
-static int claim_slot(const char *path, const struct memmap *map, const struct image_info *info,
-		      const void *head, size_t head_len, bool random, struct drbg *rng,
-		      struct kb_allocs *allocs, struct loaded_kernel *out)
+static int claim_slot(const struct kb_platform *pf, const char *path,
+		      const struct image_info *info, const void *head, size_t head_len,
+		      bool random, struct drbg *rng, struct kb_allocs *allocs,
+		      struct loaded_kernel *out)
 {
+	/* The map as it is now: a compressed file was just allocated, and a slot drawn from an
+	 * older snapshot could already be taken (and its count would be a lie). */
+	struct memmap map;
+	int rc = pf->memmap_get(pf->ctx, &map);
+	if (rc)
+		return rc;
 	out->align = image_placement_align(info, image_pe_is_efi_stub(head, head_len));
 	struct kaslr_request req = {
 		.align = out->align,
@@ -31,8 +38,9 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 		.max_addr = BOOT_IMAGE_PHYS_LIMIT,
 	};
 	struct kb_claim claim = { allocs, KB_MEM_CODE };
-	int rc = kaslr_claim(map, &req, random && info->phys_anywhere, rng, KASLR_CLAIM_ATTEMPTS,
-			     kb_claim, &claim, path, &out->base, &out->nslots);
+	rc = kaslr_claim(&map, &req, random && info->phys_anywhere, rng, KASLR_CLAIM_ATTEMPTS,
+			 kb_claim, &claim, path, &out->base, &out->nslots);
+	pf->memmap_free(pf->ctx, &map);
 	if (rc == KB_ENOSPC)
 		log_error("%s: no free %lu %s-aligned slot holds its %lu MiB", path,
 			  (unsigned long)(out->align >= (1u << 20) ? out->align >> 20 : out->align >> 10),
@@ -51,8 +59,8 @@ static int verify(const struct kb_platform *pf, bool secure_boot, const void *bu
 }
 
 static int load_compressed(const struct kb_platform *pf, bool secure_boot, const char *path,
-			   const struct memmap *map, bool random, struct drbg *rng,
-			   struct kb_allocs *allocs, struct loaded_kernel *out)
+			   bool random, struct drbg *rng, struct kb_allocs *allocs,
+			   struct loaded_kernel *out)
 {
 	void *file = NULL;
 	uint64_t len = 0;
@@ -91,7 +99,7 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	rc = image_header_validate(hdr, isize, &out->info, path);
 	if (rc)
 		goto done;
-	rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
+	rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
 	if (rc)
 		goto done;
 	size_t produced = 0;
@@ -111,8 +119,7 @@ done:
 }
 
 int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
-		const struct memmap *map, bool random, struct drbg *rng, struct kb_allocs *allocs,
-		struct loaded_kernel *out)
+		bool random, struct drbg *rng, struct kb_allocs *allocs, struct loaded_kernel *out)
 {
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	uint64_t size;
@@ -138,7 +145,7 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 			rc = image_pe_check_length(hdr, head_len, size, path);
 		if (rc)
 			return rc;
-		rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
+		rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
 		if (rc)
 			return rc;
 		rc = pf->file_read(pf->ctx, path, 0, (void *)(uintptr_t)out->image, size);
@@ -153,7 +160,7 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 		return 0;
 	case KERNEL_FMT_GZIP:
 	case KERNEL_FMT_ZBOOT:
-		return load_compressed(pf, secure_boot, path, map, random, rng, allocs, out);
+		return load_compressed(pf, secure_boot, path, random, rng, allocs, out);
 	default:
 		log_error("%s: not an arm64 Linux kernel (%s)", path,
 			  kernel_format_name(out->format));

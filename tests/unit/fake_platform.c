@@ -14,6 +14,13 @@ struct fake_fw fake;
 #define FAKE_RAM_ALIGN (2ULL << 20)
 #define FAKE_PAGE 4096ULL
 
+/* Pool memory carved from the fake's RAM (as opposed to host malloc). */
+static bool in_ram(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)fake.ram;
+	return a >= lo && a < lo + fake.ram_size;
+}
+
 static uint64_t pages_up(uint64_t bytes)
 {
 	return (bytes + FAKE_PAGE - 1) & ~(FAKE_PAGE - 1);
@@ -40,7 +47,8 @@ void fake_fw_free(void)
 		free(fake.files[i].data);
 	/* What a booted flow left in pool memory, the firmware reclaims. */
 	for (int i = 0; i < fake.pools_live; i++)
-		free(fake.pools[i]);
+		if (!in_ram(fake.pools[i]))
+			free(fake.pools[i]);
 	if (fake.mapping)
 		munmap(fake.mapping, fake.mapping_size);
 	memset(&fake, 0, sizeof(fake));
@@ -244,16 +252,43 @@ static void free_pages(void *ctx, uint64_t base, uint64_t bytes)
 	abort();   /* freeing what was never allocated */
 }
 
+/* Like edk2's pool, a large allocation takes pages of RAM (it shows in the memory map as
+ * loader data, so a snapshot taken before it goes stale); small ones come from the host. */
+#define FAKE_POOL_PAGES_FROM 65536u
+
 static void *pool_alloc(void *ctx, size_t bytes)
 {
+	uint64_t base;
+	void *p;
 	(void)ctx;
 	if (inject("pool_alloc"))
 		return NULL;
 	if (fake.pools_live == FAKE_MAX_POOLS)
 		abort();
-	void *p = malloc(bytes);
+	if (bytes >= FAKE_POOL_PAGES_FROM) {
+		if (find_below(bytes, 0, KB_MEM_DATA, &base))
+			return NULL;
+		p = (void *)(uintptr_t)base;
+	} else {
+		p = malloc(bytes);
+	}
 	fake.pools[fake.pools_live++] = p;
 	return p;
+}
+
+static void release_pool(void *p)
+{
+	if (!in_ram(p)) {
+		free(p);
+		return;
+	}
+	for (unsigned i = 0; i < fake.nallocs; i++) {
+		if (fake.allocs[i].base == (uint64_t)(uintptr_t)p) {
+			fake.allocs[i] = fake.allocs[--fake.nallocs];
+			return;
+		}
+	}
+	abort();
 }
 
 static void pool_free(void *ctx, void *p)
@@ -264,7 +299,7 @@ static void pool_free(void *ctx, void *p)
 	for (int i = 0; i < fake.pools_live; i++) {
 		if (fake.pools[i] == p) {
 			fake.pools[i] = fake.pools[--fake.pools_live];
-			free(p);
+			release_pool(p);
 			return;
 		}
 	}

@@ -542,6 +542,69 @@ static void test_bad_variables(void **state)
 	assert_null(fake_fw_var("LoaderEntryOneShot"));   /* used up, even though wrong */
 }
 
+/* A gzip kernel is read into memory before its slot is drawn: the slot comes from the map
+ * as it is after that allocation. In 16 MiB, the ~6 MiB compressed file (at the top, as
+ * edk2 allocates) leaves 1 or 2 slots for an 8 MiB image; a stale map would offer 5 and
+ * sometimes draw one already taken. */
+static void test_compressed_kernel_draws_from_a_fresh_map(void **state)
+{
+	enum { FILE_BYTES = 6 << 20, IMAGE_BYTES = 8 << 20 };
+	uint8_t *img = malloc(FILE_BYTES);
+	size_t gz_len;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	(void)state;
+	for (size_t i = 0; i < FILE_BYTES; i++) {   /* incompressible: xorshift bytes */
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		img[i] = (uint8_t)x;
+	}
+	make_header(img, 0, IMAGE_BYTES, FLAGS_4K_ANYWHERE);
+	memset(img + 64, 0, 8);   /* no PE header: 2 MiB slots */
+	uint8_t *gz = host_gzip(img, FILE_BYTES, 1, NULL, &gz_len);
+	assert_true(gz_len > 5u << 20);
+	uint64_t free_below = (16ULL << 20) - ((gz_len + 4095) & ~4095ULL);
+	char want[32];
+	snprintf(want, sizeof(want), " %llu slots (", (unsigned long long)
+		 ((free_below - IMAGE_BYTES) / (2ULL << 20) + 1));
+	for (int boot = 0; boot < 6; boot++) {
+		int rc = 0;
+		make_firmware(true);
+		fake_fw_init(16ULL << 20);
+		fake_cpu_reset();
+		fake.has_rng = true;
+		fake_fw_add_file("/vmlinuz.gz", gz, gz_len);
+		fake_fw_add_file("/loader/entries/z.conf", "linux /vmlinuz.gz\n", 18);
+		assert_true(run_boot(&rc));
+		assert_memory_equal((void *)(uintptr_t)fake_cpu.entry, img, FILE_BYTES);
+		assert_logged(want);
+		if (strstr(captured_log, "meanwhile"))
+			fail_msg("a slot was drawn from a stale map:\n%s", captured_log);
+	}
+	free(gz);
+	free(img);
+}
+
+/* Initrds that do not fit: the error names each file and its size. */
+static void test_initrd_too_big_names_the_files(void **state)
+{
+	enum { BIG = 40 << 20 };
+	uint8_t *big = calloc(1, BIG);
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	fake_fw_init(32ULL << 20);
+	fake_cpu_reset();
+	fake_fw_add_file("/Image", kernel_file, sizeof(kernel_file));
+	fake_fw_add_file("/small.img", initrd_file, sizeof(initrd_file));
+	fake_fw_add_file("/big.img", big, BIG);
+	free(big);
+	static const char e[] = "linux /Image\ninitrd /small.img\ninitrd /big.img\n";
+	fake_fw_add_file("/loader/entries/fat.conf", e, strlen(e));
+	assert_false(run_boot(&rc));
+	check_returned_clean(rc, 0);
+	assert_logged("entry 'fat': no room for its initrd /small.img (5 KiB) + /big.img "
+		      "(40960 KiB) within the kernel's 32 GiB window");
+}
+
 /* No configuration, no kernel: one line and back to the firmware. */
 static void test_empty_esp_returns(void **state)
 {
@@ -594,6 +657,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_boot_counting, teardown),
 		cmocka_unit_test_teardown(test_bad_variables, teardown),
 		cmocka_unit_test_teardown(test_random_seed_mode_off, teardown),
+		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map, teardown),
+		cmocka_unit_test_teardown(test_initrd_too_big_names_the_files, teardown),
 		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
 		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
 	};
