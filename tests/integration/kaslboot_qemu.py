@@ -12,7 +12,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build")
 ESP = os.path.join(BUILD, "esp.img")
 RUNNER = os.path.join(ROOT, "scripts", "qemu-run.py")
-MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+# UTF-8 file names reach the FAT image as long names only under a UTF-8 locale.
+MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
 
 
 def make_esp(tmp_path, files=None, delete=(), base=ESP, name="esp.img"):
