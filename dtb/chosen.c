@@ -60,7 +60,7 @@ int dt_chosen_offset(void *fdt)
 		log_error("DT: looking up %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
 		return dt_kb_err(node);
 	}
-	node = fdt_add_subnode(fdt, 0, DT_CHOSEN_PATH + 1);
+	node = fdt_add_subnode(fdt, 0, &DT_CHOSEN_PATH[1]); /* the name without the '/' */
 	if (node < 0) {
 		log_error("DT: cannot create %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
 		return dt_kb_err(node);
