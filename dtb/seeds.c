@@ -109,11 +109,12 @@ static int wipe_node(void *fdt, int node)
 	return err == -FDT_ERR_NOTFOUND ? 0 : err;
 }
 
-/* "chosen" or "chosen@<unit>": what fdt_path_offset("/chosen") may return. */
+/* "chosen" or "chosen@<unit>" (the unit may be empty): what fdt_path_offset("/chosen")
+ * may return. */
 static bool is_chosen_name(const char *name, int len)
 {
 	return (len == 6 && memcmp(name, "chosen", 6) == 0) ||
-	       (len > 7 && memcmp(name, "chosen@", 7) == 0);
+	       (len >= 7 && memcmp(name, "chosen@", 7) == 0);
 }
 
 int dt_wipe_seeds(void *fdt)

@@ -356,6 +356,33 @@ static void test_duplicate_seeds_are_all_wiped(void **state)
 	assert_int_equal(s.rng_seed_len, 0);
 }
 
+/* A node named "chosen@" (empty unit address) is what fdt_path_offset("/chosen") finds, so
+ * the kernel reads its seeds: they are wiped too. Found by tests/fuzz/fuzz_dt.c. */
+static void test_seeds_in_chosen_at_empty_unit_are_wiped(void **state)
+{
+	static uint64_t blob[1024 / 8];
+	struct dt_seeds s;
+
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen@"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_A), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng1, sizeof(dup_rng1)), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_validate(blob, sizeof(blob), "firmware DT"), KB_OK);
+	assert_int_equal(dt_read_seeds(blob, &s), KB_OK);
+	assert_true(s.kaslr_seed == DUP_SEED_A);
+	assert_int_equal(dt_wipe_seeds(blob), KB_OK);
+	assert_no_seed_bytes(blob, fdt_totalsize(blob));
+	assert_int_equal(dt_read_seeds(blob, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+}
+
 /* `kaslr off` removes kaslr-seed: every copy, or the firmware's second one would become the
  * one the kernel reads. Setting a seed leaves exactly one copy, ours. */
 static void test_duplicate_seeds_are_all_replaced(void **state)
@@ -698,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_wipe_seeds_in_place),
 		cmocka_unit_test(test_duplicate_seeds_are_all_wiped),
 		cmocka_unit_test(test_duplicate_seeds_are_all_replaced),
+		cmocka_unit_test(test_seeds_in_chosen_at_empty_unit_are_wiped),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_kaslr_and_rng_seed),
