@@ -43,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char fuzz_last_error[FUZZ_LINE_MAX];
 static unsigned fuzz_errors, fuzz_warnings, fuzz_lines;
+static bool fuzz_verbose; /* FUZZ_VERBOSE set in the environment: echo the log to stderr */
 
 __attribute__((noreturn)) static inline void fuzz_fail(const char *file, int line,
 						       const char *what)
@@ -60,6 +61,8 @@ static inline void fuzz_log_sink(const char *text, size_t len)
 	FUZZ_CHECK(text[len - 2] == '\r' && text[len - 1] == '\n' && text[len] == '\0');
 	FUZZ_CHECK(memchr(text, '\n', len - 1) == NULL); /* one line per call */
 	fuzz_lines++;
+	if (fuzz_verbose)
+		fputs(text, stderr);
 	if (strncmp(text, FUZZ_ERROR_PREFIX, strlen(FUZZ_ERROR_PREFIX)) == 0) {
 		fuzz_errors++;
 		memcpy(fuzz_last_error, text, len + 1);
@@ -73,6 +76,7 @@ static inline void fuzz_log_reset(void)
 {
 	log_set_sink(fuzz_log_sink);
 	log_set_level(LOG_DEBUG);
+	fuzz_verbose = getenv("FUZZ_VERBOSE") != NULL;
 	fuzz_errors = fuzz_warnings = fuzz_lines = 0;
 	fuzz_last_error[0] = '\0';
 }
