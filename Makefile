@@ -164,6 +164,7 @@ check: unit
 # regression file through the same targets built with gcc and a plain main().
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_BINS    := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
@@ -198,7 +199,7 @@ fuzz-replay: $(REPLAY_BINS)
 fuzz: $(FUZZ_BINS)
 	@bash scripts/fuzz-run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 fuzz-smoke: $(FUZZ_BINS)
-	@bash scripts/fuzz-run.sh $(BUILD)/fuzz 5 $(FUZZ_NAMES)
+	@bash scripts/fuzz-run.sh $(BUILD)/fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_NAMES)
 
 # Benchmarks: optimized host build, no sanitizers (they would dominate the figures).
 $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_STAMP)
