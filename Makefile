@@ -3,8 +3,11 @@
 #   make            build/BOOTAA64.EFI (cross-built against Debian's gnu-efi:arm64)
 #   make esp        build/esp.img: the demo ESP (loader, config, Debian kernel, initramfs)
 #   make run        boot the demo under QEMU + AAVMF, serial on this terminal
-#   make check      host unit tests (ASan+UBSan, cmocka) then QEMU integration tests (pytest)
-#   make unit       host unit tests only
+#   make check      host unit tests (ASan+UBSan, cmocka), a fuzz smoke run, then QEMU
+#                   integration tests (pytest)
+#   make unit       host unit tests only (with the replay of every fuzz corpus and regression)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (60) each, one after the other
+#   make fuzz-smoke the same for 5 s each (what `make check` runs)
 #   make bench      host benchmarks
 #
 # Layout: efi/ is the only code that sees UEFI types; loader/, mm/ and dtb/ are portable C
@@ -89,7 +92,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit layers integration bench setup deps clean
+.PHONY: all efi esp run check unit layers integration bench setup deps clean fuzz fuzz-smoke fuzz-replay
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -168,7 +171,7 @@ layers:
 
 # Every binary runs even after one fails; a line per binary, then the count, which is the
 # last line printed (make adds its own "Error 1" line on stderr when one failed).
-unit: layers $(UNIT_BINS)
+unit: layers $(UNIT_BINS) $(REPLAY_BINS)
 	@pass=0; fail=0; summary=; \
 	for t in $(UNIT_BINS); do \
 		echo "== $$t"; \
@@ -178,12 +181,62 @@ unit: layers $(UNIT_BINS)
 	printf '== summary\n%b' "$$summary"; \
 	echo "unit: $$pass passed, $$fail failed"; \
 	test $$fail -eq 0
+	@$(FUZZ_REPLAY)
 
 integration: $(BUILD)/esp.img $(PROBE_ELF)
 	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
-# One command runs every test; pytest's summary is the last line.
-check: unit integration
+# One command runs every test; pytest's summary is the last line. The fuzz smoke run comes
+# before the (slow) integration tests, and never in parallel with them.
+check: unit
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory integration
+
+# ---- Fuzzing (tests/fuzz/, docs/hacking.md "Fuzzing") ------------------------------------
+# One libFuzzer target per parser, tests/fuzz/fuzz_<target>.c, built with clang, ASan and
+# UBSan against a coverage-instrumented build of the portable code. `make fuzz` runs each
+# in turn for FUZZ_SECONDS from tests/fuzz/corpus/<target>/ (read only; what it finds goes
+# to build/fuzz/corpus/<target>/, crashes to build/fuzz/artifacts/<target>/). An input that
+# failed is copied to tests/fuzz/regressions/<target>/: `make unit` replays every corpus and
+# regression file through the same targets built with gcc and a plain main().
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS    := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+REPLAY_BINS  := $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_NAMES))
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -DKASLBOOT_HOST=1 \
+        -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
+FUZZ_OBJS    := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(PORTABLE_SRCS) $(HOST_ONLY_SRCS))
+# What the portable code links against on the host, without the test-only libraries.
+FUZZ_LIBS    := -lfdt -lz
+FUZZ_HDRS    := tests/fuzz/fuzz.h
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/libkaslboot-fuzz.a: $(FUZZ_OBJS)
+	@rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(BUILD)/fuzz/libkaslboot-fuzz.a
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $< \
+		$(BUILD)/fuzz/libkaslboot-fuzz.a $(FUZZ_LIBS) -o $@
+$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_HDRS) $(BUILD)/libkaslboot-host.a
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	@$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $< tests/fuzz/replay_main.c \
+		$(BUILD)/libkaslboot-host.a $(FUZZ_LIBS) -o $@
+
+FUZZ_REPLAY = set -e; for t in $(FUZZ_NAMES); do echo "== fuzz replay $$t"; \
+	$(BUILD)/fuzz-replay/fuzz_$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t; done
+fuzz-replay: $(REPLAY_BINS)
+	@$(FUZZ_REPLAY)
+fuzz: $(FUZZ_BINS)
+	@bash scripts/fuzz-run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+fuzz-smoke: $(FUZZ_BINS)
+	@bash scripts/fuzz-run.sh $(BUILD)/fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_NAMES)
 
 # Benchmarks: optimized host build, no sanitizers (they would dominate the figures).
 $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_STAMP)
@@ -195,9 +248,10 @@ bench: $(BENCH_BINS)
 
 clean:
 	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \
+		$(BUILD)/fuzz $(BUILD)/fuzz-replay \
 		$(BUILD)/*.EFI $(BUILD)/*.img $(BUILD)/*.a
 
--include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/fuzz/obj -type f -name '*.d' 2>/dev/null)
 
 # test_elf and test_boot_flow load the probe, so it is built first.
 $(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow: $(PROBE_ELF)

@@ -70,7 +70,11 @@
  * (>= 0) or a negative enum kb_err (KB_ENOMEM when the buffer is full). */
 int dt_chosen_offset(void *fdt);
 
-/* Replaces the firmware's bootargs with the entry's options (kaslboot owns the command
+/* Every setter below leaves exactly one copy of its property (or none when it removes
+ * it): libfdt accepts a firmware /chosen with two properties of one name, and a copy left
+ * behind would be what the kernel reads once the first is gone.
+ *
+ * Replaces the firmware's bootargs with the entry's options (kaslboot owns the command
  * line; the firmware's is never merged in). NULL or "" removes bootargs. Longer than
  * DT_CMDLINE_MAX - 1 characters: KB_ERANGE, since Linux would silently truncate. */
 int dt_set_bootargs(void *fdt, const char *cmdline);

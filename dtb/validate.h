@@ -15,7 +15,8 @@
 #define DT_REQUIRED_VERSION 17u
 
 /* Checks a possibly hostile blob: header (magic, versions, block offsets inside totalsize),
- * totalsize <= max_size (the bytes known readable at fdt), no two blocks overlapping,
+ * totalsize <= max_size (the bytes known readable at fdt), the memory reservation block
+ * 8-byte and the structure block 4-byte aligned (DTSpec 5.6), no two blocks overlapping,
  * every tag, property and string inside its block (libfdt's fdt_check_full), and exactly
  * one root node. `what` names the blob in the one error line ("firmware DT",
  * "\\dtb\\board.dtb"). Returns 0, KB_EINVAL, KB_ERANGE, KB_EUNSUPP or KB_ECORRUPT. */

@@ -313,6 +313,152 @@ static void test_wipe_seeds_in_place(void **state)
 	assert_int_equal(s.rng_seed_len, 0);
 }
 
+/* Issue 13: libfdt's checks accept a /chosen holding two kaslr-seed (or rng-seed)
+ * properties, and a second chosen node; dtc refuses to write either, so this tree is built
+ * with libfdt's sequential writer. Lookups by name see the first copy only. */
+#define DUP_SEED_A 0x1111111111111111ull /* /chosen's first kaslr-seed */
+#define DUP_SEED_B 0x2222222222222222ull /* its second */
+#define DUP_SEED_C 0x3333333333333333ull /* the kaslr-seed of /chosen@1 */
+static const uint8_t dup_rng1[16] = "rng-seed-one-16";
+static const uint8_t dup_rng2[16] = "rng-seed-two-16";
+
+static void *dup_seed_tree(size_t *size)
+{
+	static uint64_t blob[4096 / 8];
+
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_property_u32(blob, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(blob, "#size-cells", 2), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_A), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng1, sizeof(dup_rng1)), 0);
+	assert_int_equal(fdt_property_string(blob, "bootargs", "firmware-args"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_B), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng2, sizeof(dup_rng2)), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen@1"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_C), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	*size = fdt_totalsize(blob);
+	return blob;
+}
+
+/* How many properties of /chosen are called `name`. */
+static int count_in_chosen(const void *fdt, const char *name)
+{
+	int prop, len, n = 0;
+	const char *pname;
+
+	fdt_for_each_property_offset(prop, fdt, fdt_path_offset(fdt, "/chosen")) {
+		assert_non_null(fdt_getprop_by_offset(fdt, prop, &pname, &len));
+		n += strcmp(pname, name) == 0;
+	}
+	return n;
+}
+
+static void assert_no_seed_bytes(const void *fdt, size_t size)
+{
+	uint8_t be[8];
+	const uint64_t seeds[] = { DUP_SEED_A, DUP_SEED_B, DUP_SEED_C };
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		dt_be_bytes(seeds[i], be, 8);
+		assert_null(memmem(fdt, size, be, 8));
+	}
+	assert_null(memmem(fdt, size, dup_rng1, sizeof(dup_rng1)));
+	assert_null(memmem(fdt, size, dup_rng2, sizeof(dup_rng2)));
+}
+
+static void test_duplicate_seeds_are_all_wiped(void **state)
+{
+	size_t size;
+	void *fw = dup_seed_tree(&size);
+	struct dt_seeds s;
+
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_validate(fw, size, "firmware DT"), KB_OK);
+	assert_int_equal(count_in_chosen(fw, "kaslr-seed"), 2);
+	assert_int_equal(dt_read_seeds(fw, &s), KB_OK);
+	assert_true(s.kaslr_seed == DUP_SEED_A);
+	assert_int_equal(captured_warnings, 2);
+	assert_logged("warning: firmware DT /chosen has 2 kaslr-seed properties: reading the first, wiping all");
+	assert_logged("warning: firmware DT /chosen has 2 rng-seed properties: reading the first, wiping all");
+
+	assert_int_equal(dt_wipe_seeds(fw), KB_OK);
+	assert_int_equal(fdt_totalsize(fw), size);
+	assert_no_seed_bytes(fw, size);
+	assert_int_equal(count_in_chosen(fw, "rng-seed"), 0);
+	assert_int_equal(dt_validate(fw, size, "wiped"), KB_OK);
+	assert_int_equal(dt_read_seeds(fw, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+}
+
+/* A node named "chosen@" (empty unit address) is what fdt_path_offset("/chosen") finds, so
+ * the kernel reads its seeds: they are wiped too. Found by tests/fuzz/fuzz_dt.c. */
+static void test_seeds_in_chosen_at_empty_unit_are_wiped(void **state)
+{
+	static uint64_t blob[1024 / 8];
+	struct dt_seeds s;
+
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen@"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_A), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng1, sizeof(dup_rng1)), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_validate(blob, sizeof(blob), "firmware DT"), KB_OK);
+	assert_int_equal(dt_read_seeds(blob, &s), KB_OK);
+	assert_true(s.kaslr_seed == DUP_SEED_A);
+	assert_int_equal(dt_wipe_seeds(blob), KB_OK);
+	assert_no_seed_bytes(blob, fdt_totalsize(blob));
+	assert_int_equal(dt_read_seeds(blob, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+}
+
+/* `kaslr off` removes kaslr-seed: every copy, or the firmware's second one would become the
+ * one the kernel reads. Setting a seed leaves exactly one copy, ours. */
+static void test_duplicate_seeds_are_all_replaced(void **state)
+{
+	size_t size;
+	void *fw = dup_seed_tree(&size);
+	static const uint8_t ours[8] = "ourseed";
+	const uint8_t *v;
+	int len;
+
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_open(fw, size, "firmware DT", work, WORK_SIZE), KB_OK);
+	assert_int_equal(dt_set_kaslr_seed(work, 0), KB_OK);
+	assert_int_equal(count_in_chosen(work, "kaslr-seed"), 0);
+	assert_int_equal(dt_set_rng_seed(work, NULL, 0), KB_OK);
+	assert_int_equal(count_in_chosen(work, "rng-seed"), 0);
+	assert_int_equal(dt_set_bootargs(work, NULL), KB_OK);
+	assert_int_equal(count_in_chosen(work, "bootargs"), 0);
+
+	assert_int_equal(dt_open(fw, size, "firmware DT", work, WORK_SIZE), KB_OK);
+	assert_int_equal(dt_set_kaslr_seed(work, 0x0123456789abcdefull), KB_OK);
+	assert_int_equal(count_in_chosen(work, "kaslr-seed"), 1);
+	assert_be("kaslr-seed", 0x0123456789abcdefull, 8);
+	assert_int_equal(dt_set_rng_seed(work, ours, sizeof(ours)), KB_OK);
+	assert_int_equal(count_in_chosen(work, "rng-seed"), 1);
+	v = fdt_getprop(work, chosen(), "rng-seed", &len);
+	assert_non_null(v);
+	assert_int_equal(len, sizeof(ours));
+	assert_memory_equal(v, ours, sizeof(ours));
+	assert_int_equal(dt_wipe_seeds(work), KB_OK); /* /chosen@1 still had the firmware's */
+	assert_no_seed_bytes(work, fdt_totalsize(work));
+	assert_int_equal(captured_errors, 0);
+}
+
 /* ---- Linux /chosen ----------------------------------------------------------------- */
 
 static void test_bootargs(void **state)
@@ -650,6 +796,9 @@ int main(void)
 		cmocka_unit_test(test_long_rng_seed_is_cut),
 		cmocka_unit_test(test_no_chosen_no_seeds),
 		cmocka_unit_test(test_wipe_seeds_in_place),
+		cmocka_unit_test(test_duplicate_seeds_are_all_wiped),
+		cmocka_unit_test(test_duplicate_seeds_are_all_replaced),
+		cmocka_unit_test(test_seeds_in_chosen_at_empty_unit_are_wiped),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_kaslr_and_rng_seed),
