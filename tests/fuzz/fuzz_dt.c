@@ -209,7 +209,7 @@ static void edit_and_finish(const uint8_t *blob, size_t n, const struct plan *p,
 		ok = step_ok(dt_set_kaslboot_layout(work, &layout), mark, KB_ENOMEM, KB_ENOMEM);
 		if (ok) {
 			FUZZ_CHECK(dt_get_kaslboot_layout(work, &back) == 0);
-			layout.version = DT_KASLBOOT_LAYOUT_VERSION;
+			layout.version = KASLBOOT_LAYOUT_VERSION;
 			FUZZ_CHECK(memcmp(&back, &layout, sizeof(back)) == 0);
 		}
 		still_valid(work, work_size);

@@ -1,10 +1,10 @@
 /* MMU-on payloads: elf_payload_inspect() and elf_payload_load(). The input is the ELF file,
  * in an exact-size block. Invariants:
  * - a refusal logs exactly one error line naming the file; acceptance logs none;
- * - an accepted file is described as loader/elf.h promises: 1..ELF_PAYLOAD_MAX_SEGMENTS
+ * - an accepted file is described as loader/elf.h promises: 1..KASLBOOT_MAX_LOAD_SEGMENTS
  *   segments sorted by address, each readable and never writable and executable, inside
  *   the file and inside its page range; page ranges page-aligned, disjoint, in order and
- *   inside the span; the span at most ELF_PAYLOAD_MAX_SPAN; the entry inside the
+ *   inside the span; the span at most KASLBOOT_MAX_IMAGE_SPAN; the entry inside the
  *   file-backed part of an executable segment;
  * - inspect accepting means load succeeds, at two virtual bases 2 MiB apart, into an
  *   exact-size buffer (ASan sees any write past the span); outside the segments the image
@@ -24,15 +24,15 @@ static bool pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
 static void check_info(const struct elf_payload_info *info, size_t len)
 {
-	const uint64_t pg = ELF_PAYLOAD_PAGE_SIZE;
+	const uint64_t pg = KASLBOOT_PAGE_SIZE;
 	uint64_t prev_map_end = 0;
 	bool entry_ok = false;
 
-	FUZZ_CHECK(info->nsegs >= 1 && info->nsegs <= ELF_PAYLOAD_MAX_SEGMENTS);
+	FUZZ_CHECK(info->nsegs >= 1 && info->nsegs <= KASLBOOT_MAX_LOAD_SEGMENTS);
 	FUZZ_CHECK(info->link_base % pg == 0);
-	FUZZ_CHECK(info->span % pg == 0 && info->span > 0 && info->span <= ELF_PAYLOAD_MAX_SPAN);
+	FUZZ_CHECK(info->span % pg == 0 && info->span > 0 && info->span <= KASLBOOT_MAX_IMAGE_SPAN);
 	FUZZ_CHECK(pow2(info->max_align) && info->max_align >= pg &&
-		   info->max_align <= ELF_PAYLOAD_MAX_ALIGN);
+		   info->max_align <= KASLBOOT_MAX_SEGMENT_ALIGN);
 	for (size_t i = 0; i < info->nsegs; i++) {
 		const struct elf_payload_segment *s = &info->segs[i];
 		uint64_t at = s->vaddr - info->link_base;

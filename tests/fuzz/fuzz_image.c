@@ -60,7 +60,7 @@ static void check_header(const uint8_t *head, size_t head_len, size_t file_len)
 		FUZZ_CHECK(info.legacy && info.text_offset == 0x80000);
 		FUZZ_CHECK(file_len <= IMAGE_SIZE_MAX);
 		FUZZ_CHECK(info.image_size >= (uint64_t)file_len + IMAGE_LEGACY_BSS_MARGIN);
-		FUZZ_CHECK(info.image_size % IMAGE_BASE_ALIGN == 0);
+		FUZZ_CHECK(info.image_size % BOOT_IMAGE_ALIGN == 0);
 		return;
 	}
 	flags = le64(head + 24);
