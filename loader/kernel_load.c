@@ -89,16 +89,23 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 		gz = z.payload;
 		gz_len = z.payload_size;
 	}
+	/* One pass over the stream, straight into the slot: the trailer's ISIZE is never
+	 * trusted as a length (a cut or padded file lies there). The 64-byte header says how
+	 * big the slot is; the first page (PE header: EFI stub or not, sections) decides the
+	 * alignment and is checked against what really inflated. */
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
-	/* ISIZE is the inflated size mod 2^32: a hint for the header check (no kernel is 4 GiB). */
-	uint32_t isize = gzip_isize(gz, gz_len);
-	size_t head_len = isize >= sizeof(hdr) ? sizeof(hdr) : IMAGE_HEADER_SIZE;
-	rc = gzip_peek(gz, gz_len, hdr, head_len, &arena, path);
+	rc = gzip_peek(gz, gz_len, hdr, IMAGE_HEADER_SIZE, &arena, path);
+	if (!rc)
+		rc = image_header_validate(hdr, IMAGE_HEADER_SIZE, &out->info, path);
 	if (rc)
 		goto done;
-	rc = image_header_validate(hdr, isize, &out->info, path);
-	if (rc)
-		goto done;
+	size_t head_len = out->info.image_size < sizeof(hdr) ? IMAGE_HEADER_SIZE : sizeof(hdr);
+	if (head_len > IMAGE_HEADER_SIZE) {
+		gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+		rc = gzip_peek(gz, gz_len, hdr, head_len, &arena, path);
+		if (rc)
+			goto done;
+	}
 	rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
 	if (rc)
 		goto done;
