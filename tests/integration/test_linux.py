@@ -9,23 +9,14 @@ import subprocess
 
 import pytest
 
-from kaslboot_qemu import (KERNEL, REPORT_END, boot, linux61_text, loader_facts, make_cpio,
-                           make_esp, stext_offset)
+from kaslboot_qemu import (KERNEL, NO_RNDR, boot_report, linux61_text,
+                           loader_facts, make_cpio, make_esp, stext_offset)
 
-NO_RNDR = "cortex-a72"
 ZERO_SEED = "00" * 8
 
 
 def iomem_start(report):
     return int(report["kernel_code"].split("-")[0], 16)
-
-
-def boot_report(esp, **kw):
-    kw.setdefault("cpu", NO_RNDR)
-    kw.setdefault("until", REPORT_END)
-    b = boot(esp, **kw)
-    assert b.report, "no report from the initramfs:\n" + b.log[-4000:]
-    return b
 
 
 def check_consistent(b, dt_visible=True):

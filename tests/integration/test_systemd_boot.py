@@ -4,9 +4,7 @@ number, the Boot Loader Interface variables the OS reads and the ones it sets fo
 boot, boot counting on the ESP, and the bad input around all of that."""
 import subprocess
 
-from kaslboot_qemu import MTOOLS_ENV, REPORT_END, boot, make_esp
-
-NO_RNDR = "cortex-a72"
+from kaslboot_qemu import MTOOLS_ENV, boot_report, make_esp
 DEMO = open(__file__.replace("tests/integration/test_systemd_boot.py",
                              "esp/entries/debian.conf")).read()
 # What kaslboot implements (loader/bli.h BLI_FEATURES): systemd's bits 0-4, 6, 8-10, 13.
@@ -19,20 +17,12 @@ def entry(marker):
     return DEMO.replace("options    ", "options    kaslboot.entry=%s " % marker)
 
 
-def report_boot(esp, **kw):
-    kw.setdefault("cpu", NO_RNDR)
-    kw.setdefault("until", REPORT_END)
-    b = boot(esp, **kw)
-    assert b.report, "no report from the initramfs:\n" + b.log[-4000:]
-    return b
-
-
 def test_systemd_boot_ids_and_loader_variables(tmp_path):
     """`default alt.conf`, as systemd-boot's configs and `bootctl set-default` write it,
     picks alt; the OS sees systemd-boot's ids, the features, the times and the image."""
     esp = make_esp(tmp_path, {"/loader/loader.conf": "timeout 0\ndefault alt.conf\n",
                               "/loader/entries/alt.conf": entry("alt")})
-    b = report_boot(esp)
+    b = boot_report(esp)
     r = b.report
     assert r["loader_entry"] == "alt.conf", r
     assert "kaslboot.entry=alt" in r["cmdline"], r
@@ -53,7 +43,7 @@ def test_more_than_64_entries(tmp_path):
     files = {"/loader/entries/e-%03d.conf" % i: entry("e%d" % i) for i in range(70)}
     files["/loader/entries/zz-last.conf"] = entry("last")
     files["/loader/loader.conf"] = "timeout 0\ndefault zz-last.conf\n"
-    b = report_boot(make_esp(tmp_path, files))
+    b = boot_report(make_esp(tmp_path, files))
     assert b.report["loader_entry"] == "zz-last.conf", b.log[-3000:]
     assert len(b.report["loader_entries"].split()) == 72, b.report
 
@@ -62,19 +52,19 @@ def test_oneshot_beats_default_and_is_used_once(tmp_path):
     """What `bootctl set-oneshot alt.conf` and `bootctl set-default debian.conf` leave: alt
     boots, and Linux no longer sees LoaderEntryOneShot (kaslboot deleted it)."""
     esp = make_esp(tmp_path, {"/loader/entries/alt.conf": entry("alt")})
-    b = report_boot(esp, loader_vars={"LoaderEntryOneShot": "alt.conf",
+    b = boot_report(esp, loader_vars={"LoaderEntryOneShot": "alt.conf",
                                       "LoaderEntryDefault": "debian.conf"})
     assert b.report["loader_entry"] == "alt.conf", b.log[-3000:]
     assert "LoaderEntryOneShot" not in b.report["loader_vars"], b.report
     assert "LoaderEntryDefault" in b.report["loader_vars"], b.report
-    b = report_boot(esp, loader_vars={"LoaderEntryDefault": "alt.conf"})
+    b = boot_report(esp, loader_vars={"LoaderEntryDefault": "alt.conf"})
     assert b.report["loader_entry"] == "alt.conf", b.log[-3000:]
 
 
 def test_timeout_oneshot_shows_the_menu_once(tmp_path):
     """`systemctl reboot --boot-loader-menu=2`: the menu with a 2 s countdown, then the
     default; the variable is gone."""
-    b = report_boot(make_esp(tmp_path), loader_vars={"LoaderConfigTimeoutOneShot": "2"})
+    b = boot_report(make_esp(tmp_path), loader_vars={"LoaderConfigTimeoutOneShot": "2"})
     assert "booting the default in 2 s" in b.log, b.log[-3000:]
     assert "LoaderConfigTimeoutOneShot" not in b.report["loader_vars"], b.report
 
@@ -90,11 +80,11 @@ def test_boot_counting_renames_the_entry(tmp_path):
     told the new path (LoaderBootCountPath, for systemd-bless-boot) and the id stays."""
     esp = make_esp(tmp_path, {"/loader/entries/debian+3-0.conf": DEMO},
                    delete=["/loader/entries/debian.conf"])
-    b = report_boot(esp, writable=True)
+    b = boot_report(esp, writable=True)
     assert b.report["loader_entry"] == "debian.conf", b.report
     assert b.report["loader_count_path"] == "\\loader\\entries\\debian+2-1.conf", b.report
     assert esp_names(esp) == ["debian+2-1.conf"], esp_names(esp)
-    report_boot(esp, writable=True)
+    boot_report(esp, writable=True)
     assert esp_names(esp) == ["debian+1-2.conf"], esp_names(esp)
 
 
@@ -103,7 +93,7 @@ def test_bad_entry_is_not_the_default(tmp_path):
     one exists, even when loader.conf names it."""
     esp = make_esp(tmp_path, {"/loader/entries/zzz+0-3.conf": entry("bad"),
                               "/loader/loader.conf": "timeout 0\ndefault zzz*\n"})
-    b = report_boot(esp)
+    b = boot_report(esp)
     assert b.report["loader_entry"] == "debian.conf", b.report
     assert "default 'zzz*' matches no bootable entry with tries left" in b.log
 
@@ -113,7 +103,7 @@ def test_esp_that_refuses_writes(tmp_path):
     warning each, and Linux boots."""
     esp = make_esp(tmp_path, {"/loader/entries/debian+3-0.conf": DEMO},
                    delete=["/loader/entries/debian.conf"])
-    b = report_boot(esp, readonly=True)
+    b = boot_report(esp, readonly=True)
     warnings = [l for l in b.log.splitlines() if l.startswith("kaslboot: warning: ")]
     assert any("cannot count this boot" in l for l in warnings), warnings
     assert any("random-seed" in l for l in warnings), warnings
@@ -123,7 +113,7 @@ def test_esp_that_refuses_writes(tmp_path):
 def test_bad_variables(tmp_path):
     """A one-shot naming no entry, a timeout that is no number, a default that is not
     UTF-16: one line each, and the default entry boots."""
-    b = report_boot(make_esp(tmp_path), loader_vars={
+    b = boot_report(make_esp(tmp_path), loader_vars={
         "LoaderEntryOneShot": "missing.conf", "LoaderConfigTimeout": "soon",
         "LoaderEntryDefault": "hex:616263"})
     assert b.report["loader_entry"] == "debian.conf", b.report
