@@ -50,6 +50,7 @@ enum kb_key_kind {
 	KB_KEY_END,
 	KB_KEY_ESC,
 	KB_KEY_OTHER,       /* a key kaslboot gives no meaning */
+	KB_KEY_DELETE,      /* the Delete key (erases the character under the cursor) */
 };
 struct kb_key {
 	enum kb_key_kind kind;
@@ -126,6 +127,15 @@ struct kb_platform {
 	 * manager arms 5 minutes when it starts a boot option; a menu waiting for a person
 	 * disarms it. Not logged. */
 	int (*set_watchdog)(void *ctx, unsigned seconds);
+	/* The console for the boot menu, besides lib/log.h's lines: the firmware's ConOut
+	 * (on edk2, the serial terminal and the graphics screen alike). console_write prints
+	 * UTF-8 text as it is, no prefix and no newline added (the caller writes "\r\n");
+	 * what the console cannot show prints as '?'. console_clear blanks the screen and
+	 * puts the cursor top left; console_highlight(true) draws what follows in reverse
+	 * colours, (false) in the normal ones. Not logged: the menu goes on without them. */
+	int (*console_write)(void *ctx, const char *utf8);
+	int (*console_clear)(void *ctx);
+	int (*console_highlight)(void *ctx, bool on);
 
 	/* ---- leaving ------------------------------------------------------------------- */
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */

@@ -6,6 +6,10 @@ its own Boot#### entries. Non-interactive runs end when the guest powers off, wh
 matches the serial output, or when --timeout passes (exit code 124). Boots are serialized
 machine-wide with a lock file: the machine has two cores and a boot wants both.
 
+--send types keys when the serial output shows a pattern (optionally --send-delay seconds
+later); --screendump saves what the guest's display shows (a PPM) through a QEMU monitor
+socket, once the serial output shows a pattern.
+
 Exit codes: 0 guest powered off or --until matched; 124 timeout; otherwise QEMU's.
 """
 import argparse
@@ -13,6 +17,7 @@ import fcntl
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,7 +31,64 @@ AAVMF_VARS_SNAKEOIL = "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"
 LOCK_PATH = "/tmp/kaslboot-qemu.lock"
 
 
-def qemu_command(a, vars_path):
+class DelayedAction(argparse.Action):
+    """--send/--send-delay (and --screendump/--screendump-delay) in one ordered list: a
+    delay belongs to the option after it."""
+
+    def __call__(self, parser, ns, value, option_string=None):
+        items = getattr(ns, self.dest) or []
+        if option_string.endswith("-delay"):
+            items.append(("delay", float(value)))
+        else:
+            items.append(("item", value))
+        setattr(ns, self.dest, items)
+
+
+def with_delays(items):
+    """[(pattern, value, delay)] from "REGEX=VALUE" items and the delays before them."""
+    out, delay = [], 0.0
+    for kind, value in items or []:
+        if kind == "delay":
+            delay = value
+            continue
+        pattern, _, rest = value.rpartition("=")
+        out.append((re.compile(pattern.encode()), rest, delay))
+        delay = 0.0
+    return out
+
+
+class Monitor:
+    """QEMU's human monitor on a unix socket, for screendump."""
+    PROMPT = b"(qemu) "
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+
+    def command(self, line, timeout=30):
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            self.sock.connect(self.path)
+            self._until_prompt()
+        self.sock.sendall(line.encode() + b"\n")
+        return self._until_prompt()
+
+    def _until_prompt(self):
+        buf = b""
+        while not buf.endswith(self.PROMPT):
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise OSError("QEMU monitor closed")
+            buf += chunk
+        return buf.decode("utf-8", "replace")
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+
+
+def qemu_command(a, vars_path, monitor=None):
     machine = ["virt", "acpi=" + ("on" if a.acpi else "off")]
     if a.el2:
         machine.append("virtualization=on")
@@ -45,7 +107,8 @@ def qemu_command(a, vars_path):
     if a.interactive:
         cmd += ["-nographic"]
     else:
-        cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+        cmd += ["-display", "none", "-serial", "stdio", "-monitor",
+                "unix:%s,server=on,wait=off" % monitor if monitor else "none"]
     return cmd + a.extra
 
 
@@ -60,34 +123,56 @@ def run(a):
         if a.secure_boot:
             mk += ["--base", AAVMF_VARS_SNAKEOIL]
         subprocess.run(mk, check=True)
-        cmd = qemu_command(a, vars_path)
+        monitor = os.path.join(tmp, "monitor.sock") if a.screendump else None
+        cmd = qemu_command(a, vars_path, monitor)
         if a.verbose:
             print("qemu-run: " + " ".join(cmd), file=sys.stderr, flush=True)
         if a.interactive:
             return subprocess.call(cmd)
-        return stream(cmd, a)
+        return stream(cmd, a, Monitor(monitor) if monitor else None)
 
 
-def stream(cmd, a):
+def stream(cmd, a, monitor=None):
     until = re.compile(a.until.encode()) if a.until else None
-    # --send 'REGEX=KEYS': once REGEX shows up, type KEYS on the serial console (in order).
-    sends = []
-    for spec in a.send:
-        pattern, _, keys = spec.rpartition("=")
-        sends.append((re.compile(pattern.encode()), keys.encode().decode("unicode_escape").encode()))
+    # --send 'REGEX=KEYS': once REGEX shows up (and --send-delay seconds more have passed),
+    # type KEYS on the serial console; one --send after another, in order.
+    sends = [(p, keys.encode().decode("unicode_escape").encode(), d)
+             for p, keys, d in with_delays(a.send)]
+    # --screendump 'REGEX=PATH': once REGEX shows up (and --screendump-delay seconds more
+    # have passed), the display into PATH (PPM); one after another, in order.
+    dumps = [(p, os.path.abspath(path), d) for p, path, d in with_delays(a.screendump)]
     log = open(a.log, "wb") if a.log else None
-    seen = b""
+    seen = seen_dump = b""
+    send_due = dump_due = None
+    until_seen = False
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + a.timeout
     rc = None
     try:
         while True:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            if send_due is not None and now >= send_due:
+                proc.stdin.write(sends.pop(0)[1])
+                proc.stdin.flush()
+                send_due = None
+                seen = b""   # the next pattern must appear after these keys
+            if dump_due is not None and now >= dump_due:
+                path = dumps.pop(0)[1]
+                out = monitor.command("screendump " + path)
+                if not os.path.exists(path):
+                    print("\nqemu-run: screendump failed: " + out, file=sys.stderr)
+                dump_due = None
+                seen_dump = b""
+                if until_seen:
+                    rc = 0
+                    break
+            left = deadline - now
             if left <= 0:
                 rc = 124
                 break
-            ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+            wait = min([left, 0.5] + [d - now for d in (send_due, dump_due) if d is not None])
+            ready, _, _ = select.select([proc.stdout], [], [], max(wait, 0))
             if not ready:
                 if proc.poll() is not None:
                     rc = proc.returncode
@@ -102,14 +187,19 @@ def stream(cmd, a):
             if log:
                 log.write(chunk)
             seen = (seen + chunk)[-65536:]
-            if sends and sends[0][0].search(seen):
-                proc.stdin.write(sends.pop(0)[1])
-                proc.stdin.flush()
-                seen = b""   # the next pattern must appear after these keys
+            seen_dump = (seen_dump + chunk)[-65536:]
+            if sends and send_due is None and sends[0][0].search(seen):
+                send_due = time.monotonic() + sends[0][2]
+            if dumps and dump_due is None and dumps[0][0].search(seen_dump):
+                dump_due = time.monotonic() + dumps[0][2]
             if until and until.search(seen):
-                rc = 0
-                break
+                if dump_due is None:
+                    rc = 0
+                    break
+                until_seen = True   # end once the screendump under way is taken
     finally:
+        if monitor:
+            monitor.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -143,8 +233,17 @@ def main():
                     help=r"a Boot#### entry (in order); default: the firmware's own choice")
     ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")
     ap.add_argument("--until", help="stop once the serial output matches this regex")
-    ap.add_argument("--send", action="append", default=[], metavar="REGEX=KEYS",
-                    help=r"type KEYS (escapes like \r allowed) once REGEX is seen; repeatable")
+    ap.add_argument("--send", action=DelayedAction, dest="send", default=[], metavar="REGEX=KEYS",
+                    help=r"type KEYS (escapes like \r, \x1b[B, \x3d for '=') once REGEX is "
+                         "seen after the previous --send's keys; repeatable")
+    ap.add_argument("--send-delay", action=DelayedAction, dest="send", metavar="SECONDS",
+                    help="the next --send types its keys SECONDS after its REGEX showed up")
+    ap.add_argument("--screendump", action=DelayedAction, dest="screendump", default=[],
+                    metavar="REGEX=PATH",
+                    help="once REGEX is seen after the previous dump, save the display as a "
+                         "PPM (through a monitor socket); repeatable")
+    ap.add_argument("--screendump-delay", action=DelayedAction, dest="screendump",
+                    metavar="SECONDS", help="the next --screendump waits SECONDS more")
     ap.add_argument("--log", help="also write the serial output to this file")
     ap.add_argument("--interactive", action="store_true", help="serial + monitor on this tty")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the QEMU command")

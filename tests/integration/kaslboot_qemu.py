@@ -55,11 +55,20 @@ class Boot:
         return text in self.log
 
 
+def send_spec(pattern, keys):
+    """A --send argument typing `keys` (text as it is: '=' and '\\' are escaped for the
+    runner) once `pattern` (a regex) shows up."""
+    esc = keys.replace("\\", "\\x5c").replace("=", "\\x3d")
+    return pattern + "=" + esc
+
+
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
          boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
-         writable=False, readonly=False, loader_vars=None):
+         writable=False, readonly=False, loader_vars=None, screendumps=()):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
-    of its report; the guest then powers off by itself."""
+    of its report; the guest then powers off by itself. `send` items are runner specs
+    ("REGEX=KEYS") or tuples (regex, keys) / (regex, keys, delay_seconds) with keys as
+    plain text; `screendumps` are (regex, ppm_path[, delay_seconds]), taken in order."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
            "--timeout", str(timeout)]
     if el2:
@@ -83,7 +92,15 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
     if until:
         cmd += ["--until", until]
     for spec in send:
+        if isinstance(spec, tuple):
+            if len(spec) > 2 and spec[2]:
+                cmd += ["--send-delay", str(spec[2])]
+            spec = send_spec(spec[0], spec[1])
         cmd += ["--send", spec]
+    for dump in screendumps:
+        if len(dump) > 2 and dump[2]:
+            cmd += ["--screendump-delay", str(dump[2])]
+        cmd += ["--screendump", dump[0] + "=" + os.fspath(dump[1])]
     if extra:
         cmd += ["--"] + list(extra)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

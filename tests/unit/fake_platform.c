@@ -90,9 +90,17 @@ bool fake_fw_add_host_file(const char *path, const char *host_path)
 
 void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch)
 {
+	if (fake.nkeys == FAKE_MAX_KEYS)
+		abort();
 	fake.keys[fake.nkeys].kind = kind;
 	fake.keys[fake.nkeys].ch = ch;
 	fake.nkeys++;
+}
+
+void fake_fw_push_chars(const char *s)
+{
+	while (*s)
+		fake_fw_push_key(KB_KEY_CHAR, (unsigned char)*s++);
 }
 
 const struct fake_var *fake_fw_var(const char *name)
@@ -441,6 +449,8 @@ static int var_set(void *ctx, const struct kb_guid *guid, const char *name, uint
 	(void)ctx;
 	if (inject("var_set"))
 		return KB_EIO;
+	if (fake.vars_refuse)
+		return KB_EPERM;
 	struct fake_var *v = find_var(guid, name);
 	if (!size) {
 		if (v)
@@ -485,13 +495,23 @@ static int rng(void *ctx, void *buf, size_t len)
 
 static int read_key(void *ctx, unsigned timeout_ms, struct kb_key *key)
 {
-	(void)ctx, (void)timeout_ms;
+	(void)ctx;
 	if (inject("read_key"))
 		return KB_EIO;
+	if (timeout_ms) {
+		fake.watchdog_at_wait = fake.watchdog_seconds;
+		fake.watchdog_set_at_wait = fake.watchdog_calls > 0;
+	}
 	if (fake.key_pos < fake.nkeys) {
+		/* A queued KB_KEY_TIMEOUT is a wait that found nothing: its time passes. */
 		*key = fake.keys[fake.key_pos++];
+		if (key->kind == KB_KEY_TIMEOUT)
+			fake.clock_ms += timeout_ms;
 		return 0;
 	}
+	if (++fake.idle_waits > FAKE_MAX_IDLE_WAITS)
+		abort();   /* waiting for a key the test never queued */
+	fake.clock_ms += timeout_ms;
 	key->kind = KB_KEY_TIMEOUT;
 	key->ch = 0;
 	return 0;
@@ -503,7 +523,49 @@ static int set_watchdog(void *ctx, unsigned seconds)
 	if (inject("set_watchdog"))
 		return KB_EIO;
 	fake.watchdog_seconds = seconds;
+	if (fake.watchdog_calls < FAKE_WATCHDOG_LOG)
+		fake.watchdog_log[fake.watchdog_calls] = seconds;
 	fake.watchdog_calls++;
+	return 0;
+}
+
+static void console_append(char *buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > FAKE_CONSOLE_MAX - 1 - *len)
+		n = FAKE_CONSOLE_MAX - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = 0;
+}
+
+static int console_write(void *ctx, const char *utf8)
+{
+	(void)ctx;
+	if (inject("console_write"))
+		return KB_EIO;
+	console_append(fake.console, &fake.console_len, utf8);
+	console_append(fake.screen, &fake.screen_len, utf8);
+	return 0;
+}
+
+static int console_clear(void *ctx)
+{
+	(void)ctx;
+	if (inject("console_clear"))
+		return KB_EIO;
+	fake.console_clears++;
+	fake.screen_len = 0;
+	fake.screen[0] = 0;
+	return 0;
+}
+
+static int console_highlight(void *ctx, bool on)
+{
+	(void)ctx;
+	if (inject("console_highlight"))
+		return KB_EIO;
+	fake.highlighted = on;
 	return 0;
 }
 
@@ -588,6 +650,9 @@ const struct kb_platform fake_platform = {
 	.rng = rng,
 	.read_key = read_key,
 	.set_watchdog = set_watchdog,
+	.console_write = console_write,
+	.console_clear = console_clear,
+	.console_highlight = console_highlight,
 	.install_config_table = install_config_table,
 	.exit_boot_services = exit_boot_services,
 };

@@ -28,6 +28,11 @@
 #define FAKE_VAR_MAX    1024
 /* UEFI descriptors as AAVMF lays them out: 48-byte stride (a 40-byte descriptor + pad). */
 #define FAKE_DESC_SIZE  48
+#define FAKE_CONSOLE_MAX (256 * 1024)
+#define FAKE_WATCHDOG_LOG 16
+/* read_key waits that find no key, after which the fake gives up: a menu that waits for
+ * a key the test never queued would otherwise spin for ever. */
+#define FAKE_MAX_IDLE_WAITS 100000
 
 struct fake_file {
 	char path[FAKE_PATH_MAX];
@@ -66,6 +71,7 @@ struct fake_fw {
 
 	struct fake_var vars[FAKE_MAX_VARS];
 	unsigned nvars;
+	bool vars_refuse;          /* SetVariable refuses every write (write-protected) */
 
 	bool has_rng;
 	uint8_t rng_next;          /* the RNG's output: a counter, not random, but not zero */
@@ -73,6 +79,19 @@ struct fake_fw {
 
 	struct kb_key keys[FAKE_MAX_KEYS];
 	unsigned nkeys, key_pos;
+	/* A clock that only read_key's waits advance: a wait that finds no key takes its
+	 * whole timeout. */
+	uint64_t clock_ms;
+	unsigned idle_waits;
+
+	/* The menu's console: everything written (cut at FAKE_CONSOLE_MAX), and what is on
+	 * the screen since the last clear. */
+	char console[FAKE_CONSOLE_MAX];
+	size_t console_len;
+	char screen[FAKE_CONSOLE_MAX];
+	size_t screen_len;
+	unsigned console_clears;
+	bool highlighted;          /* console_highlight(true) is in force */
 
 	struct {
 		struct kb_guid guid;
@@ -83,7 +102,14 @@ struct fake_fw {
 	bool secure_boot;
 	bool verify_refuses;
 
+	/* The last value set (0 before any call: the fake does not model the firmware's
+	 * own 5 minutes), how many calls, and the values in order. */
 	unsigned watchdog_seconds, watchdog_calls;
+	unsigned watchdog_log[FAKE_WATCHDOG_LOG];
+	/* watchdog_seconds when read_key was last asked to wait, and whether it had been set
+	 * by then */
+	unsigned watchdog_at_wait;
+	bool watchdog_set_at_wait;
 
 	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
 	unsigned exit_calls;
@@ -108,7 +134,10 @@ void fake_fw_add_file(const char *path, const void *data, size_t len);
 void fake_fw_add_dir(const char *path);
 /* Adds a file with the contents of a file on the host; false if it cannot be read. */
 bool fake_fw_add_host_file(const char *path, const char *host_path);
+/* Queues a key; KB_KEY_TIMEOUT queues a wait that finds none. */
 void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch);
+/* Queues each character of s as a KB_KEY_CHAR. */
+void fake_fw_push_chars(const char *s);
 const struct fake_var *fake_fw_var(const char *name);
 /* The platform table bound to `fake`. */
 extern const struct kb_platform fake_platform;

@@ -304,6 +304,34 @@ static void test_fallback_keeps_entropy(void **state)
 }
 
 /* Without a strong source, `kaslr require` refuses every entry and returns clean. */
+/* The menu's editor reaches the kernel: the edited line is the bootargs of this boot, and
+ * the watchdog the menu disabled is armed again before the kernel is loaded. */
+static void test_menu_edit_reaches_the_kernel(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("timeout menu-force\n", linux_entry, NULL);
+	fake_fw_push_key(KB_KEY_CHAR, 'e');
+	fake_fw_push_key(KB_KEY_LEFT, 0);
+	fake_fw_push_key(KB_KEY_CHAR, 0x08);  /* "quit", the cursor before the 't' */
+	fake_fw_push_chars("e");
+	fake_fw_push_key(KB_KEY_END, 0);
+	fake_fw_push_chars(" edited=1\r");
+	assert_true(run_boot(&rc));
+	assert_true(fake_cpu.linux_entered);
+	int len;
+	const char *args = (const char *)chosen_prop((const void *)(uintptr_t)fake_cpu.x0,
+						     "bootargs", &len);
+	assert_string_equal(args, "console=ttyAMA0 quiet edited=1");
+	assert_logged("entry 'a': booting with the edited command line: console=ttyAMA0 quiet "
+		      "edited=1");
+	assert_int_equal(fake.watchdog_calls, 2);
+	assert_int_equal(fake.watchdog_log[0], 0);
+	assert_int_equal(fake.watchdog_log[1], 300);
+	assert_int_equal(captured_errors, 0);
+}
+
 static void test_require_without_entropy_returns(void **state)
 {
 	int rc = 0;
@@ -677,6 +705,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_every_call_fails_with_fallback, teardown),
 		cmocka_unit_test_teardown(test_fallback_keeps_entropy, teardown),
 		cmocka_unit_test_teardown(test_require_without_entropy_returns, teardown),
+		cmocka_unit_test_teardown(test_menu_edit_reaches_the_kernel, teardown),
 		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, teardown),
 		cmocka_unit_test_teardown(test_attempt_generators, teardown),
 		cmocka_unit_test_teardown(test_efi_stub_kernel_on_64k_slots, teardown),
