@@ -18,7 +18,10 @@ OBJCOPY  := $(CROSS)objcopy
 HOSTCC   ?= gcc
 # Debian's interpreter: pytest and pexpect come from Debian packages (scripts/setup.sh).
 PYTHON   ?= /usr/bin/python3
-VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+# A tag's `git describe`, or without tags 0.0.<commits>-g<hash>: either way `sort -V` orders
+# builds of one history, which is what kaslboot-install --update compares.
+VERSION  := $(shell git describe --dirty --tags 2>/dev/null || \
+              echo "0.0.$$(git rev-list --count HEAD 2>/dev/null || echo 0)-g$$(git describe --always --dirty 2>/dev/null || echo unknown)")
 
 # Packages are installed by scripts/setup.sh; the deps that live under build/ (gnu-efi,
 # the demo kernel, busybox) are fetched by scripts/fetch-deps.sh. Both are idempotent.
@@ -97,7 +100,7 @@ $(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(@D)
 	@echo '#define KASLBOOT_VERSION "$(VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BUILD)/efi-obj/efi/main.o: $(BUILD)/gen/version.h
+$(BUILD)/efi-obj/efi/main.o $(BUILD)/efi-obj/efi/version_marker.o: $(BUILD)/gen/version.h
 FORCE:
 
 $(BUILD)/efi-obj/%.o: %.c | $(SETUP_STAMP)
