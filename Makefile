@@ -84,7 +84,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit integration bench setup deps clean
+.PHONY: all efi esp run check unit integration bench setup deps clean install uninstall
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -158,6 +158,32 @@ $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_S
 	@$(HOSTCC) -std=gnu11 -O2 -I. -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do $$b; done
+
+# Where a Debian system keeps such files. kernel-install reads its plugins only from
+# /etc/kernel/install.d and /usr/lib/kernel/install.d, whatever PREFIX is.
+PREFIX          ?= /usr
+SYSCONFDIR      ?= /etc
+KERNEL_INSTALL_D ?= /usr/lib/kernel/install.d
+KASLBOOT_LIBDIR := $(PREFIX)/lib/kaslboot
+INSTALLED := $(KASLBOOT_LIBDIR)/kaslbootaa64.efi $(PREFIX)/bin/kaslboot-install \
+	$(SYSCONFDIR)/kernel/postinst.d/zz-kaslboot $(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot \
+	$(SYSCONFDIR)/initramfs/post-update.d/kaslboot $(KERNEL_INSTALL_D)/89-kaslboot.install
+
+install: $(BUILD)/BOOTAA64.EFI
+	install -D -m 0644 $(BUILD)/BOOTAA64.EFI $(DESTDIR)$(KASLBOOT_LIBDIR)/kaslbootaa64.efi
+	install -d $(DESTDIR)$(PREFIX)/bin
+	sed 's|^LIBDIR=.*|LIBDIR=$(KASLBOOT_LIBDIR)|' scripts/kaslboot-install > $(DESTDIR)$(PREFIX)/bin/kaslboot-install
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/kaslboot-install
+	install -D -m 0755 install/hooks/postinst.d-zz-kaslboot $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-kaslboot
+	install -D -m 0755 install/hooks/postrm.d-zz-kaslboot $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot
+	install -D -m 0755 install/hooks/post-update.d-kaslboot $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/kaslboot
+	install -D -m 0755 install/kernel-install/89-kaslboot.install $(DESTDIR)$(KERNEL_INSTALL_D)/89-kaslboot.install
+
+# Takes back what `install` put there; what kaslboot-install put on an ESP stays (run
+# `kaslboot-install --remove` first).
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(KASLBOOT_LIBDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \
