@@ -56,7 +56,7 @@ class Boot:
 
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
          boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
-         writable=False):
+         writable=False, vars=None):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
     of its report; the guest then powers off by itself."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
@@ -73,6 +73,8 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
         cmd.append("--secure-boot")
     if writable:
         cmd.append("--esp-writable")
+    if vars:
+        cmd += ["--vars", vars]
     for b in boots:
         cmd += ["--boot", b]
     if until:
