@@ -465,3 +465,23 @@ def test_full_esp_leaves_previous_entries(sysroot, small_esp):
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and "kaslboot: error: the ESP" in lines[0] and "KiB free" in lines[0], p.stderr
     assert tree(esp) == before
+
+
+# --- make install / uninstall --------------------------------------------------------------
+
+def test_make_install_and_uninstall(tmp_path):
+    dest = tmp_path / "dest"
+    p = subprocess.run(["make", "-s", "-C", ROOT, "install", "DESTDIR=%s" % dest, "PREFIX=/usr/local"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 0, p.stdout
+    files = sorted(str(f.relative_to(dest)) for f in dest.rglob("*") if f.is_file())
+    assert files == ["etc/initramfs/post-update.d/kaslboot", "etc/kernel/postinst.d/zz-kaslboot",
+                     "etc/kernel/postrm.d/zz-kaslboot", "usr/lib/kernel/install.d/89-kaslboot.install",
+                     "usr/local/bin/kaslboot-install", "usr/local/lib/kaslboot/kaslbootaa64.efi"], files
+    script = (dest / "usr/local/bin/kaslboot-install").read_text()
+    assert "\nLIBDIR=/usr/local/lib/kaslboot\n" in script
+    assert os.access(dest / "usr/local/bin/kaslboot-install", os.X_OK)
+    p = subprocess.run(["make", "-s", "-C", ROOT, "uninstall", "DESTDIR=%s" % dest, "PREFIX=/usr/local"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 0, p.stdout
+    assert [f for f in dest.rglob("*") if f.is_file()] == []
