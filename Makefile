@@ -21,7 +21,10 @@ OBJCOPY  := $(CROSS)objcopy
 HOSTCC   ?= gcc
 # Debian's interpreter: pytest and pexpect come from Debian packages (scripts/setup.sh).
 PYTHON   ?= /usr/bin/python3
-VERSION  := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+# A tag's `git describe`, or without tags 0.0.<commits>-g<hash>: either way `sort -V` orders
+# builds of one history, which is what kaslboot-install --update compares.
+VERSION  := $(shell git describe --dirty --tags 2>/dev/null || \
+              echo "0.0.$$(git rev-list --count HEAD 2>/dev/null || echo 0)-g$$(git describe --always --dirty 2>/dev/null || echo unknown)")
 
 # Packages are installed by scripts/setup.sh; the deps that live under build/ (gnu-efi,
 # the demo kernel, busybox) are fetched by scripts/fetch-deps.sh. Both are idempotent.
@@ -92,7 +95,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit layers integration bench setup deps clean fuzz fuzz-smoke fuzz-replay
+.PHONY: all efi esp run check unit layers integration bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -114,7 +117,7 @@ $(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(@D)
 	@echo '#define KASLBOOT_VERSION "$(VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BUILD)/efi-obj/efi/main.o: $(BUILD)/gen/version.h
+$(BUILD)/efi-obj/efi/main.o $(BUILD)/efi-obj/efi/version_marker.o: $(BUILD)/gen/version.h
 FORCE:
 
 $(BUILD)/efi-obj/%.o: %.c | $(SETUP_STAMP)
@@ -249,6 +252,32 @@ $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_S
 	@$(HOSTCC) -std=gnu11 -O2 -I. -Iinclude -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do $$b; done
+
+# Where a Debian system keeps such files. kernel-install reads its plugins only from
+# /etc/kernel/install.d and /usr/lib/kernel/install.d, whatever PREFIX is.
+PREFIX          ?= /usr
+SYSCONFDIR      ?= /etc
+KERNEL_INSTALL_D ?= /usr/lib/kernel/install.d
+KASLBOOT_LIBDIR := $(PREFIX)/lib/kaslboot
+INSTALLED := $(KASLBOOT_LIBDIR)/kaslbootaa64.efi $(PREFIX)/bin/kaslboot-install \
+	$(SYSCONFDIR)/kernel/postinst.d/zz-kaslboot $(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot \
+	$(SYSCONFDIR)/initramfs/post-update.d/kaslboot $(KERNEL_INSTALL_D)/89-kaslboot.install
+
+install: $(BUILD)/BOOTAA64.EFI
+	install -D -m 0644 $(BUILD)/BOOTAA64.EFI $(DESTDIR)$(KASLBOOT_LIBDIR)/kaslbootaa64.efi
+	install -d $(DESTDIR)$(PREFIX)/bin
+	sed 's|^LIBDIR=.*|LIBDIR=$(KASLBOOT_LIBDIR)|' scripts/kaslboot-install > $(DESTDIR)$(PREFIX)/bin/kaslboot-install
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/kaslboot-install
+	install -D -m 0755 install/hooks/postinst.d-zz-kaslboot $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-kaslboot
+	install -D -m 0755 install/hooks/postrm.d-zz-kaslboot $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot
+	install -D -m 0755 install/hooks/post-update.d-kaslboot $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/kaslboot
+	install -D -m 0755 install/kernel-install/89-kaslboot.install $(DESTDIR)$(KERNEL_INSTALL_D)/89-kaslboot.install
+
+# Takes back what `install` put there; what kaslboot-install put on an ESP stays (run
+# `kaslboot-install --remove` first).
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(KASLBOOT_LIBDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \

@@ -2,7 +2,8 @@
 """Boots an ESP image under qemu-system-aarch64 -M virt with AAVMF, serial on stdout.
 
 Each run gets a fresh NV variable store (scripts/mkvars.py) with Timeout = 0 and, if asked,
-its own Boot#### entries. Non-interactive runs end when the guest powers off, when --until
+its own Boot#### entries; with --vars FILE the store is kept in FILE across runs (made
+fresh when FILE does not exist), so that what the OS wrote (efibootmgr, bootctl) persists. Non-interactive runs end when the guest powers off, when --until
 matches the serial output, or when --timeout passes (exit code 124). Boots are serialized
 machine-wide with a lock file: the machine has two cores and a boot wants both.
 
@@ -114,15 +115,17 @@ def qemu_command(a, vars_path, monitor=None):
 
 def run(a):
     with tempfile.TemporaryDirectory(prefix="kaslboot-qemu-") as tmp:
-        vars_path = os.path.join(tmp, "vars.fd")
-        mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
-        for b in a.boot:
-            mk += ["--boot", b]
-        for v in a.loader_var:
-            mk += ["--loader-var", v]
-        if a.secure_boot:
-            mk += ["--base", AAVMF_VARS_SNAKEOIL]
-        subprocess.run(mk, check=True)
+        vars_path = a.vars or os.path.join(tmp, "vars.fd")
+        # A --vars store that exists is the firmware's from an earlier boot: kept as it is.
+        if not (a.vars and os.path.exists(a.vars)):
+            mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
+            for b in a.boot:
+                mk += ["--boot", b]
+            for v in a.loader_var:
+                mk += ["--loader-var", v]
+            if a.secure_boot:
+                mk += ["--base", AAVMF_VARS_SNAKEOIL]
+            subprocess.run(mk, check=True)
         monitor = os.path.join(tmp, "monitor.sock") if a.screendump else None
         cmd = qemu_command(a, vars_path, monitor)
         if a.verbose:
@@ -229,6 +232,7 @@ def main():
     ap.add_argument("--rng", action="store_true", help="add a virtio-rng device")
     ap.add_argument("--secure-boot", action="store_true",
                     help="Secure Boot on, Debian's snakeoil test keys enrolled")
+    ap.add_argument("--vars", help="NV store kept across runs (created when missing)")
     ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
                     help=r"a Boot#### entry (in order); default: the firmware's own choice")
     ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")

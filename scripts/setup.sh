@@ -17,6 +17,9 @@ HOST_PKGS=(
   python3 python3-pytest python3-pexpect              # integration tests
   cpio gzip xz-utils git                                       # initramfs and payload handling
   sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
+  systemd                                                      # kernel-install (installer tests)
+  mmdebstrap arch-test qemu-user-static                        # the Debian arm64 e2e system
+  gdisk e2fsprogs                                              # its GPT disk, ext4 root (mkfs -d)
 )
 
 missing() {

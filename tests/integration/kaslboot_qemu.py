@@ -64,7 +64,7 @@ def send_spec(pattern, keys):
 
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
          boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
-         writable=False, readonly=False, loader_vars=None, screendumps=()):
+         writable=False, readonly=False, loader_vars=None, screendumps=(), vars=None):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
     of its report; the guest then powers off by itself. `send` items are runner specs
     ("REGEX=KEYS") or tuples (regex, keys) / (regex, keys, delay_seconds) with keys as
@@ -87,6 +87,8 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
         cmd.append("--esp-readonly")
     for name, value in (loader_vars or {}).items():
         cmd += ["--loader-var", "%s=%s" % (name, value)]
+    if vars:
+        cmd += ["--vars", vars]
     for b in boots:
         cmd += ["--boot", b]
     if until:
