@@ -12,6 +12,7 @@
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
 #include "loader/file_load.h"
+#include "loader/phase_time.h"
 
 int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *rng,
 		      bool *kaslr, bool *nokaslr)
@@ -38,6 +39,8 @@ static int fill_dt_mmap(void *fdt, const struct kb_exit_map *m)
 
 int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out)
 {
+	phase_enter(PHASE_EXIT);
+	phase_report();
 	bli_set_exec_time(b->pf, counter_us(0, cpu_counter()));
 	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, out);
 }
@@ -73,6 +76,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 		return KB_ENOMEM;
 	}
 	uint8_t *p = (uint8_t *)(uintptr_t)base;
+	phase_enter(PHASE_INITRD_READ);
 	for (unsigned i = 0; i < e->initrd_count; i++) {
 		rc = pf->file_read(pf->ctx, e->initrd[i], 0, p, sizes[i]);
 		if (rc)
@@ -81,6 +85,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 		memset(p + sizes[i], 0, padded - sizes[i]);
 		p += padded;
 	}
+	phase_enter(PHASE_PLACE);
 	out->base = base;
 	out->size = total;
 	return 0;
@@ -91,6 +96,7 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap 
 	       struct kb_allocs *allocs, uint64_t *dt_pa)
 {
 	uint64_t base, nslots;
+	phase_enter(PHASE_DT);
 	int rc = kaslr_choose_dt(map, BOOT_DT_MAX_SIZE, 0, avoid, n_avoid, random, rng, &base, &nslots);
 	if (rc || kb_alloc_at(allocs, base, BOOT_DT_MAX_SIZE, KB_MEM_DATA)) {
 		log_error("cannot allocate 2 MiB for the devicetree");

@@ -9,6 +9,7 @@
 #include "loader/image_pe.h"
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
+#include "loader/phase_time.h"
 #include "loader/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
@@ -47,7 +48,12 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 static int verify(const struct kb_platform *pf, bool secure_boot, const void *buf,
 		  uint64_t len, const char *path)
 {
-	return secure_boot ? pf->verify_image(pf->ctx, buf, (size_t)len, path) : 0;
+	if (!secure_boot)
+		return 0;
+	phase_enter(PHASE_VERIFY);
+	int rc = pf->verify_image(pf->ctx, buf, (size_t)len, path);
+	phase_enter(PHASE_PLACE);
+	return rc;
 }
 
 static int load_compressed(const struct kb_platform *pf, bool secure_boot, const char *path,
@@ -58,7 +64,9 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	uint64_t len = 0;
 	struct gzip_arena arena;
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
+	phase_enter(PHASE_KERNEL_READ);
 	int rc = kb_file_load(pf, path, COMPRESSED_KERNEL_MAX, &file, &len);
+	phase_enter(PHASE_PLACE);
 	if (rc)
 		return rc;
 	const uint8_t *gz = file;
@@ -96,8 +104,10 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 		goto done;
 	size_t produced = 0;
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+	phase_enter(PHASE_INFLATE);
 	rc = gzip_inflate(gz, gz_len, (void *)(uintptr_t)out->image, out->info.image_size,
 			  &produced, &arena, path);
+	phase_enter(PHASE_PLACE);
 	if (!rc)
 		rc = image_pe_check_length(hdr, head_len, produced, path);
 	if (rc) {
@@ -127,7 +137,9 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 		return KB_EINVAL;
 	}
 	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
+	phase_enter(PHASE_KERNEL_READ);
 	rc = pf->file_read(pf->ctx, path, 0, hdr, head_len);
+	phase_enter(PHASE_PLACE);
 	if (rc)
 		return rc;
 	out->format = kernel_format_detect(hdr, head_len);
@@ -141,7 +153,9 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 		rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
 		if (rc)
 			return rc;
+		phase_enter(PHASE_KERNEL_READ);
 		rc = pf->file_read(pf->ctx, path, 0, (void *)(uintptr_t)out->image, size);
+		phase_enter(PHASE_PLACE);
 		/* Verified where it will run: nothing can change it between check and use. */
 		if (!rc)
 			rc = verify(pf, secure_boot, (void *)(uintptr_t)out->image, size, path);
