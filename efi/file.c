@@ -9,6 +9,10 @@
 #include "lib/utf16.h"
 #include "loader/config.h"
 
+/* The largest request handed to EFI_FILE_PROTOCOL.Read: some firmware fails single reads
+ * of hundreds of MiB. */
+#define FILE_READ_CHUNK (64u << 20)
+
 static EFI_FILE_HANDLE root;
 
 int efi_fs_init(EFI_HANDLE image)
@@ -88,7 +92,13 @@ static int handle_size(EFI_FILE_HANDLE fh, const char *path, uint64_t *size, boo
 	return 0;
 }
 
-int efi_file_size(void *ctx, const char *path, uint64_t *size)
+/* kb_platform's file handle: the firmware's, and the path for error lines. */
+struct efi_open_file {
+	EFI_FILE_HANDLE fh;
+	char path[KB_PATH_MAX];
+};
+
+int efi_file_open(void *ctx, const char *path, void **out, uint64_t *size)
 {
 	EFI_FILE_HANDLE fh;
 	bool dir = false;
@@ -97,43 +107,55 @@ int efi_file_size(void *ctx, const char *path, uint64_t *size)
 	if (rc)
 		return rc;
 	rc = handle_size(fh, path, size, &dir);
-	uefi_call_wrapper(fh->Close, 1, fh);
 	if (!rc && dir) {
 		log_error("%s: is a directory, not a file", path);
-		return KB_EINVAL;
+		rc = KB_EINVAL;
 	}
-	return rc;
-}
-
-int efi_file_read(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size)
-{
-	(void)ctx;
-	EFI_FILE_HANDLE fh;
-	int rc = open_file(path, &fh);
+	struct efi_open_file *f = rc ? NULL : AllocatePool(sizeof(*f));
+	if (!rc && !f) {
+		log_error("%s: no memory to open it", path);
+		rc = KB_ENOMEM;
+	}
 	if (rc) {
-		if (rc == KB_ENOENT)
-			log_error("%s: no such file", path);
+		uefi_call_wrapper(fh->Close, 1, fh);
 		return rc;
 	}
-	EFI_STATUS s = uefi_call_wrapper(fh->SetPosition, 2, fh, offset);
-	/* Read in chunks: some firmware fails single reads of hundreds of MiB. */
+	f->fh = fh;
+	size_t n = strnlen(path, sizeof(f->path) - 1);
+	memcpy(f->path, path, n);
+	f->path[n] = 0;
+	*out = f;
+	return 0;
+}
+
+void efi_file_close(void *ctx, void *handle)
+{
+	struct efi_open_file *f = handle;
+	(void)ctx;
+	uefi_call_wrapper(f->fh->Close, 1, f->fh);
+	FreePool(f);
+}
+
+int efi_file_read(void *ctx, void *handle, uint64_t offset, void *buf, uint64_t size)
+{
+	struct efi_open_file *f = handle;
+	(void)ctx;
+	EFI_STATUS s = uefi_call_wrapper(f->fh->SetPosition, 2, f->fh, offset);
 	uint8_t *p = buf;
 	uint64_t left = size;
 	while (!EFI_ERROR(s) && left) {
-		UINTN n = left > (64u << 20) ? (64u << 20) : (UINTN)left;
+		UINTN n = left > FILE_READ_CHUNK ? FILE_READ_CHUNK : (UINTN)left;
 		UINTN got = n;
-		s = uefi_call_wrapper(fh->Read, 3, fh, &got, p);
+		s = uefi_call_wrapper(f->fh->Read, 3, f->fh, &got, p);
 		if (!EFI_ERROR(s) && got == 0) {
-			uefi_call_wrapper(fh->Close, 1, fh);
-			log_error("%s: file ended %lu bytes early", path, (unsigned long)left);
+			log_error("%s: file ended %lu bytes early", f->path, (unsigned long)left);
 			return KB_ECORRUPT;
 		}
 		p += got;
 		left -= got;
 	}
-	uefi_call_wrapper(fh->Close, 1, fh);
 	if (EFI_ERROR(s)) {
-		log_error("%s: read failed: %s", path, efi_status_text(s));
+		log_error("%s: read failed: %s", f->path, efi_status_text(s));
 		return KB_EIO;
 	}
 	return 0;

@@ -62,6 +62,9 @@ struct fake_fw {
 	struct fake_file files[FAKE_MAX_FILES];
 	unsigned nfiles;
 	bool writes_fail;          /* the ESP refuses writes (and renames) */
+	int files_open;            /* file_open handles not yet closed */
+	unsigned opens;            /* file_open calls that succeeded */
+	uint64_t bytes_read;       /* by file_read, all files */
 	unsigned renames;
 
 	struct fake_var vars[FAKE_MAX_VARS];

@@ -180,6 +180,13 @@ static void test_linux_boots(void **state)
 	assert_int_equal(captured_errors, 0);
 	assert_int_equal(captured_warnings, 0);
 	assert_int_equal(fake.memmaps_live, 0);
+	/* Each file opened once, each byte read once: the entry, the kernel (its header
+	 * included), the initrd; nothing left open. */
+	assert_int_equal(fake.opens, 3);
+	assert_int_equal(fake.bytes_read, strlen(linux_entry) + sizeof(kernel_file) +
+			 sizeof(initrd_file));
+	assert_int_equal(fake.files_open, 0);
+	assert_logged("kaslboot: phases (ms): start ");
 }
 
 static void test_mmu_on_boots(void **state)
@@ -216,9 +223,10 @@ static void check_returned_clean(int rc, unsigned k)
 	if (rc >= 0)
 		fail_msg("call %u (%s) failed: the boot returned %d, not an error", k,
 			 fake.failed_op, rc);
-	if (fake.nallocs || fake.pools_live || fake.memmaps_live)
-		fail_msg("call %u (%s) failed: left %u page allocations, %d pool, %d maps", k,
-			 fake.failed_op, fake.nallocs, fake.pools_live, fake.memmaps_live);
+	if (fake.nallocs || fake.pools_live || fake.memmaps_live || fake.files_open)
+		fail_msg("call %u (%s) failed: left %u page allocations, %d pool, %d maps, "
+			 "%d open files", k, fake.failed_op, fake.nallocs, fake.pools_live,
+			 fake.memmaps_live, fake.files_open);
 	assert_false(fake.exited);
 	assert_true(captured_errors >= 1);
 	assert_last_logged("nothing booted: returning to the firmware (");
@@ -242,6 +250,7 @@ static void fail_every_call(const char *conf, const char *a, const char *b, bool
 		if (entered) {
 			(*survived)++;
 			assert_true(fake.exited);
+			assert_int_equal(fake.files_open, 0);
 			if (linux_kind && fake_cpu.linux_entered)
 				check_linux_handoff();
 			else
