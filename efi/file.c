@@ -1,7 +1,7 @@
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/file.h"
+#include "efi/firmware.h"
 #include "efi/status.h"
 #include "lib/err.h"
 #include "lib/libc.h"
@@ -24,7 +24,7 @@ int efi_fs_init(EFI_HANDLE image)
 		log_error("cannot get the loaded-image protocol: %s", efi_status_text(s));
 		return KB_EIO;
 	}
-	root = LibOpenRoot(li->DeviceHandle);
+	root = efi_open_root(li->DeviceHandle);
 	if (!root) {
 		log_error("cannot open the file system kaslboot was loaded from");
 		return KB_EIO;
@@ -80,7 +80,7 @@ static int open_file(const char *path, EFI_FILE_HANDLE *fh)
 
 static int handle_size(EFI_FILE_HANDLE fh, const char *path, uint64_t *size, bool *is_dir)
 {
-	EFI_FILE_INFO *info = LibFileInfo(fh);
+	EFI_FILE_INFO *info = efi_file_info(fh);
 	if (!info) {
 		log_error("%s: cannot read file information", path);
 		return KB_EIO;
@@ -88,7 +88,7 @@ static int handle_size(EFI_FILE_HANDLE fh, const char *path, uint64_t *size, boo
 	*size = info->FileSize;
 	if (is_dir)
 		*is_dir = (info->Attribute & EFI_FILE_DIRECTORY) != 0;
-	FreePool(info);
+	efi_pool_put(info);
 	return 0;
 }
 
@@ -111,7 +111,7 @@ int efi_file_open(void *ctx, const char *path, void **out, uint64_t *size)
 		log_error("%s: is a directory, not a file", path);
 		rc = KB_EINVAL;
 	}
-	struct efi_open_file *f = rc ? NULL : AllocatePool(sizeof(*f));
+	struct efi_open_file *f = rc ? NULL : efi_pool_get(sizeof(*f));
 	if (!rc && !f) {
 		log_error("%s: no memory to open it", path);
 		rc = KB_ENOMEM;
@@ -133,7 +133,7 @@ void efi_file_close(void *ctx, void *handle)
 	struct efi_open_file *f = handle;
 	(void)ctx;
 	uefi_call_wrapper(f->fh->Close, 1, f->fh);
-	FreePool(f);
+	efi_pool_put(f);
 }
 
 int efi_file_read(void *ctx, void *handle, uint64_t offset, void *buf, uint64_t size)
@@ -209,7 +209,7 @@ int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 	/* A longer old file keeps its tail unless the size is set (UEFI 2.10 13.5, SetInfo
 	 * with EFI_FILE_INFO.FileSize truncates). */
 	if (!EFI_ERROR(s)) {
-		EFI_FILE_INFO *info = LibFileInfo(fh);
+		EFI_FILE_INFO *info = efi_file_info(fh);
 		if (!info) {
 			s = EFI_DEVICE_ERROR;
 		} else {
@@ -218,7 +218,7 @@ int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 				info->FileSize = size;
 				s = uefi_call_wrapper(fh->SetInfo, 4, fh, &info_guid, info->Size, info);
 			}
-			FreePool(info);
+			efi_pool_put(info);
 		}
 	}
 	if (!EFI_ERROR(s))
@@ -235,27 +235,28 @@ int efi_file_rename(void *ctx, const char *path, const char *new_name)
 	CHAR16 w[KB_PATH_MAX];
 	EFI_GUID info_guid = EFI_FILE_INFO_ID;
 	(void)ctx;
-	if (utf16_from_utf8(new_name, (uint16_t *)w, KB_PATH_MAX) < 0)
+	long name_len = utf16_from_utf8(new_name, (uint16_t *)w, KB_PATH_MAX);
+	if (name_len < 0)
 		return KB_EINVAL;
 	int rc = open_mode(path, &fh, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE);
 	if (rc)
 		return rc;
-	EFI_FILE_INFO *info = LibFileInfo(fh);
+	EFI_FILE_INFO *info = efi_file_info(fh);
 	EFI_STATUS s = EFI_DEVICE_ERROR;
 	if (info) {
 		/* SetInfo with a new FileName renames (UEFI 2.10 13.5, EFI_FILE_INFO): the
 		 * structure is rebuilt around the new name. */
-		UINTN name_bytes = (StrLen(w) + 1) * sizeof(CHAR16);
+		UINTN name_bytes = ((UINTN)name_len + 1) * sizeof(CHAR16);
 		UINTN size = SIZE_OF_EFI_FILE_INFO + name_bytes;
-		EFI_FILE_INFO *renamed = AllocatePool(size);
+		EFI_FILE_INFO *renamed = efi_pool_get(size);
 		if (renamed) {
-			CopyMem(renamed, info, SIZE_OF_EFI_FILE_INFO);
-			CopyMem(renamed->FileName, w, name_bytes);
+			memcpy(renamed, info, SIZE_OF_EFI_FILE_INFO);
+			memcpy(renamed->FileName, w, name_bytes);
 			renamed->Size = size;
 			s = uefi_call_wrapper(fh->SetInfo, 4, fh, &info_guid, size, renamed);
-			FreePool(renamed);
+			efi_pool_put(renamed);
 		}
-		FreePool(info);
+		efi_pool_put(info);
 	}
 	if (!EFI_ERROR(s))
 		s = uefi_call_wrapper(fh->Flush, 1, fh);

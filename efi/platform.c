@@ -1,8 +1,8 @@
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/exit.h"
 #include "efi/file.h"
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"

@@ -1,13 +1,66 @@
 /* The few C library functions that the PE's own code, libfdt.a and zlib's inflate name
  * (`aarch64-linux-gnu-nm -u`): the PE runs freestanding under UEFI with no libc. memcpy
- * and memset come from gnu-efi's libefi.a (init.o); the rest are plain loops here. */
+ * and memset move a word at a time when both ends allow it (the PE is built with
+ * -mstrict-align: no unaligned access, the MMU may be off); the rest are plain loops. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lib/libc.h"
 #include "lib/panic.h"
 
-void *memmove(void *dst, const void *src, size_t n)
+/* GCC may turn a copy or fill loop into a call to memcpy or memset (loop distribution),
+ * which here would call itself. */
+#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+#define WORD sizeof(uint64_t)
+
+NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	if ((((uintptr_t)d ^ (uintptr_t)s) & (WORD - 1)) == 0) {
+		while (n && ((uintptr_t)d & (WORD - 1))) {
+			*d++ = *s++;
+			n--;
+		}
+		for (; n >= 4 * WORD; n -= 4 * WORD, d += 4 * WORD, s += 4 * WORD) {
+			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
+			uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
+			((uint64_t *)d)[0] = a;
+			((uint64_t *)d)[1] = b;
+			((uint64_t *)d)[2] = c;
+			((uint64_t *)d)[3] = e;
+		}
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(uint64_t *)d = *(const uint64_t *)s;
+	}
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+NO_LIBCALL void *memset(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+	uint64_t w = (uint8_t)c * 0x0101010101010101ULL;
+	while (n && ((uintptr_t)d & (WORD - 1))) {
+		*d++ = (uint8_t)c;
+		n--;
+	}
+	for (; n >= 4 * WORD; n -= 4 * WORD, d += 4 * WORD) {
+		((uint64_t *)d)[0] = w;
+		((uint64_t *)d)[1] = w;
+		((uint64_t *)d)[2] = w;
+		((uint64_t *)d)[3] = w;
+	}
+	for (; n >= WORD; n -= WORD, d += WORD)
+		*(uint64_t *)d = w;
+	while (n--)
+		*d++ = (uint8_t)c;
+	return dst;
+}
+
+NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
