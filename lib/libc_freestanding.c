@@ -14,10 +14,11 @@
 
 #define WORD sizeof(uint64_t)
 
-NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
+/* Forward copy, a word at a time where both ends share their alignment; also right for
+ * an overlapping move to a lower address (every word is read before it is written over,
+ * and later reads are above what was written). */
+NO_LIBCALL static void copy_forward(uint8_t *d, const uint8_t *s, size_t n)
 {
-	uint8_t *d = dst;
-	const uint8_t *s = src;
 	if ((((uintptr_t)d ^ (uintptr_t)s) & (WORD - 1)) == 0) {
 		while (n && ((uintptr_t)d & (WORD - 1))) {
 			*d++ = *s++;
@@ -36,6 +37,41 @@ NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
 	}
 	while (n--)
 		*d++ = *s++;
+}
+
+/* The same from the end down, for an overlapping move to a higher address. */
+NO_LIBCALL static void copy_backward(uint8_t *d, const uint8_t *s, size_t n)
+{
+	d += n;
+	s += n;
+	if ((((uintptr_t)d ^ (uintptr_t)s) & (WORD - 1)) == 0) {
+		while (n && ((uintptr_t)d & (WORD - 1))) {
+			*--d = *--s;
+			n--;
+		}
+		for (; n >= 4 * WORD; n -= 4 * WORD) {
+			d -= 4 * WORD;
+			s -= 4 * WORD;
+			uint64_t a = ((const uint64_t *)s)[3], b = ((const uint64_t *)s)[2];
+			uint64_t c = ((const uint64_t *)s)[1], e = ((const uint64_t *)s)[0];
+			((uint64_t *)d)[3] = a;
+			((uint64_t *)d)[2] = b;
+			((uint64_t *)d)[1] = c;
+			((uint64_t *)d)[0] = e;
+		}
+		for (; n >= WORD; n -= WORD) {
+			d -= WORD;
+			s -= WORD;
+			*(uint64_t *)d = *(const uint64_t *)s;
+		}
+	}
+	while (n--)
+		*--d = *--s;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	copy_forward(dst, src, n);
 	return dst;
 }
 
@@ -60,19 +96,19 @@ NO_LIBCALL void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
+/* libfdt moves whole trees with it (fdt_open_into copies the firmware's 1 MiB blob, most
+ * of it free space; every fdt_setprop shifts the rest of the tree): word-sized, both
+ * directions. */
+void *memmove(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 	if (d == s || n == 0)
 		return dst;
-	if (d < s) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-		return dst;
-	}
-	while (n--)
-		d[n] = s[n];
+	if (d < s || d >= s + n)
+		copy_forward(d, s, n);
+	else
+		copy_backward(d, s, n);
 	return dst;
 }
 
