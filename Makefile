@@ -74,15 +74,17 @@ EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
 # The PE32+ header and _start are ours (pe/header_aarch64.S, laid out by pe/kaslboot.lds),
 # not gnu-efi's crt0: its header copies zero-initialized data into the file. gnu-efi
-# still provides _relocate and the library. --gc-sections with -ffunction-sections
+# still provides _relocate (EFI_LIBS). --gc-sections with -ffunction-sections
 # -fdata-sections: what only the host tests call does not ship; the linker script keeps
 # the header and exports no symbol (an exported symbol would be a root).
 PE_LDS := pe/kaslboot.lds
 PE_HEADER_OBJ := $(BUILD)/efi-obj/pe/header_aarch64.o
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined --no-warn-rwx-segments \
         --gc-sections -T $(PE_LDS)
+# gnu-efi: its headers, and _relocate from libgnuefi.a; not libefi.a (efi/firmware.c
+# stands in for the little of it kaslboot used).
 EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
-        $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a
+        $(GNUEFI_LIB)/libgnuefi.a
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -Iinclude \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \

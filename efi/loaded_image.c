@@ -1,6 +1,6 @@
 #include <efi.h>
-#include <efilib.h>
 
+#include "efi/firmware.h"
 #include "efi/loaded_image.h"
 #include "lib/fmt.h"
 #include "lib/libc.h"

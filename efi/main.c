@@ -2,9 +2,9 @@
  * the portable boot flow (loader/boot.c). Whatever it returns goes back to the firmware,
  * whose boot manager goes on to its next boot option. */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/console.h"
+#include "efi/firmware.h"
 #include "efi/loaded_image.h"
 #include "efi/loadopts.h"
 #include "efi/platform.h"
@@ -26,7 +26,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	uint64_t t_start = cpu_counter();
 	int rc;
 
-	InitializeLib(image, st);
+	efi_firmware_init(image, st);
 	console_init(image, st);
 	log_info("kaslboot %s (arm64 UEFI loader with KASLR)", KASLBOOT_VERSION);
 	sysinfo_gather(st, &fw);

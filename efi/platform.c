@@ -1,8 +1,8 @@
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/exit.h"
 #include "efi/file.h"
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"
@@ -228,8 +228,9 @@ const struct kb_platform efi_platform = {
 	.free_pages = efi_free_pages,
 	.pool_alloc = efi_pool_alloc,
 	.pool_free = efi_pool_free,
-	.file_size = efi_file_size,
+	.file_open = efi_file_open,
 	.file_read = efi_file_read,
+	.file_close = efi_file_close,
 	.dir_list = efi_dir_list,
 	.file_write = efi_file_write,
 	.file_rename = efi_file_rename,

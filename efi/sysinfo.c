@@ -1,9 +1,9 @@
 #include <efi.h>
-#include <efilib.h>
 #include <libfdt.h>
 
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/sysinfo.h"
 #include "lib/libc.h"
@@ -26,7 +26,7 @@ static EFI_GUID seed_table_guid = { 0x1ce1e5bc, 0x7ceb, 0x42f2,
 void *efi_find_config_table(EFI_SYSTEM_TABLE *st, EFI_GUID *guid)
 {
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++)
-		if (!CompareGuid(&st->ConfigurationTable[i].VendorGuid, guid))
+		if (efi_guid_equal(&st->ConfigurationTable[i].VendorGuid, guid))
 			return st->ConfigurationTable[i].VendorTable;
 	return NULL;
 }

@@ -13,6 +13,7 @@
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
 #include "loader/file_load.h"
+#include "loader/phase_time.h"
 
 int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *rng,
 		      bool *kaslr, bool *nokaslr)
@@ -39,8 +40,17 @@ static int fill_dt_mmap(void *fdt, const struct kb_exit_map *m)
 
 int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out)
 {
+	phase_enter(PHASE_EXIT);
+	phase_report();
 	bli_set_exec_time(b->pf, counter_us(0, cpu_counter()));
 	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, out);
+}
+
+/* Each initrd is opened once: its size places the set, the same handle reads it. */
+static void initrds_close(const struct kb_platform *pf, void **fh, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		pf->file_close(pf->ctx, fh[i]);
 }
 
 /* "/a.img (1200 KiB) + /b.img (3 KiB)" for the error line. */
@@ -58,25 +68,29 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		 uint64_t kernel_size, bool random, struct drbg *rng, struct kb_allocs *allocs,
 		 struct initrd_set *out)
 {
-	struct memmap map;
 	const struct kb_platform *pf = b->pf;
+	struct memmap map;
 	uint64_t sizes[KB_MAX_INITRDS], total = 0, nslots;
+	void *fh[KB_MAX_INITRDS];
+	unsigned opened = 0;
+	int rc = 0;
 	out->base = out->size = 0;
 	if (!e->initrd_count)
 		return 0;
-	for (unsigned i = 0; i < e->initrd_count; i++) {
-		int rc = pf->file_size(pf->ctx, e->initrd[i], &sizes[i]);
+	for (; opened < e->initrd_count; opened++) {
+		rc = pf->file_open(pf->ctx, e->initrd[opened], &fh[opened], &sizes[opened]);
 		if (rc) {
 			if (rc == KB_ENOENT)
-				log_error("%s: no such file (initrd of entry '%s')", e->initrd[i], e->id);
-			return rc;
+				log_error("%s: no such file (initrd of entry '%s')",
+					  e->initrd[opened], e->id);
+			goto done;
 		}
-		total += (sizes[i] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
+		total += (sizes[opened] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
 	}
 	uint64_t base;
-	int rc = pf->memmap_get(pf->ctx, &map);
+	rc = pf->memmap_get(pf->ctx, &map);
 	if (rc)
-		return rc;
+		goto done;
 	rc = kaslr_choose_initrd(&map, kernel_start, kernel_size, total, random, rng, &base,
 				 &nslots);
 	pf->memmap_free(pf->ctx, &map);
@@ -85,24 +99,29 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		describe_initrds(e, sizes, what, sizeof(what));
 		log_error("entry '%s': no room for its initrd %s within the kernel's 32 GiB window",
 			  e->id, what);
-		return rc;
+		goto done;
 	}
 	if (kb_alloc_at(allocs, base, total, KB_MEM_DATA)) {
 		log_error("cannot allocate the initrd at 0x%lx", (unsigned long)base);
-		return KB_ENOMEM;
+		rc = KB_ENOMEM;
+		goto done;
 	}
 	uint8_t *p = (uint8_t *)(uintptr_t)base;
-	for (unsigned i = 0; i < e->initrd_count; i++) {
-		rc = pf->file_read(pf->ctx, e->initrd[i], 0, p, sizes[i]);
-		if (rc)
-			return rc;
+	phase_enter(PHASE_INITRD_READ);
+	for (unsigned i = 0; i < e->initrd_count && !rc; i++) {
+		rc = pf->file_read(pf->ctx, fh[i], 0, p, sizes[i]);
 		uint64_t padded = (sizes[i] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
 		memset(p + sizes[i], 0, padded - sizes[i]);
 		p += padded;
 	}
-	out->base = base;
-	out->size = total;
-	return 0;
+	phase_enter(PHASE_PLACE);
+	if (!rc) {
+		out->base = base;
+		out->size = total;
+	}
+done:
+	initrds_close(pf, fh, opened);
+	return rc;
 }
 
 int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
@@ -111,6 +130,7 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *
 {
 	uint64_t base, nslots;
 	struct memmap map;
+	phase_enter(PHASE_DT);
 	int rc = b->pf->memmap_get(b->pf->ctx, &map);
 	if (rc)
 		return rc;

@@ -85,9 +85,7 @@ static void scan_entry(const char *name, void *ctx)
 /* config_default_entry's exists() callback. */
 static bool file_exists(const char *path, void *ctx)
 {
-	const struct kb_platform *pf = ctx;
-	uint64_t size;
-	return pf->file_size(pf->ctx, path, &size) == 0;
+	return kb_file_exists(ctx, path);
 }
 
 /* LoaderConfigTimeout values (BOOT_LOADER_INTERFACE.md): seconds, "menu-force",
@@ -176,11 +174,10 @@ static void publish_entries(const struct kb_platform *pf, const struct boot_conf
 static int load_loader_conf(const struct kb_platform *pf, struct boot_config *bc)
 {
 	void *text = NULL;
-	uint64_t len = 0, size;
-	int rc;
-	if (pf->file_size(pf->ctx, LOADER_CONF, &size))
+	uint64_t len = 0;
+	int rc = kb_file_load_optional(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
+	if (rc == KB_ENOENT)
 		return 0;
-	rc = kb_file_load(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
 	if (!rc)
 		rc = loader_conf_parse(text, len, &bc->conf);
 	kb_file_free(pf, text);

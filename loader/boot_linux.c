@@ -11,6 +11,7 @@
 #include "loader/kaslr.h"
 #include "loader/seed_table.h"
 #include "loader/kernel_load.h"
+#include "loader/phase_time.h"
 #include "mm/cpu.h"
 
 /* Everything one attempt holds; given back in one place when it fails. */
@@ -77,15 +78,24 @@ static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct l
 		 (unsigned long)a->t_dt);
 }
 
-/* booting.rst: the Image (and what the kernel reads before enabling its own caching)
- * cleaned to the point of coherency, no stale I-cache lines, then MMU off. */
+/* booting.rst: "The address range corresponding to the loaded kernel image must be
+ * cleaned to the PoC": the bytes written into the slot, which the kernel reads with the
+ * MMU off. Its BSS was not written here (the kernel clears it with the MMU on) and the
+ * initrd is read only through cacheable mappings, as the kernel's own EFI stub leaves
+ * them (efi_enter_kernel cleans _text.._edata). Done before ExitBootServices, where it is
+ * timed: nothing writes the Image after this. */
+static void clean_image(const struct linux_attempt *a)
+{
+	phase_enter(PHASE_CACHE);
+	mm_dcache_clean_poc(a->k.image, a->k.file_bytes);
+}
+
+/* After ExitBootServices: the DT (its memory-map properties were written by the exit
+ * hook) and the map cleaned too, no stale I-cache lines, then MMU off. */
 static __attribute__((noreturn)) void enter_linux(const struct linux_attempt *a,
 						  const struct kb_exit_map *m)
 {
-	mm_dcache_clean_poc(a->k.image, a->k.info.image_size);
 	mm_dcache_clean_poc(a->dt_pa, a->dt_size);
-	if (a->initrd.size)
-		mm_dcache_clean_poc(a->initrd.base, a->initrd.size);
 	mm_dcache_clean_poc(m->buf, m->size);
 	mm_icache_invalidate_all();
 	mm_jump_mmu_off(a->k.image, a->dt_pa, 0, 0, 0);
@@ -113,6 +123,7 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
 
+	clean_image(&a);
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */

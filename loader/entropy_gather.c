@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/rndr.h"
 #include "lib/secure_wipe.h"
+#include "loader/phase_time.h"
 #include "loader/seed_file.h"
 #include "loader/seed_table.h"
 
@@ -69,6 +70,7 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 		   const struct kb_loader_conf *conf, struct boot_entropy *be)
 {
 	struct entropy_pool *pool = &be->pool;
+	phase_enter(PHASE_ENTROPY);
 	entropy_init(pool);
 	memset(&be->rng, 0, sizeof(be->rng));
 	add_dt_seeds(fw->fdt, fw->fdt_size, pool);

@@ -9,6 +9,7 @@
 #include "loader/image_pe.h"
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
+#include "loader/phase_time.h"
 #include "loader/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
@@ -55,28 +56,57 @@ static int claim_slot(const struct kb_platform *pf, const char *path,
 static int verify(const struct kb_platform *pf, bool secure_boot, const void *buf,
 		  uint64_t len, const char *path)
 {
-	return secure_boot ? pf->verify_image(pf->ctx, buf, (size_t)len, path) : 0;
+	if (!secure_boot)
+		return 0;
+	phase_enter(PHASE_VERIFY);
+	int rc = pf->verify_image(pf->ctx, buf, (size_t)len, path);
+	phase_enter(PHASE_PLACE);
+	return rc;
 }
 
+/* The file's first head_len bytes are in hdr already: they are copied to dst and the rest
+ * is read straight after them, so no byte of the file is read twice. */
+static int read_rest(const struct kb_platform *pf, void *fh, const uint8_t *hdr,
+		     size_t head_len, uint8_t *dst, uint64_t size)
+{
+	memcpy(dst, hdr, head_len);
+	if (size == head_len)
+		return 0;
+	phase_enter(PHASE_KERNEL_READ);
+	int rc = pf->file_read(pf->ctx, fh, head_len, dst + head_len, size - head_len);
+	phase_enter(PHASE_PLACE);
+	return rc;
+}
+
+/* A gzip or zboot kernel: the whole file in pool memory, inflated into its slot. */
 static int load_compressed(const struct kb_platform *pf, bool secure_boot, const char *path,
+			   void *fh, uint64_t len, const uint8_t *file_hdr, size_t file_head_len,
 			   bool random, struct drbg *rng, struct kb_allocs *allocs,
 			   struct loaded_kernel *out)
 {
-	void *file = NULL;
-	uint64_t len = 0;
 	struct gzip_arena arena;
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
-	int rc = kb_file_load(pf, path, COMPRESSED_KERNEL_MAX, &file, &len);
-	if (rc)
-		return rc;
-	const uint8_t *gz = file;
-	uint64_t gz_len = len;
+	int rc;
 	if (out->format == KERNEL_FMT_GZIP && secure_boot) {
 		log_error("%s: a gzip kernel carries no signature: refused under Secure Boot "
 			  "(use the signed Image or an EFI zboot image)", path);
-		rc = KB_EPERM;
-		goto done;
+		return KB_EPERM;
 	}
+	if (len > COMPRESSED_KERNEL_MAX) {
+		log_error("%s: %lu bytes, more than the %lu this file may have", path,
+			  (unsigned long)len, (unsigned long)COMPRESSED_KERNEL_MAX);
+		return KB_ERANGE;
+	}
+	uint8_t *file = pf->pool_alloc(pf->ctx, (size_t)len);
+	if (!file) {
+		log_error("%s: no memory for %lu bytes", path, (unsigned long)len);
+		return KB_ENOMEM;
+	}
+	rc = read_rest(pf, fh, file_hdr, file_head_len, file, len);
+	if (rc)
+		goto done;
+	const uint8_t *gz = file;
+	uint64_t gz_len = len;
 	if (out->format == KERNEL_FMT_ZBOOT) {
 		struct zboot_info z;
 		/* The zboot PE is what is signed: check it before trusting its payload. */
@@ -111,8 +141,10 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 		goto done;
 	size_t produced = 0;
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+	phase_enter(PHASE_INFLATE);
 	rc = gzip_inflate(gz, gz_len, (void *)(uintptr_t)out->image, out->info.image_size,
 			  &produced, &arena, path);
+	phase_enter(PHASE_PLACE);
 	if (!rc)
 		rc = image_pe_check_length(hdr, head_len, produced, path);
 	if (rc) {
@@ -121,8 +153,33 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	}
 	out->file_bytes = produced;
 done:
-	kb_file_free(pf, file);
+	pf->pool_free(pf->ctx, file);
 	return rc;
+}
+
+/* A plain Image: validated, its slot claimed, then read straight into it. */
+static int load_image(const struct kb_platform *pf, bool secure_boot, const char *path,
+		      void *fh, uint64_t size, const uint8_t *hdr, size_t head_len,
+		      bool random, struct drbg *rng, struct kb_allocs *allocs,
+		      struct loaded_kernel *out)
+{
+	int rc = image_header_validate(hdr, size, &out->info, path);
+	if (!rc)
+		rc = image_pe_check_length(hdr, head_len, size, path);
+	if (!rc)
+		rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
+	if (rc)
+		return rc;
+	rc = read_rest(pf, fh, hdr, head_len, (uint8_t *)(uintptr_t)out->image, size);
+	/* Verified where it will run: nothing can change it between check and use. */
+	if (!rc)
+		rc = verify(pf, secure_boot, (void *)(uintptr_t)out->image, size, path);
+	if (rc) {
+		kb_free(allocs, out->image);
+		return rc;
+	}
+	out->file_bytes = size;
+	return 0;
 }
 
 int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
@@ -130,47 +187,41 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 {
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	uint64_t size;
+	void *fh;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = kb_file_size(pf, path, &size);
+	rc = kb_file_open(pf, path, &fh, &size);
 	if (rc)
 		return rc;
+	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
 	if (size < IMAGE_HEADER_SIZE) {
 		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
-		return KB_EINVAL;
+		rc = KB_EINVAL;
+		goto done;
 	}
-	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
-	rc = pf->file_read(pf->ctx, path, 0, hdr, head_len);
+	phase_enter(PHASE_KERNEL_READ);
+	rc = pf->file_read(pf->ctx, fh, 0, hdr, head_len);
+	phase_enter(PHASE_PLACE);
 	if (rc)
-		return rc;
+		goto done;
 	out->format = kernel_format_detect(hdr, head_len);
 	switch (out->format) {
 	case KERNEL_FMT_IMAGE:
-		rc = image_header_validate(hdr, size, &out->info, path);
-		if (!rc)
-			rc = image_pe_check_length(hdr, head_len, size, path);
-		if (rc)
-			return rc;
-		rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
-		if (rc)
-			return rc;
-		rc = pf->file_read(pf->ctx, path, 0, (void *)(uintptr_t)out->image, size);
-		/* Verified where it will run: nothing can change it between check and use. */
-		if (!rc)
-			rc = verify(pf, secure_boot, (void *)(uintptr_t)out->image, size, path);
-		if (rc) {
-			kb_free(allocs, out->image);
-			return rc;
-		}
-		out->file_bytes = size;
-		return 0;
+		rc = load_image(pf, secure_boot, path, fh, size, hdr, head_len, random, rng, allocs,
+				out);
+		break;
 	case KERNEL_FMT_GZIP:
 	case KERNEL_FMT_ZBOOT:
-		return load_compressed(pf, secure_boot, path, random, rng, allocs, out);
+		rc = load_compressed(pf, secure_boot, path, fh, size, hdr, head_len, random, rng,
+				     allocs, out);
+		break;
 	default:
 		log_error("%s: not an arm64 Linux kernel (%s)", path,
 			  kernel_format_name(out->format));
-		return KB_EINVAL;
+		rc = KB_EINVAL;
 	}
+done:
+	pf->file_close(pf->ctx, fh);
+	return rc;
 }

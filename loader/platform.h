@@ -92,10 +92,14 @@ struct kb_platform {
 	void (*pool_free)(void *ctx, void *p);
 
 	/* ---- files on the volume kaslboot was loaded from -------------------------------- */
-	/* KB_ENOENT (not logged) when there is no such regular file; other failures logged. */
-	int (*file_size)(void *ctx, const char *path, uint64_t *size);
-	/* Exactly `size` bytes at `offset`; failures logged with the path. */
-	int (*file_read)(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size);
+	/* Opens a regular file for reading: *fh serves every read of it until file_close,
+	 * *size is its length. KB_ENOENT (not logged) when there is no such file; a
+	 * directory is KB_EINVAL; other failures logged with the path. */
+	int (*file_open)(void *ctx, const char *path, void **fh, uint64_t *size);
+	/* Exactly `size` bytes at `offset` of an open file, straight into buf (in the
+	 * request sizes the firmware serves fastest); failures logged with the path. */
+	int (*file_read)(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t size);
+	void (*file_close)(void *ctx, void *fh);
 	/* KB_ENOENT when the directory does not exist. */
 	int (*dir_list)(void *ctx, const char *dir, kb_dir_fn fn, void *arg);
 	/* Replaces the file's contents with buf (creating it), then flushes it to the medium.

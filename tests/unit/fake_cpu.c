@@ -28,8 +28,11 @@ uint64_t mm_at_s1e1w(uint64_t va) { return va; }
 
 void mm_dcache_clean_poc(uint64_t va, uint64_t size)
 {
-	(void)va;
-	(void)size;
+	if (fake_cpu.cleans < FAKE_MAX_CLEANS) {
+		fake_cpu.cleaned[fake_cpu.cleans].va = va;
+		fake_cpu.cleaned[fake_cpu.cleans].size = size;
+		fake_cpu.cleaned[fake_cpu.cleans].after_exit = fake.exited;
+	}
 	fake_cpu.cleans++;
 }
 

@@ -328,32 +328,43 @@ static struct fake_file *find_file(const char *path)
 	return NULL;
 }
 
-static int file_size(void *ctx, const char *path, uint64_t *size)
+/* A handle is the file's slot; every open and read is counted, and what stays open. */
+static int file_open(void *ctx, const char *path, void **fh, uint64_t *size)
 {
 	(void)ctx;
-	if (inject("file_size"))
+	if (inject("file_open"))
 		return KB_EIO;
 	struct fake_file *f = find_file(path);
 	if (!f)
 		return KB_ENOENT;
 	if (f->is_dir)
 		return KB_EINVAL;
+	*fh = f;
 	*size = f->len;
+	fake.files_open++;
+	fake.opens++;
 	return 0;
 }
 
-static int file_read(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size)
+static int file_read(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t size)
 {
 	(void)ctx;
 	if (inject("file_read"))
 		return KB_EIO;
-	struct fake_file *f = find_file(path);
-	if (!f || f->is_dir)
-		return KB_ENOENT;
+	struct fake_file *f = fh;
 	if (offset > f->len || size > f->len - offset)
 		return KB_ECORRUPT;
 	memcpy(buf, f->data + offset, size);
+	fake.bytes_read += size;
 	return 0;
+}
+
+static void file_close(void *ctx, void *fh)
+{
+	(void)ctx;
+	if (fake.exited || !fh || fake.files_open <= 0)
+		abort();   /* closed after ExitBootServices, or closed twice */
+	fake.files_open--;
 }
 
 static int dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
@@ -639,8 +650,9 @@ const struct kb_platform fake_platform = {
 	.free_pages = free_pages,
 	.pool_alloc = pool_alloc,
 	.pool_free = pool_free,
-	.file_size = file_size,
+	.file_open = file_open,
 	.file_read = file_read,
+	.file_close = file_close,
 	.dir_list = dir_list,
 	.file_write = file_write,
 	.file_rename = file_rename,

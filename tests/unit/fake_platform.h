@@ -24,6 +24,7 @@
 #define FAKE_MAX_VARS   32
 #define FAKE_MAX_KEYS   16
 #define FAKE_MAX_TABLES 8
+#define FAKE_MAX_CLEANS 8
 #define FAKE_PATH_MAX   256
 #define FAKE_VAR_MAX    1024
 /* UEFI descriptors as AAVMF lays them out: 48-byte stride (a 40-byte descriptor + pad). */
@@ -67,6 +68,9 @@ struct fake_fw {
 	struct fake_file files[FAKE_MAX_FILES];
 	unsigned nfiles;
 	bool writes_fail;          /* the ESP refuses writes (and renames) */
+	int files_open;            /* file_open handles not yet closed */
+	unsigned opens;            /* file_open calls that succeeded */
+	uint64_t bytes_read;       /* by file_read, all files */
 	unsigned renames;
 
 	struct fake_var vars[FAKE_MAX_VARS];
@@ -151,6 +155,10 @@ struct fake_entry {
 	uint64_t entry, x0, x1;
 	struct mm_mmu_on_args args;
 	unsigned cleans;           /* mm_dcache_clean_poc calls */
+	struct {
+		uint64_t va, size;
+		bool after_exit;       /* boot services were gone */
+	} cleaned[FAKE_MAX_CLEANS]; /* the first FAKE_MAX_CLEANS of them */
 	bool icache_invalidated;
 };
 extern struct fake_entry fake_cpu;
