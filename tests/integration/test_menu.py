@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from kaslboot_qemu import BUILD, KERNEL, REPORT_END, boot, make_esp
+from kaslboot_qemu import BUILD, KERNEL, REPORT_END, boot, make_esp, snakeoil_sign
 
 TOKEN = "debian"
 KVER = "6.1.0-cloud-arm64"
@@ -32,15 +32,19 @@ DOWN, UP, LEFT, RIGHT = "\x1b[B", "\x1b[A", "\x1b[D", "\x1b[C"
 VARS_ATTRS = "07000000"   # NON_VOLATILE | BOOTSERVICE_ACCESS | RUNTIME_ACCESS
 
 
-def sd_esp(tmp_path, loader_conf="default debian.conf\ntimeout 5\n", name="esp.img"):
+def sd_esp(tmp_path, loader_conf="default debian.conf\ntimeout 5\n", name="esp.img",
+           files=None):
     """The demo ESP rearranged as systemd-boot 252 and kernel-install lay it out."""
-    return make_esp(tmp_path, {
+    f = {
         "/loader/loader.conf": loader_conf,
         "/loader/entries/debian.conf": DEBIAN,
         "/loader/entries/alt.conf": ALT,
         DIR + "/linux": pathlib.Path(os.path.realpath(KERNEL)),
         DIR + "/initrd": pathlib.Path(BUILD, "initrd.img"),
-    }, delete=["/loader/entries/debian.conf", "/Image", "/initrd.img"], name=name)
+    }
+    f.update(files or {})
+    return make_esp(tmp_path, f, delete=["/loader/entries/debian.conf", "/Image", "/initrd.img"],
+                    name=name)
 
 
 def entry_is(report_id, name):
@@ -116,6 +120,26 @@ def test_editor_no_refuses_with_one_line(tmp_path):
     assert r["cmdline"] == OPTIONS
     assert "editing the command line" not in b.log
     assert len([l for l in b.lines() if "editor is off" in l]) == 1
+
+
+def test_editor_off_by_default_under_secure_boot(tmp_path):
+    """An edited command line gets around lockdown: under Secure Boot `e` only says why,
+    unless loader.conf says `editor yes`. The boots stop at the menu's choice (the kernel
+    is not signed with the snakeoil key: what is tested is the menu)."""
+    loader = snakeoil_sign(tmp_path, os.path.join(BUILD, "BOOTAA64.EFI"), "loader")
+    signed = {"/EFI/BOOT/BOOTAA64.EFI": pathlib.Path(loader)}
+    done = r"kaslboot: entry '[^']+': "   # the line after the menu's choice
+    b = boot(sd_esp(tmp_path, files=signed), secure_boot=True, until=done, timeout=120,
+             send=[("booting the default in 5 s", "e"),
+                   (r"kaslboot: menu: the editor is off under Secure Boot", "\r")])
+    assert b.rc == 0, b.log[-2000:]
+    assert "kaslboot: secure boot: yes" in b.log
+    assert "editing the command line" not in b.log
+    b = boot(sd_esp(tmp_path, "default debian.conf\ntimeout 5\neditor yes\n", name="esp2.img",
+                    files=signed), secure_boot=True, until=done, timeout=120,
+             send=[("booting the default in 5 s", "e"), (EDITOR, "\r")])
+    assert b.rc == 0, b.log[-2000:]
+    assert b.find(r"kaslboot: menu: booting 'debian(\.conf)?' with an edited command line")
 
 
 def test_d_makes_the_highlighted_entry_the_default(tmp_path):
