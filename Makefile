@@ -97,7 +97,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit layers integration bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
+.PHONY: all efi esp run check unit layers integration e2e bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -188,8 +188,13 @@ unit: layers $(UNIT_BINS) fuzz-replay-bins
 	test $$fail -eq 0
 	@$(FUZZ_REPLAY)
 
+# The Debian end-to-end test (tests/integration/test_debian_e2e.py, ~25 min uncached on 2
+# cores) runs with `make e2e`; it is not yet part of `make check` (issue 10 is open).
+E2E_TEST := tests/integration/test_debian_e2e.py
 integration: $(BUILD)/esp.img $(PROBE_ELF)
-	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q tests/integration --ignore=$(E2E_TEST) $(PYTEST_ARGS)
+e2e: $(BUILD)/esp.img
+	$(PYTHON) -m pytest -q $(E2E_TEST) $(PYTEST_ARGS)
 
 # One command runs every test; pytest's summary is the last line. The fuzz smoke run comes
 # before the (slow) integration tests, and never in parallel with them.
