@@ -38,9 +38,12 @@ int dt_open(const void *src, size_t src_max, const char *what, void *buf, size_t
 {
 	int err = dt_validate(src, src_max, what);
 
-	if (err)
-		return err;
-	err = check_buffer(buf, buf_size, "dt_open");
+	return err ? err : dt_open_valid(src, what, buf, buf_size);
+}
+
+int dt_open_valid(const void *src, const char *what, void *buf, size_t buf_size)
+{
+	int err = check_buffer(buf, buf_size, "dt_open");
 	if (err)
 		return err;
 	err = fdt_open_into(src, buf, (int)buf_size);

@@ -132,7 +132,9 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap 
 	} else if (b->fw->fdt) {
 		/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
 		 * space that dt_open drops); dt_open validates it against that size. */
-		rc = dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
+		rc = b->fw->fdt_valid ?
+			dt_open_valid(b->fw->fdt, "firmware devicetree", buf, BOOT_DT_MAX_SIZE) :
+			dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
 	} else {
 		rc = dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
 	}
