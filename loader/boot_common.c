@@ -64,6 +64,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 	out->base = out->size = 0;
 	if (!e->initrd_count)
 		return 0;
+	phase_enter(PHASE_INITRD_READ);
 	for (; opened < e->initrd_count; opened++) {
 		rc = pf->file_open(pf->ctx, e->initrd[opened], &fh[opened], &sizes[opened]);
 		if (rc) {
@@ -74,6 +75,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 		}
 		total += (sizes[opened] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
 	}
+	phase_enter(PHASE_PLACE);
 	uint64_t base;
 	rc = kaslr_choose_initrd(map, kernel_start, kernel_size, total, random, rng, &base,
 				 &nslots);
@@ -95,13 +97,14 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memma
 		memset(p + sizes[i], 0, padded - sizes[i]);
 		p += padded;
 	}
-	phase_enter(PHASE_PLACE);
 	if (!rc) {
 		out->base = base;
 		out->size = total;
 	}
 done:
+	phase_enter(PHASE_INITRD_READ);
 	initrds_close(pf, fh, opened);
+	phase_enter(PHASE_PLACE);
 	return rc;
 }
 
