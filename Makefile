@@ -5,7 +5,8 @@
 #   make run        boot the demo under QEMU + AAVMF, serial on this terminal
 #   make check      host unit tests (ASan+UBSan, cmocka) then QEMU integration tests (pytest)
 #   make unit       host unit tests only
-#   make bench      host benchmarks
+#   make bench      host benchmarks, then the boot benchmark (kaslboot against the kernel's
+#                   own EFI stub under QEMU; BENCH_BOOTS=N boots each, default 5)
 #
 # Layout: efi/ is the only code that sees UEFI types; loader/, mm/ and dtb/ are portable C
 # that is built twice: into the PE and, for tests, for the host.
@@ -197,8 +198,21 @@ $(BUILD)/bench/%: tests/bench/%.c $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) | $(SETUP_S
 	@mkdir -p $(@D)
 	@echo "  BENCH   $@"
 	@$(HOSTCC) -std=gnu11 -O2 -I. -Iinclude -DKASLBOOT_HOST=1 $< $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) $(HOST_LIBS) -o $@
-bench: $(BENCH_BINS)
+# The boot benchmark measures (medians, the ratio kaslboot/stub, kaslboot's phases); it
+# passes or fails nothing, so `make check` does not run it.
+# systemd-boot 252 (Debian's systemd-boot-efi:arm64, unpacked, not installed) is a third
+# column when the package can be fetched.
+BENCH_BOOTS ?= 5
+SYSTEMD_BOOT_EFI := $(BUILD)/bench/systemd-boot/usr/lib/systemd/boot/efi/systemd-bootaa64.efi
+$(SYSTEMD_BOOT_EFI):
+	@mkdir -p $(BUILD)/bench/debs
+	cd $(BUILD)/bench/debs && rm -f systemd-boot-efi_*.deb && apt-get download -qq systemd-boot-efi:arm64
+	dpkg-deb -x $(BUILD)/bench/debs/systemd-boot-efi_*.deb $(BUILD)/bench/systemd-boot
+bench: $(BENCH_BINS) $(BUILD)/esp.img
 	@set -e; for b in $(BENCH_BINS); do $$b; done
+	@$(MAKE) --no-print-directory $(SYSTEMD_BOOT_EFI) || echo "bench: no systemd-boot-efi package: its column is left out"
+	sd=; [ -e $(SYSTEMD_BOOT_EFI) ] && sd="--systemd-boot $(SYSTEMD_BOOT_EFI)"; \
+	$(PYTHON) scripts/bench-boot.py --esp $(BUILD)/esp.img --boots $(BENCH_BOOTS) $$sd $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \
