@@ -10,6 +10,9 @@
  * the edits. buf must be BOOT_DT_ALIGN aligned. Returns 0, or KB_ENOMEM if the tree does not
  * fit in buf_size, or the validation error. */
 int dt_open(const void *src, size_t src_max, const char *what, void *buf, size_t buf_size);
+/* The same for a blob that has passed dt_validate already (the firmware's, checked once
+ * when kaslboot started): only the copy. */
+int dt_open_valid(const void *src, const char *what, void *buf, size_t buf_size);
 
 /* For machines without a firmware DT (ACPI): an empty tree in buf whose root has
  * #address-cells = #size-cells = 2 (64-bit addresses and sizes, as the EFI stub uses)

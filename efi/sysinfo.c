@@ -48,8 +48,7 @@ static void report_dt_seeds(const struct kb_firmware *fw)
 {
 	static struct dt_seeds seeds;
 	bool kaslr = false, rng = false;
-	if (fw->fdt && fw->fdt_size && !dt_validate(fw->fdt, fw->fdt_size, "firmware devicetree") &&
-	    !dt_read_seeds(fw->fdt, &seeds)) {
+	if (fw->fdt_valid && !dt_read_seeds(fw->fdt, &seeds)) {
 		kaslr = seeds.has_kaslr_seed;
 		rng = seeds.rng_seed_len != 0;
 	}
@@ -91,6 +90,8 @@ void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct kb_firmware *fw)
 	fw->fdt = efi_find_config_table(st, &dtb_table_guid);
 	if (fw->fdt && fdt_check_header(fw->fdt) == 0)
 		fw->fdt_size = fdt_totalsize(fw->fdt);
+	/* Checked once here; the flow reads and copies it without checking again. */
+	fw->fdt_valid = fw->fdt_size && !dt_validate(fw->fdt, fw->fdt_size, "firmware devicetree");
 	fw->acpi = efi_find_config_table(st, &acpi20_table_guid) != NULL;
 	fw->seed_table = efi_find_config_table(st, &seed_table_guid);
 	fw->secure_boot = secure_boot_enabled();

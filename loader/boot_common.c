@@ -77,6 +77,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 	out->base = out->size = 0;
 	if (!e->initrd_count)
 		return 0;
+	phase_enter(PHASE_INITRD_READ);
 	for (; opened < e->initrd_count; opened++) {
 		rc = pf->file_open(pf->ctx, e->initrd[opened], &fh[opened], &sizes[opened]);
 		if (rc) {
@@ -87,6 +88,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		}
 		total += (sizes[opened] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
 	}
+	phase_enter(PHASE_PLACE);
 	uint64_t base;
 	rc = pf->memmap_get(pf->ctx, &map);
 	if (rc)
@@ -114,13 +116,14 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		memset(p + sizes[i], 0, padded - sizes[i]);
 		p += padded;
 	}
-	phase_enter(PHASE_PLACE);
 	if (!rc) {
 		out->base = base;
 		out->size = total;
 	}
 done:
+	phase_enter(PHASE_INITRD_READ);
 	initrds_close(pf, fh, opened);
+	phase_enter(PHASE_PLACE);
 	return rc;
 }
 
@@ -156,7 +159,9 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *
 	} else if (b->fw->fdt) {
 		/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
 		 * space that dt_open drops); dt_open validates it against that size. */
-		rc = dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
+		rc = b->fw->fdt_valid ?
+			dt_open_valid(b->fw->fdt, "firmware devicetree", buf, BOOT_DT_MAX_SIZE) :
+			dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
 	} else {
 		rc = dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
 	}

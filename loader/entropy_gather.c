@@ -42,10 +42,12 @@ static void add_rndr(struct entropy_pool *pool)
 	secure_wipe(v, sizeof(v));
 }
 
-static void add_dt_seeds(void *fw_fdt, size_t fw_fdt_size, struct entropy_pool *pool)
+static void add_dt_seeds(const struct kb_firmware *fw, struct entropy_pool *pool)
 {
 	static struct dt_seeds seeds; /* static: rng-seed may be 512 bytes */
-	if (!fw_fdt || !fw_fdt_size || dt_validate(fw_fdt, fw_fdt_size, "firmware devicetree"))
+	void *fw_fdt = fw->fdt;
+	if (!fw_fdt || !fw->fdt_size ||
+	    (!fw->fdt_valid && dt_validate(fw_fdt, fw->fdt_size, "firmware devicetree")))
 		return;
 	if (dt_read_seeds(fw_fdt, &seeds))
 		return;
@@ -73,7 +75,7 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	phase_enter(PHASE_ENTROPY);
 	entropy_init(pool);
 	memset(&be->rng, 0, sizeof(be->rng));
-	add_dt_seeds(fw->fdt, fw->fdt_size, pool);
+	add_dt_seeds(fw, pool);
 	add_efi_rng(pf, pool);
 	add_rndr(pool);
 	seed_table_mix_previous(fw->seed_table, pool);

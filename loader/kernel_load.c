@@ -191,16 +191,18 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	phase_enter(PHASE_KERNEL_READ);
 	rc = kb_file_open(pf, path, &fh, &size);
-	if (rc)
+	if (rc) {
+		phase_enter(PHASE_PLACE);
 		return rc;
+	}
 	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
 	if (size < IMAGE_HEADER_SIZE) {
 		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
 		rc = KB_EINVAL;
 		goto done;
 	}
-	phase_enter(PHASE_KERNEL_READ);
 	rc = pf->file_read(pf->ctx, fh, 0, hdr, head_len);
 	phase_enter(PHASE_PLACE);
 	if (rc)
@@ -222,6 +224,8 @@ int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path
 		rc = KB_EINVAL;
 	}
 done:
+	phase_enter(PHASE_KERNEL_READ);
 	pf->file_close(pf->ctx, fh);
+	phase_enter(PHASE_PLACE);
 	return rc;
 }

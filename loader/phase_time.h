@@ -15,9 +15,9 @@ enum kb_phase {
 	PHASE_CONFIG,       /* loader.conf, entries, Boot Loader Interface variables */
 	PHASE_ENTROPY,      /* every source, the seed file */
 	PHASE_MENU,         /* the menu, with any wait for a person (not kaslboot's cost) */
-	PHASE_PLACE,        /* KASLR policy, memory map, slots drawn and claimed, files opened */
-	PHASE_KERNEL_READ,  /* the kernel file's bytes, from the volume */
-	PHASE_INITRD_READ,  /* the initrds' bytes */
+	PHASE_PLACE,        /* KASLR policy, memory map, headers checked, slots drawn, claimed */
+	PHASE_KERNEL_READ,  /* the kernel file opened, read (header, then the rest), closed */
+	PHASE_INITRD_READ,  /* the initrds opened, read, closed */
 	PHASE_VERIFY,       /* Secure Boot: the firmware or shim checks the kernel */
 	PHASE_INFLATE,      /* gzip / zboot kernels inflated into their slot */
 	PHASE_DT,           /* the devicetree opened and /chosen written, the seed table */

@@ -158,6 +158,7 @@ struct kb_platform {
 struct kb_firmware {
 	void *fdt;              /* the firmware's DT configuration table, or NULL */
 	size_t fdt_size;        /* its header's totalsize (0 when the header is bad) */
+	bool fdt_valid;         /* it passed dt_validate when gathered: not checked again */
 	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
 	bool secure_boot;       /* the SecureBoot variable is 1 */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */

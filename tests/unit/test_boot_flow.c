@@ -60,6 +60,7 @@ static void make_firmware(bool with_dt)
 		fw_dt = dt_compile_fixture("dt_qemu_virt.dts", &fw_dt_size);
 		fw.fdt = fw_dt;
 		fw.fdt_size = fw_dt_size;
+		fw.fdt_valid = true;   /* as efi/sysinfo.c finds it */
 	}
 	fw.system_table = 0x1234000;
 	snprintf(fw.vendor, sizeof(fw.vendor), "fake firmware");

@@ -96,6 +96,33 @@ static void test_open_into_small_buffer_fails(void **state)
 	free(blob);
 }
 
+/* A blob whose totalsize is mostly free space (AAVMF's says 1 MiB): only its blocks are
+ * copied, so it opens into a buffer smaller than its totalsize, and nothing of the free
+ * space comes along. */
+static void test_open_copies_the_blocks_not_the_free_space(void **state)
+{
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+	static uint64_t roomy[(256 << 10) / 8];
+	(void)state;
+
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(fdt_open_into(blob, roomy, sizeof(roomy)), 0);
+	memset((char *)roomy + sizeof(roomy) - 4096, 0xa5, 4096);   /* "free space" */
+	assert_true(size + 4096 < 32768);
+	memset(work, 0, 65536);
+	assert_int_equal(dt_open(roomy, sizeof(roomy), "roomy", work, 32768), KB_OK);
+	assert_int_equal(fdt_totalsize(work), 32768);
+	assert_int_equal(fdt_check_full(work, 32768), 0);
+	assert_true(fdt_path_offset(work, "/chosen") >= 0);
+	for (size_t i = size + 4096; i < 65536; i++)
+		assert_int_equal(((uint8_t *)work)[i], 0);
+	assert_int_equal(dt_open_valid(roomy, "roomy", work, 32768), KB_OK);
+	assert_int_equal(fdt_check_full(work, 32768), 0);
+	assert_int_equal(captured_errors, 0);
+	free(blob);
+}
+
 static void test_minimal_tree(void **state)
 {
 	static uint64_t buf[512];
@@ -787,6 +814,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_into_small_buffer_fails),
+		cmocka_unit_test(test_open_copies_the_blocks_not_the_free_space),
 		cmocka_unit_test(test_minimal_tree),
 		cmocka_unit_test(test_finish_packs),
 		cmocka_unit_test(test_finish_enforces_2mib_and_alignment),

@@ -65,14 +65,22 @@ static void test_report(void **state)
 	assert_logged("kaslboot: phase kernel: ");
 	assert_logged("kaslboot: phase exit: ");
 	assert_last_logged("kaslboot: phases (ms): start ");
-	assert_last_logged(", menu 2");
-	assert_last_logged(", cache 0.0; reads 1");
+	assert_last_logged(", cache 0.0; reads ");
 	assert_last_logged("% of reads); firmware before kaslboot ");
 	assert_null(strstr(captured_last, "exit"));
-	/* other: start + config (~1 ms), not the menu's 20 */
+	/* Lower bounds only: a busy host stretches any phase. The menu's 20 ms are not in
+	 * "other", which is start + config (~1 ms). */
+	const char *menu = strstr(captured_last, ", menu ");
+	const char *reads = strstr(captured_last, "; reads ");
 	const char *other = strstr(captured_last, ", other ");
+	assert_non_null(menu);
+	assert_non_null(reads);
 	assert_non_null(other);
-	assert_true(strtod(other + strlen(", other "), NULL) < 10.0);
+	assert_true(strtod(menu + strlen(", menu "), NULL) >= 20.0);
+	assert_true(strtod(reads + strlen("; reads "), NULL) >= 12.0);
+	assert_true(strtod(other + strlen(", other "), NULL) >= 1.0);
+	assert_true(strtod(other + strlen(", other "), NULL) <
+		    strtod(menu + strlen(", menu "), NULL));
 	assert_int_equal(captured_lines, PHASE_COUNT + 1);
 }
 
