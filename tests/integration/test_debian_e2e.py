@@ -14,6 +14,10 @@ prints a report on the serial console, does the step of that boot, and powers of
   2. the newer kernel, by BLS order; bootctl set-oneshot of the first kernel's entry
   3. the first kernel, once
   4. the newer kernel again; dpkg --purge of the first one removes its entry and files
+Three checks read Boot Loader Interface variables that kaslboot must set or honour:
+LoaderFeatures (bootctl status's features), LoaderTimeInitUSec/LoaderTimeExecUSec
+(systemd-analyze's loader time) and LoaderEntryOneShot (bootctl set-oneshot).
+Logs of the last run: build/debian-e2e/ (build.log, boot<n>.log, timings.txt).
 """
 import os
 import re
@@ -88,8 +92,12 @@ def e2e():
         r = Report(b, n)
         r.seconds = time.monotonic() - t
         reports.append(r)
-    print("\ne2e timings: image %.0fs, boots %s" % (
-        build_s, ", ".join("%.0fs" % r.seconds for r in reports)))
+    timings = "e2e timings: image %.0fs (rootfs cache %s), boots %s" % (
+        build_s, "hit" if "building " not in p.stdout else "built",
+        ", ".join("%.0fs" % r.seconds for r in reports))
+    print("\n" + timings)
+    with open(os.path.join(WORK, "timings.txt"), "w") as f:
+        f.write(timings + "\n")
     return dict(build=p.stdout, old=old[len("linux-image-"):], new=new[len("linux-image-"):],
                 r=reports, version=loader_version())
 

@@ -183,7 +183,7 @@ def test_watchdog_off_while_the_menu_waits(tmp_path):
     (QEMU runs with -no-reboot, so it exited) 5 minutes after the menu appeared. The menu
     now waits 5 min 20 s for Enter and Linux boots."""
     b = boot(sd_esp(tmp_path, "default debian.conf\ntimeout menu-force\n"),
-             send=[(MENU, "\r", 320)], timeout=600)
+             send=[(MENU, "\r", 320)], timeout=900)
     r = linux(b)
     assert entry_is(r["loader_entry"], "debian")
     assert REPORT_END in b.log
