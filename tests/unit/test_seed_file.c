@@ -201,6 +201,12 @@ static void test_seed_table(void **state)
 	memcpy(&size, fake.tables[0].table, 4);
 	assert_int_equal(size, SEED_TABLE_BYTES);
 	assert_int_equal(fake.allocs[0].kind, KB_MEM_ACPI_RECLAIM);
+	/* systemd <= 252's LoaderRandomSeed: 32 bytes of its own, not the table's. */
+	const struct fake_var *v = fake_fw_var(LOADER_RANDOM_SEED_VAR);
+	assert_non_null(v);
+	assert_int_equal(v->len, LOADER_RANDOM_SEED_BYTES);
+	assert_memory_not_equal(v->data, (uint8_t *)fake.tables[0].table + SEED_TABLE_HEADER,
+				LOADER_RANDOM_SEED_BYTES);
 
 	/* An earlier table is mixed and credited. */
 	struct entropy_pool pool;
@@ -211,6 +217,7 @@ static void test_seed_table(void **state)
 	seed_table_remove(&fake_platform, &installed);
 	assert_false(installed);
 	assert_int_equal(fake.ntables, 0);
+	assert_null(fake_fw_var(LOADER_RANDOM_SEED_VAR));
 	kb_free_all(&allocs);
 	assert_int_equal(fake.nallocs, 0);
 
