@@ -1,6 +1,7 @@
 #include "dtb/buffer.h"
 
 #include <stdint.h>
+#include <string.h>
 #include <libfdt.h>
 
 #include "dtb/chosen.h"
@@ -8,6 +9,7 @@
 #include "dtb/validate.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/sizes.h"
 
 /* The cells an empty tree's root gets: 2 (64-bit) addresses and sizes, the defaults the
  * kernel's EFI stub gives its own empty tree (EFI_DT_ADDR_CELLS_DEFAULT/_SIZE_). */
@@ -20,9 +22,9 @@ static int check_buffer(const void *buf, size_t size, const char *fn)
 		log_error("%s: no buffer", fn);
 		return KB_EINVAL;
 	}
-	if ((uintptr_t)buf % DT_ALIGN) {
-		log_error("%s: DT buffer %p is not %u-byte aligned (booting.rst)", fn, buf,
-			  DT_ALIGN);
+	if ((uintptr_t)buf % BOOT_DT_ALIGN) {
+		log_error("%s: DT buffer %p is not %llu-byte aligned (booting.rst)", fn, buf,
+			  BOOT_DT_ALIGN);
 		return KB_EINVAL;
 	}
 	/* libfdt sizes and offsets are int. */
@@ -37,16 +39,41 @@ int dt_open(const void *src, size_t src_max, const char *what, void *buf, size_t
 {
 	int err = dt_validate(src, src_max, what);
 
+	return err ? err : dt_open_valid(src, what, buf, buf_size);
+}
+
+/* Where the last of a valid blob's blocks ends (header, reservations with their
+ * terminating entry, structure, strings): everything a copy needs. */
+static size_t dt_blocks_end(const void *fdt)
+{
+	uint64_t end = fdt_header_size(fdt);
+	uint64_t rsv = fdt_off_mem_rsvmap(fdt) +
+		       ((uint64_t)fdt_num_mem_rsv(fdt) + 1) * sizeof(struct fdt_reserve_entry);
+	uint64_t st = (uint64_t)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt);
+	uint64_t str = (uint64_t)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+	end = rsv > end ? rsv : end;
+	end = st > end ? st : end;
+	return (size_t)(str > end ? str : end);
+}
+
+int dt_open_valid(const void *src, const char *what, void *buf, size_t buf_size)
+{
+	int err = check_buffer(buf, buf_size, "dt_open");
 	if (err)
 		return err;
-	err = check_buffer(buf, buf_size, "dt_open");
-	if (err)
-		return err;
-	err = fdt_open_into(src, buf, (int)buf_size);
+	/* The blocks are copied, not the free space after them (AAVMF's blob says 1 MiB for
+	 * ~8 KiB of tree); the copy is then opened in place, which leaves all of buf after
+	 * the blocks as free space. */
+	size_t used = dt_blocks_end(src);
+	err = used <= buf_size ? 0 : -FDT_ERR_NOSPACE;
+	if (!err) {
+		memmove(buf, src, used);
+		fdt_set_totalsize(buf, (uint32_t)used);
+		err = fdt_open_into(buf, buf, (int)buf_size);
+	}
 	if (err) {
-		log_error("%s: cannot open into a %zu-byte buffer (tree needs %u): %s",
-			  what ? what : "device tree", buf_size, fdt_totalsize(src),
-			  fdt_strerror(err));
+		log_error("%s: cannot open into a %zu-byte buffer (tree needs %zu): %s",
+			  what ? what : "device tree", buf_size, used, fdt_strerror(err));
 		return dt_kb_err(err);
 	}
 	return KB_OK;
@@ -87,8 +114,8 @@ int dt_finish(void *fdt, size_t *out_size)
 		log_error("dt_finish: no tree");
 		return KB_EINVAL;
 	}
-	if ((uintptr_t)fdt % DT_ALIGN) {
-		log_error("final DT at %p is not %u-byte aligned (booting.rst)", fdt, DT_ALIGN);
+	if ((uintptr_t)fdt % BOOT_DT_ALIGN) {
+		log_error("final DT at %p is not %llu-byte aligned (booting.rst)", fdt, BOOT_DT_ALIGN);
 		return KB_EINVAL;
 	}
 	err = fdt_pack(fdt);
@@ -96,9 +123,9 @@ int dt_finish(void *fdt, size_t *out_size)
 		log_error("final DT: fdt_pack failed: %s", fdt_strerror(err));
 		return dt_kb_err(err);
 	}
-	if (fdt_totalsize(fdt) > DT_MAX_SIZE) {
-		log_error("final DT is %u bytes, over the kernel's %u-byte limit (booting.rst)",
-			  fdt_totalsize(fdt), DT_MAX_SIZE);
+	if (fdt_totalsize(fdt) > BOOT_DT_MAX_SIZE) {
+		log_error("final DT is %u bytes, over the kernel's %llu-byte limit (booting.rst)",
+			  fdt_totalsize(fdt), BOOT_DT_MAX_SIZE);
 		return KB_ERANGE;
 	}
 	/* Our own edits should never break the tree, but the kernel would only hang on it. */

@@ -8,23 +8,37 @@
 #include "lib/log.h"
 
 /* One error line for a failed /chosen edit; NOSPACE gets the hint the caller needs. */
-static int edit_failed(const char *prop, int fdt_err)
-{
-	if (fdt_err == -FDT_ERR_NOSPACE)
-		log_error("DT /chosen/%s: the DT buffer is full", prop);
-	else
-		log_error("DT /chosen/%s: %s", prop, fdt_strerror(fdt_err));
-	return dt_kb_err(fdt_err);
-}
-
-/* Deleting a property that is not there is success: the result is the same. */
+/* Deletes every copy of the property: libfdt accepts a node with two properties of one
+ * name, and fdt_delprop removes only the first, which would leave the firmware's second
+ * copy as the one the kernel reads. A property that is not there is success. */
 static int delete_prop(void *fdt, int node, const char *prop)
 {
-	int err = fdt_delprop(fdt, node, prop);
+	int err;
 
-	if (err && err != -FDT_ERR_NOTFOUND)
-		return edit_failed(prop, err);
+	while ((err = fdt_delprop(fdt, node, prop)) == 0)
+		;
+	if (err != -FDT_ERR_NOTFOUND)
+		return dt_chosen_prop_failed(prop, err);
 	return KB_OK;
+}
+
+/* Leaves exactly one copy of the property, with this value: fdt_setprop alone would
+ * overwrite the first copy and keep any other. */
+static int replace_prop(void *fdt, int node, const char *prop, const void *val, int len)
+{
+	int err = delete_prop(fdt, node, prop);
+
+	if (err)
+		return err;
+	err = fdt_setprop(fdt, node, prop, val, len);
+	return err ? dt_chosen_prop_failed(prop, err) : KB_OK;
+}
+
+static int replace_prop_u64(void *fdt, int node, const char *prop, uint64_t val)
+{
+	fdt64_t be = cpu_to_fdt64(val);
+
+	return replace_prop(fdt, node, prop, &be, (int)sizeof(be));
 }
 
 int dt_chosen_offset(void *fdt)
@@ -37,7 +51,7 @@ int dt_chosen_offset(void *fdt)
 		log_error("DT: looking up %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
 		return dt_kb_err(node);
 	}
-	node = fdt_add_subnode(fdt, 0, DT_CHOSEN_PATH + 1);
+	node = fdt_add_subnode(fdt, 0, &DT_CHOSEN_PATH[1]); /* the name without the '/' */
 	if (node < 0) {
 		log_error("DT: cannot create %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
 		return dt_kb_err(node);
@@ -49,7 +63,6 @@ int dt_set_bootargs(void *fdt, const char *cmdline)
 {
 	int node = dt_chosen_offset(fdt);
 	size_t len;
-	int err;
 
 	if (node < 0)
 		return node;
@@ -61,8 +74,7 @@ int dt_set_bootargs(void *fdt, const char *cmdline)
 			  DT_CMDLINE_MAX - 1);
 		return KB_ERANGE;
 	}
-	err = fdt_setprop(fdt, node, DT_PROP_BOOTARGS, cmdline, (int)len + 1);
-	return err ? edit_failed(DT_PROP_BOOTARGS, err) : KB_OK;
+	return replace_prop(fdt, node, DT_PROP_BOOTARGS, cmdline, (int)len + 1);
 }
 
 int dt_set_initrd(void *fdt, uint64_t start, uint64_t end)
@@ -81,30 +93,24 @@ int dt_set_initrd(void *fdt, uint64_t start, uint64_t end)
 		err = delete_prop(fdt, node, DT_PROP_INITRD_START);
 		return err ? err : delete_prop(fdt, node, DT_PROP_INITRD_END);
 	}
-	err = fdt_setprop_u64(fdt, node, DT_PROP_INITRD_START, start);
-	if (err)
-		return edit_failed(DT_PROP_INITRD_START, err);
-	err = fdt_setprop_u64(fdt, node, DT_PROP_INITRD_END, end);
-	return err ? edit_failed(DT_PROP_INITRD_END, err) : KB_OK;
+	err = replace_prop_u64(fdt, node, DT_PROP_INITRD_START, start);
+	return err ? err : replace_prop_u64(fdt, node, DT_PROP_INITRD_END, end);
 }
 
 int dt_set_kaslr_seed(void *fdt, uint64_t seed)
 {
 	int node = dt_chosen_offset(fdt);
-	int err;
 
 	if (node < 0)
 		return node;
 	if (!seed)
 		return delete_prop(fdt, node, DT_PROP_KASLR_SEED);
-	err = fdt_setprop_u64(fdt, node, DT_PROP_KASLR_SEED, seed);
-	return err ? edit_failed(DT_PROP_KASLR_SEED, err) : KB_OK;
+	return replace_prop_u64(fdt, node, DT_PROP_KASLR_SEED, seed);
 }
 
 int dt_set_rng_seed(void *fdt, const void *seed, size_t len)
 {
 	int node = dt_chosen_offset(fdt);
-	int err;
 
 	if (node < 0)
 		return node;
@@ -114,8 +120,7 @@ int dt_set_rng_seed(void *fdt, const void *seed, size_t len)
 		log_error("rng-seed of %zu bytes: want 1..%u", len, DT_RNG_SEED_MAX);
 		return KB_ERANGE;
 	}
-	err = fdt_setprop(fdt, node, DT_PROP_RNG_SEED, seed, (int)len);
-	return err ? edit_failed(DT_PROP_RNG_SEED, err) : KB_OK;
+	return replace_prop(fdt, node, DT_PROP_RNG_SEED, seed, (int)len);
 }
 
 int dt_delete_memreserve(void *fdt)

@@ -22,10 +22,10 @@
  *   linux,uefi-secure-boot     u32  enum efi_secureboot_mode of include/linux/efi.h:
  *                                   1 unknown, 2 disabled, 3 enabled.
  *
- * kaslboot MMU-on protocol (issue 5; read by the payload through the fixmap). Each is a
- * u64; virtual addresses are in the TTBR1 (high) half; all are written together by
- * dt_set_kaslboot_layout():
- *   kaslboot,layout-version    the version of this list, DT_KASLBOOT_LAYOUT_VERSION.
+ * kaslboot MMU-on protocol (issue 5; read by the payload through the fixmap; the names
+ * are KASLBOOT_CHOSEN_* in include/kaslboot/protocol.h). Each is a u64; virtual addresses
+ * are in the TTBR1 (high) half; all are written together by dt_set_kaslboot_layout():
+ *   kaslboot,layout-version    the version of this list, KASLBOOT_LAYOUT_VERSION.
  *   kaslboot,image-phys-base   physical address of the image's first byte (2 MiB aligned).
  *   kaslboot,image-virt-base   virtual address the image runs at (2 MiB aligned, random).
  *   kaslboot,image-size        bytes mapped from image-virt-base (all PT_LOAD segments).
@@ -70,7 +70,11 @@
  * (>= 0) or a negative enum kb_err (KB_ENOMEM when the buffer is full). */
 int dt_chosen_offset(void *fdt);
 
-/* Replaces the firmware's bootargs with the entry's options (kaslboot owns the command
+/* Every setter below leaves exactly one copy of its property (or none when it removes
+ * it): libfdt accepts a firmware /chosen with two properties of one name, and a copy left
+ * behind would be what the kernel reads once the first is gone.
+ *
+ * Replaces the firmware's bootargs with the entry's options (kaslboot owns the command
  * line; the firmware's is never merged in). NULL or "" removes bootargs. Longer than
  * DT_CMDLINE_MAX - 1 characters: KB_ERANGE, since Linux would silently truncate. */
 int dt_set_bootargs(void *fdt, const char *cmdline);

@@ -7,15 +7,6 @@
 #include "lib/err.h"
 #include "lib/log.h"
 
-static int set_failed(const char *prop, int fdt_err)
-{
-	if (fdt_err == -FDT_ERR_NOSPACE)
-		log_error("DT /chosen/%s: the DT buffer is full", prop);
-	else
-		log_error("DT /chosen/%s: %s", prop, fdt_strerror(fdt_err));
-	return dt_kb_err(fdt_err);
-}
-
 int dt_set_efi_handoff(void *fdt, uint64_t systab_pa, enum dt_secure_boot secure_boot)
 {
 	const struct {
@@ -42,16 +33,16 @@ int dt_set_efi_handoff(void *fdt, uint64_t systab_pa, enum dt_secure_boot secure
 		return node;
 	err = fdt_setprop_u64(fdt, node, DT_PROP_UEFI_SYSTAB, systab_pa);
 	if (err)
-		return set_failed(DT_PROP_UEFI_SYSTAB, err);
+		return dt_chosen_prop_failed(DT_PROP_UEFI_SYSTAB, err);
 	err = fdt_setprop_u64(fdt, node, DT_PROP_UEFI_MMAP_START, DT_UEFI_PLACEHOLDER_U64);
 	if (err)
-		return set_failed(DT_PROP_UEFI_MMAP_START, err);
+		return dt_chosen_prop_failed(DT_PROP_UEFI_MMAP_START, err);
 	for (i = 0; i < sizeof(u32_props) / sizeof(u32_props[0]); i++) {
 		/* Each property is written at its final size (u32) now: the in-place update
 		 * cannot change a length later. */
 		err = fdt_setprop_u32(fdt, node, u32_props[i].name, u32_props[i].value);
 		if (err)
-			return set_failed(u32_props[i].name, err);
+			return dt_chosen_prop_failed(u32_props[i].name, err);
 	}
 	return KB_OK;
 }

@@ -2,7 +2,9 @@
 
 #include <libfdt.h>
 
+#include "dtb/chosen.h"
 #include "lib/err.h"
+#include "lib/log.h"
 
 int dt_kb_err(int fdt_err)
 {
@@ -25,4 +27,13 @@ int dt_kb_err(int fdt_err)
 	default:
 		return KB_ECORRUPT;
 	}
+}
+
+int dt_chosen_prop_failed(const char *prop, int fdt_err)
+{
+	if (fdt_err == -FDT_ERR_NOSPACE)
+		log_error("DT " DT_CHOSEN_PATH "/%s: the DT buffer is full", prop);
+	else
+		log_error("DT " DT_CHOSEN_PATH "/%s: %s", prop, fdt_strerror(fdt_err));
+	return dt_kb_err(fdt_err);
 }

@@ -9,4 +9,8 @@
  * damaged blob (TRUNCATED, BADSTRUCTURE, BADLAYOUT, BADOFFSET, INTERNAL...) -> KB_ECORRUPT. */
 int dt_kb_err(int fdt_err);
 
+/* A failed write or delete of /chosen/<prop>: logs the one error line ("the DT buffer is
+ * full" for NOSPACE, libfdt's message otherwise) and returns dt_kb_err(fdt_err). */
+int dt_chosen_prop_failed(const char *prop, int fdt_err);
+
 #endif

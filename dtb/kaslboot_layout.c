@@ -13,23 +13,24 @@ static const struct {
 	const char *name;
 	size_t offset; /* of the uint64_t field in struct dt_kaslboot_layout */
 } layout_props[] = {
-	{ "kaslboot,layout-version", offsetof(struct dt_kaslboot_layout, version) },
-	{ "kaslboot,image-phys-base", offsetof(struct dt_kaslboot_layout, image_pa) },
-	{ "kaslboot,image-virt-base", offsetof(struct dt_kaslboot_layout, image_va) },
-	{ "kaslboot,image-size", offsetof(struct dt_kaslboot_layout, image_size) },
-	{ "kaslboot,linear-map-offset", offsetof(struct dt_kaslboot_layout, linear_map_offset) },
-	{ "kaslboot,fixmap-base", offsetof(struct dt_kaslboot_layout, fixmap_va) },
-	{ "kaslboot,fixmap-size", offsetof(struct dt_kaslboot_layout, fixmap_size) },
-	{ "kaslboot,uart-virt-base", offsetof(struct dt_kaslboot_layout, uart_va) },
-	{ "kaslboot,stack-top", offsetof(struct dt_kaslboot_layout, stack_top_va) },
-	{ "kaslboot,stack-size", offsetof(struct dt_kaslboot_layout, stack_size) },
-	{ "kaslboot,idmap-base", offsetof(struct dt_kaslboot_layout, idmap_pa) },
-	{ "kaslboot,idmap-size", offsetof(struct dt_kaslboot_layout, idmap_size) },
+	{ KASLBOOT_CHOSEN_LAYOUT_VERSION, offsetof(struct dt_kaslboot_layout, version) },
+	{ KASLBOOT_CHOSEN_IMAGE_PHYS_BASE, offsetof(struct dt_kaslboot_layout, image_pa) },
+	{ KASLBOOT_CHOSEN_IMAGE_VIRT_BASE, offsetof(struct dt_kaslboot_layout, image_va) },
+	{ KASLBOOT_CHOSEN_IMAGE_SIZE, offsetof(struct dt_kaslboot_layout, image_size) },
+	{ KASLBOOT_CHOSEN_LINEAR_MAP_OFFSET, offsetof(struct dt_kaslboot_layout, linear_map_offset) },
+	{ KASLBOOT_CHOSEN_FIXMAP_BASE, offsetof(struct dt_kaslboot_layout, fixmap_va) },
+	{ KASLBOOT_CHOSEN_FIXMAP_SIZE, offsetof(struct dt_kaslboot_layout, fixmap_size) },
+	{ KASLBOOT_CHOSEN_UART_VIRT_BASE, offsetof(struct dt_kaslboot_layout, uart_va) },
+	{ KASLBOOT_CHOSEN_STACK_TOP, offsetof(struct dt_kaslboot_layout, stack_top_va) },
+	{ KASLBOOT_CHOSEN_STACK_SIZE, offsetof(struct dt_kaslboot_layout, stack_size) },
+	{ KASLBOOT_CHOSEN_IDMAP_BASE, offsetof(struct dt_kaslboot_layout, idmap_pa) },
+	{ KASLBOOT_CHOSEN_IDMAP_SIZE, offsetof(struct dt_kaslboot_layout, idmap_size) },
 };
 #define LAYOUT_NPROPS (sizeof(layout_props) / sizeof(layout_props[0]))
 
 _Static_assert(LAYOUT_NPROPS * sizeof(uint64_t) == sizeof(struct dt_kaslboot_layout),
 	       "every field of struct dt_kaslboot_layout has a property");
+_Static_assert(KASLBOOT_CHOSEN_VALUE_SIZE == sizeof(uint64_t), "every property is one u64");
 
 int dt_set_kaslboot_layout(void *fdt, const struct dt_kaslboot_layout *l)
 {
@@ -41,17 +42,12 @@ int dt_set_kaslboot_layout(void *fdt, const struct dt_kaslboot_layout *l)
 
 	if (node < 0)
 		return node;
-	v.version = DT_KASLBOOT_LAYOUT_VERSION;
+	v.version = KASLBOOT_LAYOUT_VERSION;
 	for (i = 0; i < LAYOUT_NPROPS; i++) {
 		memcpy(&val, (const char *)&v + layout_props[i].offset, sizeof(val));
 		err = fdt_setprop_u64(fdt, node, layout_props[i].name, val);
-		if (err) {
-			if (err == -FDT_ERR_NOSPACE)
-				log_error("DT /chosen/%s: the DT buffer is full", layout_props[i].name);
-			else
-				log_error("DT /chosen/%s: %s", layout_props[i].name, fdt_strerror(err));
-			return dt_kb_err(err);
-		}
+		if (err)
+			return dt_chosen_prop_failed(layout_props[i].name, err);
 	}
 	return KB_OK;
 }
@@ -75,16 +71,16 @@ int dt_get_kaslboot_layout(const void *fdt, struct dt_kaslboot_layout *out)
 			log_error("DT /chosen/%s: missing", layout_props[i].name);
 			return KB_ENOENT;
 		}
-		if (len != (int)sizeof(uint64_t)) {
+		if (len != (int)KASLBOOT_CHOSEN_VALUE_SIZE) {
 			log_error("DT /chosen/%s: %d bytes, want 8", layout_props[i].name, len);
 			return KB_EINVAL;
 		}
 		v = fdt64_ld(val);
 		memcpy((char *)out + layout_props[i].offset, &v, sizeof(v));
 	}
-	if (out->version != DT_KASLBOOT_LAYOUT_VERSION) {
+	if (out->version != KASLBOOT_LAYOUT_VERSION) {
 		log_error("DT kaslboot layout version %llu, this code knows %u",
-			  (unsigned long long)out->version, DT_KASLBOOT_LAYOUT_VERSION);
+			  (unsigned long long)out->version, KASLBOOT_LAYOUT_VERSION);
 		return KB_EUNSUPP;
 	}
 	return KB_OK;

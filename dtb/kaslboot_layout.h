@@ -6,10 +6,10 @@
 
 #include <stdint.h>
 
-/* Bumped whenever a property is added, removed or changes meaning. */
-#define DT_KASLBOOT_LAYOUT_VERSION 1u
+#include <kaslboot/protocol.h>
 
-/* One field per property, in the order of dtb/chosen.h; every value is a u64. */
+/* One field per property, in the order of dtb/chosen.h; every value is a u64. The names
+ * and KASLBOOT_LAYOUT_VERSION are the protocol's (include/kaslboot/protocol.h). */
 struct dt_kaslboot_layout {
 	uint64_t version;           /* kaslboot,layout-version (set by the writer) */
 	uint64_t image_pa;          /* kaslboot,image-phys-base */
@@ -26,7 +26,7 @@ struct dt_kaslboot_layout {
 };
 
 /* Writes every kaslboot,* property into /chosen (creating it if missing), as big-endian
- * u64s; layout-version is always DT_KASLBOOT_LAYOUT_VERSION, whatever l->version says.
+ * u64s; layout-version is always KASLBOOT_LAYOUT_VERSION, whatever l->version says.
  * Returns 0 or KB_ENOMEM when the buffer is full. */
 int dt_set_kaslboot_layout(void *fdt, const struct dt_kaslboot_layout *l);
 

@@ -105,8 +105,12 @@ static int node_reg_pa(const void *fdt, int node, uint64_t *pa, uint64_t *size)
 	int ac, sc, len, depth, err;
 	const fdt32_t *reg;
 
-	if (bus < 0)
+	if (bus < 0) {
+		/* The root: stdout-path (or an alias) may name "/" itself. */
+		log_error("DT: the console node %s has no parent bus, so no reg to read",
+			  node == 0 ? "/" : fdt_get_name(fdt, node, NULL));
 		return KB_EINVAL;
+	}
 	err = bus_cells(fdt, bus, &ac, &sc);
 	if (err)
 		return err;

@@ -1,20 +1,75 @@
 #include "dtb/seeds.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <libfdt.h>
 
 #include "dtb/fdt_error.h"
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
-static uint64_t load_be64(const uint8_t *p)
+/* kaslr-seed in the /chosen node at `chosen` (or the libfdt error that looking it up
+ * gave); *len is the property's length when it is there. */
+static int kaslr_seed_at(const void *fdt, int chosen, uint64_t *seed, int *len)
 {
-	uint64_t v = 0;
-	int i;
+	const void *val;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
+	*seed = 0;
+	*len = 0;
+	if (chosen < 0)
+		return chosen == -FDT_ERR_NOTFOUND ? KB_ENOENT : dt_kb_err(chosen);
+	val = fdt_getprop(fdt, chosen, DT_PROP_KASLR_SEED, len);
+	if (!val)
+		return *len == -FDT_ERR_NOTFOUND ? KB_ENOENT : dt_kb_err(*len);
+	if (*len != DT_KASLR_SEED_SIZE)
+		return KB_EINVAL;
+	*seed = get_be64(val);
+	return KB_OK;
+}
+
+int dt_kaslr_seed(const void *fdt, uint64_t *seed)
+{
+	int len;
+
+	if (fdt_check_header(fdt)) {
+		*seed = 0;
+		return KB_ECORRUPT;
+	}
+	return kaslr_seed_at(fdt, fdt_path_offset(fdt, DT_CHOSEN_PATH), seed, &len);
+}
+
+/* libfdt's checks accept a node holding two properties of one name, while every lookup by
+ * name (fdt_getprop, fdt_delprop, fdt_nop_property) sees only the first. So seeds are found
+ * by walking every property of the node. */
+static bool is_seed_name(const char *name)
+{
+	return strcmp(name, DT_PROP_KASLR_SEED) == 0 || strcmp(name, DT_PROP_RNG_SEED) == 0;
+}
+
+/* How many properties of the node are called `name`; a negative libfdt error if the
+ * walk fails. */
+static int count_props(const void *fdt, int node, const char *name)
+{
+	int prop, n = 0, len;
+	const char *pname;
+
+	fdt_for_each_property_offset(prop, fdt, node) {
+		if (!fdt_getprop_by_offset(fdt, prop, &pname, &len))
+			return len;
+		if (pname && strcmp(pname, name) == 0)
+			n++;
+	}
+	return prop == -FDT_ERR_NOTFOUND ? n : prop;
+}
+
+static void warn_duplicates(const void *fdt, int node, const char *name)
+{
+	int n = count_props(fdt, node, name);
+
+	if (n > 1)
+		log_warn("firmware DT /chosen has %d %s properties: reading the first, wiping all",
+			 n, name);
 }
 
 int dt_read_seeds(const void *fdt, struct dt_seeds *out)
@@ -26,15 +81,13 @@ int dt_read_seeds(const void *fdt, struct dt_seeds *out)
 	node = fdt_path_offset(fdt, DT_CHOSEN_PATH);
 	if (node < 0)
 		return KB_OK; /* no /chosen: no seeds */
+	warn_duplicates(fdt, node, DT_PROP_KASLR_SEED);
+	warn_duplicates(fdt, node, DT_PROP_RNG_SEED);
 
-	val = fdt_getprop(fdt, node, DT_PROP_KASLR_SEED, &len);
-	if (val && len != DT_KASLR_SEED_SIZE) {
+	if (kaslr_seed_at(fdt, node, &out->kaslr_seed, &len) == KB_EINVAL)
 		log_warn("firmware DT /chosen/%s is %d bytes, not %u: ignored", DT_PROP_KASLR_SEED,
 			 len, DT_KASLR_SEED_SIZE);
-	} else if (val) {
-		out->kaslr_seed = load_be64(val);
-		out->has_kaslr_seed = out->kaslr_seed != 0;
-	}
+	out->has_kaslr_seed = out->kaslr_seed != 0;
 
 	val = fdt_getprop(fdt, node, DT_PROP_RNG_SEED, &len);
 	if (val && len > 0) {
@@ -48,37 +101,60 @@ int dt_read_seeds(const void *fdt, struct dt_seeds *out)
 	return KB_OK;
 }
 
-/* Zeroes a property's value in place; returns 0 if it is absent. */
-static int zero_prop(void *fdt, int node, const char *name)
+/* Zeroes every kaslr-seed and rng-seed of the node in place, then replaces every rng-seed
+ * by NOPs. Returns 0 or a libfdt error. */
+static int wipe_node(void *fdt, int node)
 {
-	int len;
-	void *val = fdt_getprop_w(fdt, node, name, &len);
+	const char *pname;
+	const void *val;
+	int prop, len, err;
 
-	if (!val)
-		return len == -FDT_ERR_NOTFOUND ? KB_OK : len;
-	memset(val, 0, (size_t)len);
-	return KB_OK;
+	fdt_for_each_property_offset(prop, fdt, node) {
+		val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
+		if (!val)
+			return len;
+		if (pname && is_seed_name(pname))
+			/* The value lies in the caller's writable blob. */
+			memset((uint8_t *)fdt + ((const uint8_t *)val - (const uint8_t *)fdt), 0,
+			       (size_t)len);
+	}
+	if (prop != -FDT_ERR_NOTFOUND)
+		return prop;
+	/* Each call NOPs the first rng-seed left; NOPs move nothing, so this ends. */
+	while ((err = fdt_nop_property(fdt, node, DT_PROP_RNG_SEED)) == 0)
+		;
+	return err == -FDT_ERR_NOTFOUND ? 0 : err;
+}
+
+/* "chosen" or "chosen@<unit>" (the unit may be empty): what fdt_path_offset("/chosen")
+ * may return. */
+static bool is_chosen_name(const char *name, int len)
+{
+	return (len == 6 && memcmp(name, "chosen", 6) == 0) ||
+	       (len >= 7 && memcmp(name, "chosen@", 7) == 0);
 }
 
 int dt_wipe_seeds(void *fdt)
 {
-	int node = fdt_path_offset(fdt, DT_CHOSEN_PATH);
-	int err;
+	const char *name;
+	int node, len, err = 0;
 
-	if (node == -FDT_ERR_NOTFOUND)
-		return KB_OK;
-	if (node < 0) {
-		log_error("DT: cannot wipe seeds: %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
-		return dt_kb_err(node);
+	/* Every chosen node under the root, not only the first that lookups find: a second
+	 * one is still in the blob the OS can read. */
+	fdt_for_each_subnode(node, fdt, 0) {
+		name = fdt_get_name(fdt, node, &len);
+		if (!name) {
+			err = len;
+			break;
+		}
+		if (!is_chosen_name(name, len))
+			continue;
+		err = wipe_node(fdt, node);
+		if (err)
+			break;
 	}
-	err = zero_prop(fdt, node, DT_PROP_KASLR_SEED);
-	if (!err)
-		err = zero_prop(fdt, node, DT_PROP_RNG_SEED);
-	if (!err) {
-		err = fdt_nop_property(fdt, node, DT_PROP_RNG_SEED);
-		if (err == -FDT_ERR_NOTFOUND)
-			err = 0;
-	}
+	if (!err && node != -FDT_ERR_NOTFOUND)
+		err = node;
 	if (err) {
 		log_error("DT: cannot wipe /chosen seeds: %s", fdt_strerror(err));
 		return dt_kb_err(err);

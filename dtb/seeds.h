@@ -20,13 +20,25 @@ struct dt_seeds {
 /* Fills *out from fdt's /chosen (fdt already validated). A kaslr-seed of the wrong length
  * is ignored with a warning (the kernel would ignore it too), a zero one counts as absent;
  * an rng-seed longer than DT_RNG_SEED_MAX contributes its first DT_RNG_SEED_MAX bytes.
- * No /chosen or no seeds is not an error. Returns 0. The caller wipes *out after use. */
+ * A /chosen with two properties of one name (libfdt accepts it) is warned about: the
+ * first, the one the kernel would read, is used. No /chosen or no seeds is not an error.
+ * Returns 0. The caller wipes *out after use. */
 int dt_read_seeds(const void *fdt, struct dt_seeds *out);
+
+/* The one reader of /chosen/kaslr-seed (DT_KASLR_SEED_SIZE big-endian bytes), for
+ * dt_read_seeds and for mm's on-CPU self test, which reads it through its fixmap. It does
+ * not log, since the self test calls it while its own tables are live and interrupts are
+ * masked. KB_OK: *seed is the value (0 included, which the kernel takes as none).
+ * KB_ENOENT: no /chosen or no kaslr-seed. KB_EINVAL: the property is not 8 bytes long.
+ * KB_ECORRUPT: fdt fails the header check, so it is no DT at all. *seed is 0 on error. */
+int dt_kaslr_seed(const void *fdt, uint64_t *seed);
 
 /* Zeroes the seeds in fdt in place, without changing the tree's size: kaslr-seed's bytes
  * become zero (what the kernel itself leaves behind, and "no seed" to it); rng-seed's
  * bytes are zeroed and the property then replaced by NOPs, so nobody credits zeros as
- * entropy. Use it on the firmware's blob and on any copy that still holds its seeds. */
+ * entropy. Every copy is wiped: duplicate properties, and every "chosen"/"chosen@..."
+ * node under the root, not just the first that a lookup by name finds. Use it on the
+ * firmware's blob and on any copy that still holds its seeds. */
 int dt_wipe_seeds(void *fdt);
 
 #endif

@@ -9,11 +9,35 @@
 
 /* One /memreserve/ entry: a 64-bit address and a 64-bit size (DTSpec 5.3). */
 #define DT_RSV_ENTRY_SIZE 16u
+/* DTSpec v0.4 5.6 "Alignment": the memory reservation block lies on an 8-byte boundary and
+ * the structure block on a 4-byte one, so that their 64- and 32-bit fields can be read
+ * without unaligned accesses. */
+#define DT_RSVMAP_ALIGN 8u
+#define DT_STRUCT_ALIGN 4u
 
 struct dt_block {
 	const char *name;
 	uint64_t start, end; /* [start, end) in bytes from the blob's base */
 };
+
+/* libfdt 1.6.1's checks accept any block offset, and then reads struct fdt_reserve_entry
+ * and 32-bit tags through pointers at whatever offset the header gives: misaligned loads,
+ * undefined in C and a fault wherever alignment is enforced. Runs before anything walks
+ * the reservation list. */
+static int check_block_alignment(const void *fdt, const char *what)
+{
+	if (fdt_off_mem_rsvmap(fdt) % DT_RSVMAP_ALIGN) {
+		log_error("%s: memory reservation block at offset 0x%x is not %u-byte aligned (DTSpec 5.6)",
+			  what, fdt_off_mem_rsvmap(fdt), DT_RSVMAP_ALIGN);
+		return KB_EINVAL;
+	}
+	if (fdt_off_dt_struct(fdt) % DT_STRUCT_ALIGN) {
+		log_error("%s: structure block at offset 0x%x is not %u-byte aligned (DTSpec 5.6)",
+			  what, fdt_off_dt_struct(fdt), DT_STRUCT_ALIGN);
+		return KB_EINVAL;
+	}
+	return KB_OK;
+}
 
 static int check_blocks_disjoint(const void *fdt, const char *what)
 {
@@ -114,6 +138,9 @@ int dt_validate(const void *fdt, size_t max_size, const char *what)
 			  fdt_totalsize(fdt), max_size);
 		return KB_ERANGE;
 	}
+	err = check_block_alignment(fdt, what);
+	if (err)
+		return err;
 	err = check_blocks_disjoint(fdt, what);
 	if (err)
 		return err;

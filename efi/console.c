@@ -2,9 +2,9 @@
  * to UCS-2 for SimpleTextOutput. Once boot services are gone, output stops here (the
  * handoff code prints its last line before ExitBootServices). */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/console.h"
+#include "efi/firmware.h"
 #include "lib/libc.h"
 #include "lib/log.h"
 #include "lib/panic.h"

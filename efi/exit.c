@@ -1,8 +1,8 @@
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/console.h"
 #include "efi/exit.h"
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/status.h"
 #include "lib/err.h"

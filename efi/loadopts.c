@@ -1,6 +1,6 @@
 #include <efi.h>
-#include <efilib.h>
 
+#include "efi/firmware.h"
 #include "efi/loadopts.h"
 #include "lib/libc.h"
 

@@ -2,9 +2,10 @@
  * the portable boot flow (loader/boot.c). Whatever it returns goes back to the firmware,
  * whose boot manager goes on to its next boot option. */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/console.h"
+#include "efi/firmware.h"
+#include "efi/loaded_image.h"
 #include "efi/loadopts.h"
 #include "efi/platform.h"
 #include "efi/status.h"
@@ -25,10 +26,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	uint64_t t_start = cpu_counter();
 	int rc;
 
-	InitializeLib(image, st);
+	efi_firmware_init(image, st);
 	console_init(image, st);
 	log_info("kaslboot %s (arm64 UEFI loader with KASLR)", KASLBOOT_VERSION);
 	sysinfo_gather(st, &fw);
+	loaded_image_path(image, fw.image_path, sizeof(fw.image_path));
+	loaded_image_part_uuid(image, fw.esp_part_uuid, sizeof(fw.esp_part_uuid));
 	efi_load_options(image, opts, sizeof(opts));
 
 	rc = efi_platform_init(image, st);

@@ -1,6 +1,6 @@
 #include <efi.h>
-#include <efilib.h>
 
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/status.h"
 #include "lib/err.h"
@@ -12,21 +12,21 @@ int efi_memmap_get(void *ctx, struct memmap *out)
 	UINTN entries = 0, key, desc_size;
 	UINT32 desc_ver;
 	(void)ctx;
-	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &desc_size, &desc_ver);
+	EFI_MEMORY_DESCRIPTOR *map = efi_memory_map(&entries, &key, &desc_size, &desc_ver);
 	out->entries = NULL;
 	out->count = 0;
 	if (!map) {
 		log_error("cannot read the firmware memory map");
 		return KB_EIO;
 	}
-	out->entries = AllocatePool(entries * sizeof(*out->entries) + 1);
+	out->entries = efi_pool_get(entries * sizeof(*out->entries) + 1);
 	if (!out->entries) {
-		FreePool(map);
+		efi_pool_put(map);
 		log_error("no memory for a copy of the memory map");
 		return KB_ENOMEM;
 	}
 	memmap_from_uefi(map, entries * desc_size, desc_size, out->entries, entries, out);
-	FreePool(map);
+	efi_pool_put(map);
 	return 0;
 }
 
@@ -34,7 +34,7 @@ void efi_memmap_free(void *ctx, struct memmap *map)
 {
 	(void)ctx;
 	if (map->entries)
-		FreePool(map->entries);
+		efi_pool_put(map->entries);
 	map->entries = NULL;
 	map->count = 0;
 }
@@ -82,12 +82,12 @@ void efi_free_pages(void *ctx, uint64_t base, uint64_t bytes)
 void *efi_pool_alloc(void *ctx, size_t bytes)
 {
 	(void)ctx;
-	return AllocatePool(bytes);
+	return efi_pool_get(bytes);
 }
 
 void efi_pool_free(void *ctx, void *p)
 {
 	(void)ctx;
 	if (p)
-		FreePool(p);
+		efi_pool_put(p);
 }

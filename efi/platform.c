@@ -1,8 +1,8 @@
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/exit.h"
 #include "efi/file.h"
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"
@@ -25,6 +25,7 @@
 #define SCAN_CODE_LEFT  0x04
 #define SCAN_CODE_HOME  0x05
 #define SCAN_CODE_END   0x06
+#define SCAN_CODE_DELETE 0x08
 #define SCAN_CODE_ESC   0x17
 
 static EFI_GUID rng_protocol_guid = EFI_RNG_PROTOCOL_GUID;
@@ -100,6 +101,7 @@ static enum kb_key_kind scan_kind(UINT16 scan)
 	case SCAN_CODE_HOME: return KB_KEY_HOME;
 	case SCAN_CODE_END: return KB_KEY_END;
 	case SCAN_CODE_ESC: return KB_KEY_ESC;
+	case SCAN_CODE_DELETE: return KB_KEY_DELETE;
 	default: return KB_KEY_OTHER;
 	}
 }
@@ -146,6 +148,69 @@ static int set_watchdog(void *ctx, unsigned seconds)
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
 
+/* Bytes of UTF-8 converted at a time (each fits in as many CHAR16s, plus the NUL). */
+#define CONSOLE_CHUNK 128
+
+/* One chunk of at most CONSOLE_CHUNK bytes, cut by the caller at a character boundary. */
+static int console_chunk(const char *s, size_t len)
+{
+	char part[CONSOLE_CHUNK + 1];
+	CHAR16 w[CONSOLE_CHUNK + 1];
+	memcpy(part, s, len);
+	part[len] = 0;
+	if (utf16_from_utf8(part, (uint16_t *)w, CONSOLE_CHUNK + 1) < 0) {
+		/* Not UTF-8 (or outside UCS-2): ASCII as it is, the rest as '?'. */
+		for (size_t i = 0; i <= len; i++)
+			w[i] = (unsigned char)part[i] < 0x80 ? (unsigned char)part[i] : '?';
+	}
+	EFI_STATUS st = uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, w);
+	return EFI_ERROR(st) ? efi_status_to_kb(st) : 0;
+}
+
+static int console_write(void *ctx, const char *utf8)
+{
+	int rc = 0;
+	(void)ctx;
+	for (size_t len = strlen(utf8); len;) {
+		size_t n = len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK;
+		/* Never split a character: back up over continuation bytes (10xxxxxx). */
+		while (n < len && n > 1 && ((unsigned char)utf8[n] & 0xc0) == 0x80)
+			n--;
+		int r = console_chunk(utf8, n);
+		rc = rc ? rc : r;
+		utf8 += n;
+		len -= n;
+	}
+	return rc;
+}
+
+static int console_clear(void *ctx)
+{
+	(void)ctx;
+	EFI_STATUS st = uefi_call_wrapper(ST->ConOut->ClearScreen, 1, ST->ConOut);
+	return EFI_ERROR(st) ? efi_status_to_kb(st) : 0;
+}
+
+/* The attribute the console had before the first highlight, restored after each. */
+static UINTN console_normal_attr;
+static bool console_normal_saved;
+
+static int console_highlight(void *ctx, bool on)
+{
+	(void)ctx;
+	if (!console_normal_saved) {
+		console_normal_attr = ST->ConOut->Mode ? (UINTN)ST->ConOut->Mode->Attribute :
+					EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK);
+		console_normal_saved = true;
+	}
+	/* Reverse video: the normal background colour as foreground and vice versa
+	 * (UEFI 2.10 12.4.7: bits 0-3 foreground, 4-6 background). */
+	UINTN fg = console_normal_attr & 0x0f, bg = (console_normal_attr >> 4) & 0x07;
+	UINTN attr = on ? EFI_TEXT_ATTR(bg, fg & 0x07) : console_normal_attr;
+	EFI_STATUS st = uefi_call_wrapper(ST->ConOut->SetAttribute, 2, ST->ConOut, attr);
+	return EFI_ERROR(st) ? efi_status_to_kb(st) : 0;
+}
+
 static int install_config_table(void *ctx, const struct kb_guid *guid, void *table)
 {
 	EFI_GUID g;
@@ -164,8 +229,9 @@ const struct kb_platform efi_platform = {
 	.free_pages = efi_free_pages,
 	.pool_alloc = efi_pool_alloc,
 	.pool_free = efi_pool_free,
-	.file_size = efi_file_size,
+	.file_open = efi_file_open,
 	.file_read = efi_file_read,
+	.file_close = efi_file_close,
 	.dir_list = efi_dir_list,
 	.file_write = efi_file_write,
 	.file_rename = efi_file_rename,
@@ -175,6 +241,9 @@ const struct kb_platform efi_platform = {
 	.rng = rng,
 	.read_key = read_key,
 	.set_watchdog = set_watchdog,
+	.console_write = console_write,
+	.console_clear = console_clear,
+	.console_highlight = console_highlight,
 	.tpm_active_banks = efi_tpm_active_banks,
 	.tpm_measure = efi_tpm_measure,
 	.tpm_measure_pe = efi_tpm_measure_pe,

@@ -1,5 +1,4 @@
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi/status.h"
 #include "lib/err.h"

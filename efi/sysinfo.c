@@ -1,9 +1,9 @@
 #include <efi.h>
-#include <efilib.h>
 #include <libfdt.h>
 
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
+#include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/sysinfo.h"
 #include "lib/libc.h"
@@ -26,7 +26,7 @@ static EFI_GUID seed_table_guid = { 0x1ce1e5bc, 0x7ceb, 0x42f2,
 void *efi_find_config_table(EFI_SYSTEM_TABLE *st, EFI_GUID *guid)
 {
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++)
-		if (!CompareGuid(&st->ConfigurationTable[i].VendorGuid, guid))
+		if (efi_guid_equal(&st->ConfigurationTable[i].VendorGuid, guid))
 			return st->ConfigurationTable[i].VendorTable;
 	return NULL;
 }
@@ -48,8 +48,7 @@ static void report_dt_seeds(const struct kb_firmware *fw)
 {
 	static struct dt_seeds seeds;
 	bool kaslr = false, rng = false;
-	if (fw->fdt && fw->fdt_size && !dt_validate(fw->fdt, fw->fdt_size, "firmware devicetree") &&
-	    !dt_read_seeds(fw->fdt, &seeds)) {
+	if (fw->fdt_valid && !dt_read_seeds(fw->fdt, &seeds)) {
 		kaslr = seeds.has_kaslr_seed;
 		rng = seeds.rng_seed_len != 0;
 	}
@@ -91,6 +90,8 @@ void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct kb_firmware *fw)
 	fw->fdt = efi_find_config_table(st, &dtb_table_guid);
 	if (fw->fdt && fdt_check_header(fw->fdt) == 0)
 		fw->fdt_size = fdt_totalsize(fw->fdt);
+	/* Checked once here; the flow reads and copies it without checking again. */
+	fw->fdt_valid = fw->fdt_size && !dt_validate(fw->fdt, fw->fdt_size, "firmware devicetree");
 	fw->acpi = efi_find_config_table(st, &acpi20_table_guid) != NULL;
 	fw->seed_table = efi_find_config_table(st, &seed_table_guid);
 	fw->secure_boot = secure_boot_enabled();

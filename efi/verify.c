@@ -1,6 +1,6 @@
 #include <efi.h>
-#include <efilib.h>
 
+#include "efi/firmware.h"
 #include "efi/status.h"
 #include "efi/verify.h"
 #include "lib/err.h"

@@ -8,7 +8,7 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,proc,sys,dev,lib/modules}
 cp "$DEPS/busybox/bin/busybox" "$root/bin/busybox"
-for app in sh mount insmod cat grep cut sed tr od dmesg ls wc head tail poweroff printf echo \
+for app in sh mount insmod cat grep cut sed tr od dmesg ls wc head tail poweroff printf echo awk sort \
            base64; do
   ln -s busybox "$root/bin/$app"
 done

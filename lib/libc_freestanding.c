@@ -1,25 +1,114 @@
 /* The few C library functions that the PE's own code, libfdt.a and zlib's inflate name
  * (`aarch64-linux-gnu-nm -u`): the PE runs freestanding under UEFI with no libc. memcpy
- * and memset come from gnu-efi's libefi.a (init.o); the rest are plain loops here. */
+ * and memset move a word at a time when both ends allow it (the PE is built with
+ * -mstrict-align: no unaligned access, the MMU may be off); the rest are plain loops. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lib/libc.h"
 #include "lib/panic.h"
 
+/* GCC may turn a copy or fill loop into a call to memcpy or memset (loop distribution),
+ * which here would call itself. */
+#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+#define WORD sizeof(uint64_t)
+
+/* Forward copy, a word at a time where both ends share their alignment; also right for
+ * an overlapping move to a lower address (every word is read before it is written over,
+ * and later reads are above what was written). */
+NO_LIBCALL static void copy_forward(uint8_t *d, const uint8_t *s, size_t n)
+{
+	if ((((uintptr_t)d ^ (uintptr_t)s) & (WORD - 1)) == 0) {
+		while (n && ((uintptr_t)d & (WORD - 1))) {
+			*d++ = *s++;
+			n--;
+		}
+		for (; n >= 4 * WORD; n -= 4 * WORD, d += 4 * WORD, s += 4 * WORD) {
+			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
+			uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
+			((uint64_t *)d)[0] = a;
+			((uint64_t *)d)[1] = b;
+			((uint64_t *)d)[2] = c;
+			((uint64_t *)d)[3] = e;
+		}
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(uint64_t *)d = *(const uint64_t *)s;
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+/* The same from the end down, for an overlapping move to a higher address. */
+NO_LIBCALL static void copy_backward(uint8_t *d, const uint8_t *s, size_t n)
+{
+	d += n;
+	s += n;
+	if ((((uintptr_t)d ^ (uintptr_t)s) & (WORD - 1)) == 0) {
+		while (n && ((uintptr_t)d & (WORD - 1))) {
+			*--d = *--s;
+			n--;
+		}
+		for (; n >= 4 * WORD; n -= 4 * WORD) {
+			d -= 4 * WORD;
+			s -= 4 * WORD;
+			uint64_t a = ((const uint64_t *)s)[3], b = ((const uint64_t *)s)[2];
+			uint64_t c = ((const uint64_t *)s)[1], e = ((const uint64_t *)s)[0];
+			((uint64_t *)d)[3] = a;
+			((uint64_t *)d)[2] = b;
+			((uint64_t *)d)[1] = c;
+			((uint64_t *)d)[0] = e;
+		}
+		for (; n >= WORD; n -= WORD) {
+			d -= WORD;
+			s -= WORD;
+			*(uint64_t *)d = *(const uint64_t *)s;
+		}
+	}
+	while (n--)
+		*--d = *--s;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	copy_forward(dst, src, n);
+	return dst;
+}
+
+NO_LIBCALL void *memset(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+	uint64_t w = (uint8_t)c * 0x0101010101010101ULL;
+	while (n && ((uintptr_t)d & (WORD - 1))) {
+		*d++ = (uint8_t)c;
+		n--;
+	}
+	for (; n >= 4 * WORD; n -= 4 * WORD, d += 4 * WORD) {
+		((uint64_t *)d)[0] = w;
+		((uint64_t *)d)[1] = w;
+		((uint64_t *)d)[2] = w;
+		((uint64_t *)d)[3] = w;
+	}
+	for (; n >= WORD; n -= WORD, d += WORD)
+		*(uint64_t *)d = w;
+	while (n--)
+		*d++ = (uint8_t)c;
+	return dst;
+}
+
+/* libfdt moves whole trees with it (fdt_open_into copies the firmware's 1 MiB blob, most
+ * of it free space; every fdt_setprop shifts the rest of the tree): word-sized, both
+ * directions. */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 	if (d == s || n == 0)
 		return dst;
-	if (d < s) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-		return dst;
-	}
-	while (n--)
-		d[n] = s[n];
+	if (d < s || d >= s + n)
+		copy_forward(d, s, n);
+	else
+		copy_backward(d, s, n);
 	return dst;
 }
 

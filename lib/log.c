@@ -2,6 +2,8 @@
 
 #include "lib/fmt.h"
 
+#define LOG_DEL 0x7f /* ASCII DEL, a control character */
+
 static log_sink_fn log_sink;
 static enum log_level log_level = LOG_INFO;
 
@@ -25,6 +27,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof(line) - 3)
 		n = (int)sizeof(line) - 3;
+	/* One line per call whatever the data: text from a file or the firmware (load
+	 * options) may hold a CR, LF or escape, which would start a forged line or drive the
+	 * console. Control characters print as '?'. */
+	for (int i = 0; i < n; i++)
+		if ((unsigned char)line[i] < ' ' || line[i] == LOG_DEL)
+			line[i] = '?';
 	line[n++] = '\r';
 	line[n++] = '\n';
 	line[n] = '\0';

@@ -38,18 +38,29 @@ static bool is_id_char(char c)
 	       c == '+' || c == '-' || c == '_' || c == '.';
 }
 
+/* A boot counter at most this big: 9 digits always fit below KB_TRIES_NONE, and no real
+ * counter comes near it. */
+#define COUNTER_MAX_DIGITS 9
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 /* Parses decimal digits s[0..n) into *v; false if empty, not all digits, or too big. */
 static bool parse_counter(const char *s, size_t n, unsigned int *v)
 {
 	unsigned long long x = 0;
 
-	if (n == 0 || n > 9) /* 9 digits always fit below KB_TRIES_NONE */
+	if (n > COUNTER_MAX_DIGITS || !all_digits(s, n))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
+	for (size_t i = 0; i < n; i++)
 		x = x * 10 + (unsigned)(s[i] - '0');
-	}
 	*v = (unsigned int)x;
 	return true;
 }
@@ -73,10 +84,17 @@ static size_t strip_boot_counter(const char *name, size_t n, struct kb_entry *e)
 	size_t rest = n - (size_t)(nums - name);
 	const char *dash = memchr(nums, '-', rest);
 	size_t left_len = dash ? (size_t)(dash - nums) : rest;
-	if (!parse_counter(nums, left_len, &left))
+	size_t done_len = dash ? rest - left_len - 1 : 0;
+	if (!parse_counter(nums, left_len, &left) ||
+	    (dash && !parse_counter(dash + 1, done_len, &done))) {
+		/* Digits that do not fit are a counter gone wrong, not part of a name: say so
+		 * and boot the entry without counting, as systemd-boot does. */
+		if (all_digits(nums, left_len) && (!dash || all_digits(dash + 1, done_len)))
+			log_warn(ENTRIES_DIR "%.*s" ENTRY_SUFFIX ": boot counter '%.*s' is too "
+				 "large (at most %d digits): not counted", (int)n, name,
+				 (int)(n - (size_t)(plus - name)), plus, COUNTER_MAX_DIGITS);
 		return n;
-	if (dash && !parse_counter(dash + 1, rest - left_len - 1, &done))
-		return n;
+	}
 	e->tries_left = left;
 	e->tries_done = done;
 	return (size_t)(plus - name);
@@ -103,9 +121,14 @@ static int set_id(const char *file_name, struct kb_entry *e)
 			return KB_EINVAL;
 		}
 	}
+	memcpy(e->file_name, file_name, strlen(file_name) + 1);
 	n = strip_boot_counter(file_name, n, e);
 	memcpy(e->id, file_name, n);
 	e->id[n] = '\0';
+	/* systemd-boot's id: the name as one would write it in loader.conf, lower case. */
+	for (size_t i = 0; i < n; i++)
+		e->bli_id[i] = ascii_lower(file_name[i]);
+	memcpy(e->bli_id + n, ENTRY_SUFFIX, sizeof(ENTRY_SUFFIX));
 	return KB_OK;
 }
 

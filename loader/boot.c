@@ -5,16 +5,19 @@
 
 #include <string.h>
 
+#include "lib/counter.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "loader/bli.h"
+#include "loader/boot_count.h"
 #include "loader/boot_config.h"
 #include "loader/boot_linux.h"
 #include "loader/boot_mmu_on.h"
 #include "loader/boot_selftest.h"
 #include "loader/measure.h"
 #include "loader/menu.h"
+#include "loader/phase_time.h"
 
 /* The entry id the firmware's load options name, or "" (a Boot#### option's data, or the
  * UEFI shell's arguments). */
@@ -35,6 +38,7 @@ static void run_menu(struct kb_boot *b, struct boot_config *bc)
 	static struct menu_choice choice;
 	char entropy[ENTROPY_SUMMARY_MAX + 16];
 	const struct entropy_pool *pool = &b->entropy.pool;
+	phase_enter(PHASE_MENU);
 	kfmt_snprintf(entropy, sizeof(entropy), "%s (%s)",
 		      entropy_is_fixed(pool) ? "fixed" : entropy_is_strong(pool) ? "strong" : "weak",
 		      b->entropy.sources);
@@ -52,10 +56,15 @@ static void run_menu(struct kb_boot *b, struct boot_config *bc)
 	}
 }
 
-/* One attempt at entry e; returns only when it failed before ExitBootServices. */
+/* One attempt at entry e; returns only when it failed before ExitBootServices. The
+ * variables say which entry runs; a counted entry uses up one try. */
 static int boot_entry(struct kb_boot *b, const struct kb_entry *e)
 {
-	bli_set_entry_selected(b->pf, e->id);
+	phase_enter(PHASE_PLACE);
+	bli_set_entry_selected(b->pf, e->bli_id);
+	if (!strcmp(b->conf->default_pattern, "@saved"))
+		bli_set_string(b->pf, "LoaderEntryLastBooted", BLI_PERSISTENT, e->bli_id);
+	boot_count_bump(b->pf, e);
 	switch (e->payload) {
 	case KB_PAYLOAD_LINUX:
 		return boot_linux(b, e);
@@ -88,7 +97,10 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	char id[KB_ID_MAX];
 	int rc;
 
-	bli_set_loader_info(pf, fw, loader_info);
+	phase_init(t_start);
+	phase_enter(PHASE_CONFIG);
+	/* The counter runs from reset: its value when kaslboot started is the firmware's time. */
+	bli_set_loader_info(pf, fw, loader_info, counter_us(0, t_start));
 	measure_begin(pf);
 	requested_entry(load_options, id, sizeof(id));
 

@@ -37,18 +37,22 @@ int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *
  * with boot services up: the caller backs out. */
 int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out);
 
+/* Each placement below draws from the memory map as it is right then (every allocation
+ * before it changed the map). */
+
 /* The entry's initrds, concatenated in order into one allocation inside the booting.rst
- * window of the kernel [kernel_start, kernel_start + kernel_size). */
-int initrds_load(struct kb_boot *b, const struct kb_entry *e, const struct memmap *map,
-		 uint64_t kernel_start, uint64_t kernel_size, bool random, struct drbg *rng,
-		 struct kb_allocs *allocs, struct initrd_set *out);
+ * window of the kernel [kernel_start, kernel_start + kernel_size). When they do not fit,
+ * the error names every file and its size. */
+int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_start,
+		 uint64_t kernel_size, bool random, struct drbg *rng, struct kb_allocs *allocs,
+		 struct initrd_set *out);
 
 /* The DT the kernel gets: the entry's `devicetree` file (refused under Secure Boot), else
  * the firmware's, else (ACPI machines) a minimal one, opened into a 2 MiB-aligned 2 MiB
  * buffer of its own that avoids the given ranges. */
-int dt_prepare(struct kb_boot *b, const struct kb_entry *e, const struct memmap *map,
-	       struct kaslr_range *avoid, size_t n_avoid, bool random, struct drbg *rng,
-	       struct kb_allocs *allocs, uint64_t *dt_pa);
+int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
+	       size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
+	       uint64_t *dt_pa);
 
 /* /chosen for the handoff: bootargs, initrd, kaslr-seed (0: none), a fresh rng-seed (none
  * when the pool is a fixed seed), no /memreserve/ (the EFI memory map rules), and the six

@@ -4,6 +4,8 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/utf16.h"
+#include "loader/bli.h"
 #include "loader/file_load.h"
 #include "loader/measure.h"
 
@@ -15,7 +17,36 @@ struct entry_scan {
 	struct boot_config *bc;
 	unsigned failed;   /* entry files that could not be read or parsed */
 	int rc;            /* the last such failure */
+	bool out_of_memory;
 };
+
+/* Room for one more entry: the arrays double from the firmware's pool. */
+static bool grow(const struct kb_platform *pf, struct boot_config *bc)
+{
+	if (bc->count < bc->cap)
+		return true;
+	unsigned cap = bc->cap ? 2 * bc->cap : KB_ENTRIES_INITIAL;
+	struct kb_entry *e = pf->pool_alloc(pf->ctx, (size_t)cap * sizeof(*e));
+	unsigned *o = pf->pool_alloc(pf->ctx, (size_t)cap * sizeof(*o));
+	if (!e || !o) {
+		if (e)
+			pf->pool_free(pf->ctx, e);
+		if (o)
+			pf->pool_free(pf->ctx, o);
+		return false;
+	}
+	memset(e, 0, (size_t)cap * sizeof(*e));
+	if (bc->count)
+		memcpy(e, bc->entries, bc->count * sizeof(*e));
+	if (bc->entries)
+		pf->pool_free(pf->ctx, bc->entries);
+	if (bc->order)
+		pf->pool_free(pf->ctx, bc->order);
+	bc->entries = e;
+	bc->order = o;
+	bc->cap = cap;
+	return true;
+}
 
 static void scan_entry(const char *name, void *ctx)
 {
@@ -24,10 +55,12 @@ static void scan_entry(const char *name, void *ctx)
 	void *text = NULL;
 	uint64_t len = 0;
 
-	if (!config_is_entry_file_name(name))
+	if (!config_is_entry_file_name(name) || s->out_of_memory)
 		return;
-	if (s->bc->count == KB_MAX_ENTRIES) {
-		log_warn("more than %d entries: ignoring %s", KB_MAX_ENTRIES, name);
+	if (!grow(s->pf, s->bc)) {
+		log_error("no memory for more than %u entries: %s and the rest are left out",
+			  s->bc->count, name);
+		s->out_of_memory = true;
 		return;
 	}
 	if (strlen(ENTRIES_DIR) + 1 + strlen(name) + 1 > sizeof(path)) {
@@ -53,43 +86,120 @@ static void scan_entry(const char *name, void *ctx)
 /* config_default_entry's exists() callback. */
 static bool file_exists(const char *path, void *ctx)
 {
-	const struct kb_platform *pf = ctx;
-	uint64_t size;
-	return pf->file_size(pf->ctx, path, &size) == 0;
+	return kb_file_exists(ctx, path);
 }
 
-int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
-		     const char *requested_id)
+/* LoaderConfigTimeout values (BOOT_LOADER_INTERFACE.md): seconds, "menu-force",
+ * "menu-hidden", "menu-disabled". False (after one warning) for anything else. */
+static bool timeout_from_var(const char *name, const char *v, struct kb_loader_conf *c)
+{
+	uint32_t secs = 0;
+	if (!strcmp(v, "menu-force")) {
+		c->menu = KB_MENU_FORCE;
+		return true;
+	}
+	if (!strcmp(v, "menu-hidden") || !strcmp(v, "menu-disabled")) {
+		c->menu = v[5] == 'h' ? KB_MENU_HIDDEN : KB_MENU_DISABLED;
+		c->timeout_sec = 0;
+		return true;
+	}
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9' || secs > (UINT32_MAX - 9) / 10) {
+			log_warn("%s: '%s' is not a number of seconds or a menu-* word: ignored",
+				 name, v);
+			return false;
+		}
+		secs = secs * 10 + (uint32_t)(*p - '0');
+	}
+	if (!v[0]) {
+		log_warn("%s: empty: ignored", name);
+		return false;
+	}
+	c->menu = KB_MENU_TIMEOUT;
+	c->timeout_sec = secs;
+	return true;
+}
+
+/* The OS's wishes for this boot: LoaderConfigTimeout (persistent, as `bootctl set-timeout`
+ * writes it) and LoaderConfigTimeoutOneShot (deleted once read; it shows the menu, and a
+ * value of 0 means no timeout: systemd-boot's reading). */
+static void apply_timeout_vars(const struct kb_platform *pf, struct boot_config *bc)
+{
+	char v[32];
+	if (bli_get_string(pf, "LoaderConfigTimeout", v, sizeof(v), false) > 0)
+		timeout_from_var("LoaderConfigTimeout", v, &bc->conf);
+	if (bli_get_string(pf, "LoaderConfigTimeoutOneShot", v, sizeof(v), true) > 0 &&
+	    timeout_from_var("LoaderConfigTimeoutOneShot", v, &bc->conf)) {
+		bc->timeout_oneshot = true;
+		if (bc->conf.menu == KB_MENU_TIMEOUT && bc->conf.timeout_sec == 0)
+			bc->conf.menu = KB_MENU_FORCE;
+		else if (bc->conf.menu != KB_MENU_TIMEOUT)
+			bc->conf.menu = KB_MENU_FORCE;
+	}
+}
+
+/* LoaderEntries: every visible id, each NUL-terminated, in BLS order (the menu's). */
+static void publish_entries(const struct kb_platform *pf, const struct boot_config *bc)
+{
+	size_t units = 0;
+	for (unsigned i = 0; i < bc->count; i++)
+		if (!bc->entries[i].hidden)
+			units += strlen(bc->entries[i].bli_id) + 1;
+	if (!units)
+		return;
+	uint16_t *buf = pf->pool_alloc(pf->ctx, units * sizeof(uint16_t));
+	unsigned *sorted = pf->pool_alloc(pf->ctx, bc->count * sizeof(unsigned));
+	if (buf && sorted) {
+		size_t at = 0;
+		config_sort(bc->entries, bc->count, sorted);
+		for (unsigned i = 0; i < bc->count; i++) {
+			const struct kb_entry *e = &bc->entries[sorted[i]];
+			long n;
+			if (e->hidden)
+				continue;
+			n = utf16_from_utf8(e->bli_id, buf + at, units - at);
+			if (n < 0)
+				break;
+			at += (size_t)n + 1;
+		}
+		if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderEntries", BLI_VOLATILE, buf,
+				at * sizeof(uint16_t)))
+			log_debug("could not set LoaderEntries");
+	}
+	if (buf)
+		pf->pool_free(pf->ctx, buf);
+	if (sorted)
+		pf->pool_free(pf->ctx, sorted);
+}
+
+static int load_loader_conf(const struct kb_platform *pf, struct boot_config *bc)
 {
 	void *text = NULL;
-	uint64_t len = 0, size;
-	int rc;
+	uint64_t len = 0;
+	int rc = kb_file_load_optional(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
+	if (rc == KB_ENOENT)
+		return 0;
+	if (!rc)
+		measure_loader_conf(pf, text, len);   /* PCR 5, as read */
+	if (!rc)
+		rc = loader_conf_parse(text, len, &bc->conf);
+	kb_file_free(pf, text);
+	if (rc)
+		return rc;
+	bc->have_loader_conf = true;
+	if (bc->conf.log_level_set)
+		log_set_level(bc->conf.log_level);
+	return 0;
+}
 
-	memset(bc, 0, sizeof(*bc));
-	loader_conf_init(&bc->conf);
-	if (pf->file_size(pf->ctx, LOADER_CONF, &size) == 0) {
-		rc = kb_file_load(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
-		measure_loader_conf(pf, text, len);
-		if (!rc)
-			rc = loader_conf_parse(text, len, &bc->conf);
-		kb_file_free(pf, text);
-		if (rc)
-			return rc;
-		bc->have_loader_conf = true;
-		if (bc->conf.log_level_set)
-			log_set_level(bc->conf.log_level);
-	}
-
-	bc->entries = pf->pool_alloc(pf->ctx, KB_MAX_ENTRIES * sizeof(*bc->entries));
-	if (!bc->entries) {
-		log_error("no memory for the boot entries");
-		return KB_ENOMEM;
-	}
-	memset(bc->entries, 0, KB_MAX_ENTRIES * sizeof(*bc->entries));
-	struct entry_scan scan = { pf, bc, 0, 0 };
-	rc = pf->dir_list(pf->ctx, ENTRIES_DIR, scan_entry, &scan);
+static int load_entries(const struct kb_platform *pf, struct boot_config *bc)
+{
+	struct entry_scan scan = { pf, bc, 0, 0, false };
+	int rc = pf->dir_list(pf->ctx, ENTRIES_DIR, scan_entry, &scan);
 	if (rc && rc != KB_ENOENT)
 		return rc;
+	if (bc->count == 0 && scan.out_of_memory)
+		return KB_ENOMEM;   /* entries exist; the bare-ESP default would be a guess */
 	if (bc->count == 0 && scan.failed) {
 		/* Entries exist but none is usable: do not guess with the bare-ESP default. */
 		log_error("none of the %u entry files in \\loader\\entries is usable", scan.failed);
@@ -97,22 +207,53 @@ int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
 	}
 	if (bc->count == 0) {
 		log_info("no entries in \\loader\\entries: looking for \\Image or \\vmlinuz");
+		if (!grow(pf, bc)) {
+			log_error("no memory for the boot entries");
+			return KB_ENOMEM;
+		}
 		rc = config_default_entry(&bc->entries[0], file_exists, (void *)pf);
 		if (rc)
 			return rc;
 		bc->count = 1;
 	}
+	return 0;
+}
 
+int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
+		     const char *requested_id)
+{
+	char oneshot[KB_ID_MAX], def[KB_ID_MAX], saved[KB_ID_MAX];
+	int rc;
+
+	memset(bc, 0, sizeof(*bc));
+	loader_conf_init(&bc->conf);
+	rc = load_loader_conf(pf, bc);
+	if (!rc)
+		rc = load_entries(pf, bc);
+	if (rc)
+		return rc;
+	apply_timeout_vars(pf, bc);
+	/* The one-shot is used once, whatever it names: deleted as it is read. */
+	bli_get_string(pf, "LoaderEntryOneShot", oneshot, sizeof(oneshot), true);
+	bli_get_string(pf, "LoaderEntryDefault", def, sizeof(def), false);
+	saved[0] = 0;
+	if (!strcmp(bc->conf.default_pattern, "@saved"))
+		bli_get_string(pf, "LoaderEntryLastBooted", saved, sizeof(saved), false);
+	struct kb_select_request req = {
+		.requested_id = requested_id, .oneshot_id = oneshot, .default_var_id = def,
+		.saved_id = saved,
+	};
 	int n = config_select(bc->entries, bc->count, bc->have_loader_conf ? &bc->conf : NULL,
-			      requested_id, bc->order, KB_MAX_ENTRIES);
+			      &req, bc->order);
 	if (n < 0) {
 		log_error("no bootable entry (every entry is for another architecture or hidden)");
 		return n;
 	}
+	publish_entries(pf, bc);
 	if (requested_id && requested_id[0]) {
 		/* An entry asked for by name (a Boot#### option, the shell) is booted alone: if it
 		 * fails, the firmware's next boot option runs, not some other entry. */
-		if (strcmp(bc->entries[bc->order[0]].id, requested_id)) {
+		if (!config_entry_named(&bc->entries[bc->order[0]], requested_id)) {
 			log_error("no entry '%s' (from the load options)", requested_id);
 			return KB_ENOENT;
 		}
@@ -126,5 +267,8 @@ void boot_config_free(const struct kb_platform *pf, struct boot_config *bc)
 {
 	if (bc->entries)
 		pf->pool_free(pf->ctx, bc->entries);
+	if (bc->order)
+		pf->pool_free(pf->ctx, bc->order);
 	bc->entries = NULL;
+	bc->order = NULL;
 }

@@ -12,12 +12,12 @@
 #include "loader/measure.h"
 #include "loader/seed_table.h"
 #include "loader/kernel_load.h"
+#include "loader/phase_time.h"
 #include "mm/cpu.h"
 
 /* Everything one attempt holds; given back in one place when it fails. */
 struct linux_attempt {
 	struct kb_allocs allocs;
-	struct memmap map;
 	struct drbg rng;
 	struct loaded_kernel k;
 	struct initrd_set initrd;
@@ -32,11 +32,8 @@ struct linux_attempt {
 static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 				  struct linux_attempt *a)
 {
-	int rc = b->pf->memmap_get(b->pf->ctx, &a->map);
-	if (rc)
-		return rc;
-	rc = kernel_load(b->pf, b->fw->secure_boot, e->linux_path, &a->map, a->kaslr, &a->rng,
-			 &a->allocs, &a->k);
+	int rc = kernel_load(b->pf, b->fw->secure_boot, e->linux_path, a->kaslr, &a->rng,
+			     &a->allocs, &a->k);
 	if (rc)
 		return rc;
 	if (a->kaslr && !a->k.info.phys_anywhere)
@@ -46,8 +43,8 @@ static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 	 * order the stub measures LoadOptions and initrd into PCR 9. */
 	measure_kernel(b->pf, e->linux_path, (const void *)(uintptr_t)a->k.image, a->k.file_bytes);
 	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_LINUX);
-	rc = initrds_load(b, e, &a->map, a->k.image, a->k.info.image_size, a->kaslr, &a->rng,
-			  &a->allocs, &a->initrd);
+	rc = initrds_load(b, e, a->k.image, a->k.info.image_size, a->kaslr, &a->rng, &a->allocs,
+			  &a->initrd);
 	a->t_load = ms_since(a->t0);
 	return rc;
 }
@@ -56,8 +53,8 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 {
 	struct kaslr_range avoid[2] = { { a->k.image, a->k.info.image_size },
 					{ a->initrd.base, a->initrd.size } };
-	int rc = dt_prepare(b, e, &a->map, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng,
-			    &a->allocs, &a->dt_pa);
+	int rc = dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
+			    &a->dt_pa);
 	if (rc)
 		return rc;
 	void *fdt = (void *)(uintptr_t)a->dt_pa;
@@ -87,15 +84,24 @@ static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct l
 		 (unsigned long)a->t_dt);
 }
 
-/* booting.rst: the Image (and what the kernel reads before enabling its own caching)
- * cleaned to the point of coherency, no stale I-cache lines, then MMU off. */
+/* booting.rst: "The address range corresponding to the loaded kernel image must be
+ * cleaned to the PoC": the bytes written into the slot, which the kernel reads with the
+ * MMU off. Its BSS was not written here (the kernel clears it with the MMU on) and the
+ * initrd is read only through cacheable mappings, as the kernel's own EFI stub leaves
+ * them (efi_enter_kernel cleans _text.._edata). Done before ExitBootServices, where it is
+ * timed: nothing writes the Image after this. */
+static void clean_image(const struct linux_attempt *a)
+{
+	phase_enter(PHASE_CACHE);
+	mm_dcache_clean_poc(a->k.image, a->k.file_bytes);
+}
+
+/* After ExitBootServices: the DT (its memory-map properties were written by the exit
+ * hook) and the map cleaned too, no stale I-cache lines, then MMU off. */
 static __attribute__((noreturn)) void enter_linux(const struct linux_attempt *a,
 						  const struct kb_exit_map *m)
 {
-	mm_dcache_clean_poc(a->k.image, a->k.info.image_size);
 	mm_dcache_clean_poc(a->dt_pa, a->dt_size);
-	if (a->initrd.size)
-		mm_dcache_clean_poc(a->initrd.base, a->initrd.size);
 	mm_dcache_clean_poc(m->buf, m->size);
 	mm_icache_invalidate_all();
 	mm_jump_mmu_off(a->k.image, a->dt_pa, 0, 0, 0);
@@ -122,9 +128,9 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	if (!entropy_is_fixed(&b->entropy.pool))
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
-	b->pf->memmap_free(b->pf->ctx, &a.map);
 	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */
 
+	clean_image(&a);
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */
@@ -134,7 +140,6 @@ fail:
 	measure_event_log_remove(b->pf, &a.event_log);
 	seed_table_remove(b->pf, &a.seed_table);
 	drbg_wipe(&a.rng);
-	b->pf->memmap_free(b->pf->ctx, &a.map);
 	kb_free_all(&a.allocs);
 	return rc;
 }

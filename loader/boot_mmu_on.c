@@ -36,14 +36,11 @@
 #include "mm/ttbr1_switch.h"
 #include "mm/walk.h"
 
-/* Largest ELF file read: a payload image is at most ELF_PAYLOAD_MAX_SPAN, plus symbols. */
+/* Largest ELF file read: a payload image is at most KASLBOOT_MAX_IMAGE_SPAN, plus symbols. */
 #define PAYLOAD_FILE_MAX (256ULL << 20)
-/* docs/protocol.md section 3: 48-bit VAs in both halves, 4 KiB granule. */
-#define PAYLOAD_VA_BITS MM_VA_BITS_4LEVEL
-/* Protocol minimum (section 4), the same as Linux's THREAD_SIZE with 4 KiB pages + KASAN. */
-#define PAYLOAD_STACK_SIZE (64ULL << 10)
-/* One unmapped page between the image and the stack: an overflow faults. */
-#define PAYLOAD_GUARD_SIZE MM_PAGE_SIZE
+/* The VA size, stack and guard page are the protocol's (include/kaslboot/protocol.h). */
+_Static_assert(KASLBOOT_VA_BITS == MM_VA_BITS_4LEVEL, "protocol: 48-bit VAs, 4 levels");
+_Static_assert(KASLBOOT_GUARD_SIZE == MM_PAGE_SIZE, "protocol: one guard page");
 /* Init set: TTBR1 root + L1/L2/L3 for the image and for the fixmap, TTBR0 root + three
  * levels, and the all-invalid table of the break-before-make switch: 16 would do. */
 #define INIT_POOL_PAGES 64
@@ -115,7 +112,7 @@ static int claim_slot(const char *path, const struct memmap *map, bool random,
 		      struct drbg *rng, struct kb_allocs *allocs, struct mmu_on_plan *pl)
 {
 	struct kaslr_request req = {
-		.align = KASLR_SZ_2M, .size = pl->slot_size, .max_addr = KASLR_KERNEL_PHYS_LIMIT,
+		.align = KASLBOOT_IMAGE_ALIGN, .size = pl->slot_size, .max_addr = BOOT_IMAGE_PHYS_LIMIT,
 	};
 	struct kb_claim claim = { allocs, KB_MEM_CODE };
 	int rc = kaslr_claim(map, &req, random, rng, KASLR_CLAIM_ATTEMPTS, kb_claim, &claim, path,
@@ -130,30 +127,30 @@ static int claim_slot(const char *path, const struct memmap *map, bool random,
  * 2 MiB block at the bottom of the linear window (deterministic, documented). */
 static int choose_virt(bool kaslr, struct drbg *rng, uint64_t span, struct mmu_on_plan *pl)
 {
-	uint64_t pa_first = pl->ram_lo & ~(KASLR_LINEAR_ALIGN - 1);
-	uint64_t pa_end = (pl->ram_hi + KASLR_LINEAR_ALIGN - 1) & ~(KASLR_LINEAR_ALIGN - 1);
+	uint64_t pa_first = pl->ram_lo & ~(KASLBOOT_LINEAR_ALIGN - 1);
+	uint64_t pa_end = (pl->ram_hi + KASLBOOT_LINEAR_ALIGN - 1) & ~(KASLBOOT_LINEAR_ALIGN - 1);
 	uint64_t vsize = pl->slot_size;
 	int rc;
 
-	pl->virt_slots = kaslr_virt_slots(KASLR_VIRT_IMAGE_WINDOW_LO, KASLR_VIRT_IMAGE_WINDOW_HI,
-					  KASLR_VIRT_IMAGE_ALIGN, vsize);
-	pl->lm_slots = kaslr_virt_slots(KASLR_LINEAR_WINDOW_LO, KASLR_LINEAR_WINDOW_HI,
-					KASLR_LINEAR_ALIGN, pa_end - pa_first);
+	pl->virt_slots = kaslr_virt_slots(KASLBOOT_IMAGE_VA_WINDOW_LO, KASLBOOT_IMAGE_VA_WINDOW_HI,
+					  KASLBOOT_IMAGE_ALIGN, vsize);
+	pl->lm_slots = kaslr_virt_slots(KASLBOOT_LINEAR_WINDOW_LO, KASLBOOT_LINEAR_WINDOW_HI,
+					KASLBOOT_LINEAR_ALIGN, pa_end - pa_first);
 	if (!pl->virt_slots || !pl->lm_slots) {
 		log_error("mmu-on: no virtual room: image %lu KiB, RAM span 0x%lx",
 			  (unsigned long)(span >> 10), (unsigned long)(pa_end - pa_first));
 		return KB_ENOSPC;
 	}
 	if (!kaslr) {
-		pl->virt = KASLR_VIRT_IMAGE_WINDOW_LO;
-		pl->lm_offset = KASLR_LINEAR_WINDOW_LO - pa_first;
+		pl->virt = KASLBOOT_IMAGE_VA_WINDOW_LO;
+		pl->lm_offset = KASLBOOT_LINEAR_WINDOW_LO - pa_first;
 		return 0;
 	}
-	rc = kaslr_choose_virt(rng, KASLR_VIRT_IMAGE_WINDOW_LO, KASLR_VIRT_IMAGE_WINDOW_HI,
-			       KASLR_VIRT_IMAGE_ALIGN, vsize, &pl->virt);
+	rc = kaslr_choose_virt(rng, KASLBOOT_IMAGE_VA_WINDOW_LO, KASLBOOT_IMAGE_VA_WINDOW_HI,
+			       KASLBOOT_IMAGE_ALIGN, vsize, &pl->virt);
 	if (!rc)
-		rc = kaslr_choose_linear_offset(rng, KASLR_LINEAR_WINDOW_LO, KASLR_LINEAR_WINDOW_HI,
-						pl->ram_lo, pl->ram_hi, KASLR_LINEAR_ALIGN,
+		rc = kaslr_choose_linear_offset(rng, KASLBOOT_LINEAR_WINDOW_LO, KASLBOOT_LINEAR_WINDOW_HI,
+						pl->ram_lo, pl->ram_hi, KASLBOOT_LINEAR_ALIGN,
 						&pl->lm_offset);
 	return rc;
 }
@@ -168,7 +165,7 @@ static size_t layout_segments(const struct elf_payload_info *info, struct mm_ima
 			.attrs = seg_attrs(info->segs[i].perm), .name = "payload segment",
 		};
 	segs[n++] = (struct mm_image_segment){
-		.offset = info->span + PAYLOAD_GUARD_SIZE, .size = PAYLOAD_STACK_SIZE,
+		.offset = info->span + KASLBOOT_GUARD_SIZE, .size = KASLBOOT_STACK_SIZE_MIN,
 		.attrs = MM_RW | MM_XN, .name = "payload stack",
 	};
 	return n;
@@ -215,7 +212,7 @@ static int check_tables(const struct mm_layout *l, const struct mm_layout_params
 		ok = walk_range(&l->ttbr1, p->image_va + p->segs[i].offset,
 				p->image_pa + p->segs[i].offset, p->segs[i].size, MM_NORMAL_WB,
 				p->segs[i].attrs, p->segs[i].name);
-	ok = ok && walk_absent(&l->ttbr1, pl->stack_top - PAYLOAD_STACK_SIZE - PAYLOAD_GUARD_SIZE,
+	ok = ok && walk_absent(&l->ttbr1, pl->stack_top - KASLBOOT_STACK_SIZE_MIN - KASLBOOT_GUARD_SIZE,
 			       "stack guard page");
 	ok = ok && walk_range(&l->ttbr1, pl->dt_va & ~(MM_PAGE_SIZE - 1), dt_page, dt_end - dt_page,
 			      MM_NORMAL_WB, MM_RO | MM_XN, "fixmap DT");
@@ -271,7 +268,7 @@ struct mmu_on_attempt {
 	struct elf_payload_info info;
 	struct mmu_on_plan pl;
 	struct initrd_set initrd;
-	struct mm_image_segment segs[ELF_PAYLOAD_MAX_SEGMENTS + 1];
+	struct mm_image_segment segs[KASLBOOT_MAX_LOAD_SEGMENTS + 1];
 	struct mm_layout_params lp;
 	struct mm_layout init_l, final_l;
 	struct mm_page_pool init_pool, final_pool;
@@ -304,7 +301,7 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 		rc = ram_bounds(&a->map, pl);
 	if (rc)
 		return rc;
-	pl->slot_size = a->info.span + PAYLOAD_GUARD_SIZE + PAYLOAD_STACK_SIZE;
+	pl->slot_size = a->info.span + KASLBOOT_GUARD_SIZE + KASLBOOT_STACK_SIZE_MIN;
 	rc = claim_slot(e->linux_path, &a->map, a->kaslr, &a->rng, &a->allocs, pl);
 	if (!rc)
 		rc = choose_virt(a->kaslr, &a->rng, a->info.span, pl);
@@ -317,7 +314,7 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 		return rc;
 	}
 	memset((void *)(uintptr_t)(pl->phys + a->info.span), 0,
-	       PAYLOAD_GUARD_SIZE + PAYLOAD_STACK_SIZE);
+	       KASLBOOT_GUARD_SIZE + KASLBOOT_STACK_SIZE_MIN);
 	kb_file_free(b->pf, a->file);
 	a->file = NULL;
 	return 0;
@@ -329,14 +326,14 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_a
 {
 	struct mmu_on_plan *pl = &a->pl;
 	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_PAYLOAD);   /* PCR 12; no stub: no PCR 9 */
-	int rc = initrds_load(b, e, &a->map, pl->phys, pl->slot_size, a->kaslr, &a->rng,
-			      &a->allocs, &a->initrd);
+	int rc = initrds_load(b, e, pl->phys, pl->slot_size, a->kaslr, &a->rng, &a->allocs,
+			      &a->initrd);
 	if (rc)
 		return rc;
 	struct kaslr_range avoid[2] = { { pl->phys, pl->slot_size },
 					{ a->initrd.base, a->initrd.size } };
-	rc = dt_prepare(b, e, &a->map, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng,
-			&a->allocs, &pl->dt_pa);
+	rc = dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
+			&pl->dt_pa);
 	if (rc)
 		return rc;
 	void *fdt = (void *)(uintptr_t)pl->dt_pa;
@@ -359,7 +356,7 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_a
 		.linear_map_offset = pl->lm_offset, .fixmap_va = mm_fixmap_start(),
 		.fixmap_size = MM_FIXMAP_TOP + MM_PAGE_SIZE - mm_fixmap_start(),
 		.uart_va = pl->uart_va, .stack_top_va = pl->stack_top,
-		.stack_size = PAYLOAD_STACK_SIZE, .idmap_pa = pl->tramp_pa,
+		.stack_size = KASLBOOT_STACK_SIZE_MIN, .idmap_pa = pl->tramp_pa,
 		.idmap_size = pl->tramp_size,
 	};
 	rc = dt_set_kaslboot_layout(fdt, &dl);
@@ -395,7 +392,7 @@ static int build_tables(struct mmu_on_attempt *a)
 
 	size_t nsegs = layout_segments(&a->info, a->segs);
 	a->lp = (struct mm_layout_params){
-		.va_bits = PAYLOAD_VA_BITS, .image_va = pl->virt, .image_pa = pl->phys,
+		.va_bits = KASLBOOT_VA_BITS, .image_va = pl->virt, .image_pa = pl->phys,
 		.segs = a->segs, .nsegs = nsegs, .fdt_pa = pl->dt_pa, .fdt_size = pl->dt_size,
 		.fdt_access = MM_RO, .has_console = pl->has_uart, .console_pa = pl->uart.pa,
 		.tramp_pa = pl->tramp_pa, .tramp_size = pl->tramp_size, .memmap = &a->map,
@@ -499,12 +496,12 @@ static __attribute__((noreturn)) void switch_and_enter(struct mmu_on_attempt *a,
 		mm_dcache_clean_poc(a->initrd.base, a->initrd.size);
 	mm_icache_invalidate_all();
 
-	if (!mm_ttbr1_init_then_final(sw, PAYLOAD_VA_BITS, a->ttbr1_init, a->ttbr1_final,
+	if (!mm_ttbr1_init_then_final(sw, KASLBOOT_VA_BITS, a->ttbr1_init, a->ttbr1_final,
 				      a->zero_pa, pl->dt_va, pl->dt_pa))
 		fatal_after_exit(pl, "kaslboot: error: the DT is not reachable through the fixmap\r\n");
 
 	struct mm_mmu_on_args args = {
-		.mair = MM_MAIR_VALUE, .tcr = mm_tcr_value(PAYLOAD_VA_BITS, mm_cpu_parange()),
+		.mair = MM_MAIR_VALUE, .tcr = mm_tcr_value(KASLBOOT_VA_BITS, mm_cpu_parange()),
 		.ttbr0 = a->ttbr0, .ttbr1 = a->ttbr1_final, .sctlr = MM_SCTLR_EL1_MMU_ON,
 		.sp = pl->stack_top, .entry = pl->virt + a->info.entry_offset, .x0 = pl->dt_va,
 		.x1 = 0,

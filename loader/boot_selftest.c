@@ -4,11 +4,12 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "dtb/seeds.h"
 #include "loader/allocs.h"
 #include "mm/pool.h"
 #include "mm/selftest.h"
 
-/* mm_cpu_selftest needs ~16 table pages; twice that leaves room for a larger DT. */
+/* mm_cpu_selftest_run needs ~16 table pages; twice that leaves room for a larger DT. */
 #define MM_SELFTEST_PAGES 32
 
 int boot_selftest_run(const struct kb_platform *pf, const struct kb_firmware *fw,
@@ -34,7 +35,8 @@ int boot_selftest_run(const struct kb_platform *pf, const struct kb_firmware *fw
 	/* UEFI maps memory 1:1, so the pool's VA is its PA. */
 	rc = mm_pool_init(&pool, (void *)(uintptr_t)base, base, MM_SELFTEST_PAGES);
 	if (!rc)
-		rc = mm_cpu_selftest(fw->fdt, (uint64_t)(uintptr_t)fw->fdt, &pool);
+		rc = mm_cpu_selftest_run(fw->fdt, (uint64_t)(uintptr_t)fw->fdt, fw->fdt_size, &pool,
+					 dt_kaslr_seed);
 	kb_free_all(&allocs);
 	return rc;
 }

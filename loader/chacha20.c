@@ -2,6 +2,7 @@
  * function) and 2.4 (encryption). */
 #include "loader/chacha20.h"
 
+#include "lib/bytes.h"
 #include "lib/secure_wipe.h"
 
 /* RFC 8439 2.3: the constant words "expand 32-byte k" in little-endian order. */
@@ -12,19 +13,6 @@
 #define CHACHA20_DOUBLE_ROUNDS 10 /* RFC 8439 2.3: 20 rounds, as 10 column+diagonal pairs */
 
 static inline uint32_t rotl32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
-
-static inline uint32_t load_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline void store_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 /* RFC 8439 2.1. */
 #define QUARTER_ROUND(a, b, c, d)                   \
@@ -47,10 +35,10 @@ void chacha20_block(const uint8_t key[CHACHA20_KEY_SIZE], uint32_t counter,
 	in[2] = CHACHA20_CONST2;
 	in[3] = CHACHA20_CONST3;
 	for (i = 0; i < 8; i++)
-		in[4 + i] = load_le32(key + 4 * i);
+		in[4 + i] = get_le32(key + 4 * i);
 	in[12] = counter;
 	for (i = 0; i < 3; i++)
-		in[13 + i] = load_le32(nonce + 4 * i);
+		in[13 + i] = get_le32(nonce + 4 * i);
 
 	for (i = 0; i < 16; i++)
 		x[i] = in[i];
@@ -65,7 +53,7 @@ void chacha20_block(const uint8_t key[CHACHA20_KEY_SIZE], uint32_t counter,
 		QUARTER_ROUND(x[3], x[4], x[9], x[14]);
 	}
 	for (i = 0; i < 16; i++)
-		store_le32(out + 4 * i, x[i] + in[i]);
+		put_le32(out + 4 * i, x[i] + in[i]);
 	/* Both arrays hold the key. */
 	secure_wipe(in, sizeof(in));
 	secure_wipe(x, sizeof(x));

@@ -7,8 +7,14 @@
 
 #define CMDLINE_QUOTE '"'
 
-/* Linux splits on isspace(): space, \t, \n, \v, \f, \r. */
-static bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/* Linux splits on its own isspace(): space, \t, \n, \v, \f, \r, and 0xa0, which lib/ctype.c
+ * classes as a space (Latin-1 NBSP), so the byte 0xa0 inside a UTF-8 sequence ends a word
+ * for the kernel. */
+#define LINUX_CTYPE_NBSP 0xa0
+static bool is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == LINUX_CTYPE_NBSP;
+}
 
 static bool span_eq(const char *s, size_t n, const char *t, size_t m)
 {

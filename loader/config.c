@@ -182,62 +182,141 @@ int config_load_options_entry_id(const char *options, char *id, size_t id_size)
 
 /* ---- selection ------------------------------------------------------------------------- */
 
-int config_select(const struct kb_entry *entries, unsigned int count,
-		  const struct kb_loader_conf *conf, const char *requested_id,
-		  unsigned int *order, unsigned int order_size)
+static bool nocase_equal(const char *a, const char *b)
 {
-	unsigned int sorted[KB_MAX_ENTRIES];
+	for (; *a && *b; a++, b++) {
+		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+bool config_entry_named(const struct kb_entry *e, const char *name)
+{
+	return name && name[0] &&
+	       (nocase_equal(e->bli_id, name) || nocase_equal(e->id, name) ||
+		(e->file_name[0] && nocase_equal(e->file_name, name)));
+}
+
+/* The first visible entry in sorted order that `name` names, or count. */
+static unsigned int find_named(const struct kb_entry *entries, const unsigned int *sorted,
+			       unsigned int count, const char *name)
+{
+	for (unsigned int i = 0; i < count; i++)
+		if (!entries[sorted[i]].hidden && config_entry_named(&entries[sorted[i]], name))
+			return sorted[i];
+	return count;
+}
+
+/* A default chosen by a rule rather than by name: the first visible, good (tries left)
+ * entry in sorted order that `pattern` matches (NULL: any). A bad one only when no good
+ * entry exists at all. */
+static unsigned int find_default(const struct kb_entry *entries, const unsigned int *sorted,
+				 unsigned int count, const char *pattern)
+{
+	unsigned int bad = count;
+	bool any_good = false;
+	for (unsigned int i = 0; i < count; i++) {
+		const struct kb_entry *e = &entries[sorted[i]];
+		if (e->hidden)
+			continue;
+		any_good |= e->tries_left != 0;
+		if (pattern && !config_glob_match(pattern, e->bli_id) &&
+		    !config_glob_match(pattern, e->id))
+			continue;
+		if (e->tries_left != 0)
+			return sorted[i];
+		if (bad == count)
+			bad = sorted[i];
+	}
+	return any_good ? count : bad;
+}
+
+/* LoaderEntryDefault: a good entry of that name, else the rule-based default decides. */
+static unsigned int find_named_good(const struct kb_entry *entries, const unsigned int *sorted,
+				    unsigned int count, const char *name)
+{
+	unsigned int i = find_named(entries, sorted, count, name);
+	if (i < count && entries[i].tries_left == 0 &&
+	    find_default(entries, sorted, count, NULL) != i)
+		return count;
+	return i;
+}
+
+int config_select(const struct kb_entry *entries, unsigned int count,
+		  const struct kb_loader_conf *conf, const struct kb_select_request *req,
+		  unsigned int *order)
+{
+	static const struct kb_select_request none;
 	unsigned int visible = 0, first = count, n = 0;
 	const char *why = "the first entry";
 
-	if (count > KB_MAX_ENTRIES) {
-		log_error("%u boot entries, at most %d are supported", count, KB_MAX_ENTRIES);
-		return KB_ERANGE;
-	}
+	if (!req)
+		req = &none;
 	for (unsigned int i = 0; i < count; i++)
 		visible += !entries[i].hidden;
 	if (visible == 0) {
 		log_error("no bootable entry in loader/entries");
 		return KB_ENOENT;
 	}
-	if (order_size < visible) {
-		log_error("boot order buffer holds %u entries, %u are needed", order_size, visible);
-		return KB_ENOMEM;
-	}
-	config_sort(entries, count, sorted);
+	/* order doubles as the sorted list; the chosen entry is rotated to its front. */
+	config_sort(entries, count, order);
 
-	if (requested_id && requested_id[0]) {
-		for (unsigned int i = 0; i < count && first == count; i++)
-			if (!entries[sorted[i]].hidden &&
-			    strcmp(entries[sorted[i]].id, requested_id) == 0)
-				first = sorted[i];
+	if (req->requested_id && req->requested_id[0]) {
+		first = find_named(entries, order, count, req->requested_id);
 		if (first == count)
 			log_warn("load options name entry '%s', which is not a bootable entry",
-				 requested_id);
+				 req->requested_id);
 		else
 			why = "the load options";
 	}
-	if (first == count && conf && conf->default_pattern[0]) {
-		for (unsigned int i = 0; i < count && first == count; i++)
-			if (!entries[sorted[i]].hidden &&
-			    config_glob_match(conf->default_pattern, entries[sorted[i]].id))
-				first = sorted[i];
+	if (first == count && req->oneshot_id && req->oneshot_id[0]) {
+		first = find_named(entries, order, count, req->oneshot_id);
 		if (first == count)
-			log_warn("loader/loader.conf: default '%s' matches no bootable entry",
-				 conf->default_pattern);
+			log_warn("LoaderEntryOneShot names entry '%s', which is not a bootable entry",
+				 req->oneshot_id);
 		else
-			why = "loader.conf default";
+			why = "LoaderEntryOneShot";
 	}
-	for (unsigned int i = 0; i < count && first == count; i++)
-		if (!entries[sorted[i]].hidden)
-			first = sorted[i];
+	if (first == count && req->default_var_id && req->default_var_id[0]) {
+		first = find_named_good(entries, order, count, req->default_var_id);
+		if (first == count)
+			log_warn("LoaderEntryDefault names entry '%s', which is not a bootable "
+				 "entry with tries left", req->default_var_id);
+		else
+			why = "LoaderEntryDefault";
+	}
+	if (first == count && conf && conf->default_pattern[0]) {
+		if (!strcmp(conf->default_pattern, "@saved")) {
+			if (req->saved_id && req->saved_id[0])
+				first = find_named_good(entries, order, count, req->saved_id);
+			if (first < count)
+				why = "loader.conf default @saved";
+		} else {
+			first = find_default(entries, order, count, conf->default_pattern);
+			if (first == count)
+				log_warn("loader/loader.conf: default '%s' matches no bootable entry "
+					 "with tries left", conf->default_pattern);
+			else
+				why = "loader.conf default";
+		}
+	}
+	if (first == count)
+		first = find_default(entries, order, count, NULL);
 
 	log_info("entry '%s' chosen by %s; %u fallback(s)", entries[first].id, why,
 		 visible - 1);
-	order[n++] = first;
+	/* The visible entries in sorted order, then the chosen one moved to the front. */
 	for (unsigned int i = 0; i < count; i++)
-		if (sorted[i] != first && !entries[sorted[i]].hidden)
-			order[n++] = sorted[i];
+		if (!entries[order[i]].hidden)
+			order[n++] = order[i];
+	unsigned int pos = 0;
+	while (order[pos] != first)
+		pos++;
+	memmove(&order[1], &order[0], pos * sizeof(order[0]));
+	order[0] = first;
 	return (int)n;
 }
 
@@ -250,6 +329,8 @@ int config_default_entry(struct kb_entry *out,
 	out->payload = KB_PAYLOAD_LINUX;
 	out->tries_left = KB_TRIES_NONE;
 	memcpy(out->id, DEFAULT_ENTRY_ID, sizeof(DEFAULT_ENTRY_ID));
+	/* No file, so no ".conf": systemd-boot's ids for entries it found itself look alike. */
+	memcpy(out->bli_id, DEFAULT_ENTRY_ID, sizeof(DEFAULT_ENTRY_ID));
 	for (size_t i = 0; i < sizeof(default_kernels) / sizeof(default_kernels[0]); i++) {
 		if (exists(default_kernels[i], ctx)) {
 			memcpy(out->linux_path, default_kernels[i], strlen(default_kernels[i]) + 1);

@@ -30,8 +30,9 @@
 
 #include "lib/log.h"
 
-/* Fixed storage: every limit is a named constant and longer input is refused. */
-#define KB_MAX_ENTRIES      64    /* entry files kaslboot considers */
+/* Fixed storage: every limit is a named constant and longer input is refused. Entries are
+ * not limited: their array grows from the firmware's pool. */
+#define KB_ENTRIES_INITIAL  64    /* entries the first allocation holds */
 #define KB_MAX_INITRDS      8     /* `initrd` lines per entry */
 #define KB_PATH_MAX         256   /* bytes of one path, including the NUL */
 #define KB_CMDLINE_MAX      4096  /* bytes of the joined `options`, including the NUL */
@@ -56,6 +57,11 @@ enum kb_payload {
 
 struct kb_entry {
 	char id[KB_ID_MAX];               /* file name without ".conf" and boot counter */
+	char bli_id[KB_ID_MAX];           /* systemd-boot's id: the file name without the boot
+					   * counter, ".conf" kept, lower case ("debian.conf"):
+					   * what the Boot Loader Interface variables carry */
+	char file_name[KB_ID_MAX];        /* the file as it is named in loader/entries ("" for
+					   * the bare-ESP default): what boot counting renames */
 	char title[KB_TITLE_MAX];         /* "" if absent */
 	char version[KB_VERSION_MAX];     /* "" if absent */
 	char machine_id[KB_MACHINE_ID_MAX];
@@ -97,6 +103,7 @@ struct kb_loader_conf {
 	char selftest[KB_WORD_MAX];      /* `selftest`: "" if absent */
 	bool editor;                     /* `editor`: the menu's line editor may be used */
 	bool editor_set;                 /* `editor` was given (else: on, off under Secure Boot) */
+	bool random_seed_off;            /* `random-seed-mode off`: no \loader\random-seed */
 };
 
 /* ---- loader/bls_entry.c ---------------------------------------------------------------- */
@@ -148,16 +155,34 @@ bool config_glob_match(const char *pattern, const char *string);
  * kb_err if the id is too long or has characters BLS file names cannot have. */
 int config_load_options_entry_id(const char *options, char *id, size_t id_size);
 
-/* The boot order to try. The first index is: the entry named by requested_id (from the load
- * options; NULL or "" for none) if a visible entry has that id, else the first entry in BLS
- * order whose id matches conf->default_pattern, else the first entry in BLS order. The
- * remaining visible entries follow in BLS order as fallbacks; hidden ones are left out.
- * conf may be NULL (no loader.conf). Returns the number of indices written to order, or
- * KB_ENOENT if no entry is visible, KB_ENOMEM if order_size < the number of visible
- * entries. */
+/* True if `name` names entry e: its systemd-boot id ("debian.conf"), its kaslboot id
+ * ("debian"), or its file name with the boot counter ("debian+2-1.conf"), compared without
+ * regard to case (systemd-boot lower-cases ids; FAT names are case-insensitive). */
+bool config_entry_named(const struct kb_entry *e, const char *name);
+
+/* What may choose the default, strongest first (systemd-boot's order). Each may be NULL
+ * or "": requested_id from the firmware's load options; the LoaderEntryOneShot and
+ * LoaderEntryDefault variables; loader.conf's `default` glob (conf->default_pattern, where
+ * "@saved" means saved_id, the LoaderEntryLastBooted variable). */
+struct kb_select_request {
+	const char *requested_id;
+	const char *oneshot_id;
+	const char *default_var_id;
+	const char *saved_id;
+};
+
+/* The boot order to try. The first index is the entry the strongest source of req names
+ * (a name that matches no visible entry is one warning and the next source decides), else
+ * the first entry in BLS order that conf->default_pattern matches (against either id),
+ * else the first entry in BLS order. A default chosen by a glob, a variable or BLS order
+ * skips entries with no tries left ("+0") while a good one exists; only a name asked for
+ * explicitly (load options, one-shot) boots a bad entry. The remaining visible entries
+ * follow in BLS order as fallbacks; hidden ones are left out. conf and req may be NULL.
+ * order must have room for count indices. Returns the number of indices written, or
+ * KB_ENOENT if no entry is visible. */
 int config_select(const struct kb_entry *entries, unsigned int count,
-		  const struct kb_loader_conf *conf, const char *requested_id,
-		  unsigned int *order, unsigned int order_size);
+		  const struct kb_loader_conf *conf, const struct kb_select_request *req,
+		  unsigned int *order);
 
 /* The configuration of a bare ESP with no \loader\entries: kernel "/Image", else
  * "/vmlinuz" (the first for which exists() says yes), initrd "/initrd.img" if it exists, no

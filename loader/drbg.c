@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
 #include "loader/sha256.h"
@@ -61,12 +62,10 @@ void drbg_generate(struct drbg *rng, void *out, size_t n)
 uint64_t drbg_u64(struct drbg *rng)
 {
 	uint8_t b[8];
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
 	drbg_generate(rng, b, sizeof(b));
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
+	v = get_le64(b);
 	secure_wipe(b, sizeof(b));
 	return v;
 }

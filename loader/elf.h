@@ -12,16 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Pages of the image are 4 KiB, the translation granule of the payload protocol. */
-#define ELF_PAYLOAD_PAGE_SIZE 4096ULL
-/* Largest p_align accepted: the loader places the image on a 2 MiB boundary (a level-2
- * block, Arm ARM D8.2), so any alignment up to that is honoured by construction. */
-#define ELF_PAYLOAD_MAX_ALIGN (2ULL << 20)
-/* Bound on lowest vaddr .. highest vaddr+memsz, page-rounded: the virtual window is
- * chosen per 2 MiB slot and a payload larger than this is a broken or hostile file. */
-#define ELF_PAYLOAD_MAX_SPAN (1ULL << 30)
-/* PT_LOAD segments recorded; real payloads have three (text, rodata, data+bss). */
-#define ELF_PAYLOAD_MAX_SEGMENTS 8
+#include <kaslboot/protocol.h>
+
+/* The limits of the format are the protocol's (include/kaslboot/protocol.h): pages of
+ * KASLBOOT_PAGE_SIZE; p_align up to KASLBOOT_MAX_SEGMENT_ALIGN, which the 2 MiB-aligned
+ * image base honours by construction; a span of at most KASLBOOT_MAX_IMAGE_SPAN (larger
+ * is a broken or hostile file); at most KASLBOOT_MAX_LOAD_SEGMENTS PT_LOAD segments (real
+ * payloads have three: text, rodata, data+bss). */
+/* Alias kept for efi/ until the flow move; remove after. */
+#define ELF_PAYLOAD_MAX_SEGMENTS KASLBOOT_MAX_LOAD_SEGMENTS
 
 /* Segment permissions, from p_flags (PF_R/PF_W/PF_X). Never both W and X. */
 #define ELF_SEG_R 0x4u
@@ -34,7 +33,7 @@ struct elf_payload_segment {
 	uint64_t filesz;      /* bytes copied from the file */
 	uint64_t memsz;       /* bytes in memory; memsz - filesz are zero-filled */
 	/* The pages the segment occupies, as an offset from the image start and a length,
-	 * both multiples of ELF_PAYLOAD_PAGE_SIZE. Pages of two segments never overlap, so
+	 * both multiples of KASLBOOT_PAGE_SIZE. Pages of two segments never overlap, so
 	 * each page gets exactly this segment's permissions: map [image + map_offset,
 	 * + map_size) with `perm`. */
 	uint64_t map_offset;
@@ -52,7 +51,7 @@ struct elf_payload_info {
 	uint64_t entry_offset; /* e_entry - link_base: entry VA = virt_base + entry_offset */
 	uint64_t max_align;    /* largest PT_LOAD p_align (4 KiB .. 2 MiB) */
 	size_t nsegs;
-	struct elf_payload_segment segs[ELF_PAYLOAD_MAX_SEGMENTS]; /* sorted by vaddr */
+	struct elf_payload_segment segs[KASLBOOT_MAX_LOAD_SEGMENTS]; /* sorted by vaddr */
 
 	/* The dynamic section (has_dynamic = 0 when there is no PT_DYNAMIC: then the image
 	 * has no relocations and must be fully PC-relative). Addresses are link-time vaddrs. */
@@ -69,7 +68,7 @@ struct elf_payload_info {
  * PT_LOADs, sorted, pages not shared between segments; p_align a power of two in
  * [4 KiB, 2 MiB] with p_offset == p_vaddr modulo it; filesz <= memsz; no arithmetic wraps;
  * no segment both writable and executable (KB_EPERM); every segment readable; span <=
- * ELF_PAYLOAD_MAX_SPAN; entry inside the file-backed part of an executable segment; no
+ * KASLBOOT_MAX_IMAGE_SPAN; entry inside the file-backed part of an executable segment; no
  * PT_INTERP, DT_NEEDED, DT_REL or PLT relocations; every relocation is
  * R_AARCH64_RELATIVE (or R_AARCH64_NONE) and targets 8 bytes inside one PT_LOAD segment.
  * Returns 0 or a negative enum kb_err after one log_error line. */
@@ -78,7 +77,7 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 
 /* Copies the inspected image into dest (info->span bytes, writable at its physical
  * address), zero-fills gaps and bss, then applies the relocations so that the image runs
- * at virtual address virt_base (must be ELF_PAYLOAD_PAGE_SIZE aligned; the loader's own
+ * at virtual address virt_base (must be KASLBOOT_PAGE_SIZE aligned; the loader's own
  * policy uses 2 MiB): a RELATIVE word becomes virt_base - link_base + addend, a RELR word
  * gets virt_base - link_base added. `info` must come from elf_payload_inspect() of the
  * same file; the file bounds are checked again all the same. Returns 0 or a negative

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
@@ -79,18 +80,8 @@
 #define R_AARCH64_RELATIVE 1027 /* AArch64 ELF table "Dynamic relocations": Delta(S) + A */
 #define RELOC_WORD 8            /* both relocation kinds write one 64-bit word */
 
-#define PAGE_MASK (ELF_PAYLOAD_PAGE_SIZE - 1)
+#define PAGE_MASK (KASLBOOT_PAGE_SIZE - 1)
 #define INSN_ALIGN 4 /* A64 instructions are 4 bytes, 4-byte aligned */
-
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | ((uint32_t)rd16(p + 2) << 16); }
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* True if [off, off + size) lies inside a buffer of len bytes, without wrapping. */
 static bool in_file(uint64_t off, uint64_t size, size_t len)
@@ -156,27 +147,27 @@ static int check_ehdr(const char *name, const uint8_t *f, size_t len, uint64_t *
 		log_error("%s: EI_DATA is %u, need little-endian ELFDATA2LSB (1)", name, f[EI_DATA]);
 		return KB_EUNSUPP;
 	}
-	if (f[EI_VERSION] != EV_CURRENT || rd32(f + EHDR_VERSION) != EV_CURRENT) {
+	if (f[EI_VERSION] != EV_CURRENT || get_le32(f + EHDR_VERSION) != EV_CURRENT) {
 		log_error("%s: ELF version is not EV_CURRENT (1)", name);
 		return KB_EINVAL;
 	}
-	if (rd16(f + EHDR_MACHINE) != EM_AARCH64) {
-		log_error("%s: e_machine is %u, need EM_AARCH64 (183)", name, rd16(f + EHDR_MACHINE));
+	if (get_le16(f + EHDR_MACHINE) != EM_AARCH64) {
+		log_error("%s: e_machine is %u, need EM_AARCH64 (183)", name, get_le16(f + EHDR_MACHINE));
 		return KB_EUNSUPP;
 	}
-	if (rd16(f + EHDR_TYPE) != ET_DYN) {
+	if (get_le16(f + EHDR_TYPE) != ET_DYN) {
 		log_error("%s: e_type is %u, need ET_DYN (3): link with -static-pie", name,
-			  rd16(f + EHDR_TYPE));
+			  get_le16(f + EHDR_TYPE));
 		return KB_EUNSUPP;
 	}
-	if (rd16(f + EHDR_EHSIZE) < EHDR_SIZE || rd16(f + EHDR_PHENTSIZE) != PHDR_SIZE) {
+	if (get_le16(f + EHDR_EHSIZE) < EHDR_SIZE || get_le16(f + EHDR_PHENTSIZE) != PHDR_SIZE) {
 		log_error("%s: e_ehsize %u / e_phentsize %u are not the ELF64 sizes 64 / 56", name,
-			  rd16(f + EHDR_EHSIZE), rd16(f + EHDR_PHENTSIZE));
+			  get_le16(f + EHDR_EHSIZE), get_le16(f + EHDR_PHENTSIZE));
 		return KB_EINVAL;
 	}
-	*phoff = rd64(f + EHDR_PHOFF);
-	*phnum = rd16(f + EHDR_PHNUM);
-	*entry = rd64(f + EHDR_ENTRY);
+	*phoff = get_le64(f + EHDR_PHOFF);
+	*phnum = get_le16(f + EHDR_PHNUM);
+	*entry = get_le64(f + EHDR_ENTRY);
 	if (*phnum == 0 || *phnum == PN_XNUM) {
 		log_error("%s: e_phnum is %u: no program headers", name, *phnum);
 		return KB_EINVAL;
@@ -191,15 +182,15 @@ static int check_ehdr(const char *name, const uint8_t *f, size_t len, uint64_t *
 
 static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx, size_t len)
 {
-	uint32_t flags = rd32(ph + PHDR_FLAGS);
-	uint64_t off = rd64(ph + PHDR_OFFSET), vaddr = rd64(ph + PHDR_VADDR);
-	uint64_t filesz = rd64(ph + PHDR_FILESZ), memsz = rd64(ph + PHDR_MEMSZ);
-	uint64_t align = rd64(ph + PHDR_ALIGN);
+	uint32_t flags = get_le32(ph + PHDR_FLAGS);
+	uint64_t off = get_le64(ph + PHDR_OFFSET), vaddr = get_le64(ph + PHDR_VADDR);
+	uint64_t filesz = get_le64(ph + PHDR_FILESZ), memsz = get_le64(ph + PHDR_MEMSZ);
+	uint64_t align = get_le64(ph + PHDR_ALIGN);
 	unsigned long long va = (unsigned long long)vaddr;
 	struct elf_payload_segment *s;
 
-	if (info->nsegs == ELF_PAYLOAD_MAX_SEGMENTS) {
-		log_error("%s: more than %d PT_LOAD segments", info->name, ELF_PAYLOAD_MAX_SEGMENTS);
+	if (info->nsegs == KASLBOOT_MAX_LOAD_SEGMENTS) {
+		log_error("%s: more than %d PT_LOAD segments", info->name, KASLBOOT_MAX_LOAD_SEGMENTS);
 		return KB_EUNSUPP;
 	}
 	if ((flags & PF_W) && (flags & PF_X)) {
@@ -232,7 +223,7 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 			  idx, va, (unsigned long long)memsz);
 		return KB_ERANGE;
 	}
-	if (!is_pow2(align) || align < ELF_PAYLOAD_PAGE_SIZE || align > ELF_PAYLOAD_MAX_ALIGN) {
+	if (!is_pow2(align) || align < KASLBOOT_PAGE_SIZE || align > KASLBOOT_MAX_SEGMENT_ALIGN) {
 		log_error("%s: program header %zu: p_align 0x%llx is not a power of two "
 			  "between 4 KiB and 2 MiB", info->name, idx, (unsigned long long)align);
 		return KB_EUNSUPP;
@@ -293,7 +284,7 @@ static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *
 		return KB_ERANGE;
 	for (uint64_t i = 0; i < info->rela_size / RELA_SIZE; i++) {
 		const uint8_t *r = f + off + i * RELA_SIZE;
-		uint64_t where = rd64(r), rinfo = rd64(r + 8), addend = rd64(r + 16), img_off;
+		uint64_t where = get_le64(r), rinfo = get_le64(r + 8), addend = get_le64(r + 16), img_off;
 		uint32_t type = (uint32_t)rinfo; /* ELF64_R_TYPE: low 32 bits */
 
 		if (type == R_AARCH64_NONE)
@@ -310,7 +301,7 @@ static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *
 			return KB_ERANGE;
 		}
 		if (dest)
-			wr64(dest + img_off, slide + addend);
+			put_le64(dest + img_off, slide + addend);
 		n++;
 	}
 	*count = n;
@@ -331,7 +322,7 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 	if (table_in_file(info, "DT_RELR", info->relr_vaddr, info->relr_size, len, &off))
 		return KB_ERANGE;
 	for (uint64_t i = 0; i < info->relr_size / RELR_SIZE; i++) {
-		uint64_t e = rd64(f + off + i * RELR_SIZE);
+		uint64_t e = get_le64(f + off + i * RELR_SIZE);
 		uint64_t bits = (e & 1) ? e >> 1 : 1, base;
 
 		if (!(e & 1)) {
@@ -355,7 +346,7 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 				return KB_ERANGE;
 			}
 			if (dest)
-				wr64(dest + img_off, rd64(dest + img_off) + slide);
+				put_le64(dest + img_off, get_le64(dest + img_off) + slide);
 			n++;
 		}
 		/* Next position: one word past an address entry, 63 words past a bitmap. */
@@ -382,7 +373,7 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 		return KB_ECORRUPT;
 	}
 	for (uint64_t i = 0; i < filesz / DYN_SIZE; i++) {
-		uint64_t tag = rd64(f + off + i * DYN_SIZE), val = rd64(f + off + i * DYN_SIZE + 8);
+		uint64_t tag = get_le64(f + off + i * DYN_SIZE), val = get_le64(f + off + i * DYN_SIZE + 8);
 
 		switch (tag) {
 		case DT_NULL:
@@ -443,7 +434,7 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 
 	for (size_t i = 0; i < phnum; i++) {
 		const uint8_t *ph = f + phoff + i * PHDR_SIZE;
-		uint32_t type = rd32(ph + PHDR_TYPE);
+		uint32_t type = get_le32(ph + PHDR_TYPE);
 
 		if (type == PT_LOAD) {
 			ret = add_load(&info, ph, i, len);
@@ -459,10 +450,10 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 				return KB_EINVAL;
 			}
 			info.has_dynamic = 1;
-			dyn_off = rd64(ph + PHDR_OFFSET);
-			dyn_filesz = rd64(ph + PHDR_FILESZ);
-			info.dynamic_vaddr = rd64(ph + PHDR_VADDR);
-			info.dynamic_size = rd64(ph + PHDR_MEMSZ);
+			dyn_off = get_le64(ph + PHDR_OFFSET);
+			dyn_filesz = get_le64(ph + PHDR_FILESZ);
+			info.dynamic_vaddr = get_le64(ph + PHDR_VADDR);
+			info.dynamic_size = get_le64(ph + PHDR_MEMSZ);
 		}
 	}
 	if (!info.nsegs) {
@@ -474,9 +465,9 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 	last = &info.segs[info.nsegs - 1];
 	end = (last->vaddr + last->memsz + PAGE_MASK) & ~PAGE_MASK; /* no wrap: add_load */
 	info.span = end - info.link_base;
-	if (info.span > ELF_PAYLOAD_MAX_SPAN) {
+	if (info.span > KASLBOOT_MAX_IMAGE_SPAN) {
 		log_error("%s: image spans 0x%llx bytes, more than the 0x%llx allowed", info.name,
-			  (unsigned long long)info.span, (unsigned long long)ELF_PAYLOAD_MAX_SPAN);
+			  (unsigned long long)info.span, (unsigned long long)KASLBOOT_MAX_IMAGE_SPAN);
 		return KB_ERANGE;
 	}
 	for (size_t i = 0; i < info.nsegs; i++) {
@@ -521,8 +512,8 @@ int elf_payload_load(const void *file, size_t len, const struct elf_payload_info
 			  (unsigned long long)virt_base);
 		return KB_EINVAL;
 	}
-	if (info->nsegs == 0 || info->nsegs > ELF_PAYLOAD_MAX_SEGMENTS ||
-	    info->span > ELF_PAYLOAD_MAX_SPAN) {
+	if (info->nsegs == 0 || info->nsegs > KASLBOOT_MAX_LOAD_SEGMENTS ||
+	    info->span > KASLBOOT_MAX_IMAGE_SPAN) {
 		log_error("%s: segment description was not made by elf_payload_inspect", info->name);
 		return KB_EINVAL;
 	}

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
@@ -63,7 +64,6 @@ int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *
 {
 	uint8_t header[1 + 8];
 	uint64_t max_credit;
-	unsigned i;
 
 	if ((unsigned)src >= ENTROPY_SRC_COUNT) {
 		log_error("entropy: unknown source %u", (unsigned)src);
@@ -81,8 +81,7 @@ int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *
 	/* Source id and 64-bit length ahead of the bytes: inputs are uniquely decodable, so
 	 * moving bytes from one source to the next changes the digest. */
 	header[0] = (uint8_t)src;
-	for (i = 0; i < 8; i++)
-		header[1 + i] = (uint8_t)((uint64_t)len >> (8 * i));
+	put_le64(header + 1, (uint64_t)len);
 
 	if (src == ENTROPY_SRC_CONFIG_SEED) {
 		sha256_update(&pool->fixed, header, sizeof(header));

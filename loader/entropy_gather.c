@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/rndr.h"
 #include "lib/secure_wipe.h"
+#include "loader/phase_time.h"
 #include "loader/seed_file.h"
 #include "loader/seed_table.h"
 
@@ -41,10 +42,12 @@ static void add_rndr(struct entropy_pool *pool)
 	secure_wipe(v, sizeof(v));
 }
 
-static void add_dt_seeds(void *fw_fdt, size_t fw_fdt_size, struct entropy_pool *pool)
+static void add_dt_seeds(const struct kb_firmware *fw, struct entropy_pool *pool)
 {
 	static struct dt_seeds seeds; /* static: rng-seed may be 512 bytes */
-	if (!fw_fdt || !fw_fdt_size || dt_validate(fw_fdt, fw_fdt_size, "firmware devicetree"))
+	void *fw_fdt = fw->fdt;
+	if (!fw_fdt || !fw->fdt_size ||
+	    (!fw->fdt_valid && dt_validate(fw_fdt, fw->fdt_size, "firmware devicetree")))
 		return;
 	if (dt_read_seeds(fw_fdt, &seeds))
 		return;
@@ -69,16 +72,17 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 		   const struct kb_loader_conf *conf, struct boot_entropy *be)
 {
 	struct entropy_pool *pool = &be->pool;
+	phase_enter(PHASE_ENTROPY);
 	entropy_init(pool);
 	memset(&be->rng, 0, sizeof(be->rng));
-	add_dt_seeds(fw->fdt, fw->fdt_size, pool);
+	add_dt_seeds(fw, pool);
 	add_efi_rng(pf, pool);
 	add_rndr(pool);
 	seed_table_mix_previous(fw->seed_table, pool);
 	uint64_t c = cpu_counter();
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
 	/* Last: the next boot's seed is derived from everything above. */
-	be->seed_file = seed_file_mix(pf, pool);
+	be->seed_file = conf && conf->random_seed_off ? SEED_FILE_OFF : seed_file_mix(pf, pool);
 	if (conf && conf->kaslr_seed_fixed) {
 		uint64_t s = conf->kaslr_seed;
 		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);

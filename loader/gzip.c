@@ -4,9 +4,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/image.h"
 
 /* zlib's windowBits: 15 = the 32 KiB window deflate may refer back into, +16 = expect a
  * gzip wrapper and check its CRC32 and ISIZE trailer (zlib.h, inflateInit2). */
@@ -15,6 +15,8 @@
 #define GZIP_ARENA_ALIGN 16u
 /* zlib's counters are 32-bit (uInt): larger buffers are fed in chunks of this size. */
 #define GZIP_CHUNK_MAX   0x40000000u
+/* gzip_scan() inflates into this much stack, over and over, past the kept head. */
+#define GZIP_SCAN_CHUNK  4096u
 
 void gzip_arena_init(struct gzip_arena *arena, void *base, size_t size)
 {
@@ -50,7 +52,7 @@ uint32_t gzip_isize(const void *src, size_t len)
 {
 	if (len < GZIP_MIN_LEN)
 		return 0;
-	return kb_get_le32((const uint8_t *)src + len - GZIP_ISIZE_LEN);
+	return get_le32((const uint8_t *)src + len - GZIP_ISIZE_LEN);
 }
 
 /* One inflate run over src into dst[0..cap). */
@@ -60,6 +62,8 @@ struct gz_run {
 	size_t len, in_left;   /* input not yet handed to zlib */
 	uint8_t *dst;
 	size_t cap, out_left;  /* output space not yet handed to zlib */
+	uint8_t *out_base;     /* start of the buffer zlib is writing to now (dst at first) */
+	size_t flushed;        /* bytes inflated into buffers before out_base (gzip_scan) */
 	const char *name;
 };
 
@@ -92,9 +96,10 @@ static size_t gz_consumed(const struct gz_run *r)
 	return (size_t)(r->zs.next_in - r->src);
 }
 
+/* Bytes inflated so far, in every buffer. */
 static size_t gz_produced(const struct gz_run *r)
 {
-	return (size_t)(r->zs.next_out - r->dst);
+	return r->flushed + (size_t)(r->zs.next_out - r->out_base);
 }
 
 static int gz_start(struct gz_run *r, const void *src, size_t len, void *dst, size_t cap,
@@ -112,6 +117,7 @@ static int gz_start(struct gz_run *r, const void *src, size_t len, void *dst, si
 	r->len = len;
 	r->in_left = len;
 	r->dst = dst;
+	r->out_base = dst;
 	r->cap = cap;
 	r->out_left = cap;
 	r->zs.next_in = (z_const Bytef *)src;
@@ -140,8 +146,10 @@ static int gz_fail(struct gz_run *r, int zret)
 			  r->name, arena->size, GZIP_ARENA_SIZE);
 		return KB_ENOMEM;
 	case Z_BUF_ERROR:
-		log_error("%s: gzip stream is truncated (%zu bytes read, %zu bytes inflated, stream not ended)",
-			  r->name, r->len, gz_produced(r));
+		/* zlib wants input and there is none left: the member (deflate data or the
+		 * trailer) goes on past the end of the buffer. */
+		log_error("%s: gzip stream ends early at compressed byte %zu, after %zu bytes inflated (truncated file?)",
+			  r->name, gz_consumed(r), gz_produced(r));
 		return KB_ECORRUPT;
 	default:
 		/* Z_DATA_ERROR: zlib's message names the fault, e.g. "incorrect data check"
@@ -262,6 +270,70 @@ int gzip_inflate(const void *src, size_t len, void *dst, size_t dst_cap, size_t 
 		err = gz_check_trailing(&r);
 	if (!err)
 		*out_len = gz_produced(&r);
+	inflateEnd(&r.zs);
+	return err;
+}
+
+int gzip_scan(const void *src, size_t len, void *head, size_t head_cap, size_t limit,
+	      struct gzip_scan_result *out, struct gzip_arena *arena, const char *name)
+{
+	uint8_t scratch[GZIP_SCAN_CHUNK];
+	struct gz_run r;
+	int zret, err;
+
+	memset(out, 0, sizeof(*out));
+	if (!head)
+		head_cap = 0;
+	err = gz_start(&r, src, len, head, head_cap, arena, name);
+	if (err)
+		return err;
+	if (!head_cap) {
+		/* zlib refuses a NULL next_out even with nothing to write there. */
+		r.out_base = scratch;
+		r.zs.next_out = scratch;
+		r.zs.avail_out = sizeof(scratch);
+	}
+	for (;;) {
+		zret = inflate(&r.zs, Z_NO_FLUSH);
+		if (zret == Z_STREAM_END)
+			break;
+		if (zret != Z_OK && zret != Z_BUF_ERROR) {
+			err = gz_fail(&r, zret);
+			goto out;
+		}
+		if (gz_produced(&r) > limit) {
+			log_error("%s: gzip stream inflates to more than %zu bytes, the most accepted",
+				  r.name, limit);
+			err = KB_ERANGE;
+			goto out;
+		}
+		if (r.zs.avail_out == 0 && r.out_left == 0) {
+			/* The head (or the last scratch chunk) is full: go on into scratch,
+			 * counting what was inflated. */
+			r.flushed = gz_produced(&r);
+			r.out_base = scratch;
+			r.zs.next_out = scratch;
+			r.zs.avail_out = sizeof(scratch);
+			continue;
+		}
+		if (!gz_refill(&r) && zret == Z_BUF_ERROR) {
+			err = gz_fail(&r, zret);
+			goto out;
+		}
+	}
+	if (gz_produced(&r) > limit) {
+		log_error("%s: gzip stream inflates to %zu bytes, more than the %zu accepted",
+			  r.name, gz_produced(&r), limit);
+		err = KB_ERANGE;
+		goto out;
+	}
+	err = gz_check_trailing(&r);
+	if (!err) {
+		out->size = gz_produced(&r);
+		out->head_len = out->size < head_cap ? out->size : head_cap;
+		out->member_len = gz_consumed(&r);
+	}
+out:
 	inflateEnd(&r.zs);
 	return err;
 }

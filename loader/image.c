@@ -1,5 +1,6 @@
 #include "loader/image.h"
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
@@ -34,15 +35,15 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 			  name, file_len, IMAGE_HEADER_SIZE);
 		return KB_EINVAL;
 	}
-	magic = kb_get_le32(h + IMAGE_OFF_MAGIC);
+	magic = get_le32(h + IMAGE_OFF_MAGIC);
 	if (magic != IMAGE_MAGIC) {
 		log_error("%s: not an arm64 Image (magic at offset %u is 0x%08x, want 0x%08x)",
 			  name, IMAGE_OFF_MAGIC, magic, IMAGE_MAGIC);
 		return KB_EINVAL;
 	}
-	text_offset = kb_get_le64(h + IMAGE_OFF_TEXT_OFFSET);
-	image_size = kb_get_le64(h + IMAGE_OFF_IMAGE_SIZE);
-	flags = kb_get_le64(h + IMAGE_OFF_FLAGS);
+	text_offset = get_le64(h + IMAGE_OFF_TEXT_OFFSET);
+	image_size = get_le64(h + IMAGE_OFF_IMAGE_SIZE);
+	flags = get_le64(h + IMAGE_OFF_FLAGS);
 
 	if (image_size == 0) {
 		/* Pre-3.17: flags and text_offset's endianness were not defined yet, so take
@@ -57,7 +58,7 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 				 name, (unsigned long long)text_offset,
 				 (unsigned long long)IMAGE_LEGACY_TEXT_OFFSET);
 		out->text_offset = IMAGE_LEGACY_TEXT_OFFSET;
-		out->image_size = align_up(file_len, IMAGE_BASE_ALIGN) + IMAGE_LEGACY_BSS_MARGIN;
+		out->image_size = align_up(file_len, BOOT_IMAGE_ALIGN) + IMAGE_LEGACY_BSS_MARGIN;
 		out->legacy = true;
 		log_warn("%s: pre-3.17 Image (image_size 0): assuming text_offset 0x%llx, reserving %llu bytes",
 			 name, (unsigned long long)out->text_offset,
@@ -81,7 +82,7 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 			  name, file_len, (unsigned long long)image_size);
 		return KB_ERANGE;
 	}
-	if (text_offset >= IMAGE_BASE_ALIGN || (text_offset & (IMAGE_TEXT_OFFSET_ALIGN - 1))) {
+	if (text_offset >= BOOT_IMAGE_ALIGN || (text_offset & (IMAGE_TEXT_OFFSET_ALIGN - 1))) {
 		log_error("%s: text_offset 0x%llx is not a 4 KiB-aligned offset below 2 MiB",
 			  name, (unsigned long long)text_offset);
 		return KB_EINVAL;
@@ -105,7 +106,7 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 uint64_t image_placement_align(const struct image_info *info, bool efi_stub)
 {
 	if (info->text_offset || info->legacy || !efi_stub)
-		return IMAGE_BASE_ALIGN;
+		return BOOT_IMAGE_ALIGN;
 	switch (info->page_size_code) {
 	case IMAGE_PAGE_SIZE_4K:
 	case IMAGE_PAGE_SIZE_16K:
@@ -113,6 +114,6 @@ uint64_t image_placement_align(const struct image_info *info, bool efi_stub)
 	case IMAGE_PAGE_SIZE_64K:
 		return IMAGE_KIMG_ALIGN_64K;
 	default:
-		return IMAGE_BASE_ALIGN;
+		return BOOT_IMAGE_ALIGN;
 	}
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/sizes.h"
+
 #define IMAGE_HEADER_SIZE      64u  /* booting.rst: "The decompressed kernel image contains a 64-byte header" */
 #define IMAGE_OFF_CODE0        0u   /* u32 code0: executable code ("MZ" ccmp with CONFIG_EFI) */
 #define IMAGE_OFF_CODE1        4u   /* u32 code1: branch to the real entry */
@@ -34,12 +36,11 @@ enum image_page_size {
 	IMAGE_PAGE_SIZE_64K = 3,
 };
 
-/* booting.rst: "The Image must be placed text_offset bytes from a 2MB aligned base". */
-#define IMAGE_BASE_ALIGN        0x200000ull
-/* text_offset is a page offset into that 2 MB block: the kernel maps its image with pages,
+/* The base the Image goes text_offset bytes above is BOOT_IMAGE_ALIGN-aligned
+ * (lib/sizes.h, booting.rst). text_offset is a page offset into that 2 MB block: the kernel maps its image with pages,
  * so an offset that is not 4 KiB aligned (the smallest arm64 page) cannot come from a real
  * kernel, and one >= 2 MB would just be a different base. */
-#define IMAGE_TEXT_OFFSET_ALIGN 0x1000ull
+#define IMAGE_TEXT_OFFSET_ALIGN SZ_4K
 /* booting.rst: "Where image_size is zero, text_offset can be assumed to be 0x80000." */
 #define IMAGE_LEGACY_TEXT_OFFSET 0x80000ull
 /* Pre-3.17 kernels (image_size == 0) do not say how much BSS follows the file. We reserve
@@ -48,7 +49,7 @@ enum image_page_size {
 #define IMAGE_LEGACY_BSS_MARGIN  0x1000000ull
 /* A sanity bound, not a booting.rst rule: distribution kernels are ~30-60 MiB with BSS, so
  * anything above 1 GiB is a corrupt header, not a kernel. */
-#define IMAGE_SIZE_MAX           0x40000000ull
+#define IMAGE_SIZE_MAX           SZ_1G
 
 /* Finer placement, for kernels entered with the EFI handoff as kaslboot enters them: the
  * kernel's EFI stub places a relocatable kernel at EFI_KIMG_ALIGN when it randomizes
@@ -92,18 +93,5 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 
 /* Human-readable page size for logs: "unspecified", "4K", "16K", "64K". */
 const char *image_page_size_name(unsigned page_size_code);
-
-/* Little-endian loads that work on any alignment (the PE is built -mstrict-align). */
-static inline uint32_t kb_get_le32(const void *p)
-{
-	const uint8_t *b = p;
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static inline uint64_t kb_get_le64(const void *p)
-{
-	const uint8_t *b = p;
-	return (uint64_t)kb_get_le32(b) | (uint64_t)kb_get_le32(b + 4) << 32;
-}
 
 #endif

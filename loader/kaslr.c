@@ -257,19 +257,19 @@ int kaslr_initrd_window(uint64_t kernel_start, uint64_t kernel_size, uint64_t *w
 		return KB_ERANGE;
 	}
 	klast = kernel_start + (kernel_size - 1);
-	wbase = kernel_start & ~(KASLR_INITRD_WINDOW_ALIGN - 1);
+	wbase = kernel_start & ~(BOOT_INITRD_WINDOW_ALIGN - 1);
 	/* The highest window that still starts at or below the kernel. */
-	last = wbase > UINT64_MAX - (KASLR_INITRD_WINDOW_SIZE - 1) ?
-		UINT64_MAX : wbase + (KASLR_INITRD_WINDOW_SIZE - 1);
+	last = wbase > UINT64_MAX - (BOOT_INITRD_WINDOW_SIZE - 1) ?
+		UINT64_MAX : wbase + (BOOT_INITRD_WINDOW_SIZE - 1);
 	if (klast > last) {
 		log_error("kaslr: kernel 0x%llx..0x%llx fits no 1 GiB-aligned 32 GiB window",
 			  (unsigned long long)kernel_start, (unsigned long long)klast);
 		return KB_ERANGE;
 	}
 	/* The lowest window that still reaches the kernel's last byte. */
-	if (klast >= KASLR_INITRD_WINDOW_SIZE)
-		lo = (klast - (KASLR_INITRD_WINDOW_SIZE - 1) + KASLR_INITRD_WINDOW_ALIGN - 1) &
-		     ~(KASLR_INITRD_WINDOW_ALIGN - 1);
+	if (klast >= BOOT_INITRD_WINDOW_SIZE)
+		lo = (klast - (BOOT_INITRD_WINDOW_SIZE - 1) + BOOT_INITRD_WINDOW_ALIGN - 1) &
+		     ~(BOOT_INITRD_WINDOW_ALIGN - 1);
 	else
 		lo = 0;
 	*win_lo = lo;
@@ -315,9 +315,9 @@ int kaslr_choose_dt(const struct memmap *map, uint64_t dt_size, uint64_t max_add
 		    const struct kaslr_range *avoid, size_t n_avoid, bool random,
 		    struct drbg *rng, uint64_t *out_base, uint64_t *out_nslots)
 {
-	if (!dt_size || dt_size > KASLR_DT_MAX_SIZE) {
+	if (!dt_size || dt_size > BOOT_DT_MAX_SIZE) {
 		log_error("kaslr: DT of %llu bytes, booting.rst allows 1 to %llu",
-			  (unsigned long long)dt_size, (unsigned long long)KASLR_DT_MAX_SIZE);
+			  (unsigned long long)dt_size, (unsigned long long)BOOT_DT_MAX_SIZE);
 		return KB_ERANGE;
 	}
 	return kaslr_choose_in_window(map, 0, max_addr, KASLR_DT_ALIGN, dt_size, avoid, n_avoid,

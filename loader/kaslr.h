@@ -15,39 +15,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kaslboot/protocol.h>
+
 #include "lib/memmap.h"
+#include "lib/sizes.h"
 #include "loader/drbg.h"
 
-#define KASLR_SZ_2M (2ULL << 20)
-#define KASLR_SZ_1G (1ULL << 30)
-
-/* booting.rst "Placement": the Image goes text_offset bytes above a 2 MiB-aligned base. */
-#define KASLR_KERNEL_ALIGN KASLR_SZ_2M
-/* booting.rst flags bit 3: all image_size bytes within the 48-bit physical address range;
- * the EFI stub's EFI_ALLOC_LIMIT is the same bound. Exclusive. */
-#define KASLR_KERNEL_PHYS_LIMIT (1ULL << 48)
-/* booting.rst "initrd": inside one 1 GiB-aligned window of at most 32 GiB that also
- * covers the whole kernel Image. */
-#define KASLR_INITRD_WINDOW_ALIGN KASLR_SZ_1G
-#define KASLR_INITRD_WINDOW_SIZE (32ULL << 30)
+/* Placement obeys booting.rst, whose limits live in lib/sizes.h: the kernel at a
+ * BOOT_IMAGE_ALIGN-aligned base, below BOOT_IMAGE_PHYS_LIMIT when flags bit 3 lets it go
+ * anywhere (the EFI stub's EFI_ALLOC_LIMIT is the same bound); the initrd inside the
+ * BOOT_INITRD_WINDOW_* window, page-aligned (the unit of AllocatePages). */
 #define KASLR_INITRD_ALIGN MEMMAP_PAGE_SIZE
-/* booting.rst "DTB": 8-byte aligned, at most 2 MiB, and not sharing a 2 MiB region with
- * anything that needs special attributes: a 2 MiB-aligned allocation satisfies all three. */
-#define KASLR_DT_ALIGN KASLR_SZ_2M
-#define KASLR_DT_MAX_SIZE KASLR_SZ_2M
+/* The DT: booting.rst wants it 8-byte aligned, at most BOOT_DT_MAX_SIZE, and not sharing
+ * a 2 MiB region with anything that needs special attributes: a 2 MiB-aligned allocation
+ * satisfies all three. */
+#define KASLR_DT_ALIGN SZ_2M
 /* Most ranges a request may avoid (kernel, initrd, DT, a few failed attempts). */
 #define KASLR_MAX_AVOID 8
 
 /* MMU-on payload layout, 4 KiB granule, 48-bit VA: TTBR1 covers [0xffff000000000000, 2^64)
- * (Arm ARM D8.2, TCR_EL1.T1SZ = 16). The lower half of it is the linear-map window, the
- * image window is 80 TiB above it, which gives 2^25 2 MiB slots (>= 25 bits, the figure
- * Linux 6.1 reaches), and [0xffffe00000000000, 2^64) stays free for the fixmap. */
-#define KASLR_VIRT_IMAGE_WINDOW_LO 0xffff900000000000ULL
-#define KASLR_VIRT_IMAGE_WINDOW_HI 0xffffe00000000000ULL /* exclusive */
-#define KASLR_VIRT_IMAGE_ALIGN KASLR_SZ_2M /* a level-2 block (Arm ARM D8.3, 4K granule) */
-#define KASLR_LINEAR_WINDOW_LO 0xffff000000000000ULL
-#define KASLR_LINEAR_WINDOW_HI 0xffff800000000000ULL /* exclusive: 128 TiB */
-#define KASLR_LINEAR_ALIGN KASLR_SZ_2M /* keeps PA and VA congruent mod a level-2 block */
+ * (Arm ARM D8.2, TCR_EL1.T1SZ = 16). The lower half of it is the linear-map window
+ * (KASLBOOT_LINEAR_WINDOW_LO/HI, 128 TiB), the image window (KASLBOOT_IMAGE_VA_WINDOW_LO/HI)
+ * is 80 TiB above it, which gives 2^25 2 MiB slots (>= 25 bits, the figure Linux 6.1
+ * reaches), and [0xffffe00000000000, 2^64) stays free for the fixmap. Both bases move in
+ * level-2 blocks (Arm ARM D8.3): KASLBOOT_IMAGE_ALIGN, KASLBOOT_LINEAR_ALIGN. These are
+ * promises of the protocol, so include/kaslboot/protocol.h owns them. */
 
 /* [base, base + size). */
 struct kaslr_range {
@@ -77,8 +69,8 @@ int kaslr_choose(const struct memmap *map, const struct kaslr_request *req, bool
 		 struct drbg *rng, uint64_t *out_base, uint64_t *out_nslots);
 
 /* The kernel's physical base: kaslr_choose with min_addr 0 and no avoid list. align is
- * KASLR_KERNEL_ALIGN, offset text_offset, size image_size, max_addr exclusive (e.g.
- * KASLR_KERNEL_PHYS_LIMIT), random = flags bit 3 set and KASLR on. */
+ * BOOT_IMAGE_ALIGN, offset text_offset, size image_size, max_addr exclusive (e.g.
+ * BOOT_IMAGE_PHYS_LIMIT), random = flags bit 3 set and KASLR on. */
 int kaslr_choose_phys(const struct memmap *map, uint64_t align, uint64_t offset, uint64_t size,
 		      uint64_t max_addr, bool random, struct drbg *rng, uint64_t *out_base,
 		      uint64_t *out_nslots);
@@ -102,7 +94,7 @@ int kaslr_choose_initrd(const struct memmap *map, uint64_t kernel_start, uint64_
 			uint64_t initrd_size, bool random, struct drbg *rng, uint64_t *out_base,
 			uint64_t *out_nslots);
 
-/* The DT: 2 MiB-aligned, dt_size <= 2 MiB (KB_ERANGE otherwise), below max_addr (0: none),
+/* The DT: 2 MiB-aligned, dt_size <= BOOT_DT_MAX_SIZE (KB_ERANGE otherwise), below max_addr (0: none),
  * avoiding `avoid`. */
 int kaslr_choose_dt(const struct memmap *map, uint64_t dt_size, uint64_t max_addr,
 		    const struct kaslr_range *avoid, size_t n_avoid, bool random,
@@ -116,15 +108,15 @@ unsigned kaslr_entropy_bits(uint64_t nslots);
 uint64_t kaslr_virt_slots(uint64_t window_lo, uint64_t window_hi, uint64_t align,
 			  uint64_t size);
 
-/* A virtual base uniform over those slots (e.g. KASLR_VIRT_IMAGE_WINDOW_LO/HI,
- * KASLR_VIRT_IMAGE_ALIGN). KB_EINVAL: align not a power of two, size 0, unseeded rng;
+/* A virtual base uniform over those slots (e.g. KASLBOOT_IMAGE_VA_WINDOW_LO/HI,
+ * KASLBOOT_IMAGE_ALIGN). KB_EINVAL: align not a power of two, size 0, unseeded rng;
  * KB_ENOSPC: no slot. */
 int kaslr_choose_virt(struct drbg *rng, uint64_t window_lo, uint64_t window_hi, uint64_t align,
 		      uint64_t image_size, uint64_t *out);
 
 /* The linear-map offset: VA = PA + *out_offset (mod 2^64) maps RAM [ram_lo, ram_hi) into
  * [lm_lo, lm_hi) at a random align-aligned position (so block mappings stay possible).
- * e.g. KASLR_LINEAR_WINDOW_LO/HI with KASLR_LINEAR_ALIGN. */
+ * e.g. KASLBOOT_LINEAR_WINDOW_LO/HI with KASLBOOT_LINEAR_ALIGN. */
 int kaslr_choose_linear_offset(struct drbg *rng, uint64_t lm_lo, uint64_t lm_hi, uint64_t ram_lo,
 			       uint64_t ram_hi, uint64_t align, uint64_t *out_offset);
 

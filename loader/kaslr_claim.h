@@ -22,9 +22,9 @@ typedef int (*kaslr_claim_fn)(uint64_t start, uint64_t size, void *ctx);
  * claims [base + req->offset, + req->size) through claim(), and on refusal draws again
  * with that range avoided, at most `attempts` (1..KASLR_MAX_AVOID) times. *out_nslots is
  * the slot count of the first draw (the entropy the log reports). Returns 0; KB_ENOSPC
- * (not logged: the caller says what did not fit) when no slot is left; KB_ENOMEM after
- * one error line naming `what` when every attempt was refused; KB_EINVAL for bad
- * arguments. */
+ * when no slot is left (kaslr_choose's error line gives the request; the caller adds what
+ * did not fit); KB_ENOMEM after one error line naming `what` when every attempt was
+ * refused; KB_EINVAL for bad arguments. */
 int kaslr_claim(const struct memmap *map, const struct kaslr_request *req, bool random,
 		struct drbg *rng, unsigned attempts, kaslr_claim_fn claim, void *ctx,
 		const char *what, uint64_t *out_base, uint64_t *out_nslots);

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "loader/gzip.h"
 #include "loader/image.h"
 #include "loader/zboot.h"
@@ -17,7 +18,7 @@ enum kernel_format kernel_format_detect(const void *buf, size_t len)
 	/* The Image magic comes first: an arm64 Image built with CONFIG_EFI also begins with
 	 * "MZ" (code0 is a ccmp whose encoding spells it), and only offset 56 tells it apart
 	 * from a zboot PE (which holds LINUX_PE_MAGIC there instead). */
-	if (len >= IMAGE_HEADER_SIZE && kb_get_le32(b + IMAGE_OFF_MAGIC) == IMAGE_MAGIC)
+	if (len >= IMAGE_HEADER_SIZE && get_le32(b + IMAGE_OFF_MAGIC) == IMAGE_MAGIC)
 		return KERNEL_FMT_IMAGE;
 	if (len >= ZBOOT_OFF_IMAGE_TYPE + ZBOOT_IMAGE_TYPE_LEN &&
 	    memcmp(b + ZBOOT_OFF_MZ, ZBOOT_MZ_MAGIC, ZBOOT_MZ_MAGIC_LEN) == 0 &&

@@ -10,6 +10,7 @@
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
 #include "loader/measure.h"
+#include "loader/phase_time.h"
 #include "loader/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
@@ -20,20 +21,28 @@ static uint8_t gzip_arena_mem[GZIP_ARENA_SIZE] __attribute__((aligned(16)));
 /* The slot: at the kernel's own alignment (image_placement_align), random unless the
  * header's flags bit 3 is clear, which asks for the lowest one ("as close as possible to
  * the base of DRAM", booting.rst). */
-static int claim_slot(const char *path, const struct memmap *map, const struct image_info *info,
-		      const void *head, size_t head_len, bool random, struct drbg *rng,
-		      struct kb_allocs *allocs, struct loaded_kernel *out)
+static int claim_slot(const struct kb_platform *pf, const char *path,
+		      const struct image_info *info, const void *head, size_t head_len,
+		      bool random, struct drbg *rng, struct kb_allocs *allocs,
+		      struct loaded_kernel *out)
 {
+	/* The map as it is now: a compressed file was just allocated, and a slot drawn from an
+	 * older snapshot could already be taken (and its count would be a lie). */
+	struct memmap map;
+	int rc = pf->memmap_get(pf->ctx, &map);
+	if (rc)
+		return rc;
 	out->align = image_placement_align(info, image_pe_is_efi_stub(head, head_len));
 	struct kaslr_request req = {
 		.align = out->align,
 		.offset = info->text_offset,
 		.size = info->image_size,
-		.max_addr = KASLR_KERNEL_PHYS_LIMIT,
+		.max_addr = BOOT_IMAGE_PHYS_LIMIT,
 	};
 	struct kb_claim claim = { allocs, KB_MEM_CODE };
-	int rc = kaslr_claim(map, &req, random && info->phys_anywhere, rng, KASLR_CLAIM_ATTEMPTS,
-			     kb_claim, &claim, path, &out->base, &out->nslots);
+	rc = kaslr_claim(&map, &req, random && info->phys_anywhere, rng, KASLR_CLAIM_ATTEMPTS,
+			 kb_claim, &claim, path, &out->base, &out->nslots);
+	pf->memmap_free(pf->ctx, &map);
 	if (rc == KB_ENOSPC)
 		log_error("%s: no free %lu %s-aligned slot holds its %lu MiB", path,
 			  (unsigned long)(out->align >= (1u << 20) ? out->align >> 20 : out->align >> 10),
@@ -48,31 +57,60 @@ static int claim_slot(const char *path, const struct memmap *map, const struct i
 static int verify(const struct kb_platform *pf, bool secure_boot, const void *buf,
 		  uint64_t len, const char *path)
 {
-	return secure_boot ? pf->verify_image(pf->ctx, buf, (size_t)len, path) : 0;
+	if (!secure_boot)
+		return 0;
+	phase_enter(PHASE_VERIFY);
+	int rc = pf->verify_image(pf->ctx, buf, (size_t)len, path);
+	phase_enter(PHASE_PLACE);
+	return rc;
 }
 
-static int load_compressed(const struct kb_platform *pf, bool secure_boot, const char *path,
-			   const struct memmap *map, bool random, struct drbg *rng,
-			   struct kb_allocs *allocs, struct loaded_kernel *out)
+/* The file's first head_len bytes are in hdr already: they are copied to dst and the rest
+ * is read straight after them, so no byte of the file is read twice. */
+static int read_rest(const struct kb_platform *pf, void *fh, const uint8_t *hdr,
+		     size_t head_len, uint8_t *dst, uint64_t size)
 {
-	void *file = NULL;
-	uint64_t len = 0;
+	memcpy(dst, hdr, head_len);
+	if (size == head_len)
+		return 0;
+	phase_enter(PHASE_KERNEL_READ);
+	int rc = pf->file_read(pf->ctx, fh, head_len, dst + head_len, size - head_len);
+	phase_enter(PHASE_PLACE);
+	return rc;
+}
+
+/* A gzip or zboot kernel: the whole file in pool memory, inflated into its slot. */
+static int load_compressed(const struct kb_platform *pf, bool secure_boot, const char *path,
+			   void *fh, uint64_t len, const uint8_t *file_hdr, size_t file_head_len,
+			   bool random, struct drbg *rng, struct kb_allocs *allocs,
+			   struct loaded_kernel *out)
+{
 	struct gzip_arena arena;
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
-	int rc = kb_file_load(pf, path, COMPRESSED_KERNEL_MAX, &file, &len);
+	int rc;
+	if (out->format == KERNEL_FMT_GZIP && secure_boot) {
+		log_error("%s: a gzip kernel carries no signature: refused under Secure Boot "
+			  "(use the signed Image or an EFI zboot image)", path);
+		return KB_EPERM;
+	}
+	if (len > COMPRESSED_KERNEL_MAX) {
+		log_error("%s: %lu bytes, more than the %lu this file may have", path,
+			  (unsigned long)len, (unsigned long)COMPRESSED_KERNEL_MAX);
+		return KB_ERANGE;
+	}
+	uint8_t *file = pf->pool_alloc(pf->ctx, (size_t)len);
+	if (!file) {
+		log_error("%s: no memory for %lu bytes", path, (unsigned long)len);
+		return KB_ENOMEM;
+	}
+	rc = read_rest(pf, fh, file_hdr, file_head_len, file, len);
 	if (rc)
-		return rc;
+		goto done;
 	/* The file as read from the ESP (a zboot PE as LoadImage would measure it), before
 	 * the Image inflated from it is measured too (loader/boot_linux.c). */
 	measure_kernel(pf, path, file, len);
 	const uint8_t *gz = file;
 	uint64_t gz_len = len;
-	if (out->format == KERNEL_FMT_GZIP && secure_boot) {
-		log_error("%s: a gzip kernel carries no signature: refused under Secure Boot "
-			  "(use the signed Image or an EFI zboot image)", path);
-		rc = KB_EPERM;
-		goto done;
-	}
 	if (out->format == KERNEL_FMT_ZBOOT) {
 		struct zboot_info z;
 		/* The zboot PE is what is signed: check it before trusting its payload. */
@@ -85,23 +123,32 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 		gz = z.payload;
 		gz_len = z.payload_size;
 	}
+	/* One pass over the stream, straight into the slot: the trailer's ISIZE is never
+	 * trusted as a length (a cut or padded file lies there). The 64-byte header says how
+	 * big the slot is; the first page (PE header: EFI stub or not, sections) decides the
+	 * alignment and is checked against what really inflated. */
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
-	/* ISIZE is the inflated size mod 2^32: a hint for the header check (no kernel is 4 GiB). */
-	uint32_t isize = gzip_isize(gz, gz_len);
-	size_t head_len = isize >= sizeof(hdr) ? sizeof(hdr) : IMAGE_HEADER_SIZE;
-	rc = gzip_peek(gz, gz_len, hdr, head_len, &arena, path);
+	rc = gzip_peek(gz, gz_len, hdr, IMAGE_HEADER_SIZE, &arena, path);
+	if (!rc)
+		rc = image_header_validate(hdr, IMAGE_HEADER_SIZE, &out->info, path);
 	if (rc)
 		goto done;
-	rc = image_header_validate(hdr, isize, &out->info, path);
-	if (rc)
-		goto done;
-	rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
+	size_t head_len = out->info.image_size < sizeof(hdr) ? IMAGE_HEADER_SIZE : sizeof(hdr);
+	if (head_len > IMAGE_HEADER_SIZE) {
+		gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+		rc = gzip_peek(gz, gz_len, hdr, head_len, &arena, path);
+		if (rc)
+			goto done;
+	}
+	rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
 	if (rc)
 		goto done;
 	size_t produced = 0;
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
+	phase_enter(PHASE_INFLATE);
 	rc = gzip_inflate(gz, gz_len, (void *)(uintptr_t)out->image, out->info.image_size,
 			  &produced, &arena, path);
+	phase_enter(PHASE_PLACE);
 	if (!rc)
 		rc = image_pe_check_length(hdr, head_len, produced, path);
 	if (rc) {
@@ -110,57 +157,79 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	}
 	out->file_bytes = produced;
 done:
-	kb_file_free(pf, file);
+	pf->pool_free(pf->ctx, file);
 	return rc;
 }
 
+/* A plain Image: validated, its slot claimed, then read straight into it. */
+static int load_image(const struct kb_platform *pf, bool secure_boot, const char *path,
+		      void *fh, uint64_t size, const uint8_t *hdr, size_t head_len,
+		      bool random, struct drbg *rng, struct kb_allocs *allocs,
+		      struct loaded_kernel *out)
+{
+	int rc = image_header_validate(hdr, size, &out->info, path);
+	if (!rc)
+		rc = image_pe_check_length(hdr, head_len, size, path);
+	if (!rc)
+		rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
+	if (rc)
+		return rc;
+	rc = read_rest(pf, fh, hdr, head_len, (uint8_t *)(uintptr_t)out->image, size);
+	/* Verified where it will run: nothing can change it between check and use. */
+	if (!rc)
+		rc = verify(pf, secure_boot, (void *)(uintptr_t)out->image, size, path);
+	if (rc) {
+		kb_free(allocs, out->image);
+		return rc;
+	}
+	out->file_bytes = size;
+	return 0;
+}
+
 int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
-		const struct memmap *map, bool random, struct drbg *rng, struct kb_allocs *allocs,
-		struct loaded_kernel *out)
+		bool random, struct drbg *rng, struct kb_allocs *allocs, struct loaded_kernel *out)
 {
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	uint64_t size;
+	void *fh;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = kb_file_size(pf, path, &size);
-	if (rc)
+	phase_enter(PHASE_KERNEL_READ);
+	rc = kb_file_open(pf, path, &fh, &size);
+	if (rc) {
+		phase_enter(PHASE_PLACE);
 		return rc;
-	if (size < IMAGE_HEADER_SIZE) {
-		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
-		return KB_EINVAL;
 	}
 	size_t head_len = size < sizeof(hdr) ? (size_t)size : sizeof(hdr);
-	rc = pf->file_read(pf->ctx, path, 0, hdr, head_len);
+	if (size < IMAGE_HEADER_SIZE) {
+		log_error("%s: %lu bytes, too small to be a kernel", path, (unsigned long)size);
+		rc = KB_EINVAL;
+		goto done;
+	}
+	rc = pf->file_read(pf->ctx, fh, 0, hdr, head_len);
+	phase_enter(PHASE_PLACE);
 	if (rc)
-		return rc;
+		goto done;
 	out->format = kernel_format_detect(hdr, head_len);
 	switch (out->format) {
 	case KERNEL_FMT_IMAGE:
-		rc = image_header_validate(hdr, size, &out->info, path);
-		if (!rc)
-			rc = image_pe_check_length(hdr, head_len, size, path);
-		if (rc)
-			return rc;
-		rc = claim_slot(path, map, &out->info, hdr, head_len, random, rng, allocs, out);
-		if (rc)
-			return rc;
-		rc = pf->file_read(pf->ctx, path, 0, (void *)(uintptr_t)out->image, size);
-		/* Verified where it will run: nothing can change it between check and use. */
-		if (!rc)
-			rc = verify(pf, secure_boot, (void *)(uintptr_t)out->image, size, path);
-		if (rc) {
-			kb_free(allocs, out->image);
-			return rc;
-		}
-		out->file_bytes = size;
-		return 0;
+		rc = load_image(pf, secure_boot, path, fh, size, hdr, head_len, random, rng, allocs,
+				out);
+		break;
 	case KERNEL_FMT_GZIP:
 	case KERNEL_FMT_ZBOOT:
-		return load_compressed(pf, secure_boot, path, map, random, rng, allocs, out);
+		rc = load_compressed(pf, secure_boot, path, fh, size, hdr, head_len, random, rng,
+				     allocs, out);
+		break;
 	default:
 		log_error("%s: not an arm64 Linux kernel (%s)", path,
 			  kernel_format_name(out->format));
-		return KB_EINVAL;
+		rc = KB_EINVAL;
 	}
+done:
+	phase_enter(PHASE_KERNEL_READ);
+	pf->file_close(pf->ctx, fh);
+	phase_enter(PHASE_PLACE);
+	return rc;
 }

@@ -20,14 +20,14 @@ struct loaded_kernel {
 	enum kernel_format format;
 };
 
-/* Reads the header, validates it, draws the slot (random, or the lowest one), claims it
- * with AllocatePages(AllocateAddress) and reads or inflates the kernel straight into it.
- * A plain Image is read once, into its slot; a gzip or zboot kernel is read into a
+/* Opens the file once, reads its header, validates it, draws the slot from the memory map as
+ * it is right then (random, or the lowest one), claims it with AllocatePages(AllocateAddress) and reads or inflates the
+ * kernel straight into it. A plain Image is read once, into its slot (the header read
+ * first is copied there, the rest follows it); a gzip or zboot kernel is read into a
  * temporary buffer and inflated into the slot. With Secure Boot on, the bytes that will
  * run are verified (kb_platform.verify_image): the Image in its slot, or the zboot PE before it is
  * inflated; a bare gzip kernel has no signature and is refused. */
 int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
-		const struct memmap *map, bool random, struct drbg *rng, struct kb_allocs *allocs,
-		struct loaded_kernel *out);
+		bool random, struct drbg *rng, struct kb_allocs *allocs, struct loaded_kernel *out);
 
 #endif

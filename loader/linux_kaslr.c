@@ -20,7 +20,7 @@
 #define LINUX61_VA_BITS_MIN 48 /* CONFIG_ARM64_VA_BITS_48 */
 #define LINUX61_SEED_BITS (LINUX61_VA_BITS_MIN - 3) /* BIT(45), GENMASK(45, 0) */
 
-static uint64_t misalign(uint64_t text_phys) { return text_phys & (LINUX_MIN_KIMG_ALIGN - 1); }
+static uint64_t misalign(uint64_t text_phys) { return text_phys & (BOOT_IMAGE_ALIGN - 1); }
 
 uint64_t linux61_kaslr_offset(uint64_t seed, uint64_t text_phys)
 {
@@ -29,7 +29,7 @@ uint64_t linux61_kaslr_offset(uint64_t seed, uint64_t text_phys)
 	if (!seed)
 		return misalign(text_phys);
 	ret = (1ULL << LINUX61_SEED_BITS) + (seed & ((2ULL << LINUX61_SEED_BITS) - 1));
-	return misalign(text_phys) | (ret & ~(LINUX_MIN_KIMG_ALIGN - 1));
+	return misalign(text_phys) | (ret & ~(BOOT_IMAGE_ALIGN - 1));
 }
 
 uint64_t linux61_text_va(uint64_t seed, uint64_t text_phys)
@@ -56,7 +56,7 @@ uint64_t linux612_kaslr_offset(uint64_t seed, uint64_t text_phys)
 		return misalign(text_phys);
 	range = (LINUX612_VMALLOC_END - LINUX612_KIMAGE_VADDR) / 2;
 	ret = range / 2 + mul_hi64(range, seed);
-	return misalign(text_phys) | (ret & ~(LINUX_MIN_KIMG_ALIGN - 1));
+	return misalign(text_phys) | (ret & ~(BOOT_IMAGE_ALIGN - 1));
 }
 
 uint64_t linux612_text_va(uint64_t seed, uint64_t text_phys)

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "lib/sizes.h"
+
 /* 6.1: arch/arm64/include/asm/memory.h, KIMAGE_VADDR = MODULES_END = _PAGE_END(48) +
  * MODULES_VSIZE (128 MiB). */
 #define LINUX61_KIMAGE_VADDR 0xffff800008000000ULL
@@ -18,8 +20,8 @@
 /* 6.12: VMALLOC_END = VMEMMAP_START - SZ_8M, VMEMMAP_START = -SZ_1G - VMEMMAP_SIZE with
  * VMEMMAP_SIZE = (2^47 >> 12) * sizeof(struct page) (64). */
 #define LINUX612_VMALLOC_END 0xfffffdffbf800000ULL
-/* MIN_KIMG_ALIGN: the image's physical misalignment within 2 MiB carries into the VA. */
-#define LINUX_MIN_KIMG_ALIGN (2ULL << 20)
+/* The kernel's MIN_KIMG_ALIGN is booting.rst's BOOT_IMAGE_ALIGN (lib/sizes.h): the
+ * image's physical misalignment within it carries into the VA. */
 
 /* The displacement kaslr_offset() reports, 6.1 formula. */
 uint64_t linux61_kaslr_offset(uint64_t seed, uint64_t text_phys);

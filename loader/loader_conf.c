@@ -156,7 +156,32 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		c->editor_set = true;
 		return KB_OK;
 	}
-	/* systemd-boot's other keys (console-mode, beep...) may share this file. */
+	if (config_key_is(l, "random-seed-mode")) {
+		/* systemd-boot 252: off, with-system-token, always, or a boolean. kaslboot
+		 * always has a system token (it creates one), so all but off mean "use it". */
+		bool on;
+		if (config_value_is(l, "off"))
+			c->random_seed_off = true;
+		else if (config_value_is(l, "with-system-token") || config_value_is(l, "always"))
+			c->random_seed_off = false;
+		else if (parse_boolean(l, &on))
+			c->random_seed_off = !on;
+		else
+			return bad_value(r, l, "off, with-system-token or always");
+		return KB_OK;
+	}
+	/* systemd-boot's other keys may share this file (README, "A drop-in for
+	 * systemd-boot", says why each does not apply). */
+	static const char *const systemd_only[] = { "console-mode", "auto-entries",
+		"auto-firmware", "auto-reboot", "auto-poweroff", "beep", "secure-boot-enroll",
+		"reboot-for-bitlocker", "reboot-on-error" };
+	for (size_t i = 0; i < sizeof(systemd_only) / sizeof(systemd_only[0]); i++) {
+		if (config_key_is(l, systemd_only[i])) {
+			log_warn("%s:%u: systemd-boot's '%s' does not apply to kaslboot: ignored",
+				 r->file, r->line_no, systemd_only[i]);
+			return KB_OK;
+		}
+	}
 	log_warn("%s:%u: unknown key '%.*s' ignored", r->file, r->line_no, (int)l->key_len,
 		 l->key);
 	return KB_OK;

@@ -50,6 +50,7 @@ enum kb_key_kind {
 	KB_KEY_END,
 	KB_KEY_ESC,
 	KB_KEY_OTHER,       /* a key kaslboot gives no meaning */
+	KB_KEY_DELETE,      /* the Delete key (erases the character under the cursor) */
 };
 struct kb_key {
 	enum kb_key_kind kind;
@@ -104,10 +105,14 @@ struct kb_platform {
 	void (*pool_free)(void *ctx, void *p);
 
 	/* ---- files on the volume kaslboot was loaded from -------------------------------- */
-	/* KB_ENOENT (not logged) when there is no such regular file; other failures logged. */
-	int (*file_size)(void *ctx, const char *path, uint64_t *size);
-	/* Exactly `size` bytes at `offset`; failures logged with the path. */
-	int (*file_read)(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size);
+	/* Opens a regular file for reading: *fh serves every read of it until file_close,
+	 * *size is its length. KB_ENOENT (not logged) when there is no such file; a
+	 * directory is KB_EINVAL; other failures logged with the path. */
+	int (*file_open)(void *ctx, const char *path, void **fh, uint64_t *size);
+	/* Exactly `size` bytes at `offset` of an open file, straight into buf (in the
+	 * request sizes the firmware serves fastest); failures logged with the path. */
+	int (*file_read)(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t size);
+	void (*file_close)(void *ctx, void *fh);
 	/* KB_ENOENT when the directory does not exist. */
 	int (*dir_list)(void *ctx, const char *dir, kb_dir_fn fn, void *arg);
 	/* Replaces the file's contents with buf (creating it), then flushes it to the medium.
@@ -139,6 +144,15 @@ struct kb_platform {
 	 * manager arms 5 minutes when it starts a boot option; a menu waiting for a person
 	 * disarms it. Not logged. */
 	int (*set_watchdog)(void *ctx, unsigned seconds);
+	/* The console for the boot menu, besides lib/log.h's lines: the firmware's ConOut
+	 * (on edk2, the serial terminal and the graphics screen alike). console_write prints
+	 * UTF-8 text as it is, no prefix and no newline added (the caller writes "\r\n");
+	 * what the console cannot show prints as '?'. console_clear blanks the screen and
+	 * puts the cursor top left; console_highlight(true) draws what follows in reverse
+	 * colours, (false) in the normal ones. Not logged: the menu goes on without them. */
+	int (*console_write)(void *ctx, const char *utf8);
+	int (*console_clear)(void *ctx);
+	int (*console_highlight)(void *ctx, bool on);
 
 	/* ---- TPM 2.0 (EFI_TCG2_PROTOCOL, TCG EFI Protocol Specification) ------------------ */
 	/* Every operation returns KB_ENOENT when there is no TPM (no protocol, or the firmware
@@ -177,10 +191,13 @@ struct kb_platform {
 struct kb_firmware {
 	void *fdt;              /* the firmware's DT configuration table, or NULL */
 	size_t fdt_size;        /* its header's totalsize (0 when the header is bad) */
+	bool fdt_valid;         /* it passed dt_validate when gathered: not checked again */
 	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
 	bool secure_boot;       /* the SecureBoot variable is 1 */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
 	const void *seed_table; /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
+	char image_path[256];   /* kaslboot's own file, "\EFI\BOOT\BOOTAA64.EFI"; "" unknown */
+	char esp_part_uuid[40]; /* the GPT partition GUID it was loaded from; "" if none */
 	char vendor[64];        /* FirmwareVendor, UTF-8 */
 	uint32_t fw_revision;   /* FirmwareRevision */
 	uint32_t uefi_revision; /* the system table header's Revision */

@@ -55,8 +55,8 @@ static bool write_next_seed(const struct kb_platform *pf, const struct entropy_p
 
 /* Reads up to SEED_FILE_MAX bytes of the seed into pool memory (*buf) and mixes them,
  * uncredited for now. */
-static int read_and_mix(const struct kb_platform *pf, struct entropy_pool *pool, uint64_t size,
-			uint8_t **buf)
+static int read_and_mix(const struct kb_platform *pf, void *fh, struct entropy_pool *pool,
+			uint64_t size, uint8_t **buf)
 {
 	uint64_t take = size > SEED_FILE_MAX ? SEED_FILE_MAX : size;
 	*buf = pf->pool_alloc(pf->ctx, take > SEED_FILE_NEW_SIZE ? (size_t)take : SEED_FILE_NEW_SIZE);
@@ -64,7 +64,7 @@ static int read_and_mix(const struct kb_platform *pf, struct entropy_pool *pool,
 		log_warn("%s: no memory to read it", SEED_FILE_PATH);
 		return KB_ENOMEM;
 	}
-	int rc = pf->file_read(pf->ctx, SEED_FILE_PATH, 0, *buf, take);
+	int rc = pf->file_read(pf->ctx, fh, 0, *buf, take);
 	if (!rc)
 		entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
 	return rc;
@@ -75,9 +75,10 @@ enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_
 	uint64_t size = 0;
 	uint8_t *buf = NULL, fresh[SEED_FILE_NEW_SIZE];
 	enum seed_file_state state;
+	void *fh;
 
 	mix_system_token(pf, pool);
-	int rc = pf->file_size(pf->ctx, SEED_FILE_PATH, &size);
+	int rc = pf->file_open(pf->ctx, SEED_FILE_PATH, &fh, &size);
 	if (rc == KB_ENOENT) {
 		if (write_next_seed(pf, pool, fresh, sizeof(fresh)))
 			return SEED_FILE_CREATED;
@@ -85,7 +86,11 @@ enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_
 			 SEED_FILE_PATH);
 		return SEED_FILE_NONE;
 	}
-	if (rc || read_and_mix(pf, pool, size, &buf)) {
+	if (!rc) {   /* read, then closed before it is rewritten */
+		rc = read_and_mix(pf, fh, pool, size, &buf);
+		pf->file_close(pf->ctx, fh);
+	}
+	if (rc) {
 		if (buf)
 			pf->pool_free(pf->ctx, buf);
 		log_warn("%s: cannot be read: not used", SEED_FILE_PATH);
@@ -119,6 +124,7 @@ const char *seed_file_state_name(enum seed_file_state s)
 	case SEED_FILE_BAD_SIZE: return "bad size, replaced";
 	case SEED_FILE_UNREADABLE: return "unreadable";
 	case SEED_FILE_NONE: return "none";
+	case SEED_FILE_OFF: return "off (random-seed-mode off)";
 	}
 	return "?";
 }

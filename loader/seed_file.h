@@ -34,6 +34,7 @@ enum seed_file_state {
 	SEED_FILE_BAD_SIZE,       /* shorter than 32 bytes or over 32 KiB: mixed, replaced */
 	SEED_FILE_UNREADABLE,     /* it exists but could not be read */
 	SEED_FILE_NONE,           /* missing, and it could not be created */
+	SEED_FILE_OFF,            /* loader.conf random-seed-mode off: not touched */
 };
 
 /* Mixes LoaderSystemToken (creating it from the pool when missing), then the seed file,

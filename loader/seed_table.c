@@ -5,6 +5,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
+#include "loader/bli.h"
 
 const struct kb_guid linux_random_seed_table_guid = {
 	0x1ce1e5bc, 0x7ceb, 0x42f2, { 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b } };
@@ -25,6 +26,21 @@ void seed_table_mix_previous(const void *table, struct entropy_pool *pool)
 	}
 	unsigned bits = size * 8 < SEED_TABLE_CREDIT_MAX ? size * 8 : SEED_TABLE_CREDIT_MAX;
 	entropy_add(pool, ENTROPY_SRC_EFI_SEED_TABLE, t + SEED_TABLE_HEADER, size, bits);
+}
+
+/* systemd 252 and older (Debian 12) take the loader's seed from LoaderRandomSeed instead:
+ * PID 1 credits it to the kernel's pool and marks /run/systemd/efi-random-seed-taken, which
+ * `bootctl status` shows as "Passed to OS: yes" (systemd src/core/efi-random.c, removed in
+ * 253 together with the variable). Its bytes are drawn after the table's, so the two never
+ * repeat each other. */
+static void loader_random_seed_set(const struct kb_platform *pf, struct drbg *rng)
+{
+	uint8_t seed[LOADER_RANDOM_SEED_BYTES];
+	drbg_generate(rng, seed, sizeof(seed));
+	if (pf->var_set(pf->ctx, &bli_vendor_guid, LOADER_RANDOM_SEED_VAR, BLI_VOLATILE, seed,
+			sizeof(seed)))
+		log_debug("could not set %s", LOADER_RANDOM_SEED_VAR);
+	secure_wipe(seed, sizeof(seed));
 }
 
 void seed_table_install(const struct kb_platform *pf, struct drbg *rng,
@@ -48,11 +64,14 @@ void seed_table_install(const struct kb_platform *pf, struct drbg *rng,
 		return;
 	}
 	*installed = true;
+	loader_random_seed_set(pf, rng);
 }
 
 void seed_table_remove(const struct kb_platform *pf, bool *installed)
 {
-	if (*installed)
+	if (*installed) {
 		pf->install_config_table(pf->ctx, &linux_random_seed_table_guid, NULL);
+		pf->var_set(pf->ctx, &bli_vendor_guid, LOADER_RANDOM_SEED_VAR, BLI_VOLATILE, NULL, 0);
+	}
 	*installed = false;
 }

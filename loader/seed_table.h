@@ -23,15 +23,21 @@ extern const struct kb_guid linux_random_seed_table_guid;
 /* The stub merges an earlier table of at most this many bytes (libstub random.c). */
 #define SEED_TABLE_PREV_MAX 512u
 
+/* The Boot Loader Interface variable systemd <= 252 reads (32 bytes, as systemd-boot 252
+ * wrote it: its HASH_VALUE_SIZE). */
+#define LOADER_RANDOM_SEED_VAR "LoaderRandomSeed"
+#define LOADER_RANDOM_SEED_BYTES 32u
+
 /* Mixes an earlier table (the firmware's, a previous loader's) into the pool, credited as
  * the stub would: its bytes were random when written. */
 void seed_table_mix_previous(const void *table, struct entropy_pool *pool);
 
-/* Installs a fresh table drawn from rng in ACPI-reclaim memory tracked in allocs.
- * *installed says whether it was; failure is one warning (Linux still has rng-seed). */
+/* Installs a fresh table drawn from rng in ACPI-reclaim memory tracked in allocs, and sets
+ * LoaderRandomSeed for older systemd. *installed says whether the table was; failure is one
+ * warning (Linux still has rng-seed). */
 void seed_table_install(const struct kb_platform *pf, struct drbg *rng,
 			struct kb_allocs *allocs, bool *installed);
-/* Removes it again (an attempt that backs out frees its memory). */
+/* Removes both again (an attempt that backs out frees its memory). */
 void seed_table_remove(const struct kb_platform *pf, bool *installed);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/secure_wipe.h"
 
 /* FIPS 180-4 section 4.2.2: first 32 bits of the fractional parts of the cube roots of
@@ -46,8 +47,7 @@ static void sha256_block(uint32_t h[8], const uint8_t *p)
 
 	/* Words are big-endian (FIPS 180-4 section 3.1); loaded bytewise, no alignment needed. */
 	for (t = 0; t < 16; t++)
-		w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 |
-		       (uint32_t)p[4 * t + 2] << 8 | (uint32_t)p[4 * t + 3];
+		w[t] = get_be32(p + 4 * t);
 	for (t = 16; t < 64; t++)
 		w[t] = ssig1(w[t - 2]) + w[t - 7] + ssig0(w[t - 15]) + w[t - 16];
 
@@ -111,16 +111,11 @@ void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE])
 		ctx->fill = 0;
 	}
 	memset(ctx->buf + ctx->fill, 0, SHA256_BLOCK_SIZE - SHA256_LENGTH_FIELD - ctx->fill);
-	for (i = 0; i < SHA256_LENGTH_FIELD; i++)
-		ctx->buf[SHA256_BLOCK_SIZE - 1 - i] = (uint8_t)(bits >> (8 * i));
+	put_be64(ctx->buf + SHA256_BLOCK_SIZE - SHA256_LENGTH_FIELD, bits);
 	sha256_block(ctx->h, ctx->buf);
 
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(ctx->h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(ctx->h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(ctx->h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)ctx->h[i];
-	}
+	for (i = 0; i < 8; i++)
+		put_be32(out + 4 * i, ctx->h[i]);
 	secure_wipe(ctx, sizeof(*ctx));
 }
 

@@ -156,15 +156,42 @@ int config_entry_compare(const struct kb_entry *a, const struct kb_entry *b)
 	return 0;
 }
 
+/* Heap sort of indices: O(n log n) for any number of entries, no recursion, no scratch
+ * memory; stable because equal entries compare by their index. */
+static bool before(const struct kb_entry *entries, unsigned int a, unsigned int b)
+{
+	int r = config_entry_compare(&entries[a], &entries[b]);
+	return r < 0 || (r == 0 && a < b);
+}
+
+static void sift_down(const struct kb_entry *entries, unsigned int *order, unsigned int root,
+		      unsigned int n)
+{
+	for (;;) {
+		unsigned int child = 2 * root + 1;
+		if (child >= n)
+			return;
+		if (child + 1 < n && before(entries, order[child], order[child + 1]))
+			child++;
+		if (!before(entries, order[root], order[child]))
+			return;
+		unsigned int t = order[root];
+		order[root] = order[child];
+		order[child] = t;
+		root = child;
+	}
+}
+
 void config_sort(const struct kb_entry *entries, unsigned int count, unsigned int *order)
 {
-	/* Insertion sort of indices: stable, no recursion, at most KB_MAX_ENTRIES items. */
-	for (unsigned int i = 0; i < count; i++) {
-		unsigned int j = i;
-		while (j > 0 && config_entry_compare(&entries[i], &entries[order[j - 1]]) < 0) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
+	for (unsigned int i = 0; i < count; i++)
+		order[i] = i;
+	for (unsigned int i = count / 2; i-- > 0;)
+		sift_down(entries, order, i, count);
+	for (unsigned int end = count; end > 1; end--) {
+		unsigned int t = order[0];
+		order[0] = order[end - 1];
+		order[end - 1] = t;
+		sift_down(entries, order, 0, end - 1);
 	}
 }

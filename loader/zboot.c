@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/image.h"
 
 /* Makefile.zboot's comp-type-y strings kaslboot knows but cannot inflate. */
 static const char *const zboot_unsupported_comp[] = {
@@ -46,11 +46,11 @@ int zboot_parse(const void *buf, size_t len, struct zboot_info *out, const char 
 
 	/* The header sits in front of a PE; if the PE header is where e_lfanew says, it must
 	 * be for arm64 (zboot is also built for riscv64 and loongarch64). */
-	pe_off = kb_get_le32(b + ZBOOT_OFF_PE_HEADER);
+	pe_off = get_le32(b + ZBOOT_OFF_PE_HEADER);
 	if ((uint64_t)pe_off + ZBOOT_PE_OFF_MACHINE + 2 <= len &&
 	    memcmp(b + pe_off, ZBOOT_PE_SIGNATURE, ZBOOT_PE_SIGNATURE_LEN) == 0) {
 		const uint8_t *m = b + pe_off + ZBOOT_PE_OFF_MACHINE;
-		uint32_t machine = m[0] | (uint32_t)m[1] << 8;
+		uint32_t machine = get_le16(m);
 		if (machine != ZBOOT_PE_MACHINE_ARM64) {
 			log_error("%s: zboot image for PE machine 0x%04x, not arm64 (0x%04x)",
 				  name, machine, ZBOOT_PE_MACHINE_ARM64);
@@ -58,8 +58,8 @@ int zboot_parse(const void *buf, size_t len, struct zboot_info *out, const char 
 		}
 	}
 
-	off = kb_get_le32(b + ZBOOT_OFF_PAYLOAD_OFF);
-	size = kb_get_le32(b + ZBOOT_OFF_PAYLOAD_SIZE);
+	off = get_le32(b + ZBOOT_OFF_PAYLOAD_OFF);
+	size = get_le32(b + ZBOOT_OFF_PAYLOAD_SIZE);
 	if (off < ZBOOT_HEADER_SIZE || size == 0 || (uint64_t)off + size > len) {
 		log_error("%s: zboot payload (offset %u, %u bytes) lies outside the %zu-byte file",
 			  name, off, size, len);

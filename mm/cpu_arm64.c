@@ -43,9 +43,19 @@ void mm_dcache_clean_poc(uint64_t va, uint64_t size)
 	if (!size)
 		return;
 	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
-	/* DminLine: the smallest D-cache line in the system, so no line is skipped. */
+	/* DminLine: the smallest D-cache line in the system, so no line is skipped. By VA,
+	 * line by line, as booting.rst says: set/way operations are for cache power
+	 * management, do not reach system caches, and trap under a hypervisor; there is no
+	 * range form. Eight lines an iteration (a 27 MiB kernel is ~430000 lines). */
 	line = (uint64_t)CTR_WORD_SIZE << ((ctr >> MM_CTR_DMINLINE_SHIFT) & MM_CTR_DMINLINE_MASK);
-	for (a = va & ~(line - 1); a < end; a += line)
+	a = va & ~(line - 1);
+	for (; end - a > 8 * line; a += 8 * line)
+		__asm__ volatile("dc cvac, %0\n\tdc cvac, %1\n\tdc cvac, %2\n\tdc cvac, %3\n\t"
+				 "dc cvac, %4\n\tdc cvac, %5\n\tdc cvac, %6\n\tdc cvac, %7"
+				 : : "r"(a), "r"(a + line), "r"(a + 2 * line), "r"(a + 3 * line),
+				   "r"(a + 4 * line), "r"(a + 5 * line), "r"(a + 6 * line),
+				   "r"(a + 7 * line) : "memory");
+	for (; a < end; a += line)
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("dsb sy" : : : "memory");
 }

@@ -65,7 +65,7 @@ static int map_image_and_fixmap(const struct mm_layout_params *p, struct mm_tabl
 			.name = p->segs[i].name,
 		};
 	}
-	if (p->fdt_size == 0 || p->fdt_size > MM_FDT_MAX_SIZE) {
+	if (p->fdt_size == 0 || p->fdt_size > BOOT_DT_MAX_SIZE) {
 		log_error("mm: DT of %llu bytes at pa %#llx does not fit the 2 MiB fixmap window",
 			  (unsigned long long)p->fdt_size, (unsigned long long)p->fdt_pa);
 		return KB_ERANGE;

@@ -11,15 +11,16 @@
 #include <stdint.h>
 
 #include "lib/memmap.h"
+#include "lib/sizes.h"
 #include "mm/arch.h"
 #include "mm/pgtable.h"
 
 /* Top of the fixmap, as Linux 6.12 FIXADDR_TOP (-8 MiB): inside the high half for 39- and
  * 48-bit VAs alike, and not moved by KASLR. Slots count down from it (__fix_to_virt). */
 #define MM_FIXMAP_TOP     MM_U64(0xffffffffff800000)
-/* booting.rst: the DT is at most 2 MiB; at any in-page offset it spans 2 MiB + 1 page. */
-#define MM_FDT_MAX_SIZE   MM_BIT(21)
-#define MM_FIX_FDT_PAGES  (MM_FDT_MAX_SIZE / MM_PAGE_SIZE + 1)
+/* The DT window: a DT of at most BOOT_DT_MAX_SIZE (booting.rst) at any in-page offset
+ * spans that many bytes plus one page. */
+#define MM_FIX_FDT_PAGES  (BOOT_DT_MAX_SIZE / MM_PAGE_SIZE + 1)
 
 enum mm_fixmap_slot {
 	MM_FIX_HOLE = 0,                                   /* never mapped: guard at the top */
@@ -49,7 +50,7 @@ struct mm_layout_params {
 	uint64_t image_va, image_pa;         /* kernel image virtual (randomised) and physical base */
 	const struct mm_image_segment *segs;
 	size_t nsegs;
-	uint64_t fdt_pa, fdt_size;           /* the DT, size <= 2 MiB */
+	uint64_t fdt_pa, fdt_size;           /* the DT, size <= BOOT_DT_MAX_SIZE */
 	unsigned fdt_access;                 /* MM_RO or MM_RW (XN always) */
 	bool has_console;
 	uint64_t console_pa;                 /* mapped device nGnRE into MM_FIX_EARLYCON */

@@ -1,10 +1,11 @@
 #include "mm/selftest.h"
 
-#include <libfdt.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/sizes.h"
 #include "lib/sysreg.h"
 #include "mm/arch.h"
 #include "mm/cpu.h"
@@ -18,8 +19,6 @@
 #define SELFTEST_IMAGE_VA MM_U64(0xffff8000c0000000)
 #define SELFTEST_IMAGE_PAGES 4
 #define SELFTEST_MAX_CHECKS 32
-#define KASLR_SEED_LEN 8
-
 
 struct el1_regs {
 	uint64_t mair, tcr, ttbr0, ttbr1, sctlr;
@@ -59,22 +58,20 @@ static bool at_matches(const struct mm_tables *t, uint64_t va, bool write)
 	return w.fault == MM_FAULT_TRANSLATION && fst == MM_FSC_TRANSLATION(w.level);
 }
 
-static int read_seed(const void *fdt, uint8_t seed[KASLR_SEED_LEN])
+/* What the reader's answers through the two mappings say. */
+static const char *seed_state(int rc_id, uint64_t seed_id, int rc_fix, uint64_t seed_fix)
 {
-	const void *p;
-	int len, off;
+	bool none_id = rc_id == KB_ENOENT || rc_id == KB_EINVAL;
 
-	if (fdt_check_header(fdt))
-		return KB_ECORRUPT;
-	off = fdt_path_offset(fdt, "/chosen");
-	p = off >= 0 ? fdt_getprop(fdt, off, "kaslr-seed", &len) : NULL;
-	if (!p || len != KASLR_SEED_LEN)
-		return KB_ENOENT;
-	memcpy(seed, p, KASLR_SEED_LEN);
-	return KB_OK;
+	if (none_id && rc_fix == rc_id)
+		return "absent";
+	if (rc_id == KB_OK && rc_fix == KB_OK && seed_id == seed_fix)
+		return "match";
+	return "mismatch";
 }
 
-int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
+int mm_cpu_selftest_run(const void *fdt, uint64_t fdt_pa, uint64_t fdt_size,
+			struct mm_page_pool *pool, mm_selftest_seed_fn read_seed)
 {
 	static const struct mm_image_segment segs[] = {
 		{ 0x0000, 0x1000, MM_RO | MM_EXEC, "selftest text" },
@@ -87,16 +84,17 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 	struct el1_regs saved = { 0 };
 	uint64_t image_pa, page, ttbr1, fixva, checks[SELFTEST_MAX_CHECKS];
 	bool writes[SELFTEST_MAX_CHECKS];
-	uint8_t seed_id[KASLR_SEED_LEN], seed_fix[KASLR_SEED_LEN];
+	uint64_t seed_id = 0, seed_fix = 0;
 	int rc, rc_id, rc_fix = KB_EIO;
-	const char *dt_state = "bad", *seed_state;
+	const char *dt_state = "bad", *seeds;
 
 	if (el == 2 && (READ_SYSREG(hcr_el2) & MM_HCR_E2H)) {
 		/* Under VHE the *_EL1 names are EL2's live registers. */
 		log_info("mm-selftest: el=2 result=skip reason=vhe");
 		return KB_EUNSUPP;
 	}
-	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > MM_FDT_MAX_SIZE) {
+	rc_id = read_seed ? read_seed(fdt, &seed_id) : KB_EINVAL;
+	if (!read_seed || rc_id == KB_ECORRUPT || fdt_size == 0 || fdt_size > BOOT_DT_MAX_SIZE) {
 		log_error("mm-selftest: the DT at pa %#llx is not a valid blob of at most 2 MiB",
 			  (unsigned long long)fdt_pa);
 		return KB_EINVAL;
@@ -129,7 +127,7 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 		return rc;
 	p = (struct mm_layout_params){
 		.va_bits = SELFTEST_VA_BITS, .image_va = SELFTEST_IMAGE_VA, .image_pa = image_pa,
-		.segs = segs, .nsegs = 3, .fdt_pa = fdt_pa, .fdt_size = fdt_totalsize(fdt),
+		.segs = segs, .nsegs = 3, .fdt_pa = fdt_pa, .fdt_size = fdt_size,
 		.fdt_access = MM_RO, .has_console = true, .console_pa = image_pa,
 	};
 	rc = mm_layout_init(&p, pool, &l);
@@ -193,8 +191,8 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 			 * produced, which its own identity map covers. */
 			const void *via = el == 1 ? (const void *)(uintptr_t)fixva :
 				(const void *)(uintptr_t)((par_first & MM_PAR_PA_MASK) | (fixva & 0xfff));
-			dt_state = fdt_check_header(via) == 0 ? "ok" : "bad";
-			rc_fix = read_seed(via, seed_fix);
+			rc_fix = read_seed(via, &seed_fix);
+			dt_state = rc_fix == KB_ECORRUPT ? "bad" : "ok";
 		}
 	}
 
@@ -213,15 +211,9 @@ int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
 	tlb_sync();
 	__asm__ volatile("msr daif, %0" : : "r"(saved.daif) : "memory");
 
-	rc_id = read_seed(fdt, seed_id);
-	if (rc_id == KB_ENOENT && rc_fix == KB_ENOENT)
-		seed_state = "absent";
-	else if (rc_id == 0 && rc_fix == 0 && !memcmp(seed_id, seed_fix, KASLR_SEED_LEN))
-		seed_state = "match";
-	else
-		seed_state = "mismatch";
-	rc = pass == total && !strcmp(dt_state, "ok") && strcmp(seed_state, "mismatch") ? KB_OK : KB_ECORRUPT;
+	seeds = seed_state(rc_id, seed_id, rc_fix, seed_fix);
+	rc = pass == total && !strcmp(dt_state, "ok") && strcmp(seeds, "mismatch") ? KB_OK : KB_ECORRUPT;
 	log_info("mm-selftest: el=%u at-checks=%u/%u fixmap-dt=%s kaslr-seed=%s result=%s", el,
-		 pass, total, dt_state, seed_state, rc ? "fail" : "pass");
+		 pass, total, dt_state, seeds, rc ? "fail" : "pass");
 	return rc;
 }

@@ -7,7 +7,9 @@
 set -euo pipefail
 DEPS=${1:-build/deps}
 mkdir -p "$DEPS/debs"
-DEPS=$(cd "$DEPS" && pwd)
+# The physical path: build/deps may be a symlink to another tree's deps, whose links must
+# keep naming that tree.
+DEPS=$(cd "$DEPS" && pwd -P)
 
 # The versioned kernel package the metapackage points at, e.g. linux-image-6.1.0-41-cloud-arm64.
 kernel_pkg() {
@@ -39,6 +41,7 @@ kpkg=$(kernel_pkg)
 [ -n "$kpkg" ] || { echo "fetch-deps: cannot resolve linux-image-cloud-arm64:arm64" >&2; exit 1; }
 fetch kernel      "$kpkg:arm64"
 
-# Stable names for the rest of the build.
-ln -sf "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
-ln -sf "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"
+# Stable names for the rest of the build. -n: on a second run "modules" is already a link to
+# a directory, and plain -sf would put a new link inside that directory.
+ln -sfn "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
+ln -sfn "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"

@@ -106,7 +106,11 @@ def base_records(path):
     return out
 
 
-def build(timeout, boots, base=None):
+# systemd's Boot Loader Interface vendor GUID (docs/BOOT_LOADER_INTERFACE.md).
+LOADER_GUID = uuid.UUID("4a67b082-0a4c-41cf-b6c7-440b29bb8c4f")
+
+
+def build(timeout, boots, base=None, loader_vars=()):
     image = bytearray([ERASED]) * FV_LENGTH
     head = fv_header()
     store = struct.pack("<16sIBBHI", AUTH_VARIABLE_GUID.bytes_le, VARSTORE_SIZE - len(head),
@@ -120,6 +124,8 @@ def build(timeout, boots, base=None):
         order.append(i)
     if order:
         recs += variable("BootOrder", EFI_GLOBAL_VARIABLE, struct.pack("<%dH" % len(order), *order))
+    for name, data in loader_vars:
+        recs += variable(name, LOADER_GUID, data)
     blob = head + store + recs
     if len(blob) > VARSTORE_SIZE:
         raise SystemExit("mkvars: too many variables for the store")
@@ -135,7 +141,17 @@ def main():
     ap.add_argument("--base", help="keep the variables of this store (e.g. enrolled keys)")
     ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
                     help=r"a Boot#### entry, e.g. 'kaslboot:\EFI\BOOT\BOOTAA64.EFI:entry=x'")
+    ap.add_argument("--loader-var", action="append", default=[], metavar="NAME=VALUE",
+                    help="a Boot Loader Interface variable as the OS sets it: VALUE as a "
+                         "NUL-terminated UTF-16 string, or hex:BYTES for raw bytes")
     args = ap.parse_args()
+    loader_vars = []
+    for spec in args.loader_var:
+        name, _, value = spec.partition("=")
+        if value.startswith("hex:"):
+            loader_vars.append((name, bytes.fromhex(value[4:])))
+        else:
+            loader_vars.append((name, (value + "\0").encode("utf-16-le")))
     boots = []
     for b in args.boot:
         parts = b.split(":", 2)
@@ -143,7 +159,7 @@ def main():
             raise SystemExit("mkvars: --boot wants DESC:PATH[:OPTIONS]")
         boots.append((parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
     with open(args.output, "wb") as f:
-        f.write(build(args.timeout, boots, args.base))
+        f.write(build(args.timeout, boots, args.base, loader_vars))
 
 
 if __name__ == "__main__":

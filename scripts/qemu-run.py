@@ -2,9 +2,14 @@
 """Boots an ESP image under qemu-system-aarch64 -M virt with AAVMF, serial on stdout.
 
 Each run gets a fresh NV variable store (scripts/mkvars.py) with Timeout = 0 and, if asked,
-its own Boot#### entries. Non-interactive runs end when the guest powers off, when --until
+its own Boot#### entries; with --vars FILE the store is kept in FILE across runs (made
+fresh when FILE does not exist), so that what the OS wrote (efibootmgr, bootctl) persists. Non-interactive runs end when the guest powers off, when --until
 matches the serial output, or when --timeout passes (exit code 124). Boots are serialized
 machine-wide with a lock file: the machine has two cores and a boot wants both.
+
+--send types keys when the serial output shows a pattern (optionally --send-delay seconds
+later); --screendump saves what the guest's display shows (a PPM) through a QEMU monitor
+socket, once the serial output shows a pattern.
 
 With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory) sits
 behind a tpm-tis-device; AAVMF then offers EFI_TCG2_PROTOCOL. --tpm-kill REGEX stops that
@@ -17,6 +22,7 @@ import fcntl
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +38,64 @@ LOCK_PATH = "/tmp/kaslboot-qemu.lock"
 SWTPM_START_TIMEOUT = 10
 
 
-def qemu_command(a, vars_path, tpm_sock=None):
+class DelayedAction(argparse.Action):
+    """--send/--send-delay (and --screendump/--screendump-delay) in one ordered list: a
+    delay belongs to the option after it."""
+
+    def __call__(self, parser, ns, value, option_string=None):
+        items = getattr(ns, self.dest) or []
+        if option_string.endswith("-delay"):
+            items.append(("delay", float(value)))
+        else:
+            items.append(("item", value))
+        setattr(ns, self.dest, items)
+
+
+def with_delays(items):
+    """[(pattern, value, delay)] from "REGEX=VALUE" items and the delays before them."""
+    out, delay = [], 0.0
+    for kind, value in items or []:
+        if kind == "delay":
+            delay = value
+            continue
+        pattern, _, rest = value.rpartition("=")
+        out.append((re.compile(pattern.encode()), rest, delay))
+        delay = 0.0
+    return out
+
+
+class Monitor:
+    """QEMU's human monitor on a unix socket, for screendump."""
+    PROMPT = b"(qemu) "
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+
+    def command(self, line, timeout=30):
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            self.sock.connect(self.path)
+            self._until_prompt()
+        self.sock.sendall(line.encode() + b"\n")
+        return self._until_prompt()
+
+    def _until_prompt(self):
+        buf = b""
+        while not buf.endswith(self.PROMPT):
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise OSError("QEMU monitor closed")
+            buf += chunk
+        return buf.decode("utf-8", "replace")
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+
+
+def qemu_command(a, vars_path, monitor=None, tpm_sock=None):
     machine = ["virt", "acpi=" + ("on" if a.acpi else "off")]
     if a.el2:
         machine.append("virtualization=on")
@@ -47,7 +110,7 @@ def qemu_command(a, vars_path, tpm_sock=None):
            # The ESP is a snapshot unless asked otherwise: a test's boot never changes the
            # image it was given, except where persistence is the point (the seed file).
            "-drive", "if=virtio,format=raw,file=" + a.esp +
-           ("" if a.esp_writable else ",snapshot=on")]
+           (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
     if tpm_sock:
@@ -59,7 +122,8 @@ def qemu_command(a, vars_path, tpm_sock=None):
     if a.interactive:
         cmd += ["-nographic"]
     else:
-        cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+        cmd += ["-display", "none", "-serial", "stdio", "-monitor",
+                "unix:%s,server=on,wait=off" % monitor if monitor else "none"]
     return cmd + a.extra
 
 
@@ -93,46 +157,72 @@ def stop_swtpm(proc):
 
 def run(a):
     with tempfile.TemporaryDirectory(prefix="kaslboot-qemu-") as tmp:
-        vars_path = os.path.join(tmp, "vars.fd")
-        mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
-        for b in a.boot:
-            mk += ["--boot", b]
-        if a.secure_boot:
-            mk += ["--base", AAVMF_VARS_SNAKEOIL]
-        subprocess.run(mk, check=True)
+        vars_path = a.vars or os.path.join(tmp, "vars.fd")
+        # A --vars store that exists is the firmware's from an earlier boot: kept as it is.
+        if not (a.vars and os.path.exists(a.vars)):
+            mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
+            for b in a.boot:
+                mk += ["--boot", b]
+            for v in a.loader_var:
+                mk += ["--loader-var", v]
+            if a.secure_boot:
+                mk += ["--base", AAVMF_VARS_SNAKEOIL]
+            subprocess.run(mk, check=True)
+        monitor = os.path.join(tmp, "monitor.sock") if a.screendump else None
         swtpm, tpm_sock = start_swtpm(tmp) if a.tpm else (None, None)
         try:
-            cmd = qemu_command(a, vars_path, tpm_sock)
+            cmd = qemu_command(a, vars_path, monitor, tpm_sock)
             if a.verbose:
                 print("qemu-run: " + " ".join(cmd), file=sys.stderr, flush=True)
             if a.interactive:
                 return subprocess.call(cmd)
-            return stream(cmd, a, swtpm)
+            return stream(cmd, a, Monitor(monitor) if monitor else None, swtpm)
         finally:
             stop_swtpm(swtpm)
 
 
-def stream(cmd, a, swtpm=None):
+def stream(cmd, a, monitor=None, swtpm=None):
     until = re.compile(a.until.encode()) if a.until else None
     tpm_kill = re.compile(a.tpm_kill.encode()) if a.tpm_kill and swtpm else None
-    # --send 'REGEX=KEYS': once REGEX shows up, type KEYS on the serial console (in order).
-    sends = []
-    for spec in a.send:
-        pattern, _, keys = spec.rpartition("=")
-        sends.append((re.compile(pattern.encode()), keys.encode().decode("unicode_escape").encode()))
+    # --send 'REGEX=KEYS': once REGEX shows up (and --send-delay seconds more have passed),
+    # type KEYS on the serial console; one --send after another, in order.
+    sends = [(p, keys.encode().decode("unicode_escape").encode(), d)
+             for p, keys, d in with_delays(a.send)]
+    # --screendump 'REGEX=PATH': once REGEX shows up (and --screendump-delay seconds more
+    # have passed), the display into PATH (PPM); one after another, in order.
+    dumps = [(p, os.path.abspath(path), d) for p, path, d in with_delays(a.screendump)]
     log = open(a.log, "wb") if a.log else None
-    seen = b""
+    seen = seen_dump = b""
+    send_due = dump_due = None
+    until_seen = False
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + a.timeout
     rc = None
     try:
         while True:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            if send_due is not None and now >= send_due:
+                proc.stdin.write(sends.pop(0)[1])
+                proc.stdin.flush()
+                send_due = None
+                seen = b""   # the next pattern must appear after these keys
+            if dump_due is not None and now >= dump_due:
+                path = dumps.pop(0)[1]
+                out = monitor.command("screendump " + path)
+                if not os.path.exists(path):
+                    print("\nqemu-run: screendump failed: " + out, file=sys.stderr)
+                dump_due = None
+                seen_dump = b""
+                if until_seen:
+                    rc = 0
+                    break
+            left = deadline - now
             if left <= 0:
                 rc = 124
                 break
-            ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+            wait = min([left, 0.5] + [d - now for d in (send_due, dump_due) if d is not None])
+            ready, _, _ = select.select([proc.stdout], [], [], max(wait, 0))
             if not ready:
                 if proc.poll() is not None:
                     rc = proc.returncode
@@ -147,17 +237,22 @@ def stream(cmd, a, swtpm=None):
             if log:
                 log.write(chunk)
             seen = (seen + chunk)[-65536:]
-            if sends and sends[0][0].search(seen):
-                proc.stdin.write(sends.pop(0)[1])
-                proc.stdin.flush()
-                seen = b""   # the next pattern must appear after these keys
+            seen_dump = (seen_dump + chunk)[-65536:]
+            if sends and send_due is None and sends[0][0].search(seen):
+                send_due = time.monotonic() + sends[0][2]
+            if dumps and dump_due is None and dumps[0][0].search(seen_dump):
+                dump_due = time.monotonic() + dumps[0][2]
             if tpm_kill and tpm_kill.search(seen):
                 stop_swtpm(swtpm)
                 tpm_kill = None
             if until and until.search(seen):
-                rc = 0
-                break
+                if dump_due is None:
+                    rc = 0
+                    break
+                until_seen = True   # end once the screendump under way is taken
     finally:
+        if monitor:
+            monitor.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -173,6 +268,10 @@ def main():
     ap.add_argument("--esp", required=True, help="FAT image booted as a virtio disk")
     ap.add_argument("--esp-writable", action="store_true",
                     help="let the guest's writes reach the ESP image (default: a snapshot)")
+    ap.add_argument("--esp-readonly", action="store_true",
+                    help="a write-protected ESP: every write the guest tries fails")
+    ap.add_argument("--loader-var", action="append", default=[], metavar="NAME=VALUE",
+                    help="set a Boot Loader Interface variable first (scripts/mkvars.py)")
     ap.add_argument("--el2", action="store_true", help="firmware at EL2 (virtualization=on)")
     ap.add_argument("--cpu", default="max", help="CPU model (default max)")
     ap.add_argument("--mem", default="1G", help="RAM size (default 1G)")
@@ -189,12 +288,22 @@ def main():
                     help="with --tpm: stop swtpm once REGEX is seen (a TPM that fails)")
     ap.add_argument("--dumpdtb", metavar="PATH",
                     help="write QEMU's DT for this machine to PATH and exit (boots nothing)")
+    ap.add_argument("--vars", help="NV store kept across runs (created when missing)")
     ap.add_argument("--boot", action="append", default=[], metavar="DESC:PATH[:OPTIONS]",
                     help=r"a Boot#### entry (in order); default: the firmware's own choice")
     ap.add_argument("--timeout", type=float, default=180, help="seconds (default 180)")
     ap.add_argument("--until", help="stop once the serial output matches this regex")
-    ap.add_argument("--send", action="append", default=[], metavar="REGEX=KEYS",
-                    help=r"type KEYS (escapes like \r allowed) once REGEX is seen; repeatable")
+    ap.add_argument("--send", action=DelayedAction, dest="send", default=[], metavar="REGEX=KEYS",
+                    help=r"type KEYS (escapes like \r, \x1b[B, \x3d for '=') once REGEX is "
+                         "seen after the previous --send's keys; repeatable")
+    ap.add_argument("--send-delay", action=DelayedAction, dest="send", metavar="SECONDS",
+                    help="the next --send types its keys SECONDS after its REGEX showed up")
+    ap.add_argument("--screendump", action=DelayedAction, dest="screendump", default=[],
+                    metavar="REGEX=PATH",
+                    help="once REGEX is seen after the previous dump, save the display as a "
+                         "PPM (through a monitor socket); repeatable")
+    ap.add_argument("--screendump-delay", action=DelayedAction, dest="screendump",
+                    metavar="SECONDS", help="the next --screendump waits SECONDS more")
     ap.add_argument("--log", help="also write the serial output to this file")
     ap.add_argument("--interactive", action="store_true", help="serial + monitor on this tty")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the QEMU command")

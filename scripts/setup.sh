@@ -13,10 +13,14 @@ HOST_PKGS=(
   mtools dosfstools                                            # ESP images without loop mounts
   device-tree-compiler libfdt-dev                              # dtc + host libfdt for dtb/ tests
   libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests
+  clang libclang-rt-14-dev libfuzzer-14-dev                    # make fuzz: libFuzzer, ASan, UBSan
   python3 python3-pytest python3-pexpect              # integration tests
   cpio gzip xz-utils git                                       # initramfs and payload handling
   sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
   swtpm                                                        # measured-boot tests: a TPM 2.0
+  systemd                                                      # kernel-install (installer tests)
+  mmdebstrap arch-test qemu-user-static                        # the Debian arm64 e2e system
+  gdisk e2fsprogs                                              # its GPT disk, ext4 root (mkfs -d)
 )
 
 missing() {

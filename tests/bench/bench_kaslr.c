@@ -73,7 +73,7 @@ int main(void)
 	ref = now() - t0;
 	t0 = now();
 	for (i = 0; i < 100000; i++) {
-		kaslr_choose_phys(&map, KASLR_KERNEL_ALIGN, 0, 40ULL << 20, KASLR_KERNEL_PHYS_LIMIT,
+		kaslr_choose_phys(&map, BOOT_IMAGE_ALIGN, 0, 40ULL << 20, BOOT_IMAGE_PHYS_LIMIT,
 				  true, &rng, &base, &n);
 		sink += base;
 	}

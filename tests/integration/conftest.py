@@ -7,6 +7,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kaslboot_qemu  # noqa: E402
 
 
+def pytest_configure(config):
+    # `make check` runs everything once, slow tests included; a quick local run can leave
+    # them out with PYTEST_ARGS='-m "not slow"'.
+    config.addinivalue_line("markers", "slow: a test that takes minutes (the 5-minute "
+                            "watchdog); deselect with -m 'not slow'")
+
+
 @pytest.fixture(scope="session")
 def demo_esp():
     if not os.path.exists(kaslboot_qemu.ESP):

@@ -12,7 +12,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build")
 ESP = os.path.join(BUILD, "esp.img")
 RUNNER = os.path.join(ROOT, "scripts", "qemu-run.py")
-MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+# UTF-8 file names reach the FAT image as long names only under a UTF-8 locale.
+MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
 
 
 def make_esp(tmp_path, files=None, delete=(), base=ESP, name="esp.img"):
@@ -54,12 +55,23 @@ class Boot:
         return text in self.log
 
 
+def send_spec(pattern, keys):
+    """A --send argument typing `keys` (text as it is: '=' and '\\' are escaped for the
+    runner) once `pattern` (a regex) shows up."""
+    esc = keys.replace("\\", "\\x5c").replace("=", "\\x3d")
+    return pattern + "=" + esc
+
+
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
          boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
-         writable=False, tpm=False, tpm_kill=None):
+         writable=False, readonly=False, loader_vars=None, screendumps=(), vars=None,
+         tpm=False, tpm_kill=None):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
-    of its report; the guest then powers off by itself. tpm: a software TPM 2.0 (swtpm);
-    tpm_kill: a regex after which that TPM stops answering."""
+    of its report; the guest then powers off by itself. `send` items are runner specs
+    ("REGEX=KEYS") or tuples (regex, keys) / (regex, keys, delay_seconds) with keys as
+    plain text; `screendumps` are (regex, ppm_path[, delay_seconds]), taken in order.
+    tpm: a software TPM 2.0 (swtpm); tpm_kill: a regex after which that TPM stops
+    answering."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
            "--timeout", str(timeout)]
     if tpm:
@@ -78,12 +90,26 @@ def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=Tru
         cmd.append("--secure-boot")
     if writable:
         cmd.append("--esp-writable")
+    if readonly:
+        cmd.append("--esp-readonly")
+    for name, value in (loader_vars or {}).items():
+        cmd += ["--loader-var", "%s=%s" % (name, value)]
+    if vars:
+        cmd += ["--vars", vars]
     for b in boots:
         cmd += ["--boot", b]
     if until:
         cmd += ["--until", until]
     for spec in send:
+        if isinstance(spec, tuple):
+            if len(spec) > 2 and spec[2]:
+                cmd += ["--send-delay", str(spec[2])]
+            spec = send_spec(spec[0], spec[1])
         cmd += ["--send", spec]
+    for dump in screendumps:
+        if len(dump) > 2 and dump[2]:
+            cmd += ["--screendump-delay", str(dump[2])]
+        cmd += ["--screendump", dump[0] + "=" + os.fspath(dump[1])]
     if extra:
         cmd += ["--"] + list(extra)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -99,6 +125,21 @@ def dump_dtb(path, *, cpu="max", mem="1G", tpm=False):
         cmd.append("--tpm")
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return open(path, "rb").read()
+
+
+# -cpu cortex-a72 has no FEAT_RNG: Linux's KASLR can then only come from the kaslr-seed
+# kaslboot hands over.
+NO_RNDR = "cortex-a72"
+
+
+def boot_report(esp, **kw):
+    """Boots to the demo initramfs's report (on a CPU without RNDR unless told otherwise)
+    and fails the test with the log's tail when there is none."""
+    kw.setdefault("cpu", NO_RNDR)
+    kw.setdefault("until", REPORT_END)
+    b = boot(esp, **kw)
+    assert b.report, "no report from the initramfs:\n" + b.log[-4000:]
+    return b
 
 
 def parse_report(log):

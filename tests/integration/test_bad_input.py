@@ -10,7 +10,11 @@ import subprocess
 
 import pytest
 
+import pathlib
+
 from kaslboot_qemu import KERNEL, LOADER, boot, make_esp
+
+KERNEL_PATH = pathlib.Path(KERNEL)
 
 MARKER = "next-boot-option-ran"
 
@@ -121,4 +125,30 @@ def test_kaslr_require_without_strong_entropy(tmp_path):
     esp = make_esp(tmp_path, {"/loader/loader.conf": "kaslr require\n"})
     # No DT seeds, no FEAT_RNG, no EFI RNG: only the counter is left.
     log = boot_bad(esp, entry="debian", cpu="cortex-a72", dtb_seed=False)
-    assert "kaslboot: error: kaslr require: no strong entropy source (have: counter)" in log
+    assert "kaslboot: error: kaslr require: no strong entropy source (have: counter,system-token)" in log
+
+
+def test_linux_path_is_a_directory(tmp_path):
+    log = boot_bad(entry_esp(tmp_path, "linux /EFI\n"))
+    assert "kaslboot: error: /EFI: is a directory, not a file" in log
+
+
+def test_utf8_file_names_boot(tmp_path):
+    """Kernel and initrd with non-ASCII names: converted to UCS-2, found, booted."""
+    from kaslboot_qemu import REPORT_END
+    esp = make_esp(tmp_path, {"/Kërnel-é": KERNEL_PATH,
+                              "/loader/entries/debian.conf":
+                                  "linux /Kërnel-é\ninitrd /initrd.img\n"
+                                  "options console=ttyAMA0 panic=-1\n"})
+    b = boot(esp, until=REPORT_END)
+    assert b.report, b.log[-3000:]
+    assert "Kërnel" not in "".join(errors(b.log))
+
+
+def test_name_ucs2_cannot_hold(tmp_path):
+    """A character outside the BMP cannot be a UEFI file name: refused by name."""
+    import re
+    log = boot_bad(entry_esp(tmp_path, "linux /kernel-\U0001F600\n"))
+    # The firmware's serial console shows what it can of the name (non-ASCII as '?').
+    assert re.search(r"kaslboot: error: /kernel-\S+: not a file name the firmware can open "
+                     r"\(invalid UTF-8, or a character outside UCS-2\)", log), log[-2000:]

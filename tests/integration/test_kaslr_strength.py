@@ -4,18 +4,8 @@ file on the ESP gives real entropy on a machine with none; a fallback entry keep
 boot's strong sources; Linux gets and credits a LINUX_EFI_RANDOM_SEED_TABLE."""
 import subprocess
 
-from kaslboot_qemu import MTOOLS_ENV, REPORT_END, boot, loader_facts, make_esp, stext_offset
-
-NO_RNDR = "cortex-a72"
+from kaslboot_qemu import MTOOLS_ENV, boot_report, loader_facts, make_esp, stext_offset
 SZ_2M = 2 << 20
-
-
-def report_boot(esp, **kw):
-    kw.setdefault("cpu", NO_RNDR)
-    kw.setdefault("until", REPORT_END)
-    b = boot(esp, **kw)
-    assert b.report, "no report from the initramfs:\n" + b.log[-4000:]
-    return b
 
 
 def test_64k_slots_vary_linux_below_2m(demo_esp):
@@ -24,7 +14,7 @@ def test_64k_slots_vary_linux_below_2m(demo_esp):
     modulo 2 MiB, no alignment complaint, and >= 13 bits at 1 GiB (the stub's figure)."""
     phys, virt = set(), set()
     for _ in range(4):
-        b = report_boot(demo_esp, rng=True)
+        b = boot_report(demo_esp, rng=True)
         f = loader_facts(b)
         assert f["align"] == 64 << 10, f
         assert f["bits"] >= 13, f
@@ -51,13 +41,13 @@ def test_seed_file_gives_entropy_without_any_source(tmp_path):
     changes after every boot; Linux's efi: line shows the RNG table."""
     esp = make_esp(tmp_path)
     kw = dict(dtb_seed=False, rng=False, writable=True)
-    first = report_boot(esp, **kw)
+    first = boot_report(esp, **kw)
     assert "seed file created" in first.log, first.log[-3000:]
     assert "weak entropy" in first.log
     seeds = [read_seed(esp)]
     assert len(seeds[0]) == 32
     for _ in range(2):
-        b = report_boot(esp, **kw)
+        b = boot_report(esp, **kw)
         assert "seed file credited" in b.log, b.log[-3000:]
         assert "weak entropy" not in b.log, b.log[-3000:]
         f = loader_facts(b)
@@ -75,7 +65,7 @@ def test_fallback_entry_keeps_strong_sources(tmp_path):
     conf = "default broken\ntimeout 0\nkaslr require\n"
     esp = make_esp(tmp_path, {"/loader/loader.conf": conf,
                               "/loader/entries/broken.conf": "linux /no-such-Image\n"})
-    b = report_boot(esp)
+    b = boot_report(esp)
     assert "/no-such-Image: no such file" in b.log
     assert "falling back to entry 'debian'" in b.log
     f = loader_facts(b)

@@ -16,10 +16,12 @@ PROBE_OBJS := $(patsubst $(PROBE_DIR)/%,$(PROBE_OUT)/%.o,$(PROBE_SRCS))
 # -mgeneral-regs-only: no FP/SIMD (CPACR_EL1.FPEN is not part of the entry contract).
 # -fno-tree-loop-distribute-patterns: keeps GCC from turning probe_lib.c's memset loop
 # into a call to memset itself.
+# -Iinclude: the protocol's public header, <kaslboot/protocol.h>, the one other file of
+# kaslboot's the probe reads.
 PROBE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-ffreestanding -fpie -fvisibility=hidden -nostdlib -mgeneral-regs-only -mstrict-align \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -MMD -MP
+	-fno-unwind-tables -Iinclude -MMD -MP
 PROBE_ASFLAGS := -fpie -MMD -MP
 # -static-pie --no-dynamic-linker: ET_DYN with no PT_INTERP and only relative relocations;
 # -z text: refuse relocations in text; 4 KiB max-page-size: p_align = the protocol's page.

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kaslboot/protocol.h>
+
 #include "probe_console.h"
 #include "probe_fdt.h"
 #include "probe_hw.h"
@@ -17,31 +19,14 @@
 
 #define HIDDEN __attribute__((visibility("hidden")))
 
-/* The /chosen layout properties (dtb/chosen.h; all u64, big-endian). */
-#define CHOSEN_LAYOUT_VERSION "kaslboot,layout-version"
-#define CHOSEN_IMAGE_PHYS "kaslboot,image-phys-base"
-#define CHOSEN_IMAGE_VIRT "kaslboot,image-virt-base"
-#define CHOSEN_IMAGE_SIZE "kaslboot,image-size"
-#define CHOSEN_LINEAR_OFFSET "kaslboot,linear-map-offset"
-#define CHOSEN_FIXMAP_BASE "kaslboot,fixmap-base"
-#define CHOSEN_FIXMAP_SIZE "kaslboot,fixmap-size"
-#define CHOSEN_UART_VIRT "kaslboot,uart-virt-base"
-#define CHOSEN_STACK_TOP "kaslboot,stack-top"
-#define CHOSEN_STACK_SIZE "kaslboot,stack-size"
-#define CHOSEN_IDMAP_BASE "kaslboot,idmap-base"
-#define CHOSEN_IDMAP_SIZE "kaslboot,idmap-size"
-#define LAYOUT_VERSION 1
+/* The kaslboot,* /chosen properties, the layout version and the alignments and sizes
+ * checked below are the protocol's (include/kaslboot/protocol.h). */
 /* The EFI memory map handoff (Linux's names, drivers/firmware/efi/fdtparams.c). */
 #define CHOSEN_MMAP_START "linux,uefi-mmap-start"
 #define CHOSEN_MMAP_SIZE "linux,uefi-mmap-size"
 #define CHOSEN_MMAP_DESC_SIZE "linux,uefi-mmap-desc-size"
 
-/* Protocol facts (docs/protocol.md). */
-#define PAGE_SIZE 4096ull
-#define IMAGE_ALIGN (2ull << 20)       /* image-phys/virt-base are 2 MiB aligned */
-#define MIN_STACK_SIZE (64ull << 10)   /* at least 64 KiB of stack */
-#define STACK_ALIGN 16ull              /* AAPCS64: SP is 16-byte aligned */
-#define T1SZ_48BIT 16ull               /* TCR_EL1.T1SZ for a 48-bit high half */
+#define T1SZ_48BIT (64ull - KASLBOOT_VA_BITS) /* TCR_EL1.T1SZ for the protocol's high half */
 #define CURRENTEL_EL_SHIFT 2           /* CurrentEL.EL, bits[3:2] */
 #define DAIF_ALL (0xfull << 6)         /* PSTATE.{D,A,I,F} as read from DAIF, bits[9:6] */
 #define SCTLR_M (1ull << 0)            /* SCTLR_EL1 (Arm ARM D19.2): MMU on */
@@ -60,6 +45,7 @@
 #define EFI_DESC_PAGES 24
 #define EFI_DESC_ATTR 32
 #define EFI_DESC_MIN_SIZE 40
+#define EFI_PAGE_SIZE 4096ull /* NumberOfPages counts 4 KiB pages, whatever the granule */
 #define EFI_MEMORY_WB 0x8ull
 #define EFI_LOADER_CODE 1
 #define EFI_LOADER_DATA 2
@@ -161,7 +147,7 @@ static bool hw_agrees(const char *name, uint64_t va, const struct walk *w, bool 
 
 	if (par & PAR_F)
 		return fail(name, "AT S1E1R faults where the tables map, at", va);
-	if ((par & PAR_PA_MASK) != (w->pa & ~(PAGE_SIZE - 1)))
+	if ((par & PAR_PA_MASK) != (w->pa & ~(KASLBOOT_PAGE_SIZE - 1)))
 		return fail(name, "AT S1E1R and the table walk disagree on the PA of", va);
 	if (any_write)
 		return true;
@@ -212,12 +198,18 @@ static bool check_range(const char *name, uint64_t va, uint64_t size, const stru
 static bool get_layout(const struct pfdt *dt, int chosen)
 {
 	static const struct { const char *name; uint64_t *dst; } props[] = {
-		{ CHOSEN_LAYOUT_VERSION, &lay.version }, { CHOSEN_IMAGE_PHYS, &lay.image_phys },
-		{ CHOSEN_IMAGE_VIRT, &lay.image_virt }, { CHOSEN_IMAGE_SIZE, &lay.image_size },
-		{ CHOSEN_LINEAR_OFFSET, &lay.linear }, { CHOSEN_FIXMAP_BASE, &lay.fixmap_base },
-		{ CHOSEN_FIXMAP_SIZE, &lay.fixmap_size }, { CHOSEN_UART_VIRT, &lay.uart_virt },
-		{ CHOSEN_STACK_TOP, &lay.stack_top }, { CHOSEN_STACK_SIZE, &lay.stack_size },
-		{ CHOSEN_IDMAP_BASE, &lay.idmap_base }, { CHOSEN_IDMAP_SIZE, &lay.idmap_size },
+		{ KASLBOOT_CHOSEN_LAYOUT_VERSION, &lay.version },
+		{ KASLBOOT_CHOSEN_IMAGE_PHYS_BASE, &lay.image_phys },
+		{ KASLBOOT_CHOSEN_IMAGE_VIRT_BASE, &lay.image_virt },
+		{ KASLBOOT_CHOSEN_IMAGE_SIZE, &lay.image_size },
+		{ KASLBOOT_CHOSEN_LINEAR_MAP_OFFSET, &lay.linear },
+		{ KASLBOOT_CHOSEN_FIXMAP_BASE, &lay.fixmap_base },
+		{ KASLBOOT_CHOSEN_FIXMAP_SIZE, &lay.fixmap_size },
+		{ KASLBOOT_CHOSEN_UART_VIRT_BASE, &lay.uart_virt },
+		{ KASLBOOT_CHOSEN_STACK_TOP, &lay.stack_top },
+		{ KASLBOOT_CHOSEN_STACK_SIZE, &lay.stack_size },
+		{ KASLBOOT_CHOSEN_IDMAP_BASE, &lay.idmap_base },
+		{ KASLBOOT_CHOSEN_IDMAP_SIZE, &lay.idmap_size },
 	};
 	bool ok = true;
 
@@ -225,7 +217,7 @@ static bool get_layout(const struct pfdt *dt, int chosen)
 		uint32_t len = 0;
 		const void *p = pfdt_prop(dt, chosen, props[i].name, &len);
 
-		if (p && len == 8)
+		if (p && len == KASLBOOT_CHOSEN_VALUE_SIZE)
 			*props[i].dst = pfdt_be64(p);
 		else
 			ok = false; /* reported once the console works, if it does */
@@ -357,7 +349,7 @@ static bool check_linear(const struct pfdt *dt, int chosen)
 		if (!is_ram_type(type) || !(attr & EFI_MEMORY_WB) || !pages)
 			continue;
 		ranges++;
-		end = pa + pages * PAGE_SIZE;
+		end = pa + pages * EFI_PAGE_SIZE;
 		/* Split around the read-only alias of the image's text+rodata. */
 		for (uint64_t p = pa; p < end;) {
 			bool in_ro = p >= ro_lo && p < ro_hi;
@@ -366,7 +358,7 @@ static bool check_linear(const struct pfdt *dt, int chosen)
 
 			if (in_ro) {
 				/* Absent or read-only, never writable or executable. */
-				for (uint64_t q = p; q < stop; q += PAGE_SIZE) {
+				for (uint64_t q = p; q < stop; q += KASLBOOT_PAGE_SIZE) {
 					struct walk w;
 
 					walk_ttbr1(q + lay.linear, lay.linear, &w);
@@ -392,12 +384,12 @@ static bool check_linear(const struct pfdt *dt, int chosen)
 static bool check_stack(uint64_t entry_sp)
 {
 	struct want rw = { .write = true, .memtype = MEM_NORMAL_WB };
-	uint64_t guard = lay.stack_top - lay.stack_size - PAGE_SIZE, par;
+	uint64_t guard = lay.stack_top - lay.stack_size - KASLBOOT_GUARD_SIZE, par;
 	struct walk w;
 
-	if (entry_sp != lay.stack_top || entry_sp % STACK_ALIGN)
+	if (entry_sp != lay.stack_top || entry_sp % KASLBOOT_STACK_ALIGN)
 		return fail("stack", "entry SP is not the 16-byte aligned kaslboot,stack-top; SP", entry_sp);
-	if (lay.stack_size < MIN_STACK_SIZE || lay.stack_size % PAGE_SIZE)
+	if (lay.stack_size < KASLBOOT_STACK_SIZE_MIN || lay.stack_size % KASLBOOT_PAGE_SIZE)
 		return fail("stack", "stack-size is not a multiple of 4 KiB >= 64 KiB:", lay.stack_size);
 	if (!check_range("stack", lay.stack_top - lay.stack_size, lay.stack_size, &rw))
 		return false;
@@ -432,9 +424,9 @@ static bool check_ttbr0(void)
 {
 	uint64_t par = at_s1e1r(lay.idmap_base);
 
-	if ((par & PAR_F) || (par & PAR_PA_MASK) != (lay.idmap_base & ~(PAGE_SIZE - 1)))
+	if ((par & PAR_F) || (par & PAR_PA_MASK) != (lay.idmap_base & ~(KASLBOOT_PAGE_SIZE - 1)))
 		return fail("ttbr0", "the trampoline is not identity mapped at", lay.idmap_base);
-	if (lay.image_phys + PAGE_SIZE <= lay.idmap_base ||
+	if (lay.image_phys + KASLBOOT_PAGE_SIZE <= lay.idmap_base ||
 	    lay.image_phys >= lay.idmap_base + lay.idmap_size) {
 		if (!(at_s1e1r(lay.image_phys) & PAR_F))
 			return fail("ttbr0", "TTBR0 maps more than the trampoline: the image at PA", lay.image_phys);
@@ -471,8 +463,9 @@ void probe_main(uint64_t dt_va, uint64_t other_regs, uint64_t entry_sp, uint64_t
 	record("tcr", (((tcr >> TCR_T1SZ_SHIFT) & TCR_T1SZ_MASK) == T1SZ_48BIT &&
 		       ((tcr >> TCR_TG1_SHIFT) & 3) == TCR_TG1_4K) ||
 			      fail("tcr", "TTBR1 half is not 48-bit/4 KiB: TCR_EL1", tcr));
-	record("layout", (layout_ok && lay.version == LAYOUT_VERSION &&
-			  !(lay.image_phys % IMAGE_ALIGN) && !(lay.image_virt % IMAGE_ALIGN)) ||
+	record("layout", (layout_ok && lay.version == KASLBOOT_LAYOUT_VERSION &&
+			  !(lay.image_phys % KASLBOOT_IMAGE_ALIGN) &&
+			  !(lay.image_virt % KASLBOOT_IMAGE_ALIGN)) ||
 				 fail("layout", "kaslboot,* /chosen properties missing, wrong version or "
 					  "image base not 2 MiB aligned; version", lay.version));
 	record("pc", pc == lay.image_virt || fail("pc", "running at a base other than image-virt-base:", pc));
@@ -484,7 +477,7 @@ void probe_main(uint64_t dt_va, uint64_t other_regs, uint64_t entry_sp, uint64_t
 	record("stack", check_stack(entry_sp));
 	{
 		struct want dtw = { .any_write = true, .memtype = MEM_NORMAL_WB };
-		uint64_t dt_page = dt_va & ~(PAGE_SIZE - 1);
+		uint64_t dt_page = dt_va & ~(KASLBOOT_PAGE_SIZE - 1);
 
 		record("fixmap", (dt_va >= lay.fixmap_base && dt_va - lay.fixmap_base < lay.fixmap_size &&
 				  lay.uart_virt >= lay.fixmap_base &&

@@ -29,8 +29,11 @@ uint64_t mm_at_s1e1w(uint64_t va) { return va; }
 
 void mm_dcache_clean_poc(uint64_t va, uint64_t size)
 {
-	(void)va;
-	(void)size;
+	if (fake_cpu.cleans < FAKE_MAX_CLEANS) {
+		fake_cpu.cleaned[fake_cpu.cleans].va = va;
+		fake_cpu.cleaned[fake_cpu.cleans].size = size;
+		fake_cpu.cleaned[fake_cpu.cleans].after_exit = fake.exited;
+	}
 	fake_cpu.cleans++;
 }
 
@@ -86,9 +89,10 @@ bool mm_ttbr1_init_then_final(enum mm_ttbr1_switch kind, unsigned va_bits, uint6
 	return true;
 }
 
-int mm_cpu_selftest(const void *fdt, uint64_t fdt_pa, struct mm_page_pool *pool)
+int mm_cpu_selftest_run(const void *fdt, uint64_t fdt_pa, uint64_t fdt_size,
+			struct mm_page_pool *pool, mm_selftest_seed_fn read_seed)
 {
-	(void)fdt, (void)fdt_pa, (void)pool;
+	(void)fdt, (void)fdt_pa, (void)fdt_size, (void)pool, (void)read_seed;
 	return 0;
 }
 

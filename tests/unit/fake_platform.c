@@ -15,6 +15,13 @@ struct fake_fw fake;
 #define FAKE_RAM_ALIGN (2ULL << 20)
 #define FAKE_PAGE 4096ULL
 
+/* Pool memory carved from the fake's RAM (as opposed to host malloc). */
+static bool in_ram(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)fake.ram;
+	return a >= lo && a < lo + fake.ram_size;
+}
+
 static uint64_t pages_up(uint64_t bytes)
 {
 	return (bytes + FAKE_PAGE - 1) & ~(FAKE_PAGE - 1);
@@ -41,7 +48,8 @@ void fake_fw_free(void)
 		free(fake.files[i].data);
 	/* What a booted flow left in pool memory, the firmware reclaims. */
 	for (int i = 0; i < fake.pools_live; i++)
-		free(fake.pools[i]);
+		if (!in_ram(fake.pools[i]))
+			free(fake.pools[i]);
 	if (fake.mapping)
 		munmap(fake.mapping, fake.mapping_size);
 	memset(&fake, 0, sizeof(fake));
@@ -93,6 +101,8 @@ void fake_fw_add_config(const char *loader_conf, const char *entry_a, const char
 
 void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch)
 {
+	if (fake.nkeys == FAKE_MAX_KEYS)
+		abort();
 	fake.keys[fake.nkeys].kind = kind;
 	fake.keys[fake.nkeys].ch = ch;
 	fake.nkeys++;
@@ -104,6 +114,12 @@ void *fake_fw_table(const struct kb_guid *guid)
 		if (!memcmp(&fake.tables[i].guid, guid, sizeof(*guid)))
 			return fake.tables[i].table;
 	return NULL;
+}
+
+void fake_fw_push_chars(const char *s)
+{
+	while (*s)
+		fake_fw_push_key(KB_KEY_CHAR, (unsigned char)*s++);
 }
 
 const struct fake_var *fake_fw_var(const char *name)
@@ -263,16 +279,43 @@ static void free_pages(void *ctx, uint64_t base, uint64_t bytes)
 	abort();   /* freeing what was never allocated */
 }
 
+/* Like edk2's pool, a large allocation takes pages of RAM (it shows in the memory map as
+ * loader data, so a snapshot taken before it goes stale); small ones come from the host. */
+#define FAKE_POOL_PAGES_FROM 65536u
+
 static void *pool_alloc(void *ctx, size_t bytes)
 {
+	uint64_t base;
+	void *p;
 	(void)ctx;
 	if (inject("pool_alloc"))
 		return NULL;
 	if (fake.pools_live == FAKE_MAX_POOLS)
 		abort();
-	void *p = malloc(bytes);
+	if (bytes >= FAKE_POOL_PAGES_FROM) {
+		if (find_below(bytes, 0, KB_MEM_DATA, &base))
+			return NULL;
+		p = (void *)(uintptr_t)base;
+	} else {
+		p = malloc(bytes);
+	}
 	fake.pools[fake.pools_live++] = p;
 	return p;
+}
+
+static void release_pool(void *p)
+{
+	if (!in_ram(p)) {
+		free(p);
+		return;
+	}
+	for (unsigned i = 0; i < fake.nallocs; i++) {
+		if (fake.allocs[i].base == (uint64_t)(uintptr_t)p) {
+			fake.allocs[i] = fake.allocs[--fake.nallocs];
+			return;
+		}
+	}
+	abort();
 }
 
 static void pool_free(void *ctx, void *p)
@@ -283,7 +326,7 @@ static void pool_free(void *ctx, void *p)
 	for (int i = 0; i < fake.pools_live; i++) {
 		if (fake.pools[i] == p) {
 			fake.pools[i] = fake.pools[--fake.pools_live];
-			free(p);
+			release_pool(p);
 			return;
 		}
 	}
@@ -304,32 +347,43 @@ static struct fake_file *find_file(const char *path)
 	return NULL;
 }
 
-static int file_size(void *ctx, const char *path, uint64_t *size)
+/* A handle is the file's slot; every open and read is counted, and what stays open. */
+static int file_open(void *ctx, const char *path, void **fh, uint64_t *size)
 {
 	(void)ctx;
-	if (inject("file_size"))
+	if (inject("file_open"))
 		return KB_EIO;
 	struct fake_file *f = find_file(path);
 	if (!f)
 		return KB_ENOENT;
 	if (f->is_dir)
 		return KB_EINVAL;
+	*fh = f;
 	*size = f->len;
+	fake.files_open++;
+	fake.opens++;
 	return 0;
 }
 
-static int file_read(void *ctx, const char *path, uint64_t offset, void *buf, uint64_t size)
+static int file_read(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t size)
 {
 	(void)ctx;
 	if (inject("file_read"))
 		return KB_EIO;
-	struct fake_file *f = find_file(path);
-	if (!f || f->is_dir)
-		return KB_ENOENT;
+	struct fake_file *f = fh;
 	if (offset > f->len || size > f->len - offset)
 		return KB_ECORRUPT;
 	memcpy(buf, f->data + offset, size);
+	fake.bytes_read += size;
 	return 0;
+}
+
+static void file_close(void *ctx, void *fh)
+{
+	(void)ctx;
+	if (fake.exited || !fh || fake.files_open <= 0)
+		abort();   /* closed after ExitBootServices, or closed twice */
+	fake.files_open--;
 }
 
 static int dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
@@ -425,6 +479,8 @@ static int var_set(void *ctx, const struct kb_guid *guid, const char *name, uint
 	(void)ctx;
 	if (inject("var_set"))
 		return KB_EIO;
+	if (fake.vars_refuse)
+		return KB_EPERM;
 	struct fake_var *v = find_var(guid, name);
 	if (!size) {
 		if (v)
@@ -469,13 +525,23 @@ static int rng(void *ctx, void *buf, size_t len)
 
 static int read_key(void *ctx, unsigned timeout_ms, struct kb_key *key)
 {
-	(void)ctx, (void)timeout_ms;
+	(void)ctx;
 	if (inject("read_key"))
 		return KB_EIO;
+	if (timeout_ms) {
+		fake.watchdog_at_wait = fake.watchdog_seconds;
+		fake.watchdog_set_at_wait = fake.watchdog_calls > 0;
+	}
 	if (fake.key_pos < fake.nkeys) {
+		/* A queued KB_KEY_TIMEOUT is a wait that found nothing: its time passes. */
 		*key = fake.keys[fake.key_pos++];
+		if (key->kind == KB_KEY_TIMEOUT)
+			fake.clock_ms += timeout_ms;
 		return 0;
 	}
+	if (++fake.idle_waits > FAKE_MAX_IDLE_WAITS)
+		abort();   /* waiting for a key the test never queued */
+	fake.clock_ms += timeout_ms;
 	key->kind = KB_KEY_TIMEOUT;
 	key->ch = 0;
 	return 0;
@@ -487,7 +553,49 @@ static int set_watchdog(void *ctx, unsigned seconds)
 	if (inject("set_watchdog"))
 		return KB_EIO;
 	fake.watchdog_seconds = seconds;
+	if (fake.watchdog_calls < FAKE_WATCHDOG_LOG)
+		fake.watchdog_log[fake.watchdog_calls] = seconds;
 	fake.watchdog_calls++;
+	return 0;
+}
+
+static void console_append(char *buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > FAKE_CONSOLE_MAX - 1 - *len)
+		n = FAKE_CONSOLE_MAX - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = 0;
+}
+
+static int console_write(void *ctx, const char *utf8)
+{
+	(void)ctx;
+	if (inject("console_write"))
+		return KB_EIO;
+	console_append(fake.console, &fake.console_len, utf8);
+	console_append(fake.screen, &fake.screen_len, utf8);
+	return 0;
+}
+
+static int console_clear(void *ctx)
+{
+	(void)ctx;
+	if (inject("console_clear"))
+		return KB_EIO;
+	fake.console_clears++;
+	fake.screen_len = 0;
+	fake.screen[0] = 0;
+	return 0;
+}
+
+static int console_highlight(void *ctx, bool on)
+{
+	(void)ctx;
+	if (inject("console_highlight"))
+		return KB_EIO;
+	fake.highlighted = on;
 	return 0;
 }
 
@@ -758,8 +866,9 @@ const struct kb_platform fake_platform = {
 	.free_pages = free_pages,
 	.pool_alloc = pool_alloc,
 	.pool_free = pool_free,
-	.file_size = file_size,
+	.file_open = file_open,
 	.file_read = file_read,
+	.file_close = file_close,
 	.dir_list = dir_list,
 	.file_write = file_write,
 	.file_rename = file_rename,
@@ -769,6 +878,9 @@ const struct kb_platform fake_platform = {
 	.rng = rng,
 	.read_key = read_key,
 	.set_watchdog = set_watchdog,
+	.console_write = console_write,
+	.console_clear = console_clear,
+	.console_highlight = console_highlight,
 	.tpm_active_banks = tpm_active_banks,
 	.tpm_measure = tpm_measure,
 	.tpm_measure_pe = tpm_measure_pe,

@@ -24,10 +24,16 @@
 #define FAKE_MAX_VARS   32
 #define FAKE_MAX_KEYS   16
 #define FAKE_MAX_TABLES 8
+#define FAKE_MAX_CLEANS 8
 #define FAKE_PATH_MAX   256
 #define FAKE_VAR_MAX    1024
 /* UEFI descriptors as AAVMF lays them out: 48-byte stride (a 40-byte descriptor + pad). */
 #define FAKE_DESC_SIZE  48
+#define FAKE_CONSOLE_MAX (256 * 1024)
+#define FAKE_WATCHDOG_LOG 16
+/* read_key waits that find no key, after which the fake gives up: a menu that waits for
+ * a key the test never queued would otherwise spin for ever. */
+#define FAKE_MAX_IDLE_WAITS 100000
 #define FAKE_MAX_EVENTS 32
 #define FAKE_EVENT_MAX  8448      /* event data: a 4 KiB command line in UTF-16, and more */
 #define FAKE_TPM_LOG_MAX (FAKE_MAX_EVENTS * (FAKE_EVENT_MAX + 128) + 256)
@@ -80,10 +86,14 @@ struct fake_fw {
 	struct fake_file files[FAKE_MAX_FILES];
 	unsigned nfiles;
 	bool writes_fail;          /* the ESP refuses writes (and renames) */
+	int files_open;            /* file_open handles not yet closed */
+	unsigned opens;            /* file_open calls that succeeded */
+	uint64_t bytes_read;       /* by file_read, all files */
 	unsigned renames;
 
 	struct fake_var vars[FAKE_MAX_VARS];
 	unsigned nvars;
+	bool vars_refuse;          /* SetVariable refuses every write (write-protected) */
 
 	bool has_rng;
 	uint8_t rng_next;          /* the RNG's output: a counter, not random, but not zero */
@@ -91,6 +101,19 @@ struct fake_fw {
 
 	struct kb_key keys[FAKE_MAX_KEYS];
 	unsigned nkeys, key_pos;
+	/* A clock that only read_key's waits advance: a wait that finds no key takes its
+	 * whole timeout. */
+	uint64_t clock_ms;
+	unsigned idle_waits;
+
+	/* The menu's console: everything written (cut at FAKE_CONSOLE_MAX), and what is on
+	 * the screen since the last clear. */
+	char console[FAKE_CONSOLE_MAX];
+	size_t console_len;
+	char screen[FAKE_CONSOLE_MAX];
+	size_t screen_len;
+	unsigned console_clears;
+	bool highlighted;          /* console_highlight(true) is in force */
 
 	struct {
 		struct kb_guid guid;
@@ -101,7 +124,14 @@ struct fake_fw {
 	bool secure_boot;
 	bool verify_refuses;
 
+	/* The last value set (0 before any call: the fake does not model the firmware's
+	 * own 5 minutes), how many calls, and the values in order. */
 	unsigned watchdog_seconds, watchdog_calls;
+	unsigned watchdog_log[FAKE_WATCHDOG_LOG];
+	/* watchdog_seconds when read_key was last asked to wait, and whether it had been set
+	 * by then */
+	unsigned watchdog_at_wait;
+	bool watchdog_set_at_wait;
 
 	/* A TPM 2.0 with SHA-1 and SHA-256 banks: it extends its PCRs and keeps a real
 	 * crypto-agile event log (a Spec ID event, then one TCG_PCR_EVENT2 per measurement),
@@ -147,9 +177,12 @@ void fake_fw_add_file(const char *path, const void *data, size_t len);
 void fake_fw_add_dir(const char *path);
 /* Adds a file with the contents of a file on the host; false if it cannot be read. */
 bool fake_fw_add_host_file(const char *path, const char *host_path);
+/* Queues a key; KB_KEY_TIMEOUT queues a wait that finds none. */
+void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch);
+/* Queues each character of s as a KB_KEY_CHAR. */
+void fake_fw_push_chars(const char *s);
 /* \loader\loader.conf and the entries a.conf and b.conf, each when not NULL. */
 void fake_fw_add_config(const char *loader_conf, const char *entry_a, const char *entry_b);
-void fake_fw_push_key(enum kb_key_kind kind, uint32_t ch);
 /* Gives the firmware a TPM (SHA-1 + SHA-256 banks, an event log with its Spec ID event). */
 void fake_fw_add_tpm(void);
 /* The installed configuration table with this GUID, or NULL. */
@@ -167,6 +200,10 @@ struct fake_entry {
 	uint64_t entry, x0, x1;
 	struct mm_mmu_on_args args;
 	unsigned cleans;           /* mm_dcache_clean_poc calls */
+	struct {
+		uint64_t va, size;
+		bool after_exit;       /* boot services were gone */
+	} cleaned[FAKE_MAX_CLEANS]; /* the first FAKE_MAX_CLEANS of them */
 	bool icache_invalidated;
 };
 extern struct fake_entry fake_cpu;

@@ -20,8 +20,10 @@
 #include "lib/err.h"
 #include "lib/utf16.h"
 #include "log_capture.h"
+#include "loader/bli.h"
 #include "loader/boot.h"
 #include "loader/entropy_gather.h"
+#include "assert_kb.h"
 
 /* Enough RAM for the 4 MiB kernel, a 2 MiB DT, the initrd and the pools, with room for
  * many 2 MiB slots. */
@@ -58,6 +60,7 @@ static void make_firmware(bool with_dt)
 		fw_dt = dt_compile_fixture("dt_qemu_virt.dts", &fw_dt_size);
 		fw.fdt = fw_dt;
 		fw.fdt_size = fw_dt_size;
+		fw.fdt_valid = true;   /* as efi/sysinfo.c finds it */
 	}
 	fw.system_table = 0x1234000;
 	snprintf(fw.vendor, sizeof(fw.vendor), "fake firmware");
@@ -107,6 +110,17 @@ static const uint8_t *chosen_prop(const void *fdt, const char *name, int *len)
 	return p;
 }
 
+/* [va, va + size) was cleaned to PoC in one call, before or after ExitBootServices. */
+static bool cleaned(uint64_t va, uint64_t size, bool after_exit)
+{
+	for (unsigned i = 0; i < fake_cpu.cleans && i < FAKE_MAX_CLEANS; i++)
+		if (fake_cpu.cleaned[i].va <= va &&
+		    fake_cpu.cleaned[i].va + fake_cpu.cleaned[i].size >= va + size &&
+		    fake_cpu.cleaned[i].after_exit == after_exit)
+			return true;
+	return false;
+}
+
 static uint64_t be64_at(const uint8_t *p)
 {
 	uint64_t v = 0;
@@ -123,8 +137,15 @@ static void check_linux_handoff(void)
 	assert_true(fake_cpu.linux_entered);
 	assert_true(fake.exited);
 	assert_true(fake_cpu.icache_invalidated);
-	assert_true(fake_cpu.cleans >= 4);
 	assert_int_equal(fake_cpu.entry % 0x10000, 0);   /* EFI_KIMG_ALIGN at the least */
+	/* booting.rst: the Image's bytes cleaned to PoC (before ExitBootServices: nothing
+	 * writes them after); the DT and the map, written by the exit hook, after it; the
+	 * Image's BSS is not cleaned (the kernel clears it itself). */
+	assert_true(cleaned(fake_cpu.entry, sizeof(kernel_file), false));
+	assert_false(cleaned(fake_cpu.entry, sizeof(kernel_file) + 4096, false));
+	assert_true(cleaned(fake_cpu.x0, fdt_totalsize((const void *)(uintptr_t)fake_cpu.x0),
+			    true));
+	assert_true(cleaned(fake.exit_map.buf, fake.exit_map.size, true));
 	assert_memory_equal((void *)(uintptr_t)fake_cpu.entry, kernel_file, sizeof(kernel_file));
 
 	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
@@ -169,13 +190,20 @@ static void test_linux_boots(void **state)
 	setup_esp(NULL, linux_entry, NULL);
 	assert_true(run_boot(&rc));
 	check_linux_handoff();
-	check_entry_selected("a");
+	check_entry_selected("a.conf");
 	assert_int_equal(fake_cpu.entry % (2ULL << 20), 0);   /* no EFI stub: 2 MiB */
 	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,efi-rng,counter,system-token;");
 	assert_logged("seed file created");
 	assert_int_equal(captured_errors, 0);
 	assert_int_equal(captured_warnings, 0);
 	assert_int_equal(fake.memmaps_live, 0);
+	/* Each file opened once, each byte read once: the entry, the kernel (its header
+	 * included), the initrd; nothing left open. */
+	assert_int_equal(fake.opens, 3);
+	assert_int_equal(fake.bytes_read, strlen(linux_entry) + sizeof(kernel_file) +
+			 sizeof(initrd_file));
+	assert_int_equal(fake.files_open, 0);
+	assert_logged("kaslboot: phases (ms): start ");
 
 	/* With a TPM: the same handoff, measured, no word more than a line of info. */
 	with_tpm = true;
@@ -224,9 +252,10 @@ static void check_returned_clean(int rc, unsigned k)
 	if (rc >= 0)
 		fail_msg("call %u (%s) failed: the boot returned %d, not an error", k,
 			 fake.failed_op, rc);
-	if (fake.nallocs || fake.pools_live || fake.memmaps_live)
-		fail_msg("call %u (%s) failed: left %u page allocations, %d pool, %d maps", k,
-			 fake.failed_op, fake.nallocs, fake.pools_live, fake.memmaps_live);
+	if (fake.nallocs || fake.pools_live || fake.memmaps_live || fake.files_open)
+		fail_msg("call %u (%s) failed: left %u page allocations, %d pool, %d maps, "
+			 "%d open files", k, fake.failed_op, fake.nallocs, fake.pools_live,
+			 fake.memmaps_live, fake.files_open);
 	assert_false(fake.exited);
 	assert_true(captured_errors >= 1);
 	assert_last_logged("nothing booted: returning to the firmware (");
@@ -258,6 +287,7 @@ static void fail_every_call(const char *conf, const char *a, const char *b, bool
 		if (entered) {
 			(*survived)++;
 			assert_true(fake.exited);
+			assert_int_equal(fake.files_open, 0);
 			if (linux_kind && fake_cpu.linux_entered)
 				check_linux_handoff();
 			else
@@ -334,7 +364,7 @@ static void test_fallback_keeps_entropy(void **state)
 	fake.has_rng = false;
 	assert_true(run_boot(&rc));
 	check_linux_handoff();
-	check_entry_selected("b");
+	check_entry_selected("b.conf");
 	assert_logged("/missing-Image: no such file");
 	assert_logged("falling back to entry 'b'");
 	assert_logged("entropy: dt-kaslr-seed,dt-rng-seed,counter,system-token;");
@@ -342,6 +372,34 @@ static void test_fallback_keeps_entropy(void **state)
 }
 
 /* Without a strong source, `kaslr require` refuses every entry and returns clean. */
+/* The menu's editor reaches the kernel: the edited line is the bootargs of this boot, and
+ * the watchdog the menu disabled is armed again before the kernel is loaded. */
+static void test_menu_edit_reaches_the_kernel(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("timeout menu-force\n", linux_entry, NULL);
+	fake_fw_push_key(KB_KEY_CHAR, 'e');
+	fake_fw_push_key(KB_KEY_LEFT, 0);
+	fake_fw_push_key(KB_KEY_CHAR, 0x08);  /* "quit", the cursor before the 't' */
+	fake_fw_push_chars("e");
+	fake_fw_push_key(KB_KEY_END, 0);
+	fake_fw_push_chars(" edited=1\r");
+	assert_true(run_boot(&rc));
+	assert_true(fake_cpu.linux_entered);
+	int len;
+	const char *args = (const char *)chosen_prop((const void *)(uintptr_t)fake_cpu.x0,
+						     "bootargs", &len);
+	assert_string_equal(args, "console=ttyAMA0 quiet edited=1");
+	assert_logged("entry 'a': booting with the edited command line: console=ttyAMA0 quiet "
+		      "edited=1");
+	assert_int_equal(fake.watchdog_calls, 2);
+	assert_int_equal(fake.watchdog_log[0], 0);
+	assert_int_equal(fake.watchdog_log[1], 300);
+	assert_int_equal(captured_errors, 0);
+}
+
 static void test_require_without_entropy_returns(void **state)
 {
 	int rc = 0;
@@ -388,7 +446,7 @@ static void test_attempt_generators(void **state)
 	fake_fw_init(RAM_BYTES);
 	fake.has_rng = true;
 	loader_conf_init(&conf);
-	assert_int_equal(entropy_gather(&fake_platform, &fw, &conf, &be), 0);
+	assert_kb_ok(entropy_gather(&fake_platform, &fw, &conf, &be));
 	entropy_attempt_rng(&be, "x", &r1);
 	entropy_attempt_rng(&be, "x", &r2);
 	a = drbg_u64(&r1), b = drbg_u64(&r2);
@@ -396,7 +454,7 @@ static void test_attempt_generators(void **state)
 
 	conf.kaslr_seed_fixed = true;
 	conf.kaslr_seed = 99;
-	assert_int_equal(entropy_gather(&fake_platform, &fw, &conf, &be), 0);
+	assert_kb_ok(entropy_gather(&fake_platform, &fw, &conf, &be));
 	entropy_attempt_rng(&be, "x", &r1);
 	entropy_attempt_rng(&be, "y", &r2);
 	a = drbg_u64(&r1), b = drbg_u64(&r2);
@@ -446,6 +504,232 @@ static void test_flags_bit3_clear_gets_lowest_slot(void **state)
 	assert_logged("on (lowest slot: flags bit 3 clear)");
 }
 
+/* A Boot Loader Interface string variable as the OS would set it (UTF-16LE + NUL). */
+static void set_var(const char *name, const char *value)
+{
+	uint16_t w[128];
+	long n = utf16_from_utf8(value, w, 128);
+	assert_true(n >= 0);
+	assert_int_equal(fake_platform.var_set(NULL, &bli_vendor_guid, name, BLI_PERSISTENT, w,
+					       ((size_t)n + 1) * 2), 0);
+}
+
+static const char *var_text(const char *name)
+{
+	static char text[512];
+	const struct fake_var *v = fake_fw_var(name);
+	if (!v)
+		return NULL;
+	assert_true(utf16_to_utf8((const uint16_t *)v->data, v->len / 2, text, sizeof(text)));
+	return text;
+}
+
+/* `bootctl set-oneshot b.conf`: b boots once, the variable is gone afterwards;
+ * `bootctl set-default a.conf` is the default otherwise. */
+static void test_oneshot_and_default_variables(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("default b\n", linux_entry, linux_entry);
+	set_var("LoaderEntryDefault", "a.conf");
+	set_var("LoaderEntryOneShot", "b.conf");
+	assert_true(run_boot(&rc));
+	check_entry_selected("b.conf");
+	assert_null(fake_fw_var("LoaderEntryOneShot"));
+	assert_logged("chosen by LoaderEntryOneShot");
+
+	make_firmware(true);
+	setup_esp("default b\n", linux_entry, linux_entry);
+	set_var("LoaderEntryDefault", "a.conf");
+	assert_true(run_boot(&rc));
+	check_entry_selected("a.conf");
+	assert_logged("chosen by LoaderEntryDefault");
+}
+
+/* What the OS reads back: LoaderEntries in menu order, exactly kaslboot's feature bits,
+ * the loader's times, the image and partition. */
+static void test_loader_variables(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	snprintf(fw.image_path, sizeof(fw.image_path), "\\EFI\\BOOT\\BOOTAA64.EFI");
+	snprintf(fw.esp_part_uuid, sizeof(fw.esp_part_uuid), "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	setup_esp(NULL, linux_entry, mmu_on_entry);
+	assert_true(run_boot(&rc));
+	const struct fake_var *v = fake_fw_var("LoaderEntries");
+	assert_non_null(v);
+	static const uint16_t want[] = { 'b', '.', 'c', 'o', 'n', 'f', 0, 'a', '.', 'c', 'o', 'n',
+					 'f', 0 };
+	assert_int_equal(v->len, sizeof(want));
+	assert_memory_equal(v->data, want, sizeof(want));
+	v = fake_fw_var("LoaderFeatures");
+	assert_non_null(v);
+	uint64_t features;
+	assert_int_equal(v->len, 8);
+	memcpy(&features, v->data, 8);
+	assert_int_equal(features, BLI_FEATURES);
+	assert_string_equal(var_text("LoaderImageIdentifier"), "\\EFI\\BOOT\\BOOTAA64.EFI");
+	assert_string_equal(var_text("LoaderDevicePartUUID"), "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	assert_non_null(var_text("LoaderTimeInitUSec"));
+	uint64_t exec = strtoull(var_text("LoaderTimeExecUSec"), NULL, 10);
+	assert_true(exec >= strtoull(var_text("LoaderTimeInitUSec"), NULL, 10));
+	assert_non_null(var_text("LoaderInfo"));
+}
+
+/* Boot counting: the entry's file is renamed before it boots, and systemd-bless-boot is
+ * told where it is now. A refused rename is one warning; the boot goes on. */
+static void test_boot_counting(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, NULL, NULL);
+	fake_fw_add_file("/loader/entries/k+3-1.conf", linux_entry, strlen(linux_entry));
+	assert_true(run_boot(&rc));
+	check_entry_selected("k.conf");
+	assert_non_null(fake_fw_var("LoaderBootCountPath"));
+	assert_string_equal(var_text("LoaderBootCountPath"), "\\loader\\entries\\k+2-2.conf");
+	bool found = false;
+	for (unsigned i = 0; i < fake.nfiles; i++)
+		found |= !strcmp(fake.files[i].path, "/loader/entries/k+2-2.conf");
+	assert_true(found);
+
+	make_firmware(true);
+	setup_esp(NULL, NULL, NULL);
+	fake_fw_add_file("/loader/entries/k+3-1.conf", linux_entry, strlen(linux_entry));
+	fake.writes_fail = true;
+	assert_true(run_boot(&rc));
+	assert_logged("cannot count this boot, the rename to k+2-2.conf failed");
+	assert_null(fake_fw_var("LoaderBootCountPath"));
+}
+
+/* loader.conf `random-seed-mode off`: the seed file is neither read nor created. */
+static void test_random_seed_mode_off(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp("random-seed-mode off\n", linux_entry, NULL);
+	assert_true(run_boot(&rc));
+	assert_logged("seed file off (random-seed-mode off)");
+	for (unsigned i = 0; i < fake.nfiles; i++)
+		assert_string_not_equal(fake.files[i].path, "/loader/random-seed");
+}
+
+/* Bad variables: one line each, and the boot goes on with the default. */
+static void test_bad_variables(void **state)
+{
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	setup_esp(NULL, linux_entry, NULL);
+	set_var("LoaderEntryOneShot", "missing.conf");
+	set_var("LoaderConfigTimeout", "soon");
+	/* An odd number of bytes: not UTF-16. */
+	assert_int_equal(fake_platform.var_set(NULL, &bli_vendor_guid, "LoaderEntryDefault",
+					       BLI_PERSISTENT, "abc", 3), 0);
+	assert_true(run_boot(&rc));
+	check_entry_selected("a.conf");
+	assert_logged("LoaderEntryOneShot names entry 'missing.conf', which is not a bootable entry");
+	assert_logged("LoaderConfigTimeout: 'soon' is not a number of seconds");
+	assert_logged("LoaderEntryDefault: 3 bytes, not a NUL-terminated UTF-16 string: ignored");
+	assert_null(fake_fw_var("LoaderEntryOneShot"));   /* used up, even though wrong */
+}
+
+/* A gzip kernel is read into memory before its slot is drawn: the slot comes from the map
+ * as it is after that allocation. In 16 MiB, the ~6 MiB compressed file (at the top, as
+ * edk2 allocates) leaves 1 or 2 slots for an 8 MiB image; a stale map would offer 5 and
+ * sometimes draw one already taken. */
+static void test_compressed_kernel_draws_from_a_fresh_map(void **state)
+{
+	enum { FILE_BYTES = 6 << 20, IMAGE_BYTES = 8 << 20 };
+	uint8_t *img = malloc(FILE_BYTES);
+	size_t gz_len;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	(void)state;
+	for (size_t i = 0; i < FILE_BYTES; i++) {   /* incompressible: xorshift bytes */
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		img[i] = (uint8_t)x;
+	}
+	make_header(img, 0, IMAGE_BYTES, FLAGS_4K_ANYWHERE);
+	memset(img + 64, 0, 8);   /* no PE header: 2 MiB slots */
+	uint8_t *gz = host_gzip(img, FILE_BYTES, 1, NULL, &gz_len);
+	assert_true(gz_len > 5u << 20);
+	uint64_t free_below = (16ULL << 20) - ((gz_len + 4095) & ~4095ULL);
+	char want[32];
+	snprintf(want, sizeof(want), " %llu slots (", (unsigned long long)
+		 ((free_below - IMAGE_BYTES) / (2ULL << 20) + 1));
+	for (int boot = 0; boot < 6; boot++) {
+		int rc = 0;
+		make_firmware(true);
+		fake_fw_init(16ULL << 20);
+		fake_cpu_reset();
+		fake.has_rng = true;
+		fake_fw_add_file("/vmlinuz.gz", gz, gz_len);
+		fake_fw_add_file("/loader/entries/z.conf", "linux /vmlinuz.gz\n", 18);
+		assert_true(run_boot(&rc));
+		assert_memory_equal((void *)(uintptr_t)fake_cpu.entry, img, FILE_BYTES);
+		assert_logged(want);
+		if (strstr(captured_log, "meanwhile"))
+			fail_msg("a slot was drawn from a stale map:\n%s", captured_log);
+	}
+	free(gz);
+	free(img);
+}
+
+/* A gzip kernel cut short says so (never "file is 4044182445 bytes": ISIZE is no length);
+ * one with zero padding after the stream boots. */
+static void test_truncated_and_padded_gzip_kernels(void **state)
+{
+	size_t gz_len;
+	int rc = 0;
+	(void)state;
+	uint8_t *gz = host_gzip(kernel_file, sizeof(kernel_file), 9, "Image", &gz_len);
+	uint8_t *padded = calloc(1, gz_len + 4096);
+	memcpy(padded, gz, gz_len);
+
+	make_firmware(true);
+	setup_esp(NULL, "linux /cut.gz\n", NULL);
+	fake_fw_add_file("/cut.gz", gz, gz_len * 2 / 3);
+	assert_false(run_boot(&rc));
+	check_returned_clean(rc, 0);
+	assert_logged("/cut.gz: gzip stream ends early at compressed byte");
+	if (strstr(captured_log, "image_size is only"))
+		fail_msg("ISIZE taken for a length:\n%s", captured_log);
+
+	make_firmware(true);
+	setup_esp(NULL, "linux /padded.gz\n", NULL);
+	fake_fw_add_file("/padded.gz", padded, gz_len + 4096);
+	assert_true(run_boot(&rc));
+	assert_memory_equal((void *)(uintptr_t)fake_cpu.entry, kernel_file, sizeof(kernel_file));
+	free(padded);
+	free(gz);
+}
+
+/* Initrds that do not fit: the error names each file and its size. */
+static void test_initrd_too_big_names_the_files(void **state)
+{
+	enum { BIG = 40 << 20 };
+	uint8_t *big = calloc(1, BIG);
+	int rc = 0;
+	(void)state;
+	make_firmware(true);
+	fake_fw_init(32ULL << 20);
+	fake_cpu_reset();
+	fake_fw_add_file("/Image", kernel_file, sizeof(kernel_file));
+	fake_fw_add_file("/small.img", initrd_file, sizeof(initrd_file));
+	fake_fw_add_file("/big.img", big, BIG);
+	free(big);
+	static const char e[] = "linux /Image\ninitrd /small.img\ninitrd /big.img\n";
+	fake_fw_add_file("/loader/entries/fat.conf", e, strlen(e));
+	assert_false(run_boot(&rc));
+	check_returned_clean(rc, 0);
+	assert_logged("entry 'fat': no room for its initrd /small.img (5 KiB) + /big.img "
+		      "(40960 KiB) within the kernel's 32 GiB window");
+}
+
 /* No configuration, no kernel: one line and back to the firmware. */
 static void test_empty_esp_returns(void **state)
 {
@@ -490,10 +774,19 @@ int main(void)
 		cmocka_unit_test_teardown(test_every_call_fails_with_tpm, teardown),
 		cmocka_unit_test_teardown(test_fallback_keeps_entropy, teardown),
 		cmocka_unit_test_teardown(test_require_without_entropy_returns, teardown),
+		cmocka_unit_test_teardown(test_menu_edit_reaches_the_kernel, teardown),
 		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, teardown),
 		cmocka_unit_test_teardown(test_attempt_generators, teardown),
 		cmocka_unit_test_teardown(test_efi_stub_kernel_on_64k_slots, teardown),
 		cmocka_unit_test_teardown(test_flags_bit3_clear_gets_lowest_slot, teardown),
+		cmocka_unit_test_teardown(test_oneshot_and_default_variables, teardown),
+		cmocka_unit_test_teardown(test_loader_variables, teardown),
+		cmocka_unit_test_teardown(test_boot_counting, teardown),
+		cmocka_unit_test_teardown(test_bad_variables, teardown),
+		cmocka_unit_test_teardown(test_random_seed_mode_off, teardown),
+		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map, teardown),
+		cmocka_unit_test_teardown(test_initrd_too_big_names_the_files, teardown),
+		cmocka_unit_test_teardown(test_truncated_and_padded_gzip_kernels, teardown),
 		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
 		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
 	};

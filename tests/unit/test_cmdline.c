@@ -16,6 +16,12 @@ static void test_nokaslr_words(void **state)
 	assert_true(cmdline_has_option("quiet nokaslr", "nokaslr"));
 	assert_true(cmdline_has_option("  \tnokaslr  ", "nokaslr"));
 	assert_true(cmdline_has_option("a\nnokaslr\r", "nokaslr")); /* all isspace() split */
+	/* Linux's isspace() also takes 0xa0 (lib/ctype.c), even inside a UTF-8 sequence: U+00A0
+	 * (c2 a0) before nokaslr leaves "quiet\xc2" and "nokaslr" to the kernel. Found by
+	 * tests/fuzz/fuzz_cmdline.c. */
+	assert_true(cmdline_has_option("quiet\xc2\xa0nokaslr", "nokaslr"));
+	assert_true(cmdline_has_option("a\tnokaslr\xa0x", "nokaslr"));
+	assert_false(cmdline_has_option("nokaslr\xc2", "nokaslr"));
 	/* Exact words only (6.1's is_kaslr_disabled_cmdline would take "nokaslrfoo"). */
 	assert_false(cmdline_has_option("xnokaslr", "nokaslr"));
 	assert_false(cmdline_has_option("nokaslrfoo", "nokaslr"));

@@ -283,6 +283,12 @@ static void test_file_names_and_boot_counters(void **state)
 	assert_int_equal(e.tries_left, KB_TRIES_NONE);
 	assert_int_equal(parse("a+1-x.conf", "linux /k\n"), 0);
 	assert_string_equal(e.id, "a+1-x");
+	/* A counter too large to be one: a warning naming the file, and no counting. */
+	assert_int_equal(parse("big+99999999999-1.conf", "linux /k\n"), 0);
+	assert_logged("warning: loader/entries/big+99999999999-1.conf: boot counter "
+		      "'+99999999999-1' is too large (at most 9 digits): not counted");
+	assert_int_equal(e.tries_left, KB_TRIES_NONE);
+	assert_string_equal(e.bli_id, "big+99999999999-1.conf");
 
 	assert_int_equal(parse("my entry.conf", "linux /k\n"), KB_EINVAL);
 	assert_logged("error: loader/entries/my entry.conf: file name has ' '");

@@ -157,7 +157,9 @@ static void test_fuzz_parsers(void **state)
 
 	/* Whatever parsed, sorting and selection over it stay within bounds. */
 	unsigned int order[8];
-	int n = config_select(entries, 8, NULL, "fuzz", order, 8);
+	struct kb_select_request req = { .requested_id = "fuzz", .oneshot_id = "f*",
+					  .default_var_id = "", .saved_id = NULL };
+	int n = config_select(entries, 8, NULL, &req, order);
 	assert_true(n == KB_ENOENT || (n >= 1 && n <= 8));
 }
 

@@ -135,13 +135,23 @@ static void test_systemd_boot_keys_warn(void **state)
 	assert_int_equal(parse("default a\neditor no\nconsole-mode max\n"), 0);
 	assert_false(c.editor);   /* systemd-boot's editor key is honoured */
 	assert_true(c.editor_set);
-	assert_logged("warning: loader/loader.conf:3: unknown key 'console-mode' ignored");
+	assert_logged("warning: loader/loader.conf:3: systemd-boot's 'console-mode' does not apply to kaslboot: ignored");
 	assert_string_equal(c.default_pattern, "a");
+	assert_int_equal(parse("frobnicate 1\n"), 0);
+	assert_logged("warning: loader/loader.conf:1: unknown key 'frobnicate' ignored");
 	assert_int_equal(parse("editor maybe\n"), KB_EINVAL);
 	assert_logged("error: loader/loader.conf:1: editor 'maybe': expected yes or no");
 	assert_int_equal(parse("timeout 3\n"), 0);
 	assert_true(c.editor);
 	assert_false(c.editor_set);
+	assert_false(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode off\n"), 0);
+	assert_true(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode with-system-token\n"), 0);
+	assert_false(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode no\n"), 0);
+	assert_true(c.random_seed_off);
+	assert_int_equal(parse("random-seed-mode sometimes\n"), KB_EINVAL);
 }
 
 static void test_syntax_errors_name_the_line(void **state)

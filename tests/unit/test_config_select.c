@@ -14,7 +14,9 @@
 #include "loader/config.h"
 #include "log_capture.h"
 
-static struct kb_entry ents[KB_MAX_ENTRIES + 1];
+/* More than the first allocation's 64: nothing limits the number of entries. */
+#define MANY 300
+static struct kb_entry ents[MANY];
 
 static void make(unsigned int i, const char *file, const char *body)
 {
@@ -26,7 +28,7 @@ static void make(unsigned int i, const char *file, const char *body)
 static const char *sorted_ids(unsigned int n)
 {
 	static char out[1024];
-	unsigned int order[KB_MAX_ENTRIES];
+	unsigned int order[MANY];
 	config_sort(ents, n, order);
 	out[0] = '\0';
 	for (unsigned int i = 0; i < n; i++) {
@@ -183,76 +185,175 @@ static const char *order_ids(const unsigned int *order, int n)
 	return out;
 }
 
+/* config_select with only a load-options id (NULL or "" for none). */
+static int select_req(unsigned int n, const struct kb_loader_conf *conf, const char *id,
+		      unsigned int *order)
+{
+	struct kb_select_request req = { .requested_id = id };
+	return config_select(ents, n, conf, &req, order);
+}
+
 static void test_select_first_entry_without_config(void **state)
 {
-	unsigned int order[KB_MAX_ENTRIES];
+	unsigned int order[MANY];
 	setup_three();
-	int n = config_select(ents, 4, NULL, NULL, order, KB_MAX_ENTRIES);
+	int n = select_req(4, NULL, NULL, order);
 	assert_int_equal(n, 3);
 	assert_string_equal(order_ids(order, n), "c b a");
 }
 
 static void test_select_default_glob(void **state)
 {
-	unsigned int order[KB_MAX_ENTRIES];
+	unsigned int order[MANY];
 	struct kb_loader_conf conf;
 	setup_three();
 	loader_conf_init(&conf);
 	strcpy(conf.default_pattern, "[ab]*"); /* first match in BLS order: b */
-	int n = config_select(ents, 4, &conf, "", order, KB_MAX_ENTRIES);
+	int n = select_req(4, &conf, "", order);
 	assert_string_equal(order_ids(order, n), "b c a");
 	strcpy(conf.default_pattern, "a");
-	n = config_select(ents, 4, &conf, NULL, order, KB_MAX_ENTRIES);
+	n = select_req(4, &conf, NULL, order);
 	assert_string_equal(order_ids(order, n), "a c b");
 	/* A hidden entry is never chosen, even by name. */
 	strcpy(conf.default_pattern, "hidden");
-	n = config_select(ents, 4, &conf, NULL, order, KB_MAX_ENTRIES);
+	n = select_req(4, &conf, NULL, order);
 	assert_string_equal(order_ids(order, n), "c b a");
 	assert_logged("warning: loader/loader.conf: default 'hidden' matches no bootable entry");
 }
 
 static void test_select_load_options_win(void **state)
 {
-	unsigned int order[KB_MAX_ENTRIES];
+	unsigned int order[MANY];
 	struct kb_loader_conf conf;
 	setup_three();
 	loader_conf_init(&conf);
 	strcpy(conf.default_pattern, "b");
-	int n = config_select(ents, 4, &conf, "a", order, KB_MAX_ENTRIES);
+	int n = select_req(4, &conf, "a", order);
 	assert_string_equal(order_ids(order, n), "a c b");
 	/* Unknown id: warn and fall back to the default. */
-	n = config_select(ents, 4, &conf, "nope", order, KB_MAX_ENTRIES);
+	n = select_req(4, &conf, "nope", order);
 	assert_string_equal(order_ids(order, n), "b c a");
 	assert_logged("warning: load options name entry 'nope', which is not a bootable entry");
-	n = config_select(ents, 4, &conf, "hidden", order, KB_MAX_ENTRIES);
+	n = select_req(4, &conf, "hidden", order);
 	assert_string_equal(order_ids(order, n), "b c a");
 }
 
 static void test_select_errors(void **state)
 {
-	unsigned int order[KB_MAX_ENTRIES];
+	unsigned int order[MANY];
 	setup_three();
-	assert_int_equal(config_select(ents, 4, NULL, NULL, order, 2), KB_ENOMEM);
-	assert_int_equal(config_select(ents, 0, NULL, NULL, order, KB_MAX_ENTRIES), KB_ENOENT);
+	assert_int_equal(select_req(0, NULL, NULL, order), KB_ENOENT);
 	assert_logged("error: no bootable entry in loader/entries");
 	make(0, "x.conf", "linux /k\narchitecture riscv64\n");
-	assert_int_equal(config_select(ents, 1, NULL, NULL, order, KB_MAX_ENTRIES), KB_ENOENT);
-	assert_int_equal(config_select(ents, KB_MAX_ENTRIES + 1, NULL, NULL, order,
-				       KB_MAX_ENTRIES), KB_ERANGE);
+	assert_int_equal(select_req(1, NULL, NULL, order), KB_ENOENT);
 }
 
 static void test_select_many_entries(void **state)
 {
-	unsigned int order[KB_MAX_ENTRIES];
+	unsigned int order[MANY];
 	char name[32];
-	for (unsigned int i = 0; i < KB_MAX_ENTRIES; i++) {
+	for (unsigned int i = 0; i < MANY; i++) {
 		snprintf(name, sizeof(name), "k-%u.conf", i);
 		make(i, name, "linux /k\n");
 	}
-	int n = config_select(ents, KB_MAX_ENTRIES, NULL, NULL, order, KB_MAX_ENTRIES);
-	assert_int_equal(n, KB_MAX_ENTRIES);
-	for (int i = 0; i < n; i++) /* k-63 first: numeric, not strcmp, order */
-		assert_int_equal(order[i], KB_MAX_ENTRIES - 1 - i);
+	int n = select_req(MANY, NULL, NULL, order);
+	assert_int_equal(n, MANY);
+	for (int i = 0; i < n; i++) /* k-299 first: numeric, not strcmp, order */
+		assert_int_equal(order[i], MANY - 1 - i);
+}
+
+/* systemd-boot's ids: the file name with ".conf", lower case, counter stripped; every
+ * name a user or a tool may write selects the entry. */
+static void test_systemd_ids_and_names(void **state)
+{
+	make(0, "Alt+2-1.conf", "linux /k\n");
+	assert_string_equal(ents[0].bli_id, "alt.conf");
+	assert_string_equal(ents[0].id, "Alt");
+	assert_string_equal(ents[0].file_name, "Alt+2-1.conf");
+	assert_true(config_entry_named(&ents[0], "alt.conf"));
+	assert_true(config_entry_named(&ents[0], "ALT.CONF"));
+	assert_true(config_entry_named(&ents[0], "alt"));
+	assert_true(config_entry_named(&ents[0], "Alt+2-1.conf"));
+	assert_false(config_entry_named(&ents[0], "alt+2-1"));
+	assert_false(config_entry_named(&ents[0], "al"));
+	assert_false(config_entry_named(&ents[0], ""));
+}
+
+/* `default alt.conf` (what systemd-boot's configs and bootctl write) and `default alt`
+ * (kaslboot's) both choose alt; a glob matches either form. */
+static void test_select_default_systemd_form(void **state)
+{
+	unsigned int order[MANY];
+	struct kb_loader_conf conf;
+	setup_three();
+	loader_conf_init(&conf);
+	strcpy(conf.default_pattern, "a.conf");
+	int n = select_req(4, &conf, NULL, order);
+	assert_string_equal(order_ids(order, n), "a c b");
+	strcpy(conf.default_pattern, "b*.conf");
+	n = select_req(4, &conf, NULL, order);
+	assert_string_equal(order_ids(order, n), "b c a");
+}
+
+/* Strongest first: load options, LoaderEntryOneShot, LoaderEntryDefault, loader.conf. A
+ * name that matches nothing is one warning and the next source decides. */
+static void test_select_variables(void **state)
+{
+	unsigned int order[MANY];
+	struct kb_loader_conf conf;
+	struct kb_select_request req = { 0 };
+	setup_three();
+	loader_conf_init(&conf);
+	strcpy(conf.default_pattern, "b");
+	req.default_var_id = "a.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "a c b");
+	req.oneshot_id = "c.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "c b a");
+	req.requested_id = "b";
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "b c a");
+	req.requested_id = NULL;
+	req.oneshot_id = "gone.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "a c b");
+	assert_logged("warning: LoaderEntryOneShot names entry 'gone.conf', which is not a bootable entry");
+	req.oneshot_id = NULL;
+	req.default_var_id = "hidden.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "b c a");
+	assert_logged("warning: LoaderEntryDefault names entry 'hidden.conf'");
+	/* default @saved: the last booted entry, else BLS order. */
+	req.default_var_id = NULL;
+	strcpy(conf.default_pattern, "@saved");
+	req.saved_id = "a.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "a c b");
+	req.saved_id = NULL;
+	assert_string_equal(order_ids(order, config_select(ents, 4, &conf, &req, order)), "c b a");
+}
+
+/* Boot counting: an entry at +0 is never the default while a good one exists, not even
+ * when a glob or LoaderEntryDefault names it; asked for explicitly it still boots. */
+static void test_select_bad_entries(void **state)
+{
+	unsigned int order[MANY];
+	struct kb_loader_conf conf;
+	struct kb_select_request req = { 0 };
+	make(0, "new+0-3.conf", "linux /k\n");
+	make(1, "old.conf", "linux /k\n");
+	make(2, "mid+1-2.conf", "linux /k\n");
+	loader_conf_init(&conf);
+	assert_string_equal(order_ids(order, config_select(ents, 3, NULL, NULL, order)),
+			    "old mid new");
+	strcpy(conf.default_pattern, "new*");
+	assert_string_equal(order_ids(order, config_select(ents, 3, &conf, &req, order)),
+			    "old mid new");
+	req.default_var_id = "new.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 3, NULL, &req, order)),
+			    "old mid new");
+	req.oneshot_id = "new.conf";
+	assert_string_equal(order_ids(order, config_select(ents, 3, NULL, &req, order)),
+			    "new old mid");
+	/* Only bad entries: the first of them boots. */
+	make(0, "x+0.conf", "linux /k\n");
+	make(1, "y+0-9.conf", "linux /k\n");
+	assert_string_equal(order_ids(order, config_select(ents, 2, NULL, NULL, order)), "y x");
 }
 
 /* ---- bare ESP default -------------------------------------------------------------------- */
@@ -323,6 +424,10 @@ int main(void)
 		cmocka_unit_test_setup(test_select_load_options_win, log_capture_setup),
 		cmocka_unit_test_setup(test_select_errors, log_capture_setup),
 		cmocka_unit_test_setup(test_select_many_entries, log_capture_setup),
+		cmocka_unit_test_setup(test_systemd_ids_and_names, log_capture_setup),
+		cmocka_unit_test_setup(test_select_default_systemd_form, log_capture_setup),
+		cmocka_unit_test_setup(test_select_variables, log_capture_setup),
+		cmocka_unit_test_setup(test_select_bad_entries, log_capture_setup),
 		cmocka_unit_test_setup(test_default_entry, log_capture_setup),
 		cmocka_unit_test_setup(test_path_to_uefi, log_capture_setup),
 	};

@@ -9,10 +9,12 @@
 #include "dtb/buffer.h"
 #include "dtb/chosen.h"
 #include "dtb/efi_handoff.h"
+#include "dtb/fdt_error.h"
 #include "dtb/kaslboot_layout.h"
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
 #include "lib/err.h"
+#include "lib/sizes.h"
 
 #define WORK_SIZE (64u * 1024u)
 static uint64_t work_buf[WORK_SIZE / 8];
@@ -94,6 +96,33 @@ static void test_open_into_small_buffer_fails(void **state)
 	free(blob);
 }
 
+/* A blob whose totalsize is mostly free space (AAVMF's says 1 MiB): only its blocks are
+ * copied, so it opens into a buffer smaller than its totalsize, and nothing of the free
+ * space comes along. */
+static void test_open_copies_the_blocks_not_the_free_space(void **state)
+{
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+	static uint64_t roomy[(256 << 10) / 8];
+	(void)state;
+
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(fdt_open_into(blob, roomy, sizeof(roomy)), 0);
+	memset((char *)roomy + sizeof(roomy) - 4096, 0xa5, 4096);   /* "free space" */
+	assert_true(size + 4096 < 32768);
+	memset(work, 0, 65536);
+	assert_int_equal(dt_open(roomy, sizeof(roomy), "roomy", work, 32768), KB_OK);
+	assert_int_equal(fdt_totalsize(work), 32768);
+	assert_int_equal(fdt_check_full(work, 32768), 0);
+	assert_true(fdt_path_offset(work, "/chosen") >= 0);
+	for (size_t i = size + 4096; i < 65536; i++)
+		assert_int_equal(((uint8_t *)work)[i], 0);
+	assert_int_equal(dt_open_valid(roomy, "roomy", work, 32768), KB_OK);
+	assert_int_equal(fdt_check_full(work, 32768), 0);
+	assert_int_equal(captured_errors, 0);
+	free(blob);
+}
+
 static void test_minimal_tree(void **state)
 {
 	static uint64_t buf[512];
@@ -144,21 +173,21 @@ static void test_finish_enforces_2mib_and_alignment(void **state)
 {
 	size_t big = 3u * 1024 * 1024, out = 0;
 	void *buf = aligned_alloc(8, big);
-	void *filler = calloc(1, DT_MAX_SIZE);
+	void *filler = calloc(1, BOOT_DT_MAX_SIZE);
 
 	assert_non_null(buf);
 	assert_non_null(filler);
 	assert_int_equal(dt_create_minimal(buf, big), KB_OK);
 	/* Packed, this tree is just over 2 MiB. */
-	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 64), 0);
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)BOOT_DT_MAX_SIZE - 64), 0);
 	log_capture_start(LOG_DEBUG);
 	assert_int_equal(dt_finish(buf, &out), KB_ERANGE);
 	assert_int_equal(captured_errors, 1);
-	assert_true(fdt_totalsize(buf) > DT_MAX_SIZE);
+	assert_true(fdt_totalsize(buf) > BOOT_DT_MAX_SIZE);
 	/* Just under: accepted. */
-	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)DT_MAX_SIZE - 256), 0);
+	assert_int_equal(fdt_setprop(buf, 0, "filler", filler, (int)BOOT_DT_MAX_SIZE - 256), 0);
 	assert_int_equal(dt_finish(buf, &out), KB_OK);
-	assert_true(out <= DT_MAX_SIZE);
+	assert_true(out <= BOOT_DT_MAX_SIZE);
 	free(filler);
 	free(buf);
 
@@ -216,6 +245,46 @@ static void test_bad_kaslr_seeds_are_absent(void **state)
 	assert_int_equal(s.rng_seed_len, FIXTURE_RNG_SEED_LEN); /* unaffected */
 }
 
+/* The one kaslr-seed reader (also mm's self test's): its answer for every case, and no
+ * log line in any (it runs where logging may not). */
+static void test_kaslr_seed_reader(void **state)
+{
+	static const uint8_t four[4] = { 1, 2, 3, 4 };
+	static const uint8_t garbage[64] = { 0xd0, 0x0d, 0xfe, 0xee };
+	static uint64_t empty[256];
+	uint64_t seed = 1;
+
+	open_virt(state);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_OK);
+	assert_true(seed == FIXTURE_KASLR_SEED);
+
+	assert_int_equal(fdt_setprop_u64(work, chosen(), "kaslr-seed", 0), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_OK);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_setprop(work, chosen(), "kaslr-seed", four, sizeof(four)), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_EINVAL);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_delprop(work, chosen(), "kaslr-seed"), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(work, &seed), KB_ENOENT);
+	assert_true(seed == 0);
+
+	assert_int_equal(fdt_create_empty_tree(empty, sizeof(empty)), 0);
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(empty, &seed), KB_ENOENT); /* no /chosen */
+	assert_true(seed == 0);
+
+	seed = 1;
+	assert_int_equal(dt_kaslr_seed(garbage, &seed), KB_ECORRUPT);
+	assert_true(seed == 0);
+	assert_int_equal(captured_lines, 0);
+}
+
 static void test_long_rng_seed_is_cut(void **state)
 {
 	struct dt_seeds s;
@@ -269,6 +338,152 @@ static void test_wipe_seeds_in_place(void **state)
 	assert_int_equal(dt_read_seeds(work, &s), KB_OK);
 	assert_false(s.has_kaslr_seed);
 	assert_int_equal(s.rng_seed_len, 0);
+}
+
+/* Issue 13: libfdt's checks accept a /chosen holding two kaslr-seed (or rng-seed)
+ * properties, and a second chosen node; dtc refuses to write either, so this tree is built
+ * with libfdt's sequential writer. Lookups by name see the first copy only. */
+#define DUP_SEED_A 0x1111111111111111ull /* /chosen's first kaslr-seed */
+#define DUP_SEED_B 0x2222222222222222ull /* its second */
+#define DUP_SEED_C 0x3333333333333333ull /* the kaslr-seed of /chosen@1 */
+static const uint8_t dup_rng1[16] = "rng-seed-one-16";
+static const uint8_t dup_rng2[16] = "rng-seed-two-16";
+
+static void *dup_seed_tree(size_t *size)
+{
+	static uint64_t blob[4096 / 8];
+
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_property_u32(blob, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(blob, "#size-cells", 2), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_A), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng1, sizeof(dup_rng1)), 0);
+	assert_int_equal(fdt_property_string(blob, "bootargs", "firmware-args"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_B), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng2, sizeof(dup_rng2)), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen@1"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_C), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	*size = fdt_totalsize(blob);
+	return blob;
+}
+
+/* How many properties of /chosen are called `name`. */
+static int count_in_chosen(const void *fdt, const char *name)
+{
+	int prop, len, n = 0;
+	const char *pname;
+
+	fdt_for_each_property_offset(prop, fdt, fdt_path_offset(fdt, "/chosen")) {
+		assert_non_null(fdt_getprop_by_offset(fdt, prop, &pname, &len));
+		n += strcmp(pname, name) == 0;
+	}
+	return n;
+}
+
+static void assert_no_seed_bytes(const void *fdt, size_t size)
+{
+	uint8_t be[8];
+	const uint64_t seeds[] = { DUP_SEED_A, DUP_SEED_B, DUP_SEED_C };
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		dt_be_bytes(seeds[i], be, 8);
+		assert_null(memmem(fdt, size, be, 8));
+	}
+	assert_null(memmem(fdt, size, dup_rng1, sizeof(dup_rng1)));
+	assert_null(memmem(fdt, size, dup_rng2, sizeof(dup_rng2)));
+}
+
+static void test_duplicate_seeds_are_all_wiped(void **state)
+{
+	size_t size;
+	void *fw = dup_seed_tree(&size);
+	struct dt_seeds s;
+
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_validate(fw, size, "firmware DT"), KB_OK);
+	assert_int_equal(count_in_chosen(fw, "kaslr-seed"), 2);
+	assert_int_equal(dt_read_seeds(fw, &s), KB_OK);
+	assert_true(s.kaslr_seed == DUP_SEED_A);
+	assert_int_equal(captured_warnings, 2);
+	assert_logged("warning: firmware DT /chosen has 2 kaslr-seed properties: reading the first, wiping all");
+	assert_logged("warning: firmware DT /chosen has 2 rng-seed properties: reading the first, wiping all");
+
+	assert_int_equal(dt_wipe_seeds(fw), KB_OK);
+	assert_int_equal(fdt_totalsize(fw), size);
+	assert_no_seed_bytes(fw, size);
+	assert_int_equal(count_in_chosen(fw, "rng-seed"), 0);
+	assert_int_equal(dt_validate(fw, size, "wiped"), KB_OK);
+	assert_int_equal(dt_read_seeds(fw, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+}
+
+/* A node named "chosen@" (empty unit address) is what fdt_path_offset("/chosen") finds, so
+ * the kernel reads its seeds: they are wiped too. Found by tests/fuzz/fuzz_dt.c. */
+static void test_seeds_in_chosen_at_empty_unit_are_wiped(void **state)
+{
+	static uint64_t blob[1024 / 8];
+	struct dt_seeds s;
+
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_begin_node(blob, "chosen@"), 0);
+	assert_int_equal(fdt_property_u64(blob, "kaslr-seed", DUP_SEED_A), 0);
+	assert_int_equal(fdt_property(blob, "rng-seed", dup_rng1, sizeof(dup_rng1)), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_validate(blob, sizeof(blob), "firmware DT"), KB_OK);
+	assert_int_equal(dt_read_seeds(blob, &s), KB_OK);
+	assert_true(s.kaslr_seed == DUP_SEED_A);
+	assert_int_equal(dt_wipe_seeds(blob), KB_OK);
+	assert_no_seed_bytes(blob, fdt_totalsize(blob));
+	assert_int_equal(dt_read_seeds(blob, &s), KB_OK);
+	assert_false(s.has_kaslr_seed);
+	assert_int_equal(s.rng_seed_len, 0);
+}
+
+/* `kaslr off` removes kaslr-seed: every copy, or the firmware's second one would become the
+ * one the kernel reads. Setting a seed leaves exactly one copy, ours. */
+static void test_duplicate_seeds_are_all_replaced(void **state)
+{
+	size_t size;
+	void *fw = dup_seed_tree(&size);
+	static const uint8_t ours[8] = "ourseed";
+	const uint8_t *v;
+	int len;
+
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_open(fw, size, "firmware DT", work, WORK_SIZE), KB_OK);
+	assert_int_equal(dt_set_kaslr_seed(work, 0), KB_OK);
+	assert_int_equal(count_in_chosen(work, "kaslr-seed"), 0);
+	assert_int_equal(dt_set_rng_seed(work, NULL, 0), KB_OK);
+	assert_int_equal(count_in_chosen(work, "rng-seed"), 0);
+	assert_int_equal(dt_set_bootargs(work, NULL), KB_OK);
+	assert_int_equal(count_in_chosen(work, "bootargs"), 0);
+
+	assert_int_equal(dt_open(fw, size, "firmware DT", work, WORK_SIZE), KB_OK);
+	assert_int_equal(dt_set_kaslr_seed(work, 0x0123456789abcdefull), KB_OK);
+	assert_int_equal(count_in_chosen(work, "kaslr-seed"), 1);
+	assert_be("kaslr-seed", 0x0123456789abcdefull, 8);
+	assert_int_equal(dt_set_rng_seed(work, ours, sizeof(ours)), KB_OK);
+	assert_int_equal(count_in_chosen(work, "rng-seed"), 1);
+	v = fdt_getprop(work, chosen(), "rng-seed", &len);
+	assert_non_null(v);
+	assert_int_equal(len, sizeof(ours));
+	assert_memory_equal(v, ours, sizeof(ours));
+	assert_int_equal(dt_wipe_seeds(work), KB_OK); /* /chosen@1 still had the firmware's */
+	assert_no_seed_bytes(work, fdt_totalsize(work));
+	assert_int_equal(captured_errors, 0);
 }
 
 /* ---- Linux /chosen ----------------------------------------------------------------- */
@@ -385,6 +600,36 @@ static void test_full_buffer_is_a_clean_error(void **state)
 	free(blob);
 }
 
+/* Every dtb/ file that edits /chosen reports a failure through dt_chosen_prop_failed():
+ * one error line naming the property, and libfdt's error mapped to enum kb_err. */
+static void test_chosen_prop_failed_names_the_property(void **state)
+{
+	struct dt_kaslboot_layout l = { .image_size = 0x1000 };
+	static uint64_t tight[1024];
+	size_t size;
+	void *blob = dt_compile_fixture("dt_qemu_virt.dts", &size);
+
+	(void)state;
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_chosen_prop_failed("bootargs", -FDT_ERR_NOSPACE), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/bootargs: the DT buffer is full");
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_chosen_prop_failed("rng-seed", -FDT_ERR_BADSTRUCTURE), KB_ECORRUPT);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/rng-seed: ");
+	assert_last_logged(fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+
+	/* The layout writer goes through it too. */
+	assert_true(size <= sizeof(tight));
+	assert_int_equal(dt_open(blob, size, "fixture", tight, size), KB_OK);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_set_kaslboot_layout(tight, &l), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("DT /chosen/kaslboot,layout-version: the DT buffer is full");
+	free(blob);
+}
+
 /* ---- EFI handoff ------------------------------------------------------------------- */
 
 static void test_efi_placeholders_then_in_place_update(void **state)
@@ -471,13 +716,13 @@ static void test_kaslboot_layout_round_trip(void **state)
 	assert_int_equal(dt_set_kaslboot_layout(work, &sample_layout), KB_OK);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		prop_bytes(names[i], 8);
-	assert_be("kaslboot,layout-version", DT_KASLBOOT_LAYOUT_VERSION, 8);
+	assert_be("kaslboot,layout-version", KASLBOOT_LAYOUT_VERSION, 8);
 	assert_be("kaslboot,image-virt-base", sample_layout.image_va, 8);
 	assert_be("kaslboot,linear-map-offset", sample_layout.linear_map_offset, 8);
 	assert_be("kaslboot,idmap-size", sample_layout.idmap_size, 8);
 
 	assert_int_equal(dt_get_kaslboot_layout(work, &got), KB_OK);
-	assert_int_equal(got.version, DT_KASLBOOT_LAYOUT_VERSION);
+	assert_int_equal(got.version, KASLBOOT_LAYOUT_VERSION);
 	got.version = sample_layout.version;
 	assert_memory_equal(&got, &sample_layout, sizeof(got));
 
@@ -569,20 +814,26 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_into_small_buffer_fails),
+		cmocka_unit_test(test_open_copies_the_blocks_not_the_free_space),
 		cmocka_unit_test(test_minimal_tree),
 		cmocka_unit_test(test_finish_packs),
 		cmocka_unit_test(test_finish_enforces_2mib_and_alignment),
 		cmocka_unit_test(test_read_seeds),
 		cmocka_unit_test(test_bad_kaslr_seeds_are_absent),
+		cmocka_unit_test(test_kaslr_seed_reader),
 		cmocka_unit_test(test_long_rng_seed_is_cut),
 		cmocka_unit_test(test_no_chosen_no_seeds),
 		cmocka_unit_test(test_wipe_seeds_in_place),
+		cmocka_unit_test(test_duplicate_seeds_are_all_wiped),
+		cmocka_unit_test(test_duplicate_seeds_are_all_replaced),
+		cmocka_unit_test(test_seeds_in_chosen_at_empty_unit_are_wiped),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_kaslr_and_rng_seed),
 		cmocka_unit_test(test_delete_memreserve),
 		cmocka_unit_test(test_chosen_created_when_missing),
 		cmocka_unit_test(test_full_buffer_is_a_clean_error),
+		cmocka_unit_test(test_chosen_prop_failed_names_the_property),
 		cmocka_unit_test(test_efi_placeholders_then_in_place_update),
 		cmocka_unit_test(test_efi_update_needs_placeholders),
 		cmocka_unit_test(test_kaslboot_layout_round_trip),

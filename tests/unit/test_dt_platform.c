@@ -149,6 +149,26 @@ static void test_stdout_path_to_nowhere_falls_back(void **state)
 	free(fdt);
 }
 
+/* stdout-path naming the root itself (here through an alias, as a fuzzed firmware DT had
+ * it): refused with one line, not silently. Found by tests/fuzz/fuzz_dt.c. */
+static void test_stdout_path_to_root(void **state)
+{
+	void *fdt = editable("dt_qemu_virt.dts");
+	int aliases = fdt_add_subnode(fdt, 0, "aliases");
+	struct dt_uart u;
+
+	assert_true(aliases >= 0);
+	assert_int_equal(fdt_setprop_string(fdt, aliases, "serial0", "/"), 0);
+	/* Looked up after the edits above, which move the nodes behind them. */
+	assert_int_equal(fdt_setprop_string(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path",
+					    "serial0:115200n8"), 0);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(dt_find_uart(fdt, &u), KB_EINVAL);
+	assert_int_equal(captured_errors, 1);
+	assert_last_logged("error: DT: the console node / has no parent bus, so no reg to read");
+	free(fdt);
+}
+
 static void test_no_uart(void **state)
 {
 	static uint64_t buf[256];
@@ -213,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_bus_without_ranges),
 		cmocka_unit_test(test_fallback_first_enabled_pl011),
 		cmocka_unit_test(test_stdout_path_to_nowhere_falls_back),
+		cmocka_unit_test(test_stdout_path_to_root),
 		cmocka_unit_test(test_no_uart),
 		cmocka_unit_test(test_bad_reg_and_cells),
 		cmocka_unit_test(test_psci_methods),

@@ -117,6 +117,60 @@ static void test_struct_block_out_of_bounds(void **state)
 	free(blob);
 }
 
+/* A copy of the blob with `pad` zero bytes inserted at offset `at`, every block offset
+ * behind it moved along. */
+static void *insert_gap(const void *blob, size_t size, size_t at, size_t pad, size_t *new_size)
+{
+	uint8_t *out = aligned_alloc(8, (size + pad + 7) & ~(size_t)7);
+
+	assert_non_null(out);
+	memcpy(out, blob, at);
+	memset(out + at, 0, pad);
+	memcpy(out + at + pad, (const uint8_t *)blob + at, size - at);
+	if (fdt_off_mem_rsvmap(out) >= at)
+		fdt_set_off_mem_rsvmap(out, fdt_off_mem_rsvmap(out) + pad);
+	if (fdt_off_dt_struct(out) >= at)
+		fdt_set_off_dt_struct(out, fdt_off_dt_struct(out) + pad);
+	if (fdt_off_dt_strings(out) >= at)
+		fdt_set_off_dt_strings(out, fdt_off_dt_strings(out) + pad);
+	fdt_set_totalsize(out, (uint32_t)(size + pad));
+	*new_size = size + pad;
+	return out;
+}
+
+/* Issue 13: libfdt 1.6.1's own checks accept a memory reservation block that is not 8-byte
+ * aligned (and a structure block that is not 4-byte aligned), then read them with
+ * misaligned loads. The fixture has two /memreserve/ entries, so the list is walked. */
+static void test_misaligned_blocks_rejected(void **state)
+{
+	size_t size, bad_size;
+	void *blob = virt_blob(&size);
+	void *bad;
+
+	assert_int_equal(fdt_num_mem_rsv(blob), 2);
+	/* 4 bytes after the header: the reservation block moves to 0x2c. */
+	bad = insert_gap(blob, size, fdt_off_mem_rsvmap(blob), 4, &bad_size);
+	assert_int_equal(fdt_off_mem_rsvmap(bad), 0x2c);
+	assert_int_equal(fdt_check_header(bad), 0); /* libfdt alone takes it */
+	assert_int_equal(validate_guarded(bad, bad_size, 0), KB_EINVAL);
+	assert_last_logged("error: test DT: memory reservation block at offset 0x2c is not 8-byte aligned (DTSpec 5.6)");
+	free(bad);
+
+	/* 2 bytes before the structure block. */
+	bad = insert_gap(blob, size, fdt_off_dt_struct(blob), 2, &bad_size);
+	assert_int_equal(fdt_check_header(bad), 0);
+	assert_int_equal(validate_guarded(bad, bad_size, 0), KB_EINVAL);
+	assert_last_logged("structure block at offset");
+	assert_last_logged("is not 4-byte aligned (DTSpec 5.6)");
+	free(bad);
+
+	/* 8 bytes keep both aligned: accepted. */
+	bad = insert_gap(blob, size, fdt_off_mem_rsvmap(blob), 8, &bad_size);
+	assert_int_equal(validate_guarded(bad, bad_size, 0), KB_OK);
+	free(bad);
+	free(blob);
+}
+
 static void test_overlapping_blocks(void **state)
 {
 	size_t size;
@@ -310,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_totalsize_over_max),
 		cmocka_unit_test(test_struct_block_out_of_bounds),
 		cmocka_unit_test(test_overlapping_blocks),
+		cmocka_unit_test(test_misaligned_blocks_rejected),
 		cmocka_unit_test(test_corrupt_tag),
 		cmocka_unit_test(test_property_name_outside_strings),
 		cmocka_unit_test(test_second_root_rejected),

@@ -18,6 +18,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/elf.h"
+#include "assert_kb.h"
 
 /* ---- The in-memory ELF builder ----
  * File layout of the canonical image (p_align 4 KiB, linked at `bias`, 0 by default):
@@ -223,7 +224,7 @@ static void load_and_check(uint64_t bias, bool with_relr, uint64_t vbase)
 	dest = malloc(info.span);
 	assert_non_null(dest);
 	memset(dest, 0xaa, info.span); /* stale contents the loader must overwrite */
-	assert_int_equal(elf_payload_load(im.b, sizeof(im.b), &info, dest, vbase), 0);
+	assert_kb_ok(elf_payload_load(im.b, sizeof(im.b), &info, dest, vbase));
 
 	/* Text copied byte for byte, page tail and gaps zeroed. */
 	assert_memory_equal(dest, im.b + TEXT_OFF, TEXT_SZ);
@@ -409,8 +410,8 @@ static void test_huge_sizes(void **state)
 	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_vaddr), UINT64_MAX - 0xfff);
 	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_offset), DATA_OFF);
 	expect_refused(&im, KB_ERANGE, "wraps");
-	build(&im, 0, false); /* span above ELF_PAYLOAD_MAX_SPAN */
-	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_memsz), ELF_PAYLOAD_MAX_SPAN);
+	build(&im, 0, false); /* span above KASLBOOT_MAX_IMAGE_SPAN */
+	put64(phdr(&im, PH_DATA) + offsetof(Elf64_Phdr, p_memsz), KASLBOOT_MAX_IMAGE_SPAN);
 	expect_refused(&im, KB_ERANGE, "spans");
 	build(&im, 0, false); /* RELASZ far beyond the file */
 	set_dyn(&im, 1, DT_RELASZ, 0xc000000000000000ull); /* a multiple of 24 */
@@ -558,8 +559,8 @@ static void test_random_corruption(void **state)
 			uint8_t *dest = malloc(info.span);
 
 			assert_non_null(dest);
-			assert_true(info.span <= ELF_PAYLOAD_MAX_SPAN);
-			assert_int_equal(elf_payload_load(im.b, sizeof(im.b), &info, dest, VBASE), 0);
+			assert_true(info.span <= KASLBOOT_MAX_IMAGE_SPAN);
+			assert_kb_ok(elf_payload_load(im.b, sizeof(im.b), &info, dest, VBASE));
 			free(dest);
 		}
 	}
@@ -602,7 +603,7 @@ static void test_probe_payload(void **state)
 	if (!file)
 		fail_msg("%s is missing: build it with `make -f tests/payload/payload.mk` (run the "
 			 "test from the repository root or set KASLBOOT_PROBE_ELF)", path);
-	assert_int_equal(elf_payload_inspect(file, len, "probe.elf", &info), 0);
+	assert_kb_ok(elf_payload_inspect(file, len, "probe.elf", &info));
 	assert_int_equal(info.nsegs, 3);
 	assert_int_equal(info.segs[0].perm, ELF_SEG_R | ELF_SEG_X);
 	assert_int_equal(info.segs[1].perm, ELF_SEG_R);
@@ -633,7 +634,7 @@ static void test_probe_payload(void **state)
 
 	dest = malloc(info.span);
 	assert_non_null(dest);
-	assert_int_equal(elf_payload_load(file, len, &info, dest, VBASE), 0);
+	assert_kb_ok(elf_payload_load(file, len, &info, dest, VBASE));
 	for (size_t i = 0; i < info.nsegs; i++) { /* rela lives in the R segment: find its file offset */
 		const struct elf_payload_segment *sg = &info.segs[i];
 

@@ -108,6 +108,13 @@ static void test_log_levels_and_prefixes(void **state)
 	log_info("%s", big);
 	assert_true(captured_len < 512);
 	assert_memory_equal(captured_log + captured_len - 2, "\r\n", 2);
+	/* Data with control characters (firmware load options, say) cannot break the line or
+	 * forge another one: they print as '?'. Found by tests/fuzz/fuzz_cmdline.c. */
+	log_capture_clear();
+	log_warn("ignoring '%s'", "x\r\nkaslboot: error: forged\x1b[2J\x7f\t");
+	assert_string_equal(captured_log,
+			    "kaslboot: warning: ignoring 'x?" "?kaslboot: error: forged?[2J?" "?'\r\n");
+	assert_int_equal(captured_lines, 1);
 	log_capture_stop();
 	(void)state;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -14,6 +15,7 @@
 #include "lib/log.h"
 #include "loader/gzip.h"
 #include "loader/image.h"
+#include "loader/image_pe.h"
 #include "loader/kernel_format.h"
 
 #include "image_fixture.h"
@@ -152,16 +154,22 @@ static void test_truncated(void **state)
 	struct fixture *f = *state;
 	size_t out_len = 1;
 
-	/* Cut in the middle of the deflate data. */
+	char want[128];
+
+	/* Cut in the middle of the deflate data: the line says where the input ran out. */
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len / 2, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
 	assert_int_equal(out_len, 0);
-	assert_logged("truncated");
+	snprintf(want, sizeof(want), "vmlinuz: gzip stream ends early at compressed byte %zu,",
+		 f->gz_len / 2);
+	assert_logged(want);
 	/* Only the trailer's ISIZE missing. */
 	log_capture_start(LOG_DEBUG);
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len - 4, f->out, f->out_cap, &out_len, &f->arena,
 				      "vmlinuz"), KB_ECORRUPT);
-	assert_logged("truncated");
+	snprintf(want, sizeof(want), "vmlinuz: gzip stream ends early at compressed byte %zu, after %zu bytes inflated",
+		 f->gz_len - 4, f->image_len);
+	assert_logged(want);
 	/* The same with an exactly sized output: truncated, not "too small". */
 	log_capture_start(LOG_DEBUG);
 	assert_int_equal(gzip_inflate(f->gz, f->gz_len - 4, f->out, f->image_len, &out_len, &f->arena,
@@ -215,9 +223,7 @@ static void test_peek_header(void **state)
 	assert_int_equal(gzip_peek(f->gz, f->gz_len, hdr, IMAGE_HEADER_SIZE, &f->arena, "vmlinuz"), 0);
 	assert_memory_equal(hdr, f->image, IMAGE_HEADER_SIZE);
 	assert_int_equal(hdr[IMAGE_HEADER_SIZE], CANARY);
-	/* The loader's flow: peek, validate with the ISIZE hint, then inflate into the slot. */
-	assert_int_equal(gzip_isize(f->gz, f->gz_len), f->image_len);
-	assert_int_equal(image_header_validate(hdr, gzip_isize(f->gz, f->gz_len), &info, "vmlinuz"), 0);
+	assert_int_equal(image_header_validate(hdr, f->image_len, &info, "vmlinuz"), 0);
 	assert_int_equal(info.image_size, f->image_len + BSS_LEN);
 	/* Peeking needs the window; it still fits the documented arena size. */
 	assert_true(f->arena.peak > 32u * 1024);
@@ -247,6 +253,7 @@ static void test_peek_short_stream(void **state)
 	/* Truncated before 64 bytes came out. */
 	assert_int_equal(gzip_peek(f->gz, 12, hdr, sizeof(hdr), &f->arena, "vmlinuz"), KB_EINVAL);
 	assert_int_equal(gzip_peek(f->gz, 24, hdr, sizeof(hdr), &f->arena, "vmlinuz"), KB_ECORRUPT);
+	assert_last_logged("vmlinuz: gzip stream ends early at compressed byte 24,");
 	free(tiny_gz);
 }
 
@@ -338,6 +345,139 @@ static void test_isize(void **state)
 	assert_int_equal(gzip_isize(t + 1, sizeof(t) - 1), 0x89abcdefu);
 }
 
+/* What a loader does with a gzip kernel (efi/kernel_load.c's load_compressed): measure the
+ * stream and keep its head (gzip_scan), check the Image header against the true length,
+ * inflate into memory of image_size bytes, check the PE length. ISIZE plays no part. */
+static int load_like_the_loader(struct fixture *f, const uint8_t *gz, size_t gz_len,
+				size_t *produced)
+{
+	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
+	struct gzip_scan_result scan;
+	struct image_info info;
+	int rc;
+
+	*produced = 0;
+	rc = gzip_scan(gz, gz_len, hdr, sizeof(hdr), IMAGE_SIZE_MAX, &scan, &f->arena, "vmlinuz");
+	if (rc)
+		return rc;
+	rc = image_header_validate(hdr, scan.size, &info, "vmlinuz");
+	if (rc)
+		return rc;
+	assert_true(info.image_size <= f->out_cap);
+	rc = gzip_inflate(gz, gz_len, f->out, info.image_size, produced, &f->arena, "vmlinuz");
+	if (rc)
+		return rc;
+	assert_int_equal(*produced, scan.size);
+	return image_pe_check_length(hdr, scan.head_len, *produced, "vmlinuz");
+}
+
+/* Issue 13: a cut gzip kernel. Its last 4 bytes are deflate data, not ISIZE; the loader
+ * used to take them as the length and refuse the file with a made-up size. The line now
+ * says where the stream really ends. */
+static void test_truncated_kernel_says_where_it_ends(void **state)
+{
+	struct fixture *f = *state;
+	size_t cuts[] = { f->gz_len / 3, f->gz_len / 2, f->gz_len - 9, f->gz_len - 1 };
+	size_t produced;
+	char want[128];
+
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		log_capture_start(LOG_DEBUG);
+		assert_int_equal(load_like_the_loader(f, f->gz, cuts[i], &produced), KB_ECORRUPT);
+		snprintf(want, sizeof(want), "vmlinuz: gzip stream ends early at compressed byte %zu,",
+			 cuts[i]);
+		assert_last_logged(want);
+		assert_int_equal(captured_errors, 1);
+		assert_null(strstr(captured_log, "image_size"));
+	}
+}
+
+/* Issue 13: a complete gzip kernel followed by zero padding (a partition or a file padded
+ * to a block size). ISIZE then reads 0; the loader refused the file as shorter than the
+ * Image header. It boots, without a warning. */
+static void test_zero_padded_kernel_loads(void **state)
+{
+	struct fixture *f = *state;
+	size_t pads[] = { 1, 4, 511, 4096 };
+	uint8_t *buf = malloc(f->gz_len + 4096);
+	size_t produced;
+
+	assert_non_null(buf);
+	for (size_t i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
+		log_capture_start(LOG_DEBUG);
+		memcpy(buf, f->gz, f->gz_len);
+		memset(buf + f->gz_len, 0, pads[i]);
+		assert_int_equal(load_like_the_loader(f, buf, f->gz_len + pads[i], &produced), 0);
+		assert_int_equal(produced, f->image_len);
+		assert_memory_equal(f->out, f->image, f->image_len);
+		assert_int_equal(captured_errors, 0);
+		assert_int_equal(captured_warnings, 0);
+		assert_logged("bytes of zero padding after the gzip stream");
+	}
+	free(buf);
+}
+
+static void test_scan(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t hdr[IMAGE_HEADER_SIZE + 1];
+	struct gzip_scan_result scan;
+
+	memset(hdr, CANARY, sizeof(hdr));
+	assert_int_equal(gzip_scan(f->gz, f->gz_len, hdr, IMAGE_HEADER_SIZE, IMAGE_SIZE_MAX, &scan,
+				   &f->arena, "vmlinuz"), 0);
+	assert_int_equal(scan.size, f->image_len);
+	assert_int_equal(scan.head_len, IMAGE_HEADER_SIZE);
+	assert_int_equal(scan.member_len, f->gz_len);
+	assert_memory_equal(hdr, f->image, IMAGE_HEADER_SIZE);
+	assert_int_equal(hdr[IMAGE_HEADER_SIZE], CANARY);
+	assert_int_equal(captured_errors + captured_warnings, 0);
+	/* The window is needed (the output is thrown away); the documented arena suffices. */
+	assert_true(f->arena.peak <= GZIP_ARENA_SIZE);
+
+	/* No head at all: a measurement only. */
+	assert_int_equal(gzip_scan(f->gz, f->gz_len, NULL, 0, IMAGE_SIZE_MAX, &scan, &f->arena,
+				   "vmlinuz"), 0);
+	assert_int_equal(scan.size, f->image_len);
+	assert_int_equal(scan.head_len, 0);
+
+	/* A head larger than the stream: head_len is the stream's length. */
+	memset(f->out, CANARY, f->out_cap + 1);
+	assert_int_equal(gzip_scan(f->gz, f->gz_len, f->out, f->out_cap, IMAGE_SIZE_MAX, &scan,
+				   &f->arena, "vmlinuz"), 0);
+	assert_int_equal(scan.head_len, f->image_len);
+	assert_memory_equal(f->out, f->image, f->image_len);
+	assert_int_equal(f->out[f->image_len], CANARY);
+
+	/* The limit: exactly the length passes, one byte less stops the inflate. */
+	assert_int_equal(gzip_scan(f->gz, f->gz_len, hdr, IMAGE_HEADER_SIZE, f->image_len, &scan,
+				   &f->arena, "vmlinuz"), 0);
+	log_capture_start(LOG_DEBUG);
+	assert_int_equal(gzip_scan(f->gz, f->gz_len, hdr, IMAGE_HEADER_SIZE, f->image_len - 1,
+				   &scan, &f->arena, "vmlinuz"), KB_ERANGE);
+	assert_int_equal(scan.size, 0);
+	assert_int_equal(captured_errors, 1);
+	assert_logged("vmlinuz: gzip stream inflates to");
+
+	/* Corruption, a bad CRC and a second member: the same answers as gzip_inflate. */
+	log_capture_start(LOG_DEBUG);
+	f->gz[f->gz_len - 8] ^= 0x01;
+	assert_int_equal(gzip_scan(f->gz, f->gz_len, hdr, IMAGE_HEADER_SIZE, IMAGE_SIZE_MAX, &scan,
+				   &f->arena, "vmlinuz"), KB_ECORRUPT);
+	assert_logged("incorrect data check");
+	f->gz[f->gz_len - 8] ^= 0x01;
+	uint8_t *two = malloc(2 * f->gz_len);
+	assert_non_null(two);
+	memcpy(two, f->gz, f->gz_len);
+	memcpy(two + f->gz_len, f->gz, f->gz_len);
+	assert_int_equal(gzip_scan(two, 2 * f->gz_len, hdr, IMAGE_HEADER_SIZE, IMAGE_SIZE_MAX,
+				   &scan, &f->arena, "vmlinuz"), KB_EUNSUPP);
+	assert_logged("multi-member");
+	free(two);
+	assert_int_equal(gzip_scan(f->image, f->image_len, hdr, IMAGE_HEADER_SIZE, IMAGE_SIZE_MAX,
+				   &scan, &f->arena, "Image"), KB_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +493,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_gzip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trailing_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_isize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_kernel_says_where_it_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_padded_kernel_loads, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/sizes.h"
 #include "loader/image.h"
 #include "loader/image_pe.h"
 #include "loader/kernel_format.h"
@@ -125,9 +126,9 @@ static void test_text_offset_rules(void **state)
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
 	assert_int_equal(info.text_offset, 0x80000);
 	/* The largest 4K-aligned offset inside the 2 MB block. */
-	make_header(h, IMAGE_BASE_ALIGN - 0x1000, 1u << 20, FLAGS_4K_ANYWHERE);
+	make_header(h, BOOT_IMAGE_ALIGN - 0x1000, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), 0);
-	make_header(h, IMAGE_BASE_ALIGN, 1u << 20, FLAGS_4K_ANYWHERE);
+	make_header(h, BOOT_IMAGE_ALIGN, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EINVAL);
 	make_header(h, 0x80800, 1u << 20, FLAGS_4K_ANYWHERE);
 	assert_int_equal(image_header_validate(h, 4096, &info, "Image"), KB_EINVAL);

@@ -484,7 +484,7 @@ static void test_entropy_bits(void **state)
 
 static void test_virtual_image(void **state)
 {
-	const uint64_t lo = KASLR_VIRT_IMAGE_WINDOW_LO, hi = KASLR_VIRT_IMAGE_WINDOW_HI;
+	const uint64_t lo = KASLBOOT_IMAGE_VA_WINDOW_LO, hi = KASLBOOT_IMAGE_VA_WINDOW_HI;
 	const uint64_t size = 64 * SZ_1M;
 	struct drbg rng = test_rng(10), unseeded;
 	unsigned count[10] = { 0 }, i;
@@ -492,11 +492,11 @@ static void test_virtual_image(void **state)
 	uint64_t v;
 	(void)state;
 
-	assert_true(kaslr_entropy_bits(kaslr_virt_slots(lo, hi, KASLR_VIRT_IMAGE_ALIGN, size)) >= 25);
-	assert_int_equal(kaslr_virt_slots(lo, hi, KASLR_VIRT_IMAGE_ALIGN, size),
+	assert_true(kaslr_entropy_bits(kaslr_virt_slots(lo, hi, KASLBOOT_IMAGE_ALIGN, size)) >= 25);
+	assert_int_equal(kaslr_virt_slots(lo, hi, KASLBOOT_IMAGE_ALIGN, size),
 			 (hi - lo - size) / SZ_2M + 1);
 	for (i = 0; i < 1000; i++) {
-		assert_int_equal(kaslr_choose_virt(&rng, lo, hi, KASLR_VIRT_IMAGE_ALIGN, size, &v), KB_OK);
+		assert_int_equal(kaslr_choose_virt(&rng, lo, hi, KASLBOOT_IMAGE_ALIGN, size, &v), KB_OK);
 		assert_int_equal(v % SZ_2M, 0);
 		assert_true(v >= lo && v + size <= hi);
 	}
@@ -527,17 +527,17 @@ static void test_linear_offset(void **state)
 	(void)state;
 
 	for (i = 0; i < 1000; i++) {
-		assert_int_equal(kaslr_choose_linear_offset(&rng, KASLR_LINEAR_WINDOW_LO,
-							    KASLR_LINEAR_WINDOW_HI, ram_lo, ram_hi,
-							    KASLR_LINEAR_ALIGN, &off), KB_OK);
-		assert_true(ram_lo + off >= KASLR_LINEAR_WINDOW_LO);
-		assert_true(ram_hi - 1 + off < KASLR_LINEAR_WINDOW_HI);
+		assert_int_equal(kaslr_choose_linear_offset(&rng, KASLBOOT_LINEAR_WINDOW_LO,
+							    KASLBOOT_LINEAR_WINDOW_HI, ram_lo, ram_hi,
+							    KASLBOOT_LINEAR_ALIGN, &off), KB_OK);
+		assert_true(ram_lo + off >= KASLBOOT_LINEAR_WINDOW_LO);
+		assert_true(ram_hi - 1 + off < KASLBOOT_LINEAR_WINDOW_HI);
 		assert_int_equal((ram_lo + off) % SZ_2M, ram_lo % SZ_2M); /* blocks stay possible */
 		distinct += off != prev;
 		prev = off;
 	}
 	assert_true(distinct > 990);
-	assert_int_equal(kaslr_choose_linear_offset(&rng, KASLR_LINEAR_WINDOW_LO, KASLR_LINEAR_WINDOW_HI,
+	assert_int_equal(kaslr_choose_linear_offset(&rng, KASLBOOT_LINEAR_WINDOW_LO, KASLBOOT_LINEAR_WINDOW_HI,
 						    ram_hi, ram_lo, SZ_2M, &off), KB_EINVAL);
 }
 

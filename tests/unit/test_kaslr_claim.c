@@ -10,6 +10,7 @@
 #include "lib/err.h"
 #include "loader/kaslr_claim.h"
 #include "log_capture.h"
+#include "assert_kb.h"
 
 #define MB (1ULL << 20)
 
@@ -53,7 +54,7 @@ static void test_first_claim_accepted(void **state)
 	struct drbg rng;
 	uint64_t base = 0, nslots = 0;
 	seeded(&rng);
-	assert_int_equal(kaslr_claim(&map, &req, true, &rng, 4, fake_claim, &fw, "k", &base, &nslots), 0);
+	assert_kb_ok(kaslr_claim(&map, &req, true, &rng, 4, fake_claim, &fw, "k", &base, &nslots));
 	assert_int_equal(fw.calls, 1);
 	assert_int_equal(nslots, 128);
 	assert_int_equal(base % (2 * MB), 0);
@@ -106,7 +107,7 @@ static void test_lowest_slot_moves_up_when_refused(void **state)
 	struct fake_fw fw = { .refuse = 1 };
 	uint64_t base = 0;
 	log_capture_start(LOG_ERROR);
-	assert_int_equal(kaslr_claim(&map, &req, false, NULL, 2, fake_claim, &fw, "k", &base, NULL), 0);
+	assert_kb_ok(kaslr_claim(&map, &req, false, NULL, 2, fake_claim, &fw, "k", &base, NULL));
 	assert_int_equal(fw.start[0], 0x40000000 + req.offset);
 	assert_int_equal(base, 0x40200000);                 /* the next slot up */
 	log_capture_stop();

@@ -7,17 +7,13 @@
 #include <cmocka.h>
 
 #include "lib/err.h"
+#include "lib/sizes.h"
 #include "log_capture.h"
 #include "mm/regs.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
 #include "mm_testutil.h"
-
-#define SZ_4K  0x1000ULL
-#define SZ_64K 0x10000ULL
-#define SZ_2M  0x200000ULL
-#define SZ_32M 0x2000000ULL
-#define SZ_1G  0x40000000ULL
+#include "assert_kb.h"
 
 static const unsigned legal_attrs[] = { MM_RO | MM_EXEC, MM_RO | MM_XN, MM_RW | MM_XN };
 
@@ -66,7 +62,7 @@ static void check_leaf(const struct test_leaf *l, void *vctx)
 	/* Contiguous hint: recompute the group from raw descriptors. */
 	if (l->level >= 2) {
 		struct mm_walk_result w;
-		assert_int_equal(mm_walk(c->t, l->va, &w), 0);
+		assert_kb_ok(mm_walk(c->t, l->va, &w));
 		assert_int_equal(w.level, l->level);
 		assert_int_equal(w.pa, l->pa);
 		assert_int_equal(w.contiguous, !!(l->desc & MM_DESC_CONT));
@@ -91,7 +87,7 @@ static void check_walks(const struct mm_tables *t, const struct mm_region *r, si
 		for (int k = 0; k < 8; k++) {
 			struct mm_walk_result w;
 			uint64_t va = r[i].va + probes[k];
-			assert_int_equal(mm_walk(t, va, &w), 0);
+			assert_kb_ok(mm_walk(t, va, &w));
 			assert_int_equal(w.pa, r[i].pa + probes[k]);
 			assert_int_equal(w.type, r[i].type);
 			assert_int_equal(w.attrs, r[i].attrs);
@@ -209,14 +205,14 @@ static void test_random_sets(void **state)
 		size_t n;
 
 		pool.used = 0;
-		assert_int_equal(mm_tables_init(&t, &pool, va_bits, high), 0);
+		assert_kb_ok(mm_tables_init(&t, &pool, va_bits, high));
 		n = make_random_set(&t, r, 24, &seed);
 		if (n == 0)
 			continue;
 		/* Map in one or two calls: the second call must also see the first's mappings. */
 		size_t split = test_rand(&seed) % (n + 1);
-		assert_int_equal(mm_map_regions(&t, r, split), 0);
-		assert_int_equal(mm_map_regions(&t, r + split, n - split), 0);
+		assert_kb_ok(mm_map_regions(&t, r, split));
+		assert_kb_ok(mm_map_regions(&t, r + split, n - split));
 		check_all(&t, r, n, &seed);
 		if (pool.used < 8)
 			blocks_seen++;
@@ -306,13 +302,13 @@ static void test_rejects(void **state)
 	assert_int_equal(captured_lines, 1);
 	assert_last_logged("second");
 	/* The first region alone is fine; then the second overlaps what is mapped. */
-	assert_int_equal(mm_map_regions(&f->t48hi, two, 1), 0);
+	assert_kb_ok(mm_map_regions(&f->t48hi, two, 1));
 	log_capture_clear();
 	assert_int_equal(mm_map_regions(&f->t48hi, &two[1], 1), KB_ERANGE);
 	assert_last_logged("already");
 	/* A region right after it is not an overlap. */
 	two[1].va = ok.va + 4 * SZ_4K;
-	assert_int_equal(mm_map_regions(&f->t48hi, &two[1], 1), 0);
+	assert_kb_ok(mm_map_regions(&f->t48hi, &two[1], 1));
 }
 
 static void test_last_pages(void **state)
@@ -323,16 +319,16 @@ static void test_last_pages(void **state)
 	struct mm_region low = { (1ULL << 39) - SZ_4K, 0x2000, SZ_4K, MM_DEVICE_nGnRnE,
 				 MM_RW | MM_XN, "low-top" };
 
-	assert_int_equal(mm_map_regions(&f->t48hi, &top, 1), 0);
-	assert_int_equal(mm_walk(&f->t48hi, ~0ULL, &w), 0);
+	assert_kb_ok(mm_map_regions(&f->t48hi, &top, 1));
+	assert_kb_ok(mm_walk(&f->t48hi, ~0ULL, &w));
 	assert_int_equal(w.pa, 0x1fff);
 	assert_int_equal(w.attrs, MM_RO | MM_XN);
 	assert_int_equal(mm_walk(&f->t48hi, ~0ULL - SZ_4K, &w), KB_ENOENT);
 	assert_int_equal(w.fault, MM_FAULT_TRANSLATION);
 	assert_int_equal(w.level, 3);
 
-	assert_int_equal(mm_map_regions(&f->t39lo, &low, 1), 0);
-	assert_int_equal(mm_walk(&f->t39lo, (1ULL << 39) - 1, &w), 0);
+	assert_kb_ok(mm_map_regions(&f->t39lo, &low, 1));
+	assert_kb_ok(mm_walk(&f->t39lo, (1ULL << 39) - 1, &w));
 	assert_int_equal(w.pa, 0x2fff);
 	assert_int_equal(w.type, MM_DEVICE_nGnRnE);
 	assert_int_equal(mm_walk(&f->t39lo, 1ULL << 39, &w), KB_ENOENT);
@@ -350,7 +346,7 @@ static void test_pool_exhaustion(void **state)
 	struct mm_region r = { 0x40201000, 0x40201000, SZ_4K, MM_NORMAL_WB, MM_RO | MM_EXEC, "page" };
 
 	log_capture_start(LOG_ERROR);
-	assert_int_equal(mm_tables_init(&t, &pool, 48, false), 0);
+	assert_kb_ok(mm_tables_init(&t, &pool, 48, false));
 	assert_int_equal(mm_map_regions(&t, &r, 1), KB_ENOMEM);
 	assert_last_logged("exhausted");
 	assert_int_equal(pool.used, 3);
@@ -373,11 +369,11 @@ static void test_linear_4g_blocks(void **state)
 		struct mm_walk_result w;
 		uint64_t seed = 1;
 
-		assert_int_equal(mm_tables_init(&t, &pool, va_bits, true), 0);
-		assert_int_equal(mm_map_regions(&t, &r, 1), 0);
+		assert_kb_ok(mm_tables_init(&t, &pool, va_bits, true));
+		assert_kb_ok(mm_map_regions(&t, &r, 1));
 		/* 48-bit: root (L0) + one L1 table of four 1 GiB blocks. 39-bit: the root is L1. */
 		assert_int_equal(pool.used, va_bits == 48 ? 2 : 1);
-		assert_int_equal(mm_walk(&t, base + 3 * SZ_1G + 0x1234, &w), 0);
+		assert_kb_ok(mm_walk(&t, base + 3 * SZ_1G + 0x1234, &w));
 		assert_int_equal(w.level, 1);
 		assert_int_equal(w.block_size, SZ_1G);
 		assert_int_equal(w.pa, 0x40000000 + 3 * SZ_1G + 0x1234);
@@ -403,25 +399,25 @@ static void test_contiguous(void **state)
 		{ 0x12000000, 0x32000000, SZ_32M, MM_NORMAL_NC, MM_RW | MM_XN, "cont-blocks" },
 	};
 
-	assert_int_equal(mm_tables_init(&t, &pool, 39, false), 0);
-	assert_int_equal(mm_map_regions(&t, r, 4), 0);
-	assert_int_equal(mm_walk(&t, 0x1000f000, &w), 0);
+	assert_kb_ok(mm_tables_init(&t, &pool, 39, false));
+	assert_kb_ok(mm_map_regions(&t, r, 4));
+	assert_kb_ok(mm_walk(&t, 0x1000f000, &w));
 	assert_true(w.contiguous);
-	assert_int_equal(mm_walk(&t, 0x10100000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x10100000, &w));
 	assert_false(w.contiguous);
-	assert_int_equal(mm_walk(&t, 0x10200000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x10200000, &w));
 	assert_false(w.contiguous);
-	assert_int_equal(mm_walk(&t, 0x13fff000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x13fff000, &w));
 	assert_true(w.contiguous);
 	assert_int_equal(w.level, 2);
 	/* Filling the rest of a half-built group later sets the hint on all 16. */
 	struct mm_region lo = { 0x10400000, 0x20400000, 8 * SZ_4K, MM_NORMAL_WB, MM_RO | MM_XN, "lo" };
 	struct mm_region hi = { 0x10408000, 0x20408000, 8 * SZ_4K, MM_NORMAL_WB, MM_RO | MM_XN, "hi" };
-	assert_int_equal(mm_map_regions(&t, &lo, 1), 0);
-	assert_int_equal(mm_walk(&t, 0x10400000, &w), 0);
+	assert_kb_ok(mm_map_regions(&t, &lo, 1));
+	assert_kb_ok(mm_walk(&t, 0x10400000, &w));
 	assert_false(w.contiguous);
-	assert_int_equal(mm_map_regions(&t, &hi, 1), 0);
-	assert_int_equal(mm_walk(&t, 0x10400000, &w), 0);
+	assert_kb_ok(mm_map_regions(&t, &hi, 1));
+	assert_kb_ok(mm_walk(&t, 0x10400000, &w));
 	assert_true(w.contiguous);
 	free(buf);
 }
@@ -436,8 +432,8 @@ static void test_walker_decodes(void **state)
 	struct mm_walk_result w;
 	struct mm_region r = { 0x200000, 0x200000, SZ_4K, MM_NORMAL_WB, MM_RW | MM_XN, "p" };
 
-	assert_int_equal(mm_tables_init(&t, &pool, 48, false), 0);
-	assert_int_equal(mm_map_regions(&t, &r, 1), 0);
+	assert_kb_ok(mm_tables_init(&t, &pool, 48, false));
+	assert_kb_ok(mm_map_regions(&t, &r, 1));
 	/* Find the raw descriptors on the path. */
 	uint64_t *l0 = t.root;
 	uint64_t *l1 = mm_pool_pa_to_va(&pool, l0[0] & MM_DESC_OA_MASK);
@@ -445,7 +441,7 @@ static void test_walker_decodes(void **state)
 	uint64_t *l3 = mm_pool_pa_to_va(&pool, l2[1] & MM_DESC_OA_MASK);
 	uint64_t page = l3[0];
 
-	assert_int_equal(mm_walk(&t, 0x200000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x200000, &w));
 	assert_true(w.writable);
 	l3[0] = (page & ~MM_DESC_TYPE_MASK) | MM_DESC_BLOCK; /* 0b01 at level 3: reserved */
 	assert_int_equal(mm_walk(&t, 0x200000, &w), KB_ENOENT);
@@ -457,19 +453,19 @@ static void test_walker_decodes(void **state)
 	assert_int_equal(mm_walk(&t, 0x200000, &w), KB_ENOENT);
 	assert_int_equal(w.fault, MM_FAULT_ADDRESS_SIZE);
 	l3[0] = (page & ~MM_DESC_AP_MASK) | MM_DESC_AP_EL0; /* EL0-writable: implicit PXN */
-	assert_int_equal(mm_walk(&t, 0x200000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x200000, &w));
 	assert_true(w.el0_access && w.pxn);
 	l3[0] = page & ~(MM_DESC_PXN | MM_DESC_ATTRINDX_MASK); /* AttrIndx 0 */
-	assert_int_equal(mm_walk(&t, 0x200000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x200000, &w));
 	assert_int_equal(w.type, MM_DEVICE_nGnRnE);
 	assert_int_equal(w.attrs, MM_RW | MM_EXEC);
 	l3[0] = (page & ~MM_DESC_ATTRINDX_MASK) | (MM_ATTRIDX_NORMAL_WT << MM_DESC_ATTRINDX_SHIFT);
-	assert_int_equal(mm_walk(&t, 0x200000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x200000, &w));
 	assert_int_equal(w.type, MM_MEMTYPE_UNKNOWN);
 	l3[0] = page;
 	/* Hierarchical controls in the level-2 table descriptor apply below it. */
 	l2[1] |= MM_TABLE_AP_RO | MM_TABLE_PXNTABLE;
-	assert_int_equal(mm_walk(&t, 0x200000, &w), 0);
+	assert_kb_ok(mm_walk(&t, 0x200000, &w));
 	assert_false(w.writable);
 	assert_true(w.pxn);
 	/* A level-0 block is reserved with the 4 KiB granule. */
@@ -495,11 +491,11 @@ static void test_ttbr(void **state)
 	uint64_t root_va = (uint64_t)(uintptr_t)pool.base_va;
 
 	log_capture_start(LOG_ERROR);
-	assert_int_equal(mm_tables_init(&t, &pool, 48, true), 0);
-	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va, 0, &ttbr), 0);
+	assert_kb_ok(mm_tables_init(&t, &pool, 48, true));
+	assert_kb_ok(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va, 0, &ttbr));
 	assert_int_equal(ttbr, TEST_POOL_PA);
 	ttbr = 0;
-	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_LINEAR, TEST_POOL_PA + lm_offset, lm_offset, &ttbr), 0);
+	assert_kb_ok(mm_ttbr_value(&t, MM_ADDR_LINEAR, TEST_POOL_PA + lm_offset, lm_offset, &ttbr));
 	assert_int_equal(ttbr, TEST_POOL_PA);
 	/* A kernel-image address is refused, whatever it is. */
 	log_capture_clear();
@@ -514,14 +510,14 @@ static void test_ttbr(void **state)
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_LINEAR, 0xffff800080123000ULL, lm_offset, &ttbr), KB_EINVAL);
 	/* An identity address that is no pool page (a kernel VA on the host's side). */
 	assert_int_equal(mm_table_phys(&pool, MM_ADDR_IDMAP, 0xffff800080123000ULL, 0, &pa), KB_EINVAL);
-	assert_int_equal(mm_table_phys(&pool, MM_ADDR_IDMAP, root_va, 0, &pa), 0);
+	assert_kb_ok(mm_table_phys(&pool, MM_ADDR_IDMAP, root_va, 0, &pa));
 	assert_int_equal(pa, TEST_POOL_PA);
 	/* An identity address outside the pool, or inside but unaligned, or not the root. */
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va + 8 * SZ_4K, 0, &ttbr), KB_EINVAL);
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va - SZ_4K, 0, &ttbr), KB_EINVAL);
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va + 8, 0, &ttbr), KB_EINVAL);
 	uint64_t other;
-	assert_int_equal(mm_pool_alloc(&pool, &other), 0);
+	assert_kb_ok(mm_pool_alloc(&pool, &other));
 	assert_int_equal(mm_ttbr_value(&t, MM_ADDR_IDMAP, root_va + SZ_4K, 0, &ttbr), KB_EINVAL);
 	assert_last_logged("not the root");
 	assert_int_equal(ttbr, TEST_POOL_PA); /* untouched by failures */

@@ -9,15 +9,13 @@
 #include <libfdt.h>
 
 #include "lib/err.h"
+#include "lib/sizes.h"
 #include "log_capture.h"
 #include "mm/layout.h"
 #include "mm/ttbr.h"
 #include "mm/walk.h"
+#include "assert_kb.h"
 #include "mm_testutil.h"
-
-#define SZ_4K 0x1000ULL
-#define SZ_2M 0x200000ULL
-#define SZ_1G 0x40000000ULL
 
 #define RAM_BASE   0x40000000ULL
 #define IMAGE_PA   0x48000000ULL
@@ -80,21 +78,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void expect_map(const struct mm_tables *t, uint64_t va, uint64_t pa, enum mm_memtype type,
-		       unsigned attrs)
-{
-	struct mm_walk_result w;
-	assert_int_equal(mm_walk(t, va, &w), 0);
-	assert_int_equal(w.pa, pa);
-	assert_int_equal(w.type, type);
-	assert_int_equal(w.attrs, attrs);
-}
-
-static void expect_unmapped(const struct mm_tables *t, uint64_t va)
-{
-	struct mm_walk_result w;
-	assert_int_not_equal(mm_walk(t, va, &w), 0);
-}
+/* The mapping's name in a failure is the VA expression the test wrote. */
+#define expect_map(t, va, pa, type, attrs) assert_mapping(t, va, pa, type, attrs, #va)
+#define expect_unmapped(t, va) assert_unmapped(t, va, #va)
 
 static void check_image_and_fixmap(struct fx *f, const struct mm_layout *l)
 {
@@ -133,7 +119,7 @@ static void read_virt(const struct mm_tables *t, uint64_t va, void *dst, size_t 
 {
 	for (size_t i = 0; i < len; i++) {
 		struct mm_walk_result w;
-		assert_int_equal(mm_walk(t, va + i, &w), 0);
+		assert_kb_ok(mm_walk(t, va + i, &w));
 		assert_true(w.pa >= FDT_PA && w.pa - FDT_PA < 8192);
 		((uint8_t *)dst)[i] = ((const uint8_t *)fdt_host)[w.pa - FDT_PA];
 	}
@@ -147,7 +133,7 @@ static void test_init_layout(void **state)
 	const fdt64_t *seed_fix, *seed_id;
 	int len;
 
-	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), 0);
+	assert_kb_ok(mm_layout_init(&f->p, &f->pool, &l));
 	check_image_and_fixmap(f, &l);
 	/* No linear map in the init set. */
 	expect_unmapped(&l.ttbr1, RAM_BASE + LM_OFFSET);
@@ -168,14 +154,14 @@ static void test_fdt_window_limits(void **state)
 	struct mm_layout l;
 
 	/* A full 2 MiB DT at an odd offset needs 2 MiB + 1 page: exactly the window. */
-	f->p.fdt_size = MM_FDT_MAX_SIZE;
+	f->p.fdt_size = BOOT_DT_MAX_SIZE;
 	f->p.fdt_access = MM_RW;
-	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), 0);
+	assert_kb_ok(mm_layout_init(&f->p, &f->pool, &l));
 	check_image_and_fixmap(f, &l);
 	expect_map(&l.ttbr1, mm_fixmap_slot_va(MM_FIX_FDT_END), (FDT_PA & ~0xfffULL) + 512 * SZ_4K,
 		   MM_NORMAL_WB, MM_RW | MM_XN);
 	log_capture_start(LOG_ERROR);
-	f->p.fdt_size = MM_FDT_MAX_SIZE + 1;
+	f->p.fdt_size = BOOT_DT_MAX_SIZE + 1;
 	f->pool.used = 0;
 	assert_int_equal(mm_layout_init(&f->p, &f->pool, &l), KB_ERANGE);
 	assert_int_equal(captured_lines, 1);
@@ -222,8 +208,8 @@ static void test_final_layout(void **state)
 	struct lm_ctx c = { IMAGE_PA, IMAGE_PA + 0x2a0000, 0, 0, 0 };
 	uint64_t ttbr;
 
-	assert_int_equal(mm_layout_init(&f->p, &f->pool, &init), 0);
-	assert_int_equal(mm_layout_final(&f->p, &f->pool, &fin), 0);
+	assert_kb_ok(mm_layout_init(&f->p, &f->pool, &init));
+	assert_kb_ok(mm_layout_final(&f->p, &f->pool, &fin));
 	check_image_and_fixmap(f, &fin);
 	/* The final root is its own single page, not the init set's. */
 	assert_int_not_equal(fin.ttbr1.root_pa, init.ttbr1.root_pa);
@@ -244,9 +230,9 @@ static void test_final_layout(void **state)
 		   MM_RW | MM_XN);
 	expect_map(&fin.ttbr1, IMAGE_PA - 1 + LM_OFFSET, IMAGE_PA - 1, MM_NORMAL_WB, MM_RW | MM_XN);
 	/* The second GiB spans two memmap entries; merged, it is one level-1 block. */
-	assert_int_equal(mm_walk(&fin.ttbr1, 0x80000000ULL + LM_OFFSET, &w), 0);
+	assert_kb_ok(mm_walk(&fin.ttbr1, 0x80000000ULL + LM_OFFSET, &w));
 	assert_int_equal(w.level, 1);
-	assert_int_equal(mm_walk(&fin.ttbr1, 0x100000000ULL + 0x5ff000 + LM_OFFSET, &w), 0);
+	assert_kb_ok(mm_walk(&fin.ttbr1, 0x100000000ULL + 0x5ff000 + LM_OFFSET, &w));
 	assert_int_equal(w.pa, 0x1005ff000ULL);
 	expect_unmapped(&fin.ttbr1, 0x100600000ULL + LM_OFFSET);
 	expect_map(&fin.ttbr1, 0x500005000ULL + LM_OFFSET, 0x500005000ULL, MM_NORMAL_WB, MM_RW | MM_XN);
@@ -282,7 +268,7 @@ static void test_final_layout_39bit(void **state)
 	f->p.image_va = 0xffffffc0c2000000ULL;
 	f->p.lm_offset = 0xffffff8000000000ULL - RAM_BASE;
 	/* 39 bits span 512 GiB; RAM up to 0x500006000 fits. */
-	assert_int_equal(mm_layout_final(&f->p, &f->pool, &fin), 0);
+	assert_kb_ok(mm_layout_final(&f->p, &f->pool, &fin));
 	expect_map(&fin.ttbr1, f->p.image_va, IMAGE_PA, MM_NORMAL_WB, MM_RO | MM_EXEC);
 	expect_map(&fin.ttbr1, mm_fixmap_fdt_va(FDT_PA), FDT_PA, MM_NORMAL_WB, MM_RO | MM_XN);
 	expect_map(&fin.ttbr1, IMAGE_PA + f->p.lm_offset, IMAGE_PA, MM_NORMAL_WB, MM_RO | MM_XN);

@@ -1,0 +1,45 @@
+#include "loader/boot_count.h"
+
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "loader/bli.h"
+
+#define ENTRIES_DIR "/loader/entries/"
+/* The UEFI form systemd-bless-boot expects in LoaderBootCountPath. */
+#define ENTRIES_DIR_UEFI "\\loader\\entries\\"
+/* ".conf", in whatever case the file has it. */
+#define SUFFIX_LEN 5
+/* Counters never grow past 9 digits (the parser's limit, loader/bls_entry.c). */
+#define COUNTER_MAX 999999999u
+
+void boot_count_next_name(const struct kb_entry *e, char *out, size_t size)
+{
+	out[0] = 0;
+	if (e->tries_left == KB_TRIES_NONE || e->tries_left == 0 || !e->file_name[0])
+		return;
+	size_t n = strlen(e->file_name);
+	unsigned done = e->tries_done < COUNTER_MAX ? e->tries_done + 1 : COUNTER_MAX;
+	kfmt_snprintf(out, size, "%s+%u-%u%s", e->id, e->tries_left - 1, done,
+		      e->file_name + n - SUFFIX_LEN);
+}
+
+void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e)
+{
+	char next[KB_ID_MAX + 24], path[KB_PATH_MAX], uefi[KB_PATH_MAX];
+	boot_count_next_name(e, next, sizeof(next));
+	if (!next[0])
+		return;
+	kfmt_snprintf(path, sizeof(path), ENTRIES_DIR "%s", e->file_name);
+	int rc = pf->file_rename(pf->ctx, path, next);
+	if (rc) {
+		log_warn("%s: cannot count this boot, the rename to %s failed (%s): booting on",
+			 path, next, kb_strerror(rc));
+		return;
+	}
+	log_info("boot counting: %s renamed to %s", e->file_name, next);
+	kfmt_snprintf(uefi, sizeof(uefi), ENTRIES_DIR_UEFI "%s", next);
+	bli_set_string(pf, "LoaderBootCountPath", BLI_VOLATILE, uefi);
+}

@@ -1,0 +1,127 @@
+/* The PE32+ header of BOOTAA64.EFI and its entry point, in place of gnu-efi's
+ * crt0-efi-aarch64.o. The image is linked as an ELF shared object with pe/kaslboot.lds
+ * and copied flat (objcopy -O binary), so file offset = RVA: this header fills the first
+ * page, _start begins the second. Two sections, as gnu-efi's: .text (code, read-only
+ * data, the dynamic section) and .data (data, GOT, the ELF relocations, then the
+ * zero-initialized data). The .data section's VirtualSize covers the zero-initialized
+ * data, its SizeOfRawData does not: the loader zero-fills the difference (PE format,
+ * "Section Table": VirtualSize > SizeOfRawData), so zero-initialized statics take no
+ * room in the file.
+ *
+ * Field names and offsets: Microsoft "PE Format" (PE/COFF specification), sections
+ * "MS-DOS Stub", "COFF File Header", "Optional Header", "Section Table". The symbols are
+ * pe/kaslboot.lds's. */
+
+#define PE_MACHINE_ARM64        0xaa64
+#define PE_OPT_MAGIC_PE32PLUS   0x20b
+/* Characteristics: IMAGE_FILE_EXECUTABLE_IMAGE | LINE_NUMS_STRIPPED | DEBUG_STRIPPED
+ * (no RELOCS_STRIPPED: the image relocates itself, at any address). */
+#define PE_FILE_CHARACTERISTICS 0x0206
+#define PE_SUBSYSTEM_EFI_APP    10
+#define PE_SECTION_ALIGN        0x1000
+#define PE_FILE_ALIGN           0x200
+#define PE_HEADERS_SIZE         0x1000 /* the header page; .text starts at RVA 0x1000 */
+#define PE_NUM_DATA_DIRS        6      /* up to the (empty) base relocation directory */
+/* Section flags: CNT_CODE | MEM_EXECUTE | MEM_READ; CNT_INITIALIZED_DATA | MEM_READ |
+ * MEM_WRITE. */
+#define PE_SCN_TEXT             0x60000020
+#define PE_SCN_DATA             0xc0000040
+
+	.section .text.head, "ax"
+	.globl	ImageBase
+ImageBase:
+	/* MS-DOS stub: "MZ", and at 0x3c the offset of the PE signature. */
+	.ascii	"MZ"
+	.skip	0x3a
+	.long	pe_signature - ImageBase
+
+pe_signature:
+	.ascii	"PE\0\0"
+	/* COFF file header */
+	.short	PE_MACHINE_ARM64
+	.short	2                       /* NumberOfSections */
+	.long	0                       /* TimeDateStamp: reproducible builds */
+	.long	0                       /* PointerToSymbolTable */
+	.long	0                       /* NumberOfSymbols */
+	.short	section_table - optional_header /* SizeOfOptionalHeader */
+	.short	PE_FILE_CHARACTERISTICS
+
+optional_header:
+	.short	PE_OPT_MAGIC_PE32PLUS
+	.byte	0x02, 0x14              /* Major/MinorLinkerVersion, as gnu-efi's */
+	.long	_data - _start          /* SizeOfCode: the .text section */
+	.long	_pe_data_raw_size       /* SizeOfInitializedData */
+	.long	_pe_bss_size            /* SizeOfUninitializedData */
+	.long	_start - ImageBase      /* AddressOfEntryPoint */
+	.long	_start - ImageBase      /* BaseOfCode */
+	/* Windows-specific fields */
+	.quad	0                       /* ImageBase: the image relocates itself */
+	.long	PE_SECTION_ALIGN
+	.long	PE_FILE_ALIGN
+	.short	0, 0                    /* Major/MinorOperatingSystemVersion */
+	.short	0, 0                    /* Major/MinorImageVersion */
+	.short	0, 0                    /* Major/MinorSubsystemVersion */
+	.long	0                       /* Win32VersionValue */
+	.long	_image_end - ImageBase  /* SizeOfImage, a multiple of SectionAlignment */
+	.long	PE_HEADERS_SIZE         /* SizeOfHeaders */
+	.long	0                       /* CheckSum */
+	.short	PE_SUBSYSTEM_EFI_APP
+	.short	0                       /* DllCharacteristics */
+	.quad	0, 0, 0, 0              /* Size of Stack/Heap Reserve/Commit */
+	.long	0                       /* LoaderFlags */
+	.long	PE_NUM_DATA_DIRS
+	.quad	0, 0, 0, 0, 0, 0        /* Export, Import, Resource, Exception, Certificate,
+					 * Base Relocation: none */
+
+section_table:
+	.ascii	".text\0\0\0"
+	.long	_data - _start          /* VirtualSize */
+	.long	_start - ImageBase      /* VirtualAddress */
+	.long	_data - _start          /* SizeOfRawData */
+	.long	_start - ImageBase      /* PointerToRawData (file offset = RVA) */
+	.long	0, 0                    /* PointerToRelocations, PointerToLinenumbers */
+	.short	0, 0                    /* NumberOfRelocations, NumberOfLinenumbers */
+	.long	PE_SCN_TEXT
+
+	.ascii	".data\0\0\0"
+	.long	_pe_data_virt_size      /* VirtualSize: initialized + zero-initialized */
+	.long	_data - ImageBase       /* VirtualAddress */
+	.long	_pe_data_raw_size       /* SizeOfRawData: what the file holds */
+	.long	_data - ImageBase       /* PointerToRawData */
+	.long	0, 0
+	.short	0, 0
+	.long	PE_SCN_DATA
+
+	/* _start at RVA 0x1000: the header page ends here. */
+	.balign	PE_HEADERS_SIZE, 0
+
+/* efi_main(ImageHandle, SystemTable) after zeroing the zero-initialized data (the PE loader
+ * already has; this makes the image independent of that) and applying the image's own
+ * R_AARCH64_RELATIVE relocations with gnu-efi's _relocate(ImageBase, _DYNAMIC). Returns
+ * _relocate's error, or efi_main's status. */
+	.globl	_start
+_start:
+	stp	x29, x30, [sp, #-32]!
+	mov	x29, sp
+	stp	x0, x1, [sp, #16]       /* ImageHandle, SystemTable */
+
+	adrp	x8, _bss                /* [_bss, _bss_end): both 16-byte aligned */
+	add	x8, x8, #:lo12:_bss
+	adrp	x9, _bss_end
+	add	x9, x9, #:lo12:_bss_end
+0:	cmp	x8, x9
+	b.hs	1f
+	stp	xzr, xzr, [x8], #16
+	b	0b
+
+1:	mov	x2, x0                  /* _relocate(ldbase, dyn, image, systab) */
+	mov	x3, x1
+	adr	x0, ImageBase
+	adrp	x1, _DYNAMIC
+	add	x1, x1, #:lo12:_DYNAMIC
+	bl	_relocate
+	cbnz	x0, 2f
+	ldp	x0, x1, [sp, #16]
+	bl	efi_main
+2:	ldp	x29, x30, [sp], #32
+	ret

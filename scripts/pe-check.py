@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Checks BOOTAA64.EFI against the ELF it was copied from, without firmware.
+
+    pe-check.py build/kaslboot.so build/BOOTAA64.EFI
+
+The PE header is hand-written (pe/header_aarch64.S) and the file is an objcopy of some
+ELF sections, so nothing else proves that a UEFI loader ends up with the program the
+linker made. This script reads the PE as EDK2's PeCoffLoader does (headers, every
+section's raw data inside the file, SizeOfRawData bytes copied, the rest of VirtualSize
+zero-filled, into SizeOfImage bytes that start out as garbage), then compares the result
+byte for byte with every allocated ELF section (NOBITS ones as zeros), checks the entry
+point, and checks that _relocate() will find its R_AARCH64_RELATIVE table inside the image
+and that every word it patches lies in a writable section. Prints one line; exits 1 with
+the reasons on any mismatch. PE field names: Microsoft "PE Format"; ELF: the System V gABI.
+"""
+import struct
+import sys
+
+# ELF sections the linker makes for -shared that the image does not use at run time (no
+# symbol is looked up): they may lie outside the PE image.
+NOT_LOADED = {".dynsym", ".dynstr", ".hash", ".gnu.hash", ".note.gnu.build-id"}
+SHT_NOBITS, SHF_ALLOC = 8, 0x2
+DT_NULL, DT_RELA, DT_RELASZ, DT_RELAENT = 0, 7, 8, 9
+R_AARCH64_NONE, R_AARCH64_RELATIVE = 0, 1027
+IMAGE_FILE_MACHINE_ARM64, PE32PLUS, EFI_APPLICATION = 0xAA64, 0x20B, 10
+IMAGE_SCN_MEM_WRITE, IMAGE_SCN_MEM_EXECUTE = 0x80000000, 0x20000000
+
+
+def elf_sections(elf):
+    (e_shoff,) = struct.unpack_from("<Q", elf, 0x28)
+    e_shentsize, e_shnum, e_shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
+    raw = [struct.unpack_from("<IIQQQQIIQQ", elf, e_shoff + i * e_shentsize) for i in range(e_shnum)]
+    strtab = raw[e_shstrndx][4]
+    out = []
+    for name, typ, flags, addr, off, size, *_ in raw:
+        end = elf.index(b"\0", strtab + name)
+        out.append((elf[strtab + name:end].decode(), typ, flags, addr, off, size))
+    return out
+
+
+def elf_symbol(elf, sections, want):
+    """The value of symbol `want` in .symtab (local or global), or None."""
+    symtab = next((s for s in sections if s[0] == ".symtab"), None)
+    strtab = next((s for s in sections if s[0] == ".strtab"), None)
+    if not symtab or not strtab:
+        return None
+    for off in range(symtab[4], symtab[4] + symtab[5], 24):
+        name, _, _, _, value, _ = struct.unpack_from("<IBBHQQ", elf, off)
+        end = elf.index(b"\0", strtab[4] + name)
+        if elf[strtab[4] + name:end].decode() == want:
+            return value
+    return None
+
+
+def load_pe(pe, errors):
+    """The memory image a PE loader builds, its sections, entry point and size."""
+    if pe[:2] != b"MZ":
+        errors.append("no MZ signature")
+        return None
+    (lfanew,) = struct.unpack_from("<I", pe, 0x3C)
+    if pe[lfanew:lfanew + 4] != b"PE\0\0":
+        errors.append("no PE signature at e_lfanew")
+        return None
+    machine, nsec, _, _, _, opt_size, _ = struct.unpack_from("<HHIIIHH", pe, lfanew + 4)
+    opt = lfanew + 24
+    magic, = struct.unpack_from("<H", pe, opt)
+    entry, = struct.unpack_from("<I", pe, opt + 16)
+    sect_align, file_align = struct.unpack_from("<II", pe, opt + 32)
+    size_of_image, size_of_headers = struct.unpack_from("<II", pe, opt + 56)
+    subsystem, = struct.unpack_from("<H", pe, opt + 68)
+    if machine != IMAGE_FILE_MACHINE_ARM64 or magic != PE32PLUS or subsystem != EFI_APPLICATION:
+        errors.append(f"machine {machine:#x} magic {magic:#x} subsystem {subsystem}: not an arm64 "
+                      "PE32+ EFI application")
+    if size_of_image % sect_align or size_of_headers % file_align:
+        errors.append("SizeOfImage or SizeOfHeaders not aligned")
+    image = bytearray(b"\xa5" * size_of_image)  # a loader need not clear what no section covers
+    image[:size_of_headers] = pe[:size_of_headers]
+    sections, prev_end = [], size_of_headers
+    for i in range(nsec):
+        name, vsize, va, raw_size, raw_ptr = struct.unpack_from("<8sIIII", pe, opt + opt_size + 40 * i)
+        (chars,) = struct.unpack_from("<I", pe, opt + opt_size + 40 * i + 36)
+        name = name.rstrip(b"\0").decode()
+        if va % sect_align or va < prev_end or va + vsize > size_of_image:
+            errors.append(f"{name}: RVA {va:#x}+{vsize:#x} misaligned, overlapping or past SizeOfImage")
+            continue
+        if raw_size % file_align or raw_ptr % file_align or raw_ptr + raw_size > len(pe):
+            errors.append(f"{name}: raw data {raw_ptr:#x}+{raw_size:#x} misaligned or past the "
+                          f"{len(pe)}-byte file (EDK2 reads the section's last byte)")
+            continue
+        n = min(vsize, raw_size)
+        image[va:va + n] = pe[raw_ptr:raw_ptr + n]
+        image[va + n:va + vsize] = bytes(vsize - n)
+        sections.append((name, va, vsize, raw_size, chars))
+        prev_end = va + vsize
+    return image, sections, entry
+
+
+def main(elf_path, pe_path):
+    elf, pe = open(elf_path, "rb").read(), open(pe_path, "rb").read()
+    errors = []
+    loaded = load_pe(pe, errors)
+    if loaded is None:
+        print(f"pe-check: {pe_path}: " + "; ".join(errors))
+        return 1
+    image, sections, entry = loaded
+    elf_secs = elf_sections(elf)
+    start = elf_symbol(elf, elf_secs, "_start")
+    if entry != start:
+        errors.append(f"AddressOfEntryPoint {entry:#x} is not _start "
+                      f"({'missing' if start is None else hex(start)})")
+    if not any(va <= entry < va + vs and ch & IMAGE_SCN_MEM_EXECUTE for _, va, vs, _, ch in sections):
+        errors.append("the entry point is in no executable section")
+
+    dynamic = None
+    for name, typ, flags, addr, off, size in elf_secs:
+        if not flags & SHF_ALLOC or size == 0 or name in NOT_LOADED:
+            continue
+        if addr + size > len(image):
+            errors.append(f"ELF {name} [{addr:#x}, {addr + size:#x}) lies outside the "
+                          f"{len(image):#x}-byte image")
+            continue
+        want = bytes(size) if typ == SHT_NOBITS else elf[off:off + size]
+        if image[addr:addr + size] != want:
+            bad = next(i for i in range(size) if image[addr + i] != want[i])
+            errors.append(f"ELF {name}: the loaded image differs at {addr + bad:#x}")
+        if name == ".dynamic":
+            dynamic = (addr, size)
+
+    # What _relocate() does: walk _DYNAMIC for DT_RELA/DT_RELASZ, apply RELATIVE entries.
+    if dynamic is None:
+        errors.append("no .dynamic in the image")
+    else:
+        tags = {}
+        for off in range(dynamic[0], dynamic[0] + dynamic[1], 16):
+            tag, val = struct.unpack_from("<qQ", image, off)
+            if tag == DT_NULL:
+                break
+            tags[tag] = val
+        rela, relasz, relaent = tags.get(DT_RELA, 0), tags.get(DT_RELASZ, 0), tags.get(DT_RELAENT, 24)
+        writable = [(va, va + vs) for _, va, vs, _, ch in sections if ch & IMAGE_SCN_MEM_WRITE]
+        if rela + relasz > len(image):
+            errors.append(f"DT_RELA [{rela:#x}, {rela + relasz:#x}) is outside the image")
+        else:
+            for off in range(rela, rela + relasz, relaent):
+                r_offset, r_info, _ = struct.unpack_from("<QQq", image, off)
+                typ = r_info & 0xFFFFFFFF
+                if typ == R_AARCH64_NONE:
+                    continue
+                if typ != R_AARCH64_RELATIVE:
+                    errors.append(f"relocation type {typ} at {r_offset:#x}: _relocate ignores it")
+                    break
+                if not any(lo <= r_offset and r_offset + 8 <= hi for lo, hi in writable):
+                    errors.append(f"RELATIVE relocation of {r_offset:#x}: not in a writable section")
+                    break
+
+    if errors:
+        print(f"pe-check: {pe_path}: FAILED")
+        for e in errors[:20]:
+            print(f"  {e}")
+        return 1
+    desc = ", ".join(f"{n} {vs:#x} ({raw:#x} in file)" for n, _, vs, raw, _ in sections)
+    print(f"pe-check: {pe_path}: {len(pe)} bytes, entry {entry:#x}, {desc}: loads as linked")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], sys.argv[2]))

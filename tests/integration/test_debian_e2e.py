@@ -1,0 +1,243 @@
+"""Issue 10, end to end: kaslboot installed and kernels upgraded on a real Debian 12 arm64
+system, judged by systemd's own tools in the guest.
+
+scripts/mkdebian.sh builds the system from Debian's packages (mmdebstrap, cached under
+build/debian-rootfs/ by recipe), installs kaslboot into it with `make install` and
+`kaslboot-install --esp-path --root` from the host, then `dpkg -i` of Debian's cloud kernel
+in a chroot (qemu-user): kaslboot's hooks call kernel-install, whose entry is the one
+that boots. The disk (GPT: FAT ESP + ext4 root) then boots four times under QEMU + AAVMF
+(-cpu cortex-a72: no RNDR, so Linux's KASLR can only come from kaslboot's seed), with one
+NV store kept across the boots. A systemd unit (tests/integration/debian/kaslboot-e2e)
+prints a report on the serial console, does the step of that boot, and powers off:
+  1. the first kernel; kaslboot-install on the running system (its Boot####);
+     dpkg -i of a newer kernel package
+  2. the newer kernel, by BLS order; bootctl set-oneshot of the first kernel's entry
+  3. the first kernel, once
+  4. the newer kernel again; dpkg --purge of the first one removes its entry and files
+Three checks read Boot Loader Interface variables that kaslboot must set or honour:
+LoaderFeatures (bootctl status's features), LoaderTimeInitUSec/LoaderTimeExecUSec
+(systemd-analyze's loader time) and LoaderEntryOneShot (bootctl set-oneshot).
+Logs of the last run: build/debian-e2e/ (build.log, boot<n>.log, timings.txt).
+"""
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from kaslboot_qemu import BUILD, ROOT, boot
+
+MKDEBIAN = os.path.join(ROOT, "scripts", "mkdebian.sh")
+CACHE = os.path.join(BUILD, "debian-rootfs")
+WORK = os.path.join(BUILD, "debian-e2e")
+NO_RNDR = "cortex-a72"
+# Boot 1 installs a kernel (update-initramfs under TCG): minutes, not seconds.
+BOOT_TIMEOUT = {1: 1500, 2: 600, 3: 600, 4: 900}
+FEATURES = ("One-shot entry control", "Default entry control", "Boot loader sets ESP information")
+
+
+class Report:
+    """One boot's report: 'E2E key| text' lines, gathered per key."""
+
+    def __init__(self, b, n):
+        self.boot, self.n, self.log = b, n, b.log
+        m = re.search(r"^E2E-BEGIN %d$(.*?)^E2E-END %d$" % (n, n), b.log, re.M | re.S)
+        self.complete = m is not None
+        self.fields = {}
+        for line in (m.group(1) if m else b.log).splitlines():
+            k = re.match(r"^E2E ([a-z0-9-]+)\| ?(.*)$", line)
+            if k:
+                self.fields.setdefault(k.group(1), []).append(k.group(2))
+
+    def text(self, key):
+        return "\n".join(self.fields.get(key, []))
+
+    def one(self, key):
+        v = self.fields.get(key, [])
+        return v[0] if v else None
+
+    def __repr__(self):
+        tail = "\n".join(self.log.splitlines()[-60:])
+        return "<boot %d, %s, rc %s; serial tail:\n%s>" % (
+            self.n, "complete" if self.complete else "INCOMPLETE", self.boot.rc, tail)
+
+
+@pytest.fixture(scope="module")
+def e2e():
+    if os.geteuid() != 0:
+        pytest.fail("the Debian e2e test needs root (chroot, mounts)")
+    os.makedirs(WORK, exist_ok=True)
+    disk = os.path.join(WORK, "disk.img")
+    nvram = os.path.join(WORK, "vars.fd")
+    for f in (disk, nvram):
+        if os.path.exists(f):
+            os.unlink(f)
+    # The version of the loader the image gets, read now: a rebuild while the guest boots
+    # must not change what the boots are compared with.
+    version = loader_version()
+    t0 = time.monotonic()
+    p = subprocess.run(["bash", MKDEBIAN, "disk", CACHE, os.path.join(WORK, "work"), disk],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    build_s = time.monotonic() - t0
+    with open(os.path.join(WORK, "build.log"), "w") as f:
+        f.write(p.stdout)
+    assert p.returncode == 0, "mkdebian.sh failed:\n" + p.stdout[-6000:]
+    old, new = subprocess.run(["bash", MKDEBIAN, "kernels", CACHE], check=True, text=True,
+                              stdout=subprocess.PIPE).stdout.split()
+    reports = []
+    for n in range(1, 5):
+        t = time.monotonic()
+        b = boot(disk, cpu=NO_RNDR, mem="1G", smp=2, rng=True, writable=True, vars=nvram,
+                 timeout=BOOT_TIMEOUT[n])
+        with open(os.path.join(WORK, "boot%d.log" % n), "w") as f:
+            f.write(b.log)
+        r = Report(b, n)
+        r.seconds = time.monotonic() - t
+        reports.append(r)
+    timings = "e2e timings: image %.0fs (rootfs cache %s), boots %s" % (
+        build_s, "hit" if "building " not in p.stdout else "built",
+        ", ".join("%.0fs" % r.seconds for r in reports))
+    print("\n" + timings)
+    with open(os.path.join(WORK, "timings.txt"), "w") as f:
+        f.write(timings + "\n")
+    return dict(build=p.stdout, old=old[len("linux-image-"):], new=new[len("linux-image-"):],
+                r=reports, version=version)
+
+
+def loader_version():
+    out = open(os.path.join(BUILD, "BOOTAA64.EFI"), "rb").read()
+    return re.search(rb"#### LoaderInfo: kaslboot (\S+) ####", out).group(1).decode()
+
+
+def machine_id(e2e):
+    m = re.search(r"create directory \S+/boot/efi/([0-9a-f]{32})$", e2e["build"], re.M)
+    assert m, e2e["build"][-3000:]
+    return m.group(1)
+
+
+# --- 1. installed by kaslboot-install; the entry written by the hooks ---------------------
+
+def test_image_installed_by_kaslboot_install_and_hooks(e2e):
+    build, old = e2e["build"], e2e["old"]
+    assert "kaslboot-install: copy " in build and "kaslbootaa64.efi" in build
+    assert "kaslboot: adding kernel %s through kernel-install" % old in build
+    mid = machine_id(e2e)
+    files = e2e["r"][0].text("esp-files")
+    for f in ("/boot/efi/EFI/kaslboot/kaslbootaa64.efi", "/boot/efi/EFI/BOOT/BOOTAA64.EFI",
+              "/boot/efi/loader/random-seed", "/boot/efi/loader/entries.srel",
+              "/boot/efi/loader/entries/%s-%s.conf" % (mid, old),
+              "/boot/efi/%s/%s/linux" % (mid, old),
+              "/boot/efi/%s/%s/initrd.img-%s" % (mid, old, old)):
+        assert f in files.splitlines(), (f, files)
+
+
+# --- 2. boots to systemd through kaslboot, with KASLR; what systemd's tools say -----------
+
+def test_boots_systemd_through_kaslboot_with_kaslr(e2e):
+    r = e2e["r"][0]
+    assert r.complete, r
+    assert "kaslboot: booting " in r.log, r
+    assert r.one("uname") == e2e["old"], r
+    assert r.one("pid1") == "systemd", r
+    assert r.one("system-state") in ("running", "degraded"), r
+    assert r.one("kaslr") == "KASLR enabled", r
+    assert "root=LABEL=debian-root" in r.one("cmdline"), r     # /etc/kernel/cmdline
+    assert (r.one("esp-mount") or "").endswith(" vfat"), r
+
+
+def test_bootctl_status_names_kaslboot(e2e):
+    r = e2e["r"][0]
+    status = r.text("bootctl-status")
+    m = re.search(r"Current Boot Loader:\n\s+Product: (.*)", status)
+    assert m and m.group(1).strip() == "kaslboot " + e2e["version"], status
+
+
+def test_bootctl_status_lists_kaslboot_features(e2e):
+    status = e2e["r"][0].text("bootctl-status")
+    for feature in FEATURES:
+        assert re.search(r"✓ %s$" % re.escape(feature), status, re.M), (feature, status)
+
+
+def test_bootctl_status_random_seed_passed_to_os(e2e):
+    # systemd 252's PID 1 credits LoaderRandomSeed and marks it taken; bootctl shows that.
+    status = e2e["r"][0].text("bootctl-status")
+    assert re.search(r"^\s+Passed to OS: yes$", status, re.M), status
+
+
+def test_bootctl_list_shows_the_entry(e2e):
+    r, old, mid = e2e["r"][0], e2e["old"], machine_id(e2e)
+    listing = r.text("bootctl-list")
+    assert re.search(r"^\s+id: %s-%s\.conf$" % (mid, re.escape(old)), listing, re.M), listing
+    assert re.search(r"^\s+version: %s$" % re.escape(old), listing, re.M), listing
+    assert re.search(r"^\s+linux: /%s/%s/linux$" % (mid, re.escape(old)), listing, re.M), listing
+
+
+def test_systemd_analyze_reports_loader_time(e2e):
+    analyze = e2e["r"][0].text("analyze")
+    assert re.search(r"\d+(\.\d+)?m?s \(loader\)", analyze), analyze
+
+
+def test_kaslr_layout_differs_between_boots(e2e):
+    stexts = [r.one("stext") for r in e2e["r"] if r.complete]
+    assert len(stexts) >= 2 and all(stexts), stexts
+    assert len(set(stexts)) == len(stexts), stexts
+
+
+# --- kaslboot-install on the running system ------------------------------------------------
+
+def test_installer_on_the_running_system_adds_boot_entry(e2e):
+    r1, r2 = e2e["r"][0], e2e["r"][1]
+    install = r1.text("install")
+    assert r1.one("install-rc") == "0", install
+    # The image install already put every file there: only NVRAM is new.
+    assert "copy " not in install and "write " not in install, install
+    m = re.search(r"added Boot([0-9A-F]{4}) 'kaslboot'", install)
+    assert m, install
+    num = m.group(1)
+    assert r1.one("install-again-rc") == "0" and "nothing to do" in r1.text("install-again"), r1
+    efi = r1.text("efibootmgr-after")
+    assert re.search(r"^BootOrder: %s(,|$)" % num, efi, re.M), efi
+    assert re.search(r"^Boot%s\* kaslboot\t.*File\(\\EFI\\kaslboot\\kaslbootaa64.efi\)" % num,
+                     efi, re.M), efi
+    # The next boot came through that entry.
+    assert re.search(r"^BootCurrent: %s$" % num, r2.text("efibootmgr"), re.M), r2
+
+
+# --- 3. a second kernel package: its entry by the hooks, the next boot runs it -------------
+
+def test_new_kernel_package_gets_its_entry_through_the_hooks(e2e):
+    r1, new, mid = e2e["r"][0], e2e["new"], machine_id(e2e)
+    out = r1.text("dpkg-new")
+    assert r1.one("dpkg-new-rc") == "0", out
+    assert "kaslboot: adding kernel %s through kernel-install" % new in out, out
+    listing = r1.text("bootctl-list-after")
+    assert re.search(r"^\s+id: %s-%s\.conf$" % (mid, re.escape(new)), listing, re.M), listing
+    # BLS order: the newest version is the default.
+    default = [blk for blk in listing.split("\n\n") if re.search(r"title: .*\(default\)", blk)]
+    assert len(default) == 1, listing
+    assert re.search(r"^\s+version: %s$" % re.escape(new), default[0], re.M), listing
+
+
+def test_next_boot_runs_the_new_kernel(e2e):
+    r2 = e2e["r"][1]
+    assert r2.complete, r2
+    assert r2.one("uname") == e2e["new"], r2
+    assert r2.one("kaslr") == "KASLR enabled", r2
+
+
+def test_set_oneshot_picks_the_old_kernel_for_one_boot(e2e):
+    r2, r3, r4 = e2e["r"][1], e2e["r"][2], e2e["r"][3]
+    assert r2.one("oneshot-rc") == "0", r2.text("oneshot")
+    assert r3.complete and r3.one("uname") == e2e["old"], r3
+    assert r4.complete and r4.one("uname") == e2e["new"], r4
+
+
+def test_removing_a_kernel_package_removes_its_entry(e2e):
+    r4, old, new, mid = e2e["r"][3], e2e["old"], e2e["new"], machine_id(e2e)
+    assert r4.one("dpkg-purge-rc") == "0", r4.text("dpkg-purge")
+    assert "kaslboot: removing kernel %s through kernel-install" % old in r4.text("dpkg-purge")
+    files = r4.text("esp-files").splitlines()
+    assert not [f for f in files if "/%s" % old in f], files
+    assert "/boot/efi/loader/entries/%s-%s.conf" % (mid, new) in files, files
+    assert "version: %s" % old not in r4.text("bootctl-list-after")
