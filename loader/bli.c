@@ -106,3 +106,12 @@ void bli_set_entry_selected(const struct kb_platform *pf, const char *id)
 {
 	bli_set_string(pf, "LoaderEntrySelected", BLI_VOLATILE, id);
 }
+
+void bli_set_tpm2_active_pcr_banks(const struct kb_platform *pf, uint32_t banks)
+{
+	/* BOOT_LOADER_INTERFACE.md: the bits in hexadecimal, "0x%08x" as systemd-boot writes
+	 * them, 0 when there is no TPM. */
+	char text[16];
+	kfmt_snprintf(text, sizeof(text), "0x%08x", banks);
+	bli_set_string(pf, "LoaderTpm2ActivePcrBanks", BLI_VOLATILE, text);
+}

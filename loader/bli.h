@@ -36,7 +36,8 @@ extern const struct kb_guid bli_vendor_guid;
 		      BLI_FEATURE_ENTRY_DEFAULT | BLI_FEATURE_ENTRY_ONESHOT |               \
 		      BLI_FEATURE_BOOT_COUNTING | BLI_FEATURE_RANDOM_SEED |                 \
 		      BLI_FEATURE_SORT_KEY | BLI_FEATURE_SAVED_ENTRY |                      \
-		      BLI_FEATURE_DEVICETREE | BLI_FEATURE_MENU_DISABLE)
+		      BLI_FEATURE_DEVICETREE | BLI_FEATURE_MENU_DISABLE |                   \
+		      BLI_FEATURE_TPM2_ACTIVE_PCR_BANKS)
 
 /* Attributes: what describes this boot is volatile; what the OS or the menu sets for the
  * next boots is non-volatile. */
@@ -63,5 +64,8 @@ void bli_set_loader_info(const struct kb_platform *pf, const struct kb_firmware 
 void bli_set_exec_time(const struct kb_platform *pf, uint64_t exec_usec);
 /* LoaderEntrySelected: right before an entry is attempted. */
 void bli_set_entry_selected(const struct kb_platform *pf, const char *id);
+/* LoaderTpm2ActivePcrBanks: the TPM's active PCR banks as EFI_TCG2_BOOT_HASH_ALG_* bits,
+ * 0 without a TPM; once, at start (loader/measure.c's measure_begin). */
+void bli_set_tpm2_active_pcr_banks(const struct kb_platform *pf, uint32_t banks);
 
 #endif

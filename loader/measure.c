@@ -122,8 +122,7 @@ static void bank_names(uint32_t banks, char *out, size_t size)
 void measure_begin(const struct kb_platform *pf)
 {
 	uint32_t banks = 0;
-	char text[16], names[48];
-	uint8_t value[sizeof(text) * 2];
+	char names[48];
 
 	memset(&tpm, 0, sizeof(tpm));
 	int rc = pf->tpm_active_banks(pf->ctx, &banks);
@@ -138,13 +137,7 @@ void measure_begin(const struct kb_platform *pf)
 		tpm.present = true;
 		tpm_failed("asking for the active PCR banks", "", rc);
 	}
-	/* BOOT_LOADER_INTERFACE.md: the EFI_TCG2_BOOT_HASH_ALG_* bits in hexadecimal, 0 when
-	 * there is no TPM; systemd writes "0x%08x". */
-	kfmt_snprintf(text, sizeof(text), "0x%08x", banks);
-	size_t n = to_utf16le(text, value, sizeof(value));
-	if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderTpm2ActivePcrBanks",
-			KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME, value, n))
-		log_debug("could not set the Boot Loader Interface variable LoaderTpm2ActivePcrBanks");
+	bli_set_tpm2_active_pcr_banks(pf, banks);
 }
 
 void measure_loader_conf(const struct kb_platform *pf, const void *text, uint64_t len)

@@ -55,10 +55,6 @@
 #define MEASURE_BANK_SHA512           0x00000008u
 #define MEASURE_BANK_SM3_256          0x00000010u
 
-/* LoaderFeatures bit 18 (systemd's EFI_LOADER_FEATURE_TPM2_ACTIVE_PCR_BANKS,
- * BOOT_LOADER_INTERFACE.md): the loader sets LoaderTpm2ActivePcrBanks. */
-#define MEASURE_LOADER_FEATURE_TPM2_ACTIVE_PCR_BANKS (UINT64_C(1) << 18)
-
 /* Who gets the command line: the kernel's EFI stub would measure it again into PCR 9 as
  * its LoadOptions; an MMU-on payload has no stub. */
 enum measure_cmdline_for {
@@ -67,7 +63,8 @@ enum measure_cmdline_for {
 };
 
 /* Once per boot, first: is there a TPM, which banks; sets LoaderTpm2ActivePcrBanks
- * ("0x%08x" of the EFI_TCG2_BOOT_HASH_ALG_* bits, 0x00000000 without a TPM, as systemd). */
+ * (bli_set_tpm2_active_pcr_banks; LoaderFeatures says so with
+ * BLI_FEATURE_TPM2_ACTIVE_PCR_BANKS). */
 void measure_begin(const struct kb_platform *pf);
 
 /* \loader\loader.conf as read (text NULL: nothing read, nothing measured). */
