@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -33,12 +34,6 @@ static struct {
 static uint8_t event_buf[TAG_HEADER + DESC_MAX];
 static uint16_t wide[KB_CMDLINE_MAX];
 static uint8_t cmdline_buf[KB_CMDLINE_MAX * 2];
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* s as UTF-16LE with its NUL into out[0..size); the bytes written, or 0 when s is not
  * text UCS-2 can hold or does not fit. */

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/err.h"
 
 const struct kb_guid linux_tpm_event_log_guid = {
@@ -34,32 +35,11 @@ const struct kb_guid linux_tpm_event_log_guid = {
 #define FINAL_OFF_COUNT     8u
 #define FINAL_HEADER        16u
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 int tpm_log_event1_size(const uint8_t *ev, size_t avail, size_t *size)
 {
 	if (avail < EV1_HEADER)
 		return KB_ECORRUPT;
-	uint32_t data = le32(ev + EV1_OFF_DATA_SIZE);
+	uint32_t data = get_le32(ev + EV1_OFF_DATA_SIZE);
 	if (data > avail - EV1_HEADER)
 		return KB_ECORRUPT;
 	*size = EV1_HEADER + data;
@@ -75,16 +55,16 @@ int tpm_log_spec_id(const uint8_t *first, size_t avail, struct tpm_log_algs *alg
 	const uint8_t *d = first + EV1_HEADER;
 	size_t len = *size - EV1_HEADER;
 	memset(algs, 0, sizeof(*algs));
-	if (le32(first + EV1_OFF_TYPE) != EV_NO_ACTION || len < SPEC_ID_ALGS ||
+	if (get_le32(first + EV1_OFF_TYPE) != EV_NO_ACTION || len < SPEC_ID_ALGS ||
 	    memcmp(d, SPEC_ID_SIGNATURE, SPEC_ID_SIG_LEN))
 		return KB_ECORRUPT;
-	uint32_t n = le32(d + SPEC_ID_OFF_NALGS);
+	uint32_t n = get_le32(d + SPEC_ID_OFF_NALGS);
 	if (n == 0 || n > TPM_LOG_MAX_ALGS || len < SPEC_ID_ALGS + n * SPEC_ID_ALG_LEN + 1)
 		return KB_ECORRUPT;
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *a = d + SPEC_ID_ALGS + i * SPEC_ID_ALG_LEN;
-		algs->alg[i].id = le16(a);
-		algs->alg[i].size = le16(a + 2);
+		algs->alg[i].id = get_le16(a);
+		algs->alg[i].size = get_le16(a + 2);
 		if (!algs->alg[i].size)
 			return KB_ECORRUPT;
 	}
@@ -98,14 +78,14 @@ int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_al
 {
 	if (avail < EV2_HEADER)
 		return KB_ECORRUPT;
-	uint32_t count = le32(ev + EV2_OFF_COUNT);
+	uint32_t count = get_le32(ev + EV2_OFF_COUNT);
 	if (count == 0 || count > algs->n)
 		return KB_ECORRUPT;
 	size_t at = EV2_HEADER;
 	for (uint32_t i = 0; i < count; i++) {
 		if (avail - at < TPMT_HA_ALG)
 			return KB_ECORRUPT;
-		uint16_t id = le16(ev + at);
+		uint16_t id = get_le16(ev + at);
 		unsigned j;
 		for (j = 0; j < algs->n && algs->alg[j].id != id; j++)
 			;
@@ -118,7 +98,7 @@ int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_al
 	}
 	if (avail - at < EV_SIZE_FIELD)
 		return KB_ECORRUPT;
-	uint32_t data = le32(ev + at);
+	uint32_t data = get_le32(ev + at);
 	at += EV_SIZE_FIELD;
 	if (data > avail - at)
 		return KB_ECORRUPT;
@@ -131,7 +111,7 @@ int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_al
 static int final_events_size(const uint8_t *table, const struct tpm_log_algs *algs,
 			     uint32_t *out)
 {
-	uint64_t n = le64(table + FINAL_OFF_COUNT), total = 0;
+	uint64_t n = get_le64(table + FINAL_OFF_COUNT), total = 0;
 	*out = 0;
 	if (n > TPM_LOG_MAX_FINAL_EVENTS)
 		return KB_ECORRUPT;
