@@ -10,6 +10,7 @@
 #include "loader/bli.h"
 #include "loader/config.h"
 #include "loader/image_pe.h"
+#include "loader/phase_time.h"
 #include "loader/tpm_log.h"
 
 /* TCG_PCClientTaggedEvent (PC Client PFP r1.05): u32 taggedEventID, u32
@@ -82,10 +83,21 @@ static bool usable(void)
 	return tpm.present && !tpm.failed;
 }
 
+/* The firmware's hashing is timed as PHASE_MEASURE (a 10 MiB kernel in four banks takes
+ * about a second under QEMU), then the interrupted phase goes on. */
+static enum kb_phase measuring(void)
+{
+	enum kb_phase was = phase_current();
+	phase_enter(PHASE_MEASURE);
+	return was;
+}
+
 static void extend(const struct kb_platform *pf, unsigned pcr, uint32_t type, const void *data,
 		   uint64_t len, const void *event, size_t event_len, const char *what)
 {
+	enum kb_phase was = measuring();
 	int rc = pf->tpm_measure(pf->ctx, pcr, type, data, len, event, event_len);
+	phase_enter(was);
 	if (rc) {
 		tpm_failed("measuring ", what, rc);
 		return;
@@ -120,7 +132,9 @@ void measure_begin(const struct kb_platform *pf)
 	char names[48];
 
 	memset(&tpm, 0, sizeof(tpm));
+	enum kb_phase was = measuring();
 	int rc = pf->tpm_active_banks(pf->ctx, &banks);
+	phase_enter(was);
 	if (rc == 0) {
 		tpm.present = true;
 		bank_names(banks, names, sizeof(names));
@@ -163,8 +177,10 @@ void measure_kernel(const struct kb_platform *pf, const char *path, const void *
 	if (!usable())
 		return;
 	if (image_pe_file(image, len, &link_base)) {
+		enum kb_phase was = measuring();
 		int rc = pf->tpm_measure_pe(pf->ctx, MEASURE_PCR_BOOT_LOADER_CODE, image, len,
 					    link_base, path);
+		phase_enter(was);
 		if (!rc) {
 			log_debug("tpm: measured %s into PCR %u (PE, %lu bytes)", path,
 				  MEASURE_PCR_BOOT_LOADER_CODE, (unsigned long)len);
@@ -231,6 +247,7 @@ void measure_event_log_install(const struct kb_platform *pf, struct kb_allocs *a
 	if (!tpm.present)
 		return;
 	memset(&log, 0, sizeof(log));
+	enum kb_phase was = measuring();
 	int rc = pf->tpm_event_log(pf->ctx, &log);
 	if (!rc)
 		rc = tpm_log_extent(&log, &ext);
@@ -243,6 +260,7 @@ void measure_event_log_install(const struct kb_platform *pf, struct kb_allocs *a
 		if (rc)
 			kb_free(allocs, pa);
 	}
+	phase_enter(was);
 	if (rc) {
 		warn_once("handing the event log to Linux", "", rc,
 			  "Linux will not show binary_bios_measurements");

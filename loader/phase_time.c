@@ -15,6 +15,7 @@ static const char *const phase_names[PHASE_COUNT] = {
 	[PHASE_KERNEL_READ] = "kernel",
 	[PHASE_INITRD_READ] = "initrd",
 	[PHASE_VERIFY] = "verify",
+	[PHASE_MEASURE] = "measure",
 	[PHASE_INFLATE] = "inflate",
 	[PHASE_DT] = "dt",
 	[PHASE_CACHE] = "cache",
@@ -48,6 +49,11 @@ void phase_enter(enum kb_phase p)
 	}
 	pt.last = now;
 	pt.current = p;
+}
+
+enum kb_phase phase_current(void)
+{
+	return pt.current;
 }
 
 uint64_t phase_us(enum kb_phase p)

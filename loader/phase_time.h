@@ -19,6 +19,7 @@ enum kb_phase {
 	PHASE_KERNEL_READ,  /* the kernel file opened, read (header, then the rest), closed */
 	PHASE_INITRD_READ,  /* the initrds opened, read, closed */
 	PHASE_VERIFY,       /* Secure Boot: the firmware or shim checks the kernel */
+	PHASE_MEASURE,      /* measured boot: the firmware hashes into the TPM, the event log */
 	PHASE_INFLATE,      /* gzip / zboot kernels inflated into their slot */
 	PHASE_DT,           /* the devicetree opened and /chosen written, the seed table */
 	PHASE_CACHE,        /* the kernel cleaned to the point of coherency */
@@ -30,6 +31,9 @@ enum kb_phase {
 void phase_init(uint64_t t_start);
 /* From now on the time is p's. */
 void phase_enter(enum kb_phase p);
+/* The running phase: work that interrupts several phases (a measurement) enters its own
+ * and then goes back to this one. */
+enum kb_phase phase_current(void);
 /* Microseconds of phase p so far (the running phase up to now). */
 uint64_t phase_us(enum kb_phase p);
 /* The log lines: "phase NAME: X.XXX ms" at debug for each phase, then at info

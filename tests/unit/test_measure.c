@@ -18,11 +18,13 @@
 #include "dt_testutil.h"
 #include "fake_platform.h"
 #include "image_fixture.h"
+#include "lib/counter.h"
 #include "lib/err.h"
 #include "log_capture.h"
 #include "loader/bli.h"
 #include "loader/boot.h"
 #include "loader/measure.h"
+#include "loader/phase_time.h"
 #include "loader/tpm_log.h"
 
 #define RAM_BYTES (256ULL << 20)
@@ -473,6 +475,24 @@ static void test_banks_variable(void **state)
 	assert_true(BLI_FEATURES & BLI_FEATURE_TPM2_ACTIVE_PCR_BANKS);
 }
 
+/* The firmware's hashing is timed as the measure phase, and the phase it interrupted goes
+ * on afterwards (a devicetree is measured in the middle of PHASE_DT). */
+static void test_measuring_is_its_own_phase(void **state)
+{
+	static uint8_t blob[8 << 20];
+	(void)state;
+	fake_fw_init(RAM_BYTES);
+	fake_fw_add_tpm();
+	memset(blob, 0x5a, sizeof(blob));
+	phase_init(cpu_counter());
+	measure_begin(&fake_platform);
+	phase_enter(PHASE_DT);
+	measure_devicetree(&fake_platform, "/big.dtb", blob, sizeof(blob));
+	assert_int_equal(fake.nevents, 1);
+	assert_int_equal(phase_current(), PHASE_DT);
+	assert_true(phase_us(PHASE_MEASURE) > 0);   /* two digests of 8 MiB */
+}
+
 /* A log the firmware hands out broken is one warning, and no table. */
 static void test_corrupt_firmware_log(void **state)
 {
@@ -541,6 +561,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cmdline_outside_ucs2_still_measured, teardown),
 		cmocka_unit_test_teardown(test_fallback_hands_a_fresh_log, teardown),
 		cmocka_unit_test_teardown(test_banks_variable, teardown),
+		cmocka_unit_test_teardown(test_measuring_is_its_own_phase, teardown),
 		cmocka_unit_test_teardown(test_corrupt_firmware_log, teardown),
 		cmocka_unit_test_teardown(test_tcg12_log, teardown),
 	};

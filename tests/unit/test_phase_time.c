@@ -36,6 +36,7 @@ static void test_time_goes_to_the_running_phase(void **state)
 	phase_enter(PHASE_MENU);
 	spin_ms(3);
 	phase_enter(PHASE_DT);
+	assert_int_equal(phase_current(), PHASE_DT);
 	assert_true(phase_us(PHASE_START) >= 2000);
 	assert_true(phase_us(PHASE_KERNEL_READ) >= 10000);
 	assert_true(phase_us(PHASE_PLACE) >= 1000);
