@@ -190,8 +190,14 @@ def test_installer_on_the_running_system_adds_boot_entry(e2e):
     r1, r2 = e2e["r"][0], e2e["r"][1]
     install = r1.text("install")
     assert r1.one("install-rc") == "0", install
-    # The image install already put every file there: only NVRAM is new.
+    # The image install already put every file there: only NVRAM is new, and the entry of
+    # the kernel the guest script took away (a kernel installed before kaslboot).
     assert "copy " not in install and "write " not in install, install
+    old, mid = e2e["old"], machine_id(e2e)
+    assert "add an entry for kernel %s (kernel-install add %s /boot/vmlinuz-%s " \
+        "/boot/initrd.img-%s)" % (old, old, old, old) in install, install
+    assert r1.one("old-entry-after-install") == \
+        "/boot/efi/loader/entries/%s-%s.conf" % (mid, old), r1
     m = re.search(r"added Boot([0-9A-F]{4}) 'kaslboot'", install)
     assert m, install
     num = m.group(1)

@@ -312,6 +312,79 @@ def test_running_system_must_be_arm64_uefi(sysroot):
     one_error(p, "kaslboot is an arm64 (AArch64) loader")
 
 
+# --- kernels installed before kaslboot: entries through kernel-install ---------------------
+
+FAKE_CHROOT = """#!/bin/sh
+# chroot ROOT CMD...: 'true' succeeds; 'kernel-install add V IMAGE [INITRD]' is logged and,
+# unless FAKE_KI_FAIL names V, writes the entry as 90-loaderentry would.
+root=$1; shift
+[ "$1" = true ] && exit 0
+[ "$1" = kernel-install ] || exit 99
+shift
+echo "$root $*" >>"$FAKE_KI_LOG"
+[ "${FAKE_KI_FAIL:-}" = "$2" ] && { echo "89-kaslboot.install: refused" >&2; exit 1; }
+echo "title $2" >"$root/boot/efi/loader/entries/%s-$2.conf"
+""" % MACHINE_ID
+
+
+def kernels_sys(sysroot, versions, initrds=()):
+    """The ESP inside the root (/boot/efi), kernels in its /boot, and a chroot that runs a
+    stand-in kernel-install."""
+    sysroot.esp = sysroot.root / "boot" / "efi"
+    sysroot.esp.mkdir(parents=True)
+    for v in versions:
+        (sysroot.root / "boot" / ("vmlinuz-" + v)).write_bytes(b"kernel " + v.encode())
+    for v in initrds:
+        (sysroot.root / "boot" / ("initrd.img-" + v)).write_bytes(b"initrd " + v.encode())
+    bindir = sysroot.tmp / "fakebin"
+    bindir.mkdir()
+    (bindir / "chroot").write_text(FAKE_CHROOT)
+    (bindir / "chroot").chmod(0o755)
+    log = sysroot.tmp / "kernel-install.log"
+    env = {"PATH": "%s:%s" % (bindir, os.environ["PATH"]), "FAKE_KI_LOG": str(log)}
+    return env, log
+
+
+def test_kernels_already_installed_get_entries(sysroot):
+    env, log = kernels_sys(sysroot, ["6.1.0-9-arm64", "6.1.0-10-arm64"], initrds=["6.1.0-10-arm64"])
+    (sysroot.esp / "loader" / "entries").mkdir(parents=True)
+    (sysroot.esp / "loader" / "entries" / ("%s-6.1.0-9-arm64.conf" % MACHINE_ID)).write_text("x")
+    p = sysroot.run("--no-variables", env=env, check=0)
+    # Only the kernel without an entry; its initrd passed on, as the hooks do.
+    assert log.read_text() == "%s add 6.1.0-10-arm64 /boot/vmlinuz-6.1.0-10-arm64 " \
+        "/boot/initrd.img-6.1.0-10-arm64\n" % sysroot.root, log.read_text()
+    assert "add an entry for kernel 6.1.0-10-arm64" in p.stdout and p.stderr == ""
+    # A second run has nothing left to add.
+    p = sysroot.run("--no-variables", env=env, check=0)
+    assert "nothing to do" in p.stdout and len(log.read_text().splitlines()) == 1
+
+
+def test_no_kernels_option(sysroot):
+    env, log = kernels_sys(sysroot, ["6.1.0-10-arm64"])
+    sysroot.run("--no-variables", "--no-kernels", env=env, check=0)
+    assert not log.exists()
+
+
+def test_kernel_refused_by_kernel_install(sysroot):
+    env, log = kernels_sys(sysroot, ["6.1.0-10-arm64"])
+    env["FAKE_KI_FAIL"] = "6.1.0-10-arm64"
+    p = sysroot.run("--no-variables", env=env)
+    # The loader is in place; the kernel without an entry is named, and the exit says so.
+    assert sysroot.read(LOADER) == open(sysroot.efi, "rb").read()
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    warnings = [l for l in p.stderr.splitlines() if l.startswith("kaslboot-install: warning: ")]
+    assert len(warnings) == 1 and "kernel 6.1.0-10-arm64 has no entry" in warnings[0], p.stderr
+
+
+def test_kernel_in_a_root_that_cannot_run_it(sysroot):
+    # The ESP outside the root: kernel-install in the root would not find it.
+    (sysroot.root / "boot").mkdir()
+    (sysroot.root / "boot" / "vmlinuz-6.1.0-10-arm64").write_bytes(b"k")
+    p = sysroot.run("--no-variables", check=0)
+    one_warning(p, "kernel 6.1.0-10-arm64 in %s/boot has no entry: run 'kernel-install add "
+                "6.1.0-10-arm64 /boot/vmlinuz-6.1.0-10-arm64' in that system" % sysroot.root)
+
+
 def test_not_an_arm64_binary(sysroot):
     x64 = fake_efi(sysroot.tmp / "x64.efi", "0.0.10-gaaaaaaa", machine=0x8664)
     p = sysroot.run("--no-variables", "--efi", x64)
