@@ -17,6 +17,7 @@
 #include "loader/boot_selftest.h"
 #include "loader/measure.h"
 #include "loader/menu.h"
+#include "loader/firmware_time.h"
 #include "loader/phase_time.h"
 
 /* The entry id the firmware's load options name, or "" (a Boot#### option's data, or the
@@ -92,6 +93,7 @@ static int boot_entries(struct kb_boot *b, const struct boot_config *bc)
 int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 		  const char *load_options, const char *loader_info, uint64_t t_start)
 {
+	pf = firmware_time_wrap(pf);
 	struct kb_boot b = { .pf = pf, .fw = fw, .t_start = t_start };
 	struct boot_config bc;
 	char id[KB_ID_MAX];

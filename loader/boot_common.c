@@ -14,6 +14,7 @@
 #include "loader/bli.h"
 #include "loader/file_load.h"
 #include "loader/measure.h"
+#include "loader/firmware_time.h"
 #include "loader/phase_time.h"
 
 int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *rng,
@@ -43,6 +44,7 @@ int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out)
 {
 	phase_enter(PHASE_EXIT);
 	phase_report();
+	firmware_time_report();
 	bli_set_exec_time(b->pf, counter_us(0, cpu_counter()));
 	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, out);
 }

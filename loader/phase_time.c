@@ -63,7 +63,7 @@ uint64_t phase_us(enum kb_phase p)
 }
 
 /* "12.3": milliseconds with one decimal from microseconds. */
-static void ms_text(char *buf, size_t size, uint64_t us)
+void phase_ms_text(char *buf, size_t size, uint64_t us)
 {
 	kfmt_snprintf(buf, size, "%lu.%lu", (unsigned long)(us / 1000),
 		      (unsigned long)(us % 1000 / 100));
@@ -85,16 +85,16 @@ void phase_report(void)
 	}
 	/* The exit phase has only begun when this prints: it is left out of the line. */
 	for (unsigned i = 0; i < PHASE_EXIT && n < sizeof(line); i++) {
-		ms_text(ms, sizeof(ms), phase_us(i));
+		phase_ms_text(ms, sizeof(ms), phase_us(i));
 		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, "%s%s %s", i ? ", " : "",
 					   phase_names[i], ms);
 	}
 	uint64_t kernel = phase_us(PHASE_KERNEL_READ), initrd = phase_us(PHASE_INITRD_READ);
 	uint64_t reads = kernel + initrd;
 	uint64_t permille = reads ? other * 1000 / reads : 0;
-	ms_text(ms, sizeof(ms), reads);
-	ms_text(ms2, sizeof(ms2), other);
-	ms_text(ms3, sizeof(ms3), counter_us(0, pt.t_start));
+	phase_ms_text(ms, sizeof(ms), reads);
+	phase_ms_text(ms2, sizeof(ms2), other);
+	phase_ms_text(ms3, sizeof(ms3), counter_us(0, pt.t_start));
 	log_info("phases (ms): %s; reads %s, other %s (%lu.%lu%% of reads); firmware before "
 		 "kaslboot %s", line, ms, ms2, (unsigned long)(permille / 10),
 		 (unsigned long)(permille % 10), ms3);

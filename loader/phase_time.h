@@ -8,6 +8,7 @@
 #ifndef KASLBOOT_LOADER_PHASE_TIME_H
 #define KASLBOOT_LOADER_PHASE_TIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum kb_phase {
@@ -41,5 +42,7 @@ uint64_t phase_us(enum kb_phase p);
  *   initrd 5.1), other 3.2 (3.4% of reads); firmware before kaslboot 1234.5
  * "other" is every phase but the reads and the menu (a person's wait). */
 void phase_report(void);
+/* "12.3": microseconds as milliseconds with one decimal, the lines' format. */
+void phase_ms_text(char *buf, size_t size, uint64_t us);
 
 #endif
