@@ -233,3 +233,15 @@ int kfmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void kfmt_append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	if (!size || *len >= size - 1)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kfmt_vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < size - 1 ? *len + (size_t)n : size - 1;
+}

@@ -12,5 +12,9 @@
  * at most size-1 characters and a NUL when size > 0. */
 int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int kfmt_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Appends to the text of *len characters in buf[size], which stays NUL-terminated: *len
+ * grows by what was written and never passes size - 1 (what does not fit is cut). */
+void kfmt_append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -23,7 +23,7 @@ uint64_t log_sink_ticks(unsigned *lines)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	/* One line of the firmware console; longer lines are cut, never split. */
-	char line[512];
+	char line[LOG_LINE_MAX];
 	static const char *const tag[] = { "error: ", "warning: ", "", "" };
 	int n;
 

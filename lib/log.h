@@ -15,6 +15,9 @@ enum log_level {
 	LOG_DEBUG = 3,
 };
 
+/* The longest line log_msg prints, its prefix and CR LF included; longer ones are cut. */
+#define LOG_LINE_MAX 512
+
 typedef void (*log_sink_fn)(const char *text, size_t len);
 
 void log_set_sink(log_sink_fn sink);

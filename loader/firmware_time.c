@@ -168,25 +168,25 @@ void firmware_time_report(void)
 	char line[400], ms[24], ms2[24];
 	size_t n = 0;
 	uint64_t fw = 0, phases = 0;
-	for (unsigned i = 0; i < FW_CALL_KINDS && n < sizeof(line); i++) {
+	for (unsigned i = 0; i < FW_CALL_KINDS; i++) {
 		if (!ft.calls[i])
 			continue;
 		uint64_t us = firmware_time_us(i);
 		fw += us;
 		phase_ms_text(ms, sizeof(ms), us);
-		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, "%s%s %s (%u)",
-					   n ? ", " : "", kind_names[i], ms, ft.calls[i]);
+		kfmt_append(line, sizeof(line), &n, "%s%s %s (%u)", n ? ", " : "", kind_names[i],
+			    ms, ft.calls[i]);
 	}
 	/* The log's lines go to the firmware's console too, not through the platform: those
 	 * printed since the wrap began. */
 	unsigned lines;
 	uint64_t log_us = counter_us(ft.log_ticks0, log_sink_ticks(&lines));
 	lines -= ft.log_lines0;
-	if (lines && n < sizeof(line)) {
+	if (lines) {
 		fw += log_us;
 		phase_ms_text(ms, sizeof(ms), log_us);
-		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, "%slog-lines %s (%u)",
-					   n ? ", " : "", ms, lines);
+		kfmt_append(line, sizeof(line), &n, "%slog-lines %s (%u)", n ? ", " : "", ms,
+			    lines);
 	}
 	/* The phases the wrapper sees: from the configuration on (the start runs before the
 	 * flow, on the platform itself), but the menu's (a person's wait, read_key untimed)

@@ -84,10 +84,9 @@ void phase_report(void)
 			other += us;
 	}
 	/* The exit phase has only begun when this prints: it is left out of the line. */
-	for (unsigned i = 0; i < PHASE_EXIT && n < sizeof(line); i++) {
+	for (unsigned i = 0; i < PHASE_EXIT; i++) {
 		phase_ms_text(ms, sizeof(ms), phase_us(i));
-		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, "%s%s %s", i ? ", " : "",
-					   phase_names[i], ms);
+		kfmt_append(line, sizeof(line), &n, "%s%s %s", i ? ", " : "", phase_names[i], ms);
 	}
 	uint64_t kernel = phase_us(PHASE_KERNEL_READ), initrd = phase_us(PHASE_INITRD_READ);
 	uint64_t reads = kernel + initrd;

@@ -90,6 +90,25 @@ static void test_truncation_and_return_value(void **state)
 	(void)state;
 }
 
+/* kfmt_append: pieces add up, and what does not fit is cut without passing the end. */
+static void test_append(void **state)
+{
+	char buf[16];
+	size_t n = 0;
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	kfmt_append(buf, sizeof(buf), &n, "%s=%d", "a", 1);
+	kfmt_append(buf, sizeof(buf), &n, ", %s", "bcd");
+	assert_string_equal(buf, "a=1, bcd");
+	assert_int_equal(n, 8);
+	kfmt_append(buf, sizeof(buf), &n, " and much more %u", 12345u);
+	assert_int_equal(n, sizeof(buf) - 1);
+	assert_string_equal(buf, "a=1, bcd and mu");
+	kfmt_append(buf, sizeof(buf), &n, "more");   /* full: nothing changes */
+	assert_int_equal(n, sizeof(buf) - 1);
+	assert_string_equal(buf, "a=1, bcd and mu");
+}
+
 static void test_log_levels_and_prefixes(void **state)
 {
 	log_capture_start(LOG_INFO);
@@ -125,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_integers_match_libc),
 		cmocka_unit_test(test_strings_chars_pointers_match_libc),
 		cmocka_unit_test(test_truncation_and_return_value),
+		cmocka_unit_test(test_append),
 		cmocka_unit_test(test_log_levels_and_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
