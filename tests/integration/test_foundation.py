@@ -12,7 +12,7 @@ PE32_PLUS_MAGIC = 0x20B
 IMAGE_SUBSYSTEM_EFI_APPLICATION = 10
 
 # Stop once the loader has said what it found (the demo ESP boots a kernel after that).
-BANNER_DONE = r"kaslboot: memory: .*\n"
+BANNER_DONE = r"kaslboot: found: .*\n"
 
 
 def test_pe_is_aarch64_efi_application():
@@ -30,12 +30,14 @@ def test_pe_is_aarch64_efi_application():
 
 
 def facts(b):
-    """The 'found' lines of the banner as a dict: 'cpu' -> 'EL1, FEAT_RNG ...'."""
+    """The banner's 'found' line as a dict: 'cpu' -> 'EL1, FEAT_RNG ...'."""
+    lines = [l for l in b.lines() if l.startswith("found: ")]
+    assert len(lines) == 1, b.log
     out = {}
-    for line in b.lines():
-        k, sep, v = line.partition(": ")
-        if sep:
-            out[k] = v
+    for item in lines[0][len("found: "):].split("; "):
+        k, sep, v = item.partition(": ")
+        assert sep, item
+        out[k] = v
     return out
 
 
