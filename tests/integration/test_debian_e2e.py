@@ -239,6 +239,17 @@ def test_set_oneshot_picks_the_old_kernel_for_one_boot(e2e):
     assert r4.complete and r4.one("uname") == e2e["new"], r4
 
 
+def test_initramfs_update_refreshes_the_copy_on_the_esp(e2e):
+    # /etc/initramfs/post-update.d/kaslboot: update-initramfs rebuilt an initrd whose
+    # kernel has an entry; kernel-install copies it to the ESP again.
+    r3, new = e2e["r"][2], e2e["new"]
+    out = r3.text("initramfs")
+    assert r3.one("initramfs-rc") == "0", out
+    assert "kaslboot: updating the initrd of kernel %s through kernel-install" % new in out, out
+    assert int(r3.one("initrd-mtime-after")) > int(r3.one("initrd-mtime-before")), r3
+    assert r3.one("initrd-same") == "yes", r3
+
+
 def test_removing_a_kernel_package_removes_its_entry(e2e):
     r4, old, new, mid = e2e["r"][3], e2e["old"], e2e["new"], machine_id(e2e)
     assert r4.one("dpkg-purge-rc") == "0", r4.text("dpkg-purge")
