@@ -34,6 +34,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                              \
 	} while (0)
 
+/* FUZZ_REFERENCE: a reference model or a brute force in the target itself (not the code under
+ * test), run many times per input. Left out of libFuzzer's coverage instrumentation: its
+ * loops would otherwise cost a trace call per comparison (most of the time of some targets)
+ * and add edges that say nothing about the code under test. It is still compiled with
+ * ASan and UBSan, and every FUZZ_CHECK on its results stays. noinline: the attribute must
+ * not be lost by inlining into an instrumented caller. gcc (the replay) has no such
+ * instrumentation. */
+#if defined(__clang__)
+#define FUZZ_REFERENCE __attribute__((no_sanitize("coverage"), noinline))
+#else
+#define FUZZ_REFERENCE
+#endif
+
 /* ---- the log ---------------------------------------------------------------------------
  * Every target logs at LOG_DEBUG (so every message is formatted too) into this sink, which
  * counts lines and keeps the last error, so a target can check "a refusal logs exactly one

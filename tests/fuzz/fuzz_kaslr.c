@@ -43,7 +43,7 @@ static uint64_t last_of(uint64_t base, uint64_t size)
 
 /* How many (entry, slot) pairs have B as a slot: the documented rule, checked directly
  * (with or without the request's ranges to avoid). */
-static unsigned slot_hits_avoiding(const struct input *in, uint64_t b, bool mirrored_only,
+FUZZ_REFERENCE static unsigned slot_hits_avoiding(const struct input *in, uint64_t b, bool mirrored_only,
 				   bool use_avoid)
 {
 	const struct kaslr_request *r = &in->req;
@@ -78,7 +78,7 @@ static unsigned slot_hits(const struct input *in, uint64_t b, bool mirrored_only
 }
 
 /* Brute force over every aligned base below SMALL_SPAN: slot count and lowest slot. */
-static uint64_t brute_count(const struct input *in, bool mirrored_only, uint64_t *lowest)
+FUZZ_REFERENCE static uint64_t brute_count(const struct input *in, bool mirrored_only, uint64_t *lowest)
 {
 	uint64_t n = 0;
 
