@@ -62,9 +62,9 @@ static void describe_initrds(const struct kb_entry *e, const uint64_t *sizes, ch
 {
 	size_t at = 0;
 	buf[0] = 0;
-	for (unsigned i = 0; i < e->initrd_count && at + 1 < size; i++)
-		at += kfmt_snprintf(buf + at, size - at, "%s%s (%lu KiB)", i ? " + " : "",
-				    e->initrd[i], (unsigned long)((sizes[i] + 1023) >> 10));
+	for (unsigned i = 0; i < e->initrd_count; i++)
+		kfmt_append(buf, size, &at, "%s%s (%lu KiB)", i ? " + " : "", e->initrd[i],
+			    (unsigned long)((sizes[i] + 1023) >> 10));
 }
 
 int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_start,

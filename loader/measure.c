@@ -120,8 +120,7 @@ static void bank_names(uint32_t banks, char *out, size_t size)
 	out[0] = 0;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (banks & names[i].bit)
-			at += (size_t)kfmt_snprintf(out + at, size - at, "%s%s", at ? "," : "",
-						    names[i].name);
+			kfmt_append(out, size, &at, "%s%s", at ? "," : "", names[i].name);
 	if (!at)
 		kfmt_snprintf(out, size, "none");
 }
