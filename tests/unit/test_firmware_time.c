@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -72,6 +73,43 @@ static void test_calls_pass_through_and_are_counted(void **state)
 	assert_int_equal(firmware_time_us(FW_FILE_READ), 0);
 }
 
+/* A listing's callbacks (kaslboot reading and parsing each entry) are not the listing's
+ * time: the file opened there counts once, as a file-open, and the callback's own work
+ * counts as kaslboot's. */
+struct listed {
+	const struct kb_platform *pf;
+	unsigned names;
+};
+
+static void slow_entry(const char *name, void *arg)
+{
+	struct listed *l = arg;
+	char path[64];
+	void *fh;
+	uint64_t size;
+	snprintf(path, sizeof(path), "/loader/entries/%s", name);
+	assert_int_equal(l->pf->file_open(l->pf->ctx, path, &fh, &size), 0);
+	l->pf->file_close(l->pf->ctx, fh);
+	uint64_t t0 = cpu_counter();
+	while (counter_us(t0, cpu_counter()) < 20000)
+		;
+	l->names++;
+}
+
+static void test_a_listings_callbacks_are_not_the_listings(void **state)
+{
+	(void)state;
+	fake_fw_add_file("/loader/entries/a.conf", "title a\n", 8);
+	fake_fw_add_file("/loader/entries/b.conf", "title b\n", 8);
+	struct listed l = { .pf = firmware_time_wrap(&fake_platform) };
+	assert_int_equal(l.pf->dir_list(l.pf->ctx, "/loader/entries", slow_entry, &l), 0);
+	assert_int_equal(l.names, 2);
+	assert_int_equal(firmware_time_calls(FW_DIR_LIST), 1);
+	assert_int_equal(firmware_time_calls(FW_FILE_OPEN), 4);   /* two opens, two closes */
+	/* 40 ms were spent in the callbacks; the fake's listing itself takes microseconds. */
+	assert_true(firmware_time_us(FW_DIR_LIST) < 20000);
+}
+
 static void test_a_persons_wait_is_not_counted(void **state)
 {
 	(void)state;
@@ -116,6 +154,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_calls_pass_through_and_are_counted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_a_listings_callbacks_are_not_the_listings, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_a_persons_wait_is_not_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
