@@ -1,5 +1,6 @@
 #include <efi.h>
 
+#include "efi/console.h"
 #include "efi/exit.h"
 #include "efi/file.h"
 #include "efi/firmware.h"
@@ -148,40 +149,11 @@ static int set_watchdog(void *ctx, unsigned seconds)
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
 
-/* Bytes of UTF-8 converted at a time (each fits in as many CHAR16s, plus the NUL). */
-#define CONSOLE_CHUNK 128
-
-/* One chunk of at most CONSOLE_CHUNK bytes, cut by the caller at a character boundary. */
-static int console_chunk(const char *s, size_t len)
-{
-	char part[CONSOLE_CHUNK + 1];
-	CHAR16 w[CONSOLE_CHUNK + 1];
-	memcpy(part, s, len);
-	part[len] = 0;
-	if (utf16_from_utf8(part, (uint16_t *)w, CONSOLE_CHUNK + 1) < 0) {
-		/* Not UTF-8 (or outside UCS-2): ASCII as it is, the rest as '?'. */
-		for (size_t i = 0; i <= len; i++)
-			w[i] = (unsigned char)part[i] < 0x80 ? (unsigned char)part[i] : '?';
-	}
-	EFI_STATUS st = uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, w);
-	return EFI_ERROR(st) ? efi_status_to_kb(st) : 0;
-}
-
 static int console_write(void *ctx, const char *utf8)
 {
-	int rc = 0;
 	(void)ctx;
-	for (size_t len = strlen(utf8); len;) {
-		size_t n = len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK;
-		/* Never split a character: back up over continuation bytes (10xxxxxx). */
-		while (n < len && n > 1 && ((unsigned char)utf8[n] & 0xc0) == 0x80)
-			n--;
-		int r = console_chunk(utf8, n);
-		rc = rc ? rc : r;
-		utf8 += n;
-		len -= n;
-	}
-	return rc;
+	EFI_STATUS st = console_output(utf8, strlen(utf8));
+	return EFI_ERROR(st) ? efi_status_to_kb(st) : 0;
 }
 
 static int console_clear(void *ctx)
