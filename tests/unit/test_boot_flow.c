@@ -16,6 +16,7 @@
 
 #include "dt_testutil.h"
 #include "fake_platform.h"
+#include "flow_fixture.h"
 #include "image_fixture.h"
 #include "lib/err.h"
 #include "lib/utf16.h"
@@ -35,9 +36,6 @@
 
 static uint8_t kernel_file[KERNEL_FILE_SIZE];
 static uint8_t initrd_file[INITRD_SIZE];
-static void *fw_dt;
-static size_t fw_dt_size;
-static struct kb_firmware fw;
 
 /* A 6.1-style Image: header, then a byte pattern the test can find in the slot. */
 static void make_kernel(void)
@@ -47,25 +45,6 @@ static void make_kernel(void)
 		kernel_file[i] = (uint8_t)(i * 7 + 3);
 	for (size_t i = 0; i < sizeof(initrd_file); i++)
 		initrd_file[i] = (uint8_t)(i ^ 0x5a);
-}
-
-/* The firmware's DT (QEMU virt's shape, with both seeds), in a writable copy as the
- * firmware's configuration table is. */
-static void make_firmware(bool with_dt)
-{
-	free(fw_dt);
-	fw_dt = NULL;
-	memset(&fw, 0, sizeof(fw));
-	if (with_dt) {
-		fw_dt = dt_compile_fixture("dt_qemu_virt.dts", &fw_dt_size);
-		fw.fdt = fw_dt;
-		fw.fdt_size = fw_dt_size;
-		fw.fdt_valid = true;   /* as efi/sysinfo.c finds it */
-	}
-	fw.system_table = 0x1234000;
-	snprintf(fw.vendor, sizeof(fw.vendor), "fake firmware");
-	fw.fw_revision = 0x10000;
-	fw.uefi_revision = 0x2000a;
 }
 
 static const char linux_entry[] =
@@ -96,7 +75,7 @@ static void setup_esp(const char *loader_conf, const char *entry_a, const char *
 static bool run_boot(int *rc)
 {
 	log_capture_clear();
-	return fake_cpu_run_boot(&fw, rc);
+	return fake_cpu_run_boot(&flow_fw, rc);
 }
 
 /* The DT property's bytes and length, failing the test if it is absent. */
@@ -167,10 +146,10 @@ static void check_linux_handoff(void)
 	assert_int_equal(mmap_start, fake.exit_map.buf);
 
 	/* The firmware's DT: kaslr-seed zeroed, rng-seed gone. */
-	int chosen = fdt_path_offset(fw_dt, "/chosen");
-	const uint8_t *fw_seed = fdt_getprop(fw_dt, chosen, "kaslr-seed", &len);
+	int chosen = fdt_path_offset(flow_fw_dt, "/chosen");
+	const uint8_t *fw_seed = fdt_getprop(flow_fw_dt, chosen, "kaslr-seed", &len);
 	assert_true(!fw_seed || be64_at(fw_seed) == 0);
-	assert_null(fdt_getprop(fw_dt, chosen, "rng-seed", &len));
+	assert_null(fdt_getprop(flow_fw_dt, chosen, "rng-seed", &len));
 }
 
 static void check_entry_selected(const char *id)
@@ -186,7 +165,7 @@ static void test_linux_boots(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, linux_entry, NULL);
 	assert_true(run_boot(&rc));
 	check_linux_handoff();
@@ -207,7 +186,7 @@ static void test_linux_boots(void **state)
 
 	/* With a TPM: the same handoff, measured, no word more than a line of info. */
 	with_tpm = true;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, linux_entry, NULL);
 	with_tpm = false;
 	assert_true(run_boot(&rc));
@@ -222,7 +201,7 @@ static void test_mmu_on_boots(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, mmu_on_entry, NULL);
 	assert_true(run_boot(&rc));
 	assert_true(fake_cpu.mmu_on_entered);
@@ -240,7 +219,7 @@ static void test_mmu_on_boots(void **state)
 static unsigned clean_boot_calls(const char *conf, const char *a, const char *b)
 {
 	int rc = 0;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(conf, a, b);
 	assert_true(run_boot(&rc));
 	return fake.calls;
@@ -271,7 +250,7 @@ static void fail_every_call(const char *conf, const char *a, const char *b, bool
 	*survived = *returned = 0;
 	for (unsigned k = 1; k <= n; k++) {
 		int rc = 0;
-		make_firmware(true);
+		flow_firmware_init(true);
 		setup_esp(conf, a, b);
 		fake.fail_at = k;
 		bool entered = run_boot(&rc);
@@ -359,7 +338,7 @@ static void test_fallback_keeps_entropy(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("default a\nkaslr require\n", "linux /missing-Image\n", linux_entry);
 	fake.has_rng = false;
 	assert_true(run_boot(&rc));
@@ -378,7 +357,7 @@ static void test_menu_edit_reaches_the_kernel(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("timeout menu-force\n", linux_entry, NULL);
 	fake_fw_push_key(KB_KEY_CHAR, 'e');
 	fake_fw_push_key(KB_KEY_LEFT, 0);
@@ -404,7 +383,7 @@ static void test_require_without_entropy_returns(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(false);
+	flow_firmware_init(false);
 	setup_esp("kaslr require\n", linux_entry, NULL);
 	fake.has_rng = false;
 	assert_false(run_boot(&rc));
@@ -418,13 +397,13 @@ static void test_fixed_seed_layout_per_entry(void **state)
 	int rc = 0, len;
 	uint64_t base1, seed1;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("kaslr-seed 12345\ndefault b\n", "linux /missing-Image\n", linux_entry);
 	assert_true(run_boot(&rc));
 	base1 = fake_cpu.entry;
 	seed1 = be64_at(chosen_prop((void *)(uintptr_t)fake_cpu.x0, "kaslr-seed", &len));
 
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("kaslr-seed 12345\ndefault a\n", "linux /missing-Image\n", linux_entry);
 	assert_true(run_boot(&rc));
 	assert_logged("falling back to entry 'b'");
@@ -442,11 +421,11 @@ static void test_attempt_generators(void **state)
 	struct kb_loader_conf conf;
 	uint64_t a, b;
 	(void)state;
-	make_firmware(false);
+	flow_firmware_init(false);
 	fake_fw_init(RAM_BYTES);
 	fake.has_rng = true;
 	loader_conf_init(&conf);
-	assert_kb_ok(entropy_gather(&fake_platform, &fw, &conf, &be));
+	assert_kb_ok(entropy_gather(&fake_platform, &flow_fw, &conf, &be));
 	entropy_attempt_rng(&be, "x", &r1);
 	entropy_attempt_rng(&be, "x", &r2);
 	a = drbg_u64(&r1), b = drbg_u64(&r2);
@@ -454,7 +433,7 @@ static void test_attempt_generators(void **state)
 
 	conf.kaslr_seed_fixed = true;
 	conf.kaslr_seed = 99;
-	assert_kb_ok(entropy_gather(&fake_platform, &fw, &conf, &be));
+	assert_kb_ok(entropy_gather(&fake_platform, &flow_fw, &conf, &be));
 	entropy_attempt_rng(&be, "x", &r1);
 	entropy_attempt_rng(&be, "y", &r2);
 	a = drbg_u64(&r1), b = drbg_u64(&r2);
@@ -474,7 +453,7 @@ static void test_efi_stub_kernel_on_64k_slots(void **state)
 	memcpy(kernel_file + 64, "PE\0\0", 4);   /* an empty COFF header follows: no sections */
 	for (unsigned i = 0; i < 8; i++) {
 		int rc = 0;
-		make_firmware(true);
+		flow_firmware_init(true);
 		setup_esp(NULL, linux_entry, NULL);
 		assert_true(run_boot(&rc));
 		check_linux_handoff();
@@ -496,7 +475,7 @@ static void test_flags_bit3_clear_gets_lowest_slot(void **state)
 	int rc = 0;
 	(void)state;
 	make_header(kernel_file, 0, KERNEL_IMAGE_SIZE, FLAGS_4K_ANYWHERE & ~8ull);
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, linux_entry, NULL);
 	assert_true(run_boot(&rc));
 	make_header(kernel_file, 0, KERNEL_IMAGE_SIZE, FLAGS_4K_ANYWHERE);
@@ -530,7 +509,7 @@ static void test_oneshot_and_default_variables(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("default b\n", linux_entry, linux_entry);
 	set_var("LoaderEntryDefault", "a.conf");
 	set_var("LoaderEntryOneShot", "b.conf");
@@ -539,7 +518,7 @@ static void test_oneshot_and_default_variables(void **state)
 	assert_null(fake_fw_var("LoaderEntryOneShot"));
 	assert_logged("chosen by LoaderEntryOneShot");
 
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("default b\n", linux_entry, linux_entry);
 	set_var("LoaderEntryDefault", "a.conf");
 	assert_true(run_boot(&rc));
@@ -553,9 +532,9 @@ static void test_loader_variables(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
-	snprintf(fw.image_path, sizeof(fw.image_path), "\\EFI\\BOOT\\BOOTAA64.EFI");
-	snprintf(fw.esp_part_uuid, sizeof(fw.esp_part_uuid), "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	flow_firmware_init(true);
+	snprintf(flow_fw.image_path, sizeof(flow_fw.image_path), "\\EFI\\BOOT\\BOOTAA64.EFI");
+	snprintf(flow_fw.esp_part_uuid, sizeof(flow_fw.esp_part_uuid), "0fc63daf-8483-4772-8e79-3d69d8477de4");
 	setup_esp(NULL, linux_entry, mmu_on_entry);
 	assert_true(run_boot(&rc));
 	const struct fake_var *v = fake_fw_var("LoaderEntries");
@@ -584,7 +563,7 @@ static void test_boot_counting(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, NULL, NULL);
 	fake_fw_add_file("/loader/entries/k+3-1.conf", linux_entry, strlen(linux_entry));
 	assert_true(run_boot(&rc));
@@ -596,7 +575,7 @@ static void test_boot_counting(void **state)
 		found |= !strcmp(fake.files[i].path, "/loader/entries/k+2-2.conf");
 	assert_true(found);
 
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, NULL, NULL);
 	fake_fw_add_file("/loader/entries/k+3-1.conf", linux_entry, strlen(linux_entry));
 	fake.writes_fail = true;
@@ -610,7 +589,7 @@ static void test_random_seed_mode_off(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp("random-seed-mode off\n", linux_entry, NULL);
 	assert_true(run_boot(&rc));
 	assert_logged("seed file off (random-seed-mode off)");
@@ -623,7 +602,7 @@ static void test_bad_variables(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, linux_entry, NULL);
 	set_var("LoaderEntryOneShot", "missing.conf");
 	set_var("LoaderConfigTimeout", "soon");
@@ -663,7 +642,7 @@ static void test_compressed_kernel_draws_from_a_fresh_map(void **state)
 		 ((free_below - IMAGE_BYTES) / (2ULL << 20) + 1));
 	for (int boot = 0; boot < 6; boot++) {
 		int rc = 0;
-		make_firmware(true);
+		flow_firmware_init(true);
 		fake_fw_init(16ULL << 20);
 		fake_cpu_reset();
 		fake.has_rng = true;
@@ -690,7 +669,7 @@ static void test_truncated_and_padded_gzip_kernels(void **state)
 	uint8_t *padded = calloc(1, gz_len + 4096);
 	memcpy(padded, gz, gz_len);
 
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, "linux /cut.gz\n", NULL);
 	fake_fw_add_file("/cut.gz", gz, gz_len * 2 / 3);
 	assert_false(run_boot(&rc));
@@ -699,7 +678,7 @@ static void test_truncated_and_padded_gzip_kernels(void **state)
 	if (strstr(captured_log, "image_size is only"))
 		fail_msg("ISIZE taken for a length:\n%s", captured_log);
 
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, "linux /padded.gz\n", NULL);
 	fake_fw_add_file("/padded.gz", padded, gz_len + 4096);
 	assert_true(run_boot(&rc));
@@ -715,7 +694,7 @@ static void test_initrd_too_big_names_the_files(void **state)
 	uint8_t *big = calloc(1, BIG);
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	fake_fw_init(32ULL << 20);
 	fake_cpu_reset();
 	fake_fw_add_file("/Image", kernel_file, sizeof(kernel_file));
@@ -735,7 +714,7 @@ static void test_empty_esp_returns(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	fake_fw_init(RAM_BYTES);
 	fake_cpu_reset();
 	assert_false(run_boot(&rc));
@@ -747,48 +726,39 @@ static void test_linux_names_a_directory(void **state)
 {
 	int rc = 0;
 	(void)state;
-	make_firmware(true);
+	flow_firmware_init(true);
 	setup_esp(NULL, "linux /boot\n", NULL);
 	fake_fw_add_dir("/boot");
 	assert_false(run_boot(&rc));
 	check_returned_clean(rc, 0);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	fake_fw_free();
-	free(fw_dt);
-	fw_dt = NULL;
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_linux_boots, teardown),
-		cmocka_unit_test_teardown(test_mmu_on_boots, teardown),
-		cmocka_unit_test_teardown(test_every_call_fails_linux, teardown),
-		cmocka_unit_test_teardown(test_every_call_fails_mmu_on, teardown),
-		cmocka_unit_test_teardown(test_every_call_fails_with_fallback, teardown),
-		cmocka_unit_test_teardown(test_every_call_fails_with_tpm, teardown),
-		cmocka_unit_test_teardown(test_fallback_keeps_entropy, teardown),
-		cmocka_unit_test_teardown(test_require_without_entropy_returns, teardown),
-		cmocka_unit_test_teardown(test_menu_edit_reaches_the_kernel, teardown),
-		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, teardown),
-		cmocka_unit_test_teardown(test_attempt_generators, teardown),
-		cmocka_unit_test_teardown(test_efi_stub_kernel_on_64k_slots, teardown),
-		cmocka_unit_test_teardown(test_flags_bit3_clear_gets_lowest_slot, teardown),
-		cmocka_unit_test_teardown(test_oneshot_and_default_variables, teardown),
-		cmocka_unit_test_teardown(test_loader_variables, teardown),
-		cmocka_unit_test_teardown(test_boot_counting, teardown),
-		cmocka_unit_test_teardown(test_bad_variables, teardown),
-		cmocka_unit_test_teardown(test_random_seed_mode_off, teardown),
-		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map, teardown),
-		cmocka_unit_test_teardown(test_initrd_too_big_names_the_files, teardown),
-		cmocka_unit_test_teardown(test_truncated_and_padded_gzip_kernels, teardown),
-		cmocka_unit_test_teardown(test_empty_esp_returns, teardown),
-		cmocka_unit_test_teardown(test_linux_names_a_directory, teardown),
+		cmocka_unit_test_teardown(test_linux_boots, flow_teardown),
+		cmocka_unit_test_teardown(test_mmu_on_boots, flow_teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_linux, flow_teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_mmu_on, flow_teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_with_fallback, flow_teardown),
+		cmocka_unit_test_teardown(test_every_call_fails_with_tpm, flow_teardown),
+		cmocka_unit_test_teardown(test_fallback_keeps_entropy, flow_teardown),
+		cmocka_unit_test_teardown(test_require_without_entropy_returns, flow_teardown),
+		cmocka_unit_test_teardown(test_menu_edit_reaches_the_kernel, flow_teardown),
+		cmocka_unit_test_teardown(test_fixed_seed_layout_per_entry, flow_teardown),
+		cmocka_unit_test_teardown(test_attempt_generators, flow_teardown),
+		cmocka_unit_test_teardown(test_efi_stub_kernel_on_64k_slots, flow_teardown),
+		cmocka_unit_test_teardown(test_flags_bit3_clear_gets_lowest_slot, flow_teardown),
+		cmocka_unit_test_teardown(test_oneshot_and_default_variables, flow_teardown),
+		cmocka_unit_test_teardown(test_loader_variables, flow_teardown),
+		cmocka_unit_test_teardown(test_boot_counting, flow_teardown),
+		cmocka_unit_test_teardown(test_bad_variables, flow_teardown),
+		cmocka_unit_test_teardown(test_random_seed_mode_off, flow_teardown),
+		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map, flow_teardown),
+		cmocka_unit_test_teardown(test_initrd_too_big_names_the_files, flow_teardown),
+		cmocka_unit_test_teardown(test_truncated_and_padded_gzip_kernels, flow_teardown),
+		cmocka_unit_test_teardown(test_empty_esp_returns, flow_teardown),
+		cmocka_unit_test_teardown(test_linux_names_a_directory, flow_teardown),
 	};
 	make_kernel();
 	log_capture_start(LOG_DEBUG);

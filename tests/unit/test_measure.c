@@ -17,6 +17,7 @@
 
 #include "dt_testutil.h"
 #include "fake_platform.h"
+#include "flow_fixture.h"
 #include "image_fixture.h"
 #include "lib/counter.h"
 #include "lib/err.h"
@@ -49,9 +50,6 @@ static const struct kb_guid t_event_log_guid = {
 
 static uint8_t kernel_file[KERNEL_FILE_SIZE];
 static uint8_t initrd_a[INITRD_A_SIZE], initrd_b[INITRD_B_SIZE];
-static struct kb_firmware fw;
-static void *fw_dt;
-static size_t fw_dt_size;
 
 static const char loader_conf[] = "default a\ntimeout 0\n";
 static const char cmdline[] = "console=ttyAMA0 quiet";
@@ -84,13 +82,7 @@ static void make_efi_stub(uint64_t image_base)
 
 static void boot_setup(const char *conf, const char *entry_a, const char *entry_b, bool tpm)
 {
-	free(fw_dt);
-	memset(&fw, 0, sizeof(fw));
-	fw_dt = dt_compile_fixture("dt_qemu_virt.dts", &fw_dt_size);
-	fw.fdt = fw_dt;
-	fw.fdt_size = fw_dt_size;
-	fw.system_table = 0x1234000;
-	snprintf(fw.vendor, sizeof(fw.vendor), "fake firmware");
+	flow_firmware_init(true);
 	fake_fw_init(RAM_BYTES);
 	fake_cpu_reset();
 	fake.has_rng = true;
@@ -107,7 +99,7 @@ static bool run_boot(void)
 {
 	int rc = 0;
 	log_capture_clear();
-	return fake_cpu_run_boot(&fw, &rc);
+	return fake_cpu_run_boot(&flow_fw, &rc);
 }
 
 /* ASCII as UTF-16LE with the terminating NUL; the byte count. */
@@ -536,34 +528,25 @@ static void test_tcg12_log(void **state)
 	kb_free_all(&allocs);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	fake_fw_free();
-	free(fw_dt);
-	fw_dt = NULL;
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_linux_boot_measured, teardown),
-		cmocka_unit_test_teardown(test_efi_stub_image_measured_as_pe, teardown),
-		cmocka_unit_test_teardown(test_pe_the_firmware_refuses_is_measured_as_bytes, teardown),
-		cmocka_unit_test_teardown(test_gzip_kernel_measured_twice, teardown),
-		cmocka_unit_test_teardown(test_devicetree_file_measured, teardown),
-		cmocka_unit_test_teardown(test_mmu_on_payload_measured, teardown),
-		cmocka_unit_test_teardown(test_no_tpm, teardown),
-		cmocka_unit_test_teardown(test_broken_tpm_one_warning, teardown),
-		cmocka_unit_test_teardown(test_tpm_failing_mid_boot, teardown),
-		cmocka_unit_test_teardown(test_empty_cmdline_not_measured, teardown),
-		cmocka_unit_test_teardown(test_cmdline_outside_ucs2_still_measured, teardown),
-		cmocka_unit_test_teardown(test_fallback_hands_a_fresh_log, teardown),
-		cmocka_unit_test_teardown(test_banks_variable, teardown),
-		cmocka_unit_test_teardown(test_measuring_is_its_own_phase, teardown),
-		cmocka_unit_test_teardown(test_corrupt_firmware_log, teardown),
-		cmocka_unit_test_teardown(test_tcg12_log, teardown),
+		cmocka_unit_test_teardown(test_linux_boot_measured, flow_teardown),
+		cmocka_unit_test_teardown(test_efi_stub_image_measured_as_pe, flow_teardown),
+		cmocka_unit_test_teardown(test_pe_the_firmware_refuses_is_measured_as_bytes, flow_teardown),
+		cmocka_unit_test_teardown(test_gzip_kernel_measured_twice, flow_teardown),
+		cmocka_unit_test_teardown(test_devicetree_file_measured, flow_teardown),
+		cmocka_unit_test_teardown(test_mmu_on_payload_measured, flow_teardown),
+		cmocka_unit_test_teardown(test_no_tpm, flow_teardown),
+		cmocka_unit_test_teardown(test_broken_tpm_one_warning, flow_teardown),
+		cmocka_unit_test_teardown(test_tpm_failing_mid_boot, flow_teardown),
+		cmocka_unit_test_teardown(test_empty_cmdline_not_measured, flow_teardown),
+		cmocka_unit_test_teardown(test_cmdline_outside_ucs2_still_measured, flow_teardown),
+		cmocka_unit_test_teardown(test_fallback_hands_a_fresh_log, flow_teardown),
+		cmocka_unit_test_teardown(test_banks_variable, flow_teardown),
+		cmocka_unit_test_teardown(test_measuring_is_its_own_phase, flow_teardown),
+		cmocka_unit_test_teardown(test_corrupt_firmware_log, flow_teardown),
+		cmocka_unit_test_teardown(test_tcg12_log, flow_teardown),
 	};
 	make_files();
 	log_capture_start(LOG_DEBUG);

@@ -1,0 +1,38 @@
+#include "flow_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_testutil.h"
+#include "fake_platform.h"
+
+struct kb_firmware flow_fw;
+void *flow_fw_dt;
+size_t flow_fw_dt_size;
+
+void flow_firmware_init(bool with_dt)
+{
+	free(flow_fw_dt);
+	flow_fw_dt = NULL;
+	memset(&flow_fw, 0, sizeof(flow_fw));
+	if (with_dt) {
+		flow_fw_dt = dt_compile_fixture("dt_qemu_virt.dts", &flow_fw_dt_size);
+		flow_fw.fdt = flow_fw_dt;
+		flow_fw.fdt_size = flow_fw_dt_size;
+		flow_fw.fdt_valid = true;   /* as efi/sysinfo.c finds it */
+	}
+	flow_fw.system_table = 0x1234000;
+	snprintf(flow_fw.vendor, sizeof(flow_fw.vendor), "fake firmware");
+	flow_fw.fw_revision = 0x10000;
+	flow_fw.uefi_revision = 0x2000a;
+}
+
+int flow_teardown(void **state)
+{
+	(void)state;
+	fake_fw_free();
+	free(flow_fw_dt);
+	flow_fw_dt = NULL;
+	return 0;
+}
