@@ -113,6 +113,8 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None):
            (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
+    if a.mem_prealloc:
+        cmd += ["-mem-prealloc"]
     if tpm_sock:
         # A TPM on the platform bus (virt's dynamic sysbus): QEMU adds its DT node
         # (tcg,tpm-tis-mmio) and ACPI table, AAVMF's Tcg2 driver finds it there.
@@ -275,6 +277,9 @@ def main():
     ap.add_argument("--el2", action="store_true", help="firmware at EL2 (virtualization=on)")
     ap.add_argument("--cpu", default="max", help="CPU model (default max)")
     ap.add_argument("--mem", default="1G", help="RAM size (default 1G)")
+    ap.add_argument("--mem-prealloc", action="store_true",
+                    help="back all guest RAM before the firmware starts, as real RAM is: "
+                         "no host page fault inside a timed boot (benchmarks)")
     ap.add_argument("--smp", type=int, default=1, help="CPU count")
     ap.add_argument("--acpi", action="store_true", help="ACPI tables instead of a DT")
     ap.add_argument("--no-dtb-seed", dest="dtb_seed", action="store_false",
