@@ -5,8 +5,8 @@
 
 #include "loader/platform.h"
 
-/* What the firmware and the CPU offer, gathered once at start into *fw for the flow, and
- * printed as the banner's "found" lines (tests/integration parse them). */
+/* What the firmware offers, gathered once at start into *fw for the flow (which reports
+ * it at `log debug`: loader/firmware_report.h). */
 void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct kb_firmware *fw);
 
 /* A configuration table by GUID, or NULL. */

@@ -17,6 +17,7 @@
 #include "loader/boot_selftest.h"
 #include "loader/measure.h"
 #include "loader/menu.h"
+#include "loader/firmware_report.h"
 #include "loader/firmware_time.h"
 #include "loader/phase_time.h"
 
@@ -107,6 +108,7 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	requested_entry(load_options, id, sizeof(id));
 
 	rc = boot_config_load(pf, &bc, id);
+	firmware_report(pf, fw);   /* at `log debug`, which loader.conf may have set */
 	if (!rc && bc.conf.selftest[0] && boot_selftest_run(pf, fw, bc.conf.selftest))
 		log_error("selftest %s failed; booting on", bc.conf.selftest);
 	b.conf = &bc.conf;

@@ -186,14 +186,15 @@ struct kb_platform {
 	int (*exit_boot_services)(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out);
 };
 
-/* What the firmware and the CPU offer, gathered by the platform before the flow starts
- * (the banner's "found" lines). */
+/* What the firmware offers, gathered by the platform before the flow starts
+ * (loader/firmware_report.h prints it at `log debug`). */
 struct kb_firmware {
 	void *fdt;              /* the firmware's DT configuration table, or NULL */
 	size_t fdt_size;        /* its header's totalsize (0 when the header is bad) */
 	bool fdt_valid;         /* it passed dt_validate when gathered: not checked again */
 	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
 	bool secure_boot;       /* the SecureBoot variable is 1 */
+	bool rng_protocol;      /* EFI_RNG_PROTOCOL is installed */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
 	const void *seed_table; /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
 	char image_path[256];   /* kaslboot's own file, "\EFI\BOOT\BOOTAA64.EFI"; "" unknown */

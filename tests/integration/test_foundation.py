@@ -1,10 +1,12 @@
 """The loader's banner and what it detects, under the QEMU configurations that change it."""
 import os
+import re
 import struct
+import subprocess
 
 import pytest
 
-from kaslboot_qemu import BUILD, boot, make_esp
+from kaslboot_qemu import BUILD, ESP, MTOOLS_ENV, boot, make_esp
 
 # PE/COFF (Microsoft PE format spec): machine and optional-header magic and subsystem.
 IMAGE_FILE_MACHINE_ARM64 = 0xAA64
@@ -13,6 +15,17 @@ IMAGE_SUBSYSTEM_EFI_APPLICATION = 10
 
 # Stop once the loader has said what it found (the demo ESP boots a kernel after that).
 BANNER_DONE = r"kaslboot: found: .*\n"
+
+
+@pytest.fixture(scope="module")
+def debug_esp(tmp_path_factory):
+    """The demo ESP at `log debug`: what kaslboot found is a debug line (at the default
+    level it would cost every boot its console time and a memory map)."""
+    conf = subprocess.run(["mtype", "-i", ESP, "::/loader/loader.conf"], check=True,
+                          capture_output=True, text=True, env=MTOOLS_ENV).stdout
+    conf = re.sub(r"(?m)^log .*$", "log debug", conf)
+    assert "log debug" in conf
+    return make_esp(tmp_path_factory.mktemp("debug-esp"), {"/loader/loader.conf": conf})
 
 
 def test_pe_is_aarch64_efi_application():
@@ -41,8 +54,8 @@ def facts(b):
     return out
 
 
-def test_banner_default_el1_with_dt_seeds(demo_esp):
-    b = boot(demo_esp, until=BANNER_DONE, timeout=90)
+def test_banner_default_el1_with_dt_seeds(debug_esp):
+    b = boot(debug_esp, until=BANNER_DONE, timeout=90)
     assert b.rc == 0, b.log
     assert b.find(r"^kaslboot: kaslboot \S+ \(arm64 UEFI loader"), b.log
     f = facts(b)
@@ -56,8 +69,8 @@ def test_banner_default_el1_with_dt_seeds(demo_esp):
     assert "MiB conventional" in f["memory"]
 
 
-def test_banner_el2_no_dt_seeds_with_rng_device(demo_esp):
-    b = boot(demo_esp, el2=True, dtb_seed=False, rng=True, until=BANNER_DONE, timeout=90)
+def test_banner_el2_no_dt_seeds_with_rng_device(debug_esp):
+    b = boot(debug_esp, el2=True, dtb_seed=False, rng=True, until=BANNER_DONE, timeout=90)
     assert b.rc == 0, b.log
     f = facts(b)
     assert f["cpu"].startswith("EL2,"), f
@@ -65,9 +78,9 @@ def test_banner_el2_no_dt_seeds_with_rng_device(demo_esp):
     assert f["efi rng protocol"] == "yes"
 
 
-def test_banner_acpi_and_no_rndr(demo_esp):
+def test_banner_acpi_and_no_rndr(debug_esp):
     """ACPI machine: no DT configuration table; a Cortex-A72 has no FEAT_RNG."""
-    b = boot(demo_esp, acpi=True, cpu="cortex-a72", until=BANNER_DONE, timeout=90)
+    b = boot(debug_esp, acpi=True, cpu="cortex-a72", until=BANNER_DONE, timeout=90)
     assert b.rc == 0, b.log
     f = facts(b)
     assert f["acpi"] == "yes"
