@@ -3,7 +3,6 @@
 #include "loader/boot_linux.h"
 
 #include "dtb/buffer.h"
-#include "lib/counter.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/allocs.h"
@@ -26,7 +25,6 @@ struct linux_attempt {
 	bool kaslr, nokaslr;
 	bool seed_table;           /* LINUX_EFI_RANDOM_SEED_TABLE installed */
 	bool event_log;            /* LINUX_EFI_TPM_EVENT_LOG installed */
-	uint64_t t0, t_load, t_dt;
 };
 
 static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
@@ -45,7 +43,6 @@ static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_LINUX);
 	rc = initrds_load(b, e, a->k.image, a->k.info.image_size, a->kaslr, &a->rng, &a->allocs,
 			  &a->initrd);
-	a->t_load = ms_since(a->t0);
 	return rc;
 }
 
@@ -63,7 +60,6 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 	if (!rc)
 		rc = dt_finish(fdt, &a->dt_size);
 	log_debug("kaslr-seed 0x%016lx handed to the kernel", (unsigned long)kaslr_seed);
-	a->t_dt = ms_since(a->t0);
 	return rc;
 }
 
@@ -75,13 +71,11 @@ static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct l
 		 a->k.info.phys_anywhere ? "on" : "on (lowest slot: flags bit 3 clear)",
 		 b->entropy.sources, (unsigned long)a->k.nslots, kaslr_entropy_bits(a->k.nslots),
 		 (unsigned long)(a->k.align >> 10), (unsigned long)a->k.base);
-	log_info("booting %s (%s) at 0x%lx, initrd 0x%lx+0x%lx, dt 0x%lx+0x%lx, EL%u; "
-		 "ms since start: config+entropy %lu, load %lu, dt %lu",
+	/* Each phase's time is on the "phases" line, printed just before ExitBootServices. */
+	log_info("booting %s (%s) at 0x%lx, initrd 0x%lx+0x%lx, dt 0x%lx+0x%lx, EL%u",
 		 e->linux_path, kernel_format_name(a->k.format), (unsigned long)a->k.image,
 		 (unsigned long)a->initrd.base, (unsigned long)a->initrd.size,
-		 (unsigned long)a->dt_pa, (unsigned long)a->dt_size, mm_current_el(),
-		 (unsigned long)(counter_us(b->t_start, a->t0) / 1000), (unsigned long)a->t_load,
-		 (unsigned long)a->t_dt);
+		 (unsigned long)a->dt_pa, (unsigned long)a->dt_size, mm_current_el());
 }
 
 /* booting.rst: "The address range corresponding to the loaded kernel image must be
@@ -109,7 +103,7 @@ static __attribute__((noreturn)) void enter_linux(const struct linux_attempt *a,
 
 int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 {
-	struct linux_attempt a = { .t0 = cpu_counter() };
+	struct linux_attempt a = { 0 };
 	struct kb_exit_map exit_map;
 	int rc;
 
