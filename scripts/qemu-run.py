@@ -11,6 +11,12 @@ machine-wide with a lock file: the machine has two cores and a boot wants both.
 later); --screendump saves what the guest's display shows (a PPM) through a QEMU monitor
 socket, once the serial output shows a pattern.
 
+With --firmware u-boot the machine runs Debian's U-Boot (u-boot-qemu) as -bios instead of
+AAVMF: its UEFI finds \EFI\BOOT\BOOTAA64.EFI only on a partitioned disk, so the ESP image
+becomes partition 1 of a GPT disk made for the run (and, with --esp-writable, is copied
+back out afterwards). U-Boot keeps no variable store across runs here: the options that
+prepare AAVMF's (--vars, --boot, --loader-var, --secure-boot) are AAVMF's only.
+
 With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory) sits
 behind a tpm-tis-device; AAVMF then offers EFI_TCG2_PROTOCOL. --tpm-kill REGEX stops that
 swtpm once REGEX shows up on the serial console: the firmware's next TPM command fails.
@@ -34,6 +40,15 @@ AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
 # the matching key and certificate are in /usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.*
 AAVMF_VARS_SNAKEOIL = "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"
 LOCK_PATH = "/tmp/kaslboot-qemu.lock"
+# Debian's u-boot-qemu: U-Boot for QEMU's arm64 virt machine, started as -bios.
+UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+# The GPT disk around the ESP for U-Boot: partition 1 starts 1 MiB in (LBA 2048, where
+# partitioning tools put it), and 1 MiB at the end holds the backup GPT.
+SECTOR = 512
+GPT_ESP_OFFSET = 1 << 20
+GPT_TAIL = 1 << 20
+# EFI System Partition type (UEFI 2.10 5.3.3, table 5-7), as sgdisk names it.
+GPT_TYPE_ESP = "EF00"
 # How long swtpm may take to create its control socket.
 SWTPM_START_TIMEOUT = 10
 
@@ -95,7 +110,37 @@ class Monitor:
             self.sock.close()
 
 
-def qemu_command(a, vars_path, monitor=None, tpm_sock=None):
+def copy_bytes(src, src_off, dst, dst_off, size):
+    with open(src, "rb") as fi, open(dst, "r+b") as fo:
+        fi.seek(src_off)
+        fo.seek(dst_off)
+        left = size
+        while left:
+            chunk = fi.read(min(left, 1 << 20))
+            if not chunk:
+                sys.exit("qemu-run: %s ended early" % src)
+            fo.write(chunk)
+            left -= len(chunk)
+
+
+def uboot_disk(esp, tmp):
+    """A GPT disk holding the ESP image as its one partition (U-Boot scans only
+    partitioned disks)."""
+    size = os.path.getsize(esp)
+    if size % SECTOR:
+        sys.exit("qemu-run: %s is not a whole number of sectors" % esp)
+    disk = os.path.join(tmp, "disk.img")
+    with open(disk, "wb") as f:
+        f.truncate(GPT_ESP_OFFSET + size + GPT_TAIL)
+    first = GPT_ESP_OFFSET // SECTOR
+    subprocess.run(["sgdisk", "-n", "1:%d:%d" % (first, first + size // SECTOR - 1),
+                    "-t", "1:" + GPT_TYPE_ESP, "-c", "1:ESP", disk],
+                   check=True, stdout=subprocess.DEVNULL)
+    copy_bytes(esp, 0, disk, GPT_ESP_OFFSET, size)
+    return disk
+
+
+def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
     machine = ["virt", "acpi=" + ("on" if a.acpi else "off")]
     if a.el2:
         machine.append("virtualization=on")
@@ -104,13 +149,19 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None):
     if a.dumpdtb:
         machine.append("dumpdtb=" + a.dumpdtb)
     cmd = ["qemu-system-aarch64", "-M", ",".join(machine), "-cpu", a.cpu, "-m", a.mem,
-           "-smp", str(a.smp), "-nic", "none", "-no-reboot",
-           "-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
-           "-drive", "if=pflash,format=raw,file=" + vars_path,
-           # The ESP is a snapshot unless asked otherwise: a test's boot never changes the
-           # image it was given, except where persistence is the point (the seed file).
-           "-drive", "if=virtio,format=raw,file=" + a.esp +
-           (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on")]
+           "-smp", str(a.smp), "-nic", "none", "-no-reboot"]
+    if disk:   # U-Boot: the run's own GPT disk, copied back by run() when writable
+        cmd += ["-bios", UBOOT_BIN,
+                "-drive", "if=virtio,format=raw,file=" + disk +
+                (",readonly=on" if a.esp_readonly else "")]
+    else:
+        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
+                "-drive", "if=pflash,format=raw,file=" + vars_path,
+                # The ESP is a snapshot unless asked otherwise: a test's boot never changes
+                # the image it was given, except where persistence is the point (the seed
+                # file).
+                "-drive", "if=virtio,format=raw,file=" + a.esp +
+                (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
     if a.mem_prealloc:
@@ -160,8 +211,9 @@ def stop_swtpm(proc):
 def run(a):
     with tempfile.TemporaryDirectory(prefix="kaslboot-qemu-") as tmp:
         vars_path = a.vars or os.path.join(tmp, "vars.fd")
+        disk = uboot_disk(a.esp, tmp) if a.firmware == "u-boot" else None
         # A --vars store that exists is the firmware's from an earlier boot: kept as it is.
-        if not (a.vars and os.path.exists(a.vars)):
+        if not disk and not (a.vars and os.path.exists(a.vars)):
             mk = [sys.executable, os.path.join(HERE, "mkvars.py"), vars_path, "--timeout", "0"]
             for b in a.boot:
                 mk += ["--boot", b]
@@ -173,7 +225,7 @@ def run(a):
         monitor = os.path.join(tmp, "monitor.sock") if a.screendump else None
         swtpm, tpm_sock = start_swtpm(tmp) if a.tpm else (None, None)
         try:
-            cmd = qemu_command(a, vars_path, monitor, tpm_sock)
+            cmd = qemu_command(a, vars_path, monitor, tpm_sock, disk)
             if a.verbose:
                 print("qemu-run: " + " ".join(cmd), file=sys.stderr, flush=True)
             if a.interactive:
@@ -181,6 +233,8 @@ def run(a):
             return stream(cmd, a, Monitor(monitor) if monitor else None, swtpm)
         finally:
             stop_swtpm(swtpm)
+            if disk and a.esp_writable:   # QEMU has exited: the guest's writes, back out
+                copy_bytes(disk, GPT_ESP_OFFSET, a.esp, 0, os.path.getsize(a.esp))
 
 
 def stream(cmd, a, monitor=None, swtpm=None):
@@ -268,6 +322,8 @@ def stream(cmd, a, monitor=None, swtpm=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--esp", required=True, help="FAT image booted as a virtio disk")
+    ap.add_argument("--firmware", choices=("aavmf", "u-boot"), default="aavmf",
+                    help="AAVMF (edk2, default) or U-Boot's UEFI (the ESP in a GPT disk)")
     ap.add_argument("--esp-writable", action="store_true",
                     help="let the guest's writes reach the ESP image (default: a snapshot)")
     ap.add_argument("--esp-readonly", action="store_true",
@@ -316,6 +372,14 @@ def main():
     a = ap.parse_args()
     if not os.path.exists(a.esp):
         ap.error("no such ESP image: " + a.esp)
+    if a.firmware == "u-boot":
+        aavmf_only = [o for o, v in (("--vars", a.vars), ("--boot", a.boot),
+                                     ("--loader-var", a.loader_var),
+                                     ("--secure-boot", a.secure_boot), ("--tpm", a.tpm)) if v]
+        if aavmf_only:
+            ap.error("%s: AAVMF only, not with --firmware u-boot" % ", ".join(aavmf_only))
+        if not os.path.exists(UBOOT_BIN):
+            ap.error("no %s: install u-boot-qemu (scripts/setup.sh)" % UBOOT_BIN)
     with open(LOCK_PATH, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         sys.exit(run(a))

@@ -10,6 +10,7 @@ HOST_PKGS=(
   make gcc binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu   # cross toolchain for the PE
   libc6-dev-arm64-cross                                        # headers libfdt.h and zlib.h include
   qemu-system-arm qemu-efi-aarch64                             # qemu-system-aarch64 + AAVMF
+  u-boot-qemu                                                  # U-Boot's UEFI, the other firmware
   mtools dosfstools                                            # ESP images without loop mounts
   device-tree-compiler libfdt-dev                              # dtc + host libfdt for dtb/ tests
   libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests

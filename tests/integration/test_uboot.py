@@ -1,0 +1,57 @@
+"""kaslboot under another firmware: U-Boot's UEFI (Debian's u-boot-qemu as -bios) instead of
+AAVMF. The demo ESP is partition 1 of a GPT disk (U-Boot's boot scan finds
+\\EFI\\BOOT\\BOOTAA64.EFI only there). What differs from edk2: U-Boot's own FAT driver (the
+seed file is created, then rewritten in place), its own memory map and devicetree handling
+(with an EFI RNG it passes the DT's rng-seed but no kaslr-seed), no variable store kept
+across runs, and U-Boot's runtime services. -cpu cortex-a72 has no RNDR, so Linux's KASLR
+comes only from the kaslr-seed kaslboot hands over."""
+import re
+
+from kaslboot_qemu import boot_report, loader_facts, make_esp, stext_offset
+
+
+def kaslboot_problems(b):
+    """kaslboot's warnings and errors: a usual boot under U-Boot has none."""
+    return [l for l in b.lines() if l.startswith(("warning: ", "error: "))]
+
+
+def check_booted_at_kaslboots_base(b):
+    """Linux runs where kaslboot put it and says its KASLR is on; returns kaslboot's facts."""
+    f = loader_facts(b)
+    assert f.get("mode") == "on", b.log[-4000:]
+    assert int(b.report["kernel_code"].split("-")[0], 16) == f["base"] + stext_offset(), \
+        (f, b.report)
+    assert b.report["kaslr"] == "KASLR enabled", b.report
+    assert f["bits"] >= 8, f
+    assert b.report["efi"] == "yes" and b.report["efi_tables"].find("RNG=") >= 0, b.report
+    assert b.report["loader_entry"] == "debian.conf", b.report
+    assert b.report["loader_info"].startswith("kaslboot "), b.report
+    return f
+
+
+def entropy_line(b):
+    m = b.find(r"^kaslboot: entropy: (\S+) \((\d+) bits credited\); seed file (.*)$")
+    assert m, b.log[-4000:]
+    return m.group(1).split(","), int(m.group(2)), m.group(3)
+
+
+def test_two_boots_under_uboot(tmp_path, demo_esp):
+    """The first boot, with a virtio-rng behind U-Boot's EFI_RNG_PROTOCOL, creates the seed
+    file; the second, without one, credits it, and the kernel lands elsewhere."""
+    esp = make_esp(tmp_path, {})   # a copy the guest may write: the seed file persists
+    first = boot_report(esp, firmware="u-boot", rng=True, writable=True, timeout=300)
+    assert "Das U-Boot" in first.log, first.log[-4000:]
+    f1 = check_booted_at_kaslboots_base(first)
+    sources, bits, seed_file = entropy_line(first)
+    assert "efi-rng" in sources and bits >= 256, sources
+    assert seed_file == "created", seed_file
+    assert not kaslboot_problems(first), first.log[-4000:]
+
+    second = boot_report(esp, firmware="u-boot", rng=False, writable=True, timeout=300)
+    f2 = check_booted_at_kaslboots_base(second)
+    sources, bits, seed_file = entropy_line(second)
+    assert "efi-rng" not in sources and "seed-file" in sources, sources
+    assert seed_file == "credited", seed_file
+    assert not kaslboot_problems(second), second.log[-4000:]
+    assert f1["base"] != f2["base"], (f1, f2)
+    assert first.report["stext"] != second.report["stext"]
