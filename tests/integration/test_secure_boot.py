@@ -22,7 +22,7 @@ def test_signed_kernel_boots_and_linux_sees_secure_boot(tmp_path):
     esp = signed_esp(tmp_path, {"/Image": open(kernel, "rb").read()})
     b = boot(esp, secure_boot=True, cpu="cortex-a72", until=REPORT_END)
     assert b.report, b.log[-3000:]
-    assert "; secure boot: yes; " in b.log
+    # kaslboot saw Secure Boot on: it asked the firmware to verify the kernel.
     assert "kaslboot: /Image: signature accepted by the firmware (Secure Boot)" in b.log
     assert b.report["secureboot"] == "enabled"      # linux,uefi-secure-boot = enabled (3)
     assert b.report["kaslr"] == "KASLR enabled"
