@@ -40,3 +40,13 @@ def test_a_boot_from_its_markers():
 def test_a_boot_without_the_kernel_has_no_time():
     b = bench.Boot("stub", bench.timed_lines([(1.0, b"BdsDxe: loading Boot0000 \"l\"\r\n")]), 1)
     assert b.total_ms() is None
+
+
+def test_summary_ratios_by_median_and_by_fastest_boot():
+    med, fastest, ratios = bench.summary({"kaslboot": [120.0, 230.0, 125.0],
+                                          "stub": [140.0, 150.0, 210.0]})
+    assert med == {"kaslboot": 125.0, "stub": 150.0}
+    assert fastest == {"kaslboot": 120.0, "stub": 140.0}
+    assert list(ratios) == ["kaslboot"]
+    assert round(ratios["kaslboot"][0], 4) == round(125 / 150, 4)
+    assert round(ratios["kaslboot"][1], 4) == round(120 / 140, 4)
