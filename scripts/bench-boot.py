@@ -12,8 +12,9 @@ it pauses, so escape sequences printed earlier on the same line do not count.
 
 Printed: each boot's time, the medians and the fastest boots, the ratio kaslboot/stub by
 each, the tail from each loader's last line to the kernel's first line (ExitBootServices,
-the jump and the kernel's own start), kaslboot's phase timings (its "phases (ms)" line, medians) and the KASLR
-evidence (Linux's "KASLR enabled" and the kernel's physical base in every boot).
+the jump and the kernel's own start), kaslboot's phase timings (its "phases (ms)" line,
+medians) and the KASLR evidence (Linux's "KASLR enabled" and the kernel's physical base in
+every boot).
 
 By default every boot is a machine's usual boot, not its first: the ESP holds a
 \\loader\\random-seed and the variable store a LoaderSystemToken (kaslboot, like
@@ -147,7 +148,8 @@ def summary(totals):
 
 def boot_once(a, name, esp, boot_spec):
     cmd = [sys.executable, RUNNER, "--esp", esp, "--rng", "--mem", a.mem, "--cpu", a.cpu,
-           "--mem-prealloc", "--boot", boot_spec, "--until", REPORT_END, "--timeout", str(a.timeout)]
+           "--mem-prealloc", "--boot", boot_spec, "--until", REPORT_END,
+           "--timeout", str(a.timeout)]
     if a.token:
         cmd += ["--loader-var", "LoaderSystemToken=hex:" + a.token]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -217,6 +217,24 @@ def loader_facts(b):
     return out
 
 
+ZERO_SEED = "00" * 8
+
+
+def iomem_start(report):
+    return int(report["kernel_code"].split("-")[0], 16)
+
+
+def check_consistent(b, dt_visible=True):
+    """kaslboot's physical base is where Linux runs, and Linux consumed the seed. On an
+    ACPI boot arm64 Linux does not unflatten the DT, so /proc/device-tree is absent; there
+    "KASLR enabled" on a CPU without RNDR is the proof that the seed arrived."""
+    f = loader_facts(b)
+    assert iomem_start(b.report) == f["base"] + stext_offset(), (f, b.report)
+    assert b.report["kaslr"] == "KASLR enabled", b.report
+    if dt_visible:
+        assert b.report["kaslr_seed"] == ZERO_SEED, b.report   # wiped in place by the kernel
+    return f
+
 REPORT_END = r"KASLBOOT-REPORT-END"
 
 

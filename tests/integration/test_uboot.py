@@ -5,9 +5,7 @@ seed file is created, then rewritten in place), its own memory map and devicetre
 (with an EFI RNG it passes the DT's rng-seed but no kaslr-seed), no variable store kept
 across runs, and U-Boot's runtime services. -cpu cortex-a72 has no RNDR, so Linux's KASLR
 comes only from the kaslr-seed kaslboot hands over."""
-import re
-
-from kaslboot_qemu import boot_report, loader_facts, make_esp, stext_offset
+from kaslboot_qemu import boot_report, check_consistent, make_esp
 
 
 def kaslboot_problems(b):
@@ -16,12 +14,10 @@ def kaslboot_problems(b):
 
 
 def check_booted_at_kaslboots_base(b):
-    """Linux runs where kaslboot put it and says its KASLR is on; returns kaslboot's facts."""
-    f = loader_facts(b)
+    """Linux runs where kaslboot put it, with its KASLR on from kaslboot's seed; returns
+    kaslboot's facts."""
+    f = check_consistent(b)
     assert f.get("mode") == "on", b.log[-4000:]
-    assert int(b.report["kernel_code"].split("-")[0], 16) == f["base"] + stext_offset(), \
-        (f, b.report)
-    assert b.report["kaslr"] == "KASLR enabled", b.report
     assert f["bits"] >= 8, f
     assert b.report["efi"] == "yes" and b.report["efi_tables"].find("RNG=") >= 0, b.report
     assert b.report["loader_entry"] == "debian.conf", b.report
