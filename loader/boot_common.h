@@ -55,7 +55,7 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *
 	       uint64_t *dt_pa);
 
 /* /chosen for the handoff: bootargs, initrd, kaslr-seed (0: none), a fresh rng-seed (none
- * when the pool is a fixed seed), no /memreserve/ (the EFI memory map rules), and the six
+ * unless the pool may hand over credited entropy: entropy_can_hand_over), no /memreserve/ (the EFI memory map rules), and the six
  * linux,uefi-* properties with the memory-map placeholders. */
 int dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
 		    const struct initrd_set *initrd, uint64_t kaslr_seed, struct drbg *rng);

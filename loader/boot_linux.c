@@ -119,7 +119,7 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 		goto fail;
 
 	log_plan(b, e, &a);
-	if (!entropy_is_fixed(&b->entropy.pool))
+	if (entropy_can_hand_over(&b->entropy.pool))   /* what Linux credits: issue 19 */
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
 	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */

@@ -539,7 +539,7 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 		goto fail;
 
 	log_plan(b, e, &a, el, sw);
-	if (!entropy_is_fixed(&b->entropy.pool))
+	if (entropy_can_hand_over(&b->entropy.pool))   /* what Linux credits: issue 19 */
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	a.kaslr_seed = 0;
 	drbg_wipe(&a.rng);

@@ -145,6 +145,11 @@ bool entropy_is_strong(const struct entropy_pool *pool)
 	return !pool->has_fixed && entropy_strong_bits(pool) >= ENTROPY_STRONG_BITS;
 }
 
+bool entropy_can_hand_over(const struct entropy_pool *pool)
+{
+	return !pool->has_fixed && entropy_strong_bits(pool) >= ENTROPY_HANDOFF_BITS;
+}
+
 bool entropy_is_fixed(const struct entropy_pool *pool) { return pool->has_fixed; }
 
 bool entropy_has_source(const struct entropy_pool *pool, enum entropy_source src)

@@ -37,6 +37,12 @@ enum entropy_source {
  * is one u64), and beyond any brute force of a boot-time layout. */
 #define ENTROPY_STRONG_BITS 64u
 
+/* What the handoffs Linux and systemd credit claim: the 32-byte LINUX_EFI_RANDOM_SEED_TABLE
+ * and the 32-byte LoaderRandomSeed carry 256 bits each, the 64-byte rng-seed more, and 256
+ * credited bits is when Linux declares its CRNG ready (drivers/char/random.c,
+ * POOL_READY_BITS). A pool with fewer credited bits hands none of them over. */
+#define ENTROPY_HANDOFF_BITS 256u
+
 /* Longest summary: every source name, commas and the NUL. */
 #define ENTROPY_SUMMARY_MAX 128
 
@@ -61,6 +67,10 @@ int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *
 unsigned entropy_strong_bits(const struct entropy_pool *pool);
 /* At least ENTROPY_STRONG_BITS from real random sources and no fixed seed. */
 bool entropy_is_strong(const struct entropy_pool *pool);
+/* At least ENTROPY_HANDOFF_BITS from real random sources and no fixed seed: the pool may
+ * seed what Linux and systemd credit (rng-seed, the seed table, LoaderRandomSeed). The
+ * kaslr-seed (placement only, never credited by Linux) needs no such pool. */
+bool entropy_can_hand_over(const struct entropy_pool *pool);
 /* A fixed config seed was added: the generator's output is reproducible. */
 bool entropy_is_fixed(const struct entropy_pool *pool);
 bool entropy_has_source(const struct entropy_pool *pool, enum entropy_source src);

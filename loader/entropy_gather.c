@@ -82,7 +82,8 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	uint64_t c = cpu_counter();
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
 	/* Last: the next boot's seed is derived from everything above. */
-	be->seed_file = conf && conf->random_seed_off ? SEED_FILE_OFF : seed_file_mix(pf, pool);
+	be->seed_file = conf && conf->random_seed_off ? SEED_FILE_OFF :
+			seed_file_mix(pf, pool, fw->secure_boot);
 	if (conf && conf->kaslr_seed_fixed) {
 		uint64_t s = conf->kaslr_seed;
 		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);
@@ -94,6 +95,9 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 		log_error("no entropy source at all");
 	log_info("entropy: %s (%u bits credited); seed file %s", be->sources,
 		 entropy_strong_bits(pool), seed_file_state_name(be->seed_file));
+	if (!rc && !entropy_is_fixed(pool) && !entropy_can_hand_over(pool))
+		log_info("entropy: under %u bits credited: Linux gets a kaslr-seed but no "
+			 "rng-seed, seed table or LoaderRandomSeed", ENTROPY_HANDOFF_BITS);
 	return rc;
 }
 

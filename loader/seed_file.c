@@ -8,29 +8,46 @@
 #include "loader/bli.h"
 #include "loader/drbg.h"
 
-static void mix_system_token(const struct kb_platform *pf, struct entropy_pool *pool)
+/* LoaderSystemToken, mixed when present (never credited: it is per installation, not
+ * secret from the OS). True when it is missing or too short, so wants creating. */
+static bool mix_system_token(const struct kb_platform *pf, struct entropy_pool *pool)
 {
 	uint8_t token[SYSTEM_TOKEN_SIZE * 2];
 	size_t size = sizeof(token);
+	bool want = false;
 	int rc = pf->var_get(pf->ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR, token, &size, NULL);
-	if (!rc && size >= SYSTEM_TOKEN_SIZE) {
+	if (!rc && size)
 		entropy_add(pool, ENTROPY_SRC_SYSTEM_TOKEN, token, size, 0);
-	} else if (rc == KB_ENOENT || (!rc && size < SYSTEM_TOKEN_SIZE)) {
-		/* Once per installation, from everything gathered so far. */
-		if (!rc)
-			log_warn("%s: %zu bytes, shorter than %u: replacing it", SYSTEM_TOKEN_VAR,
-				 size, SYSTEM_TOKEN_SIZE);
-		entropy_peek(pool, "kaslboot system token", token);
-		if (pf->var_set(pf->ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR,
-				KB_VAR_NON_VOLATILE | KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME, token,
-				SYSTEM_TOKEN_SIZE))
-			log_warn("%s: cannot be stored in NVRAM: cloned disks will share seeds",
-				 SYSTEM_TOKEN_VAR);
-		else
-			entropy_add(pool, ENTROPY_SRC_SYSTEM_TOKEN, token, SYSTEM_TOKEN_SIZE, 0);
-	} else {
+	if (!rc && size < SYSTEM_TOKEN_SIZE) {
+		log_warn("%s: %zu bytes, shorter than %u: mixed, to be replaced", SYSTEM_TOKEN_VAR,
+			 size, SYSTEM_TOKEN_SIZE);
+		want = true;
+	} else if (rc == KB_ENOENT) {
+		want = true;
+	} else if (rc) {
 		log_warn("%s: cannot be read (%s)", SYSTEM_TOKEN_VAR, kb_strerror(rc));
 	}
+	secure_wipe(token, sizeof(token));
+	return want;
+}
+
+/* Once per installation, from everything gathered so far, and only from a pool with
+ * credited bits: a token made of the counter alone would be as guessable on every clone. */
+static void create_system_token(const struct kb_platform *pf, struct entropy_pool *pool)
+{
+	uint8_t token[SYSTEM_TOKEN_SIZE];
+	if (!entropy_strong_bits(pool)) {
+		log_info("%s: missing, not created: no credited source this boot", SYSTEM_TOKEN_VAR);
+		return;
+	}
+	entropy_peek(pool, "kaslboot system token", token);
+	if (pf->var_set(pf->ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR,
+			KB_VAR_NON_VOLATILE | KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME, token,
+			SYSTEM_TOKEN_SIZE))
+		log_warn("%s: cannot be stored in NVRAM: cloned disks will share seeds",
+			 SYSTEM_TOKEN_VAR);
+	else
+		entropy_add(pool, ENTROPY_SRC_SYSTEM_TOKEN, token, SYSTEM_TOKEN_SIZE, 0);
 	secure_wipe(token, sizeof(token));
 }
 
@@ -70,16 +87,26 @@ static int read_and_mix(const struct kb_platform *pf, void *fh, struct entropy_p
 	return rc;
 }
 
-enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_pool *pool)
+/* The seed file itself. fw_bits: what the firmware's sources were credited with, before
+ * anything from the ESP; trusted: the file may be credited (not Secure Boot, or a firmware
+ * source besides). */
+static enum seed_file_state seed_file_update(const struct kb_platform *pf,
+					     struct entropy_pool *pool, unsigned fw_bits,
+					     bool trusted)
 {
 	uint64_t size = 0;
 	uint8_t *buf = NULL, fresh[SEED_FILE_NEW_SIZE];
+	bool can_make = fw_bits >= SEED_FILE_CREDIT_BITS;
 	enum seed_file_state state;
 	void *fh;
 
-	mix_system_token(pf, pool);
 	int rc = pf->file_open(pf->ctx, SEED_FILE_PATH, &fh, &size);
 	if (rc == KB_ENOENT) {
+		if (!can_make) {
+			log_info("%s: missing, not created: %u bits credited, a new seed needs %u",
+				 SEED_FILE_PATH, fw_bits, SEED_FILE_CREDIT_BITS);
+			return SEED_FILE_NOT_CREATED;
+		}
 		if (write_next_seed(pf, pool, fresh, sizeof(fresh)))
 			return SEED_FILE_CREATED;
 		log_warn("%s: missing, and it cannot be created: no seed for the next boot",
@@ -97,21 +124,42 @@ enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_
 		return SEED_FILE_UNREADABLE;
 	}
 	if (size < SEED_FILE_MIN || size > SEED_FILE_MAX) {
-		log_warn("%s: %lu bytes, outside %u..%u: mixed, not credited, replaced",
-			 SEED_FILE_PATH, (unsigned long)size, SEED_FILE_MIN, SEED_FILE_MAX);
-		write_next_seed(pf, pool, buf, SEED_FILE_NEW_SIZE);
+		log_warn("%s: %lu bytes, outside %u..%u: mixed, not credited, %s", SEED_FILE_PATH,
+			 (unsigned long)size, SEED_FILE_MIN, SEED_FILE_MAX,
+			 can_make ? "replaced" : "kept (too few credited bits to make a new seed)");
+		if (can_make)
+			write_next_seed(pf, pool, buf, SEED_FILE_NEW_SIZE);
 		state = SEED_FILE_BAD_SIZE;
-	} else if (write_next_seed(pf, pool, buf, (size_t)size)) {
+	} else if (!write_next_seed(pf, pool, buf, (size_t)size)) {
+		log_warn("%s: cannot be rewritten (read-only ESP?): mixed, not credited",
+			 SEED_FILE_PATH);
+		state = SEED_FILE_NOT_CREDITED;
+	} else if (!trusted) {
+		/* Rewritten all the same: the next boot's seed differs from this one's. */
+		log_warn("%s: Secure Boot is on and no firmware source was credited: mixed, not "
+			 "credited (anyone with root in the OS can write it)", SEED_FILE_PATH);
+		state = SEED_FILE_UNTRUSTED;
+	} else {
 		entropy_credit(pool, ENTROPY_SRC_SEED_FILE,
 			       size * 8 < SEED_FILE_CREDIT_BITS ? (unsigned)size * 8
 								: SEED_FILE_CREDIT_BITS);
 		state = SEED_FILE_CREDITED;
-	} else {
-		log_warn("%s: cannot be rewritten (read-only ESP?): mixed, not credited",
-			 SEED_FILE_PATH);
-		state = SEED_FILE_NOT_CREDITED;
 	}
 	pf->pool_free(pf->ctx, buf);
+	return state;
+}
+
+enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_pool *pool,
+				   bool secure_boot)
+{
+	/* Nothing from the ESP or NVRAM was credited yet: this is the firmware's share. */
+	unsigned fw_bits = entropy_strong_bits(pool);
+	bool want_token = mix_system_token(pf, pool);
+	enum seed_file_state state = seed_file_update(pf, pool, fw_bits,
+						      !secure_boot || fw_bits > 0);
+	/* After the file: a trusted seed file is a credited source for the token too. */
+	if (want_token)
+		create_system_token(pf, pool);
 	return state;
 }
 
@@ -120,8 +168,10 @@ const char *seed_file_state_name(enum seed_file_state s)
 	switch (s) {
 	case SEED_FILE_CREDITED: return "credited";
 	case SEED_FILE_CREATED: return "created";
+	case SEED_FILE_NOT_CREATED: return "missing, not created (too few credited bits)";
+	case SEED_FILE_UNTRUSTED: return "mixed, not credited (Secure Boot and no firmware source)";
 	case SEED_FILE_NOT_CREDITED: return "mixed, not credited";
-	case SEED_FILE_BAD_SIZE: return "bad size, replaced";
+	case SEED_FILE_BAD_SIZE: return "bad size, mixed, not credited";
 	case SEED_FILE_UNREADABLE: return "unreadable";
 	case SEED_FILE_NONE: return "none";
 	case SEED_FILE_OFF: return "off (random-seed-mode off)";

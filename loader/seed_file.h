@@ -5,9 +5,19 @@
  *
  * The seed is read and mixed into the pool, a new seed derived from the whole pool is
  * written back and flushed, and only if that succeeded is the old seed credited: a reset
- * can never make kaslboot use the same seed twice. */
+ * can never make kaslboot use the same seed twice.
+ *
+ * Trust: anyone with root in the OS can write the file and the token. Under Secure Boot
+ * they are therefore credited only when a firmware source (DT seeds, EFI_RNG_PROTOCOL,
+ * RNDR, an earlier seed table) was credited too, systemd-boot's rule (random-seed.c since
+ * 253); otherwise they are mixed, not credited. And kaslboot never bootstraps trust from
+ * itself: it creates LoaderSystemToken only from a pool with credited bits, and creates
+ * (or replaces a bad-size) seed file only from a pool with the SEED_FILE_CREDIT_BITS the
+ * file will be credited with next boot. */
 #ifndef KASLBOOT_LOADER_SEED_FILE_H
 #define KASLBOOT_LOADER_SEED_FILE_H
+
+#include <stdbool.h>
 
 #include "loader/entropy.h"
 #include "loader/platform.h"
@@ -30,17 +40,22 @@
 enum seed_file_state {
 	SEED_FILE_CREDITED,       /* read, rewritten, flushed: credited */
 	SEED_FILE_CREATED,        /* missing: a new one was written (nothing to credit yet) */
+	SEED_FILE_NOT_CREATED,    /* missing, and the pool has too few credited bits to make one */
+	SEED_FILE_UNTRUSTED,      /* Secure Boot, no firmware source: mixed, rewritten, not credited */
 	SEED_FILE_NOT_CREDITED,   /* read and mixed, but it could not be rewritten */
-	SEED_FILE_BAD_SIZE,       /* shorter than 32 bytes or over 32 KiB: mixed, replaced */
+	SEED_FILE_BAD_SIZE,       /* shorter than 32 bytes or over 32 KiB: mixed, not credited
+				   * (replaced when the pool could make a new one) */
 	SEED_FILE_UNREADABLE,     /* it exists but could not be read */
 	SEED_FILE_NONE,           /* missing, and it could not be created */
 	SEED_FILE_OFF,            /* loader.conf random-seed-mode off: not touched */
 };
 
-/* Mixes LoaderSystemToken (creating it from the pool when missing), then the seed file,
- * as above. Call after every other source was added and before the generator is seeded.
- * Never fails the boot: every problem is one warning line. */
-enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_pool *pool);
+/* Mixes LoaderSystemToken, then the seed file, as above, and creates what is missing when
+ * the pool may make it. Call after every other source was added (what is credited by then
+ * is the firmware's) and before the generator is seeded. secure_boot: the firmware's
+ * SecureBoot variable. Never fails the boot: every problem is one line. */
+enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_pool *pool,
+				   bool secure_boot);
 
 const char *seed_file_state_name(enum seed_file_state s);
 

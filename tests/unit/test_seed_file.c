@@ -28,15 +28,31 @@ static struct fake_file *seed(void)
 	return NULL;
 }
 
-/* One gathering: a pool with only the counter-like input, then the seed file. */
-static enum seed_file_state gather(struct entropy_pool *pool)
+/* What a firmware source (EFI_RNG_PROTOCOL) credits before the seed file is seen: enough
+ * for kaslboot to make a new seed file (SEED_FILE_CREDIT_BITS). */
+#define FW_BITS 256u
+
+/* One gathering: a counter-like input and fw_bits from a firmware source (none for 0),
+ * then the seed file, under Secure Boot or not. */
+static enum seed_file_state gather_with(struct entropy_pool *pool, unsigned fw_bits,
+					bool secure_boot)
 {
 	static uint64_t n;
+	uint8_t fw[FW_BITS / 8];
 	n++;
+	memset(fw, 0x5a, sizeof(fw));
+	memcpy(fw, &n, sizeof(n));
 	entropy_init(pool);
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &n, sizeof(n), 0);
+	if (fw_bits)
+		entropy_add(pool, ENTROPY_SRC_EFI_RNG, fw, sizeof(fw), fw_bits);
 	log_capture_clear();
-	return seed_file_mix(&fake_platform, pool);
+	return seed_file_mix(&fake_platform, pool, secure_boot);
+}
+
+static enum seed_file_state gather(struct entropy_pool *pool)
+{
+	return gather_with(pool, FW_BITS, false);
 }
 
 static int setup(void **state)
@@ -63,14 +79,14 @@ static void test_missing_then_credited(void **state)
 	assert_int_equal(gather(&pool), SEED_FILE_CREATED);
 	assert_non_null(seed());
 	assert_int_equal(seed()->len, SEED_FILE_NEW_SIZE);
-	assert_kb_ok(entropy_strong_bits(&pool));
+	assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
 	assert_false(entropy_has_source(&pool, ENTROPY_SRC_SEED_FILE));
 
 	for (int boot = 0; boot < 3; boot++) {
 		memcpy(before, seed()->data, sizeof(before));
 		assert_int_equal(gather(&pool), SEED_FILE_CREDITED);
 		assert_true(entropy_has_source(&pool, ENTROPY_SRC_SEED_FILE));
-		assert_int_equal(entropy_strong_bits(&pool), SEED_FILE_CREDIT_BITS);
+		assert_int_equal(entropy_strong_bits(&pool), FW_BITS + SEED_FILE_CREDIT_BITS);
 		assert_true(entropy_is_strong(&pool));
 		assert_int_equal(seed()->len, SEED_FILE_NEW_SIZE);
 		assert_memory_not_equal(before, seed()->data, sizeof(before));
@@ -105,7 +121,7 @@ static void test_bad_sizes(void **state)
 		free(old);
 		assert_int_equal(gather(&pool), SEED_FILE_BAD_SIZE);
 		assert_true(entropy_has_source(&pool, ENTROPY_SRC_SEED_FILE));
-		assert_kb_ok(entropy_strong_bits(&pool));
+		assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
 		assert_int_equal(captured_warnings, 1);
 		assert_logged("/loader/random-seed: ");
 		assert_logged("mixed, not credited, replaced");
@@ -125,7 +141,7 @@ static void test_unwritable(void **state)
 	fake.writes_fail = true;
 	assert_int_equal(gather(&pool), SEED_FILE_NOT_CREDITED);
 	assert_true(entropy_has_source(&pool, ENTROPY_SRC_SEED_FILE));
-	assert_kb_ok(entropy_strong_bits(&pool));
+	assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
 	assert_int_equal(captured_warnings, 1);
 	assert_logged("cannot be rewritten (read-only ESP?): mixed, not credited");
 	assert_memory_equal(seed()->data, old, sizeof(old));
@@ -155,7 +171,7 @@ static void test_every_call_fails(void **state)
 		if (st == SEED_FILE_CREDITED)
 			assert_memory_not_equal(seed()->data, old, sizeof(old));
 		else
-			assert_kb_ok(entropy_strong_bits(&pool));
+			assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
 	}
 }
 
@@ -179,6 +195,67 @@ static void test_system_token(void **state)
 	fake_fw_init(RAM);
 	gather(&pool);
 	assert_memory_not_equal(fake_fw_var(SYSTEM_TOKEN_VAR)->data, first, sizeof(first));
+}
+
+/* Issue 19: a pool with nothing credited makes nothing the next boot would trust: no seed
+ * file, no token; a bad-size file is kept, not replaced. What exists is still mixed and
+ * rewritten, and credited without Secure Boot. */
+static void test_uncredited_pool_creates_nothing(void **state)
+{
+	struct entropy_pool pool;
+	uint8_t old[SEED_FILE_NEW_SIZE], bad[SEED_FILE_MIN - 1];
+	(void)state;
+	assert_int_equal(gather_with(&pool, 0, false), SEED_FILE_NOT_CREATED);
+	assert_null(seed());
+	assert_null(fake_fw_var(SYSTEM_TOKEN_VAR));
+	assert_int_equal(captured_warnings, 0);
+	assert_logged("/loader/random-seed: missing, not created: 0 bits credited, a new seed "
+		      "needs 256");
+	assert_logged("LoaderSystemToken: missing, not created: no credited source this boot");
+	assert_int_equal(entropy_strong_bits(&pool), 0);
+
+	/* 64 bits (a DT kaslr-seed): a token, but still no seed file. */
+	assert_int_equal(gather_with(&pool, 64, false), SEED_FILE_NOT_CREATED);
+	assert_null(seed());
+	assert_non_null(fake_fw_var(SYSTEM_TOKEN_VAR));
+
+	memset(bad, 0x3c, sizeof(bad));
+	fake_fw_init(RAM);
+	fake_fw_add_file(SEED_FILE_PATH, bad, sizeof(bad));
+	assert_int_equal(gather_with(&pool, 0, false), SEED_FILE_BAD_SIZE);
+	assert_logged("mixed, not credited, kept (too few credited bits to make a new seed)");
+	assert_int_equal(seed()->len, sizeof(bad));
+	assert_memory_equal(seed()->data, bad, sizeof(bad));
+
+	/* A file the OS wrote (bootctl, kaslboot-install): credited without Secure Boot, and
+	 * from it the token may be made. */
+	memset(old, 0x42, sizeof(old));
+	fake_fw_init(RAM);
+	fake_fw_add_file(SEED_FILE_PATH, old, sizeof(old));
+	assert_int_equal(gather_with(&pool, 0, false), SEED_FILE_CREDITED);
+	assert_int_equal(entropy_strong_bits(&pool), SEED_FILE_CREDIT_BITS);
+	assert_non_null(fake_fw_var(SYSTEM_TOKEN_VAR));
+}
+
+/* Issue 19: under Secure Boot the file counts only beside a credited firmware source. */
+static void test_secure_boot_needs_firmware_source(void **state)
+{
+	struct entropy_pool pool;
+	uint8_t old[SEED_FILE_NEW_SIZE];
+	(void)state;
+	memset(old, 0x42, sizeof(old));
+	fake_fw_add_file(SEED_FILE_PATH, old, sizeof(old));
+	assert_int_equal(gather_with(&pool, 0, true), SEED_FILE_UNTRUSTED);
+	assert_int_equal(entropy_strong_bits(&pool), 0);
+	assert_true(entropy_has_source(&pool, ENTROPY_SRC_SEED_FILE));
+	assert_int_equal(captured_warnings, 1);
+	assert_logged("Secure Boot is on and no firmware source was credited: mixed, not "
+		      "credited");
+	assert_memory_not_equal(seed()->data, old, sizeof(old));   /* rewritten all the same */
+	assert_null(fake_fw_var(SYSTEM_TOKEN_VAR));
+
+	assert_int_equal(gather_with(&pool, 64, true), SEED_FILE_CREDITED);
+	assert_int_equal(entropy_strong_bits(&pool), 64 + SEED_FILE_CREDIT_BITS);
 }
 
 /* The table: 32 fresh bytes behind a u32 size, in ACPI-reclaim memory, and gone again
@@ -240,6 +317,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_call_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_system_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uncredited_pool_creates_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_secure_boot_needs_firmware_source, setup,
+						teardown),
 	};
 	log_capture_start(LOG_DEBUG);
 	return cmocka_run_group_tests(tests, NULL, NULL);
