@@ -56,26 +56,30 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 		return rc;
 	void *fdt = (void *)(uintptr_t)a->dt_pa;
 	uint64_t kaslr_seed = a->kaslr ? drbg_u64_nonzero(&a->rng) : 0;
+	/* Never logged: with the base it gives Linux's exact _text (issue 19). */
 	rc = dt_write_chosen(b, fdt, e, &a->initrd, kaslr_seed, &a->rng);
+	kaslr_seed = 0;
 	if (!rc)
 		rc = dt_finish(fdt, &a->dt_size);
-	log_debug("kaslr-seed 0x%016lx handed to the kernel", (unsigned long)kaslr_seed);
 	return rc;
 }
 
+/* The entropy (sources, slots, bits) at info; the addresses only at debug: with the
+ * kernel's base a console log would hand out what KASLR hides (issue 19). */
 static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct linux_attempt *a)
 {
-	log_info("kaslr: %s; entropy: %s; %lu slots (%u bits), %lu KiB aligned; "
-		 "physical base 0x%lx",
+	log_info("kaslr: %s; entropy: %s; %lu slots (%u bits), %lu KiB aligned",
 		 !a->kaslr ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") :
 		 a->k.info.phys_anywhere ? "on" : "on (lowest slot: flags bit 3 clear)",
 		 b->entropy.sources, (unsigned long)a->k.nslots, kaslr_entropy_bits(a->k.nslots),
-		 (unsigned long)(a->k.align >> 10), (unsigned long)a->k.base);
+		 (unsigned long)(a->k.align >> 10));
 	/* Each phase's time is on the "phases" line, printed just before ExitBootServices. */
-	log_info("booting %s (%s) at 0x%lx, initrd 0x%lx+0x%lx, dt 0x%lx+0x%lx, EL%u",
-		 e->linux_path, kernel_format_name(a->k.format), (unsigned long)a->k.image,
-		 (unsigned long)a->initrd.base, (unsigned long)a->initrd.size,
-		 (unsigned long)a->dt_pa, (unsigned long)a->dt_size, mm_current_el());
+	log_info("booting %s (%s), EL%u", e->linux_path, kernel_format_name(a->k.format),
+		 mm_current_el());
+	log_debug("layout: physical base 0x%lx, image 0x%lx, initrd 0x%lx+0x%lx, dt 0x%lx+0x%lx",
+		  (unsigned long)a->k.base, (unsigned long)a->k.image,
+		  (unsigned long)a->initrd.base, (unsigned long)a->initrd.size,
+		  (unsigned long)a->dt_pa, (unsigned long)a->dt_size);
 }
 
 /* booting.rst: "The address range corresponding to the loaded kernel image must be

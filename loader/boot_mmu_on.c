@@ -444,25 +444,27 @@ static int reserve_final_copy(struct kb_boot *b, struct mmu_on_attempt *a)
 	return rc;
 }
 
+/* The entropy (slots, bits) at info; the bases only at debug and the kaslr-seed never,
+ * as for Linux (issue 19). */
 static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct mmu_on_attempt *a,
 		     unsigned el, enum mm_ttbr1_switch sw)
 {
 	const struct mmu_on_plan *pl = &a->pl;
 	(void)e;
-	log_info("mmu-on: kaslr: %s; entropy: %s; virtual base 0x%lx (%lu slots, %u bits), "
-		 "physical base 0x%lx (%lu slots, %u bits), linear offset 0x%lx (%u bits), EL%u",
+	log_info("mmu-on: kaslr: %s; entropy: %s; virtual %lu slots (%u bits), physical %lu "
+		 "slots (%u bits), linear %u bits, EL%u",
 		 !a->kaslr ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") : "on",
-		 b->entropy.sources, (unsigned long)pl->virt, (unsigned long)pl->virt_slots,
-		 kaslr_entropy_bits(pl->virt_slots), (unsigned long)pl->phys,
-		 (unsigned long)pl->phys_slots, kaslr_entropy_bits(pl->phys_slots),
-		 (unsigned long)pl->lm_offset, kaslr_entropy_bits(pl->lm_slots), el);
+		 b->entropy.sources, (unsigned long)pl->virt_slots,
+		 kaslr_entropy_bits(pl->virt_slots), (unsigned long)pl->phys_slots,
+		 kaslr_entropy_bits(pl->phys_slots), kaslr_entropy_bits(pl->lm_slots), el);
+	log_debug("mmu-on: layout: virtual base 0x%lx, physical base 0x%lx, linear offset 0x%lx",
+		  (unsigned long)pl->virt, (unsigned long)pl->phys, (unsigned long)pl->lm_offset);
 	log_debug("mmu-on: entry 0x%lx image-size 0x%lx stack-top 0x%lx dt 0x%lx (pa 0x%lx+0x%lx) "
-		  "uart 0x%lx (pa 0x%lx) idmap 0x%lx+0x%lx kaslr-seed 0x%016lx",
+		  "uart 0x%lx (pa 0x%lx) idmap 0x%lx+0x%lx",
 		  (unsigned long)(pl->virt + a->info.entry_offset), (unsigned long)a->info.span,
 		  (unsigned long)pl->stack_top, (unsigned long)pl->dt_va, (unsigned long)pl->dt_pa,
 		  (unsigned long)pl->dt_size, (unsigned long)pl->uart_va, (unsigned long)pl->uart.pa,
-		  (unsigned long)pl->tramp_pa, (unsigned long)pl->tramp_size,
-		  (unsigned long)a->kaslr_seed);
+		  (unsigned long)pl->tramp_pa, (unsigned long)pl->tramp_size);
 	log_debug("mmu-on: TTBR1 switch: %s", mm_ttbr1_switch_name(sw));
 }
 

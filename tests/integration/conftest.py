@@ -19,3 +19,10 @@ def demo_esp():
     if not os.path.exists(kaslboot_qemu.ESP):
         pytest.fail("build/esp.img missing: run the tests through `make check`")
     return kaslboot_qemu.ESP
+
+
+@pytest.fixture(scope="session")
+def debug_esp(demo_esp, tmp_path_factory):
+    """The demo ESP at `log debug`, where kaslboot prints the kernel's base (issue 19)."""
+    return kaslboot_qemu.make_esp(tmp_path_factory.mktemp("debug-esp"),
+                                  {"/loader/loader.conf": kaslboot_qemu.DEBUG_CONF})

@@ -18,10 +18,13 @@ UNTIL = r"PROBE: (result=.*failed=.*|exception.*)\n"
 # What tests/payload/probe.c checks (its `failed=` vocabulary).
 PROBE_CHECKS = 19
 
+# The entropy at info, the bases on a debug line of their own (CONF says `log debug`).
 LAYOUT_RE = (r"^kaslboot: mmu-on: kaslr: (?P<mode>.*?); entropy: (?P<sources>\S+); "
-             r"virtual base (?P<virt>0x[0-9a-f]+) \((?P<vslots>\d+) slots, (?P<vbits>\d+) bits\), "
-             r"physical base (?P<phys>0x[0-9a-f]+) \((?P<pslots>\d+) slots, (?P<pbits>\d+) bits\), "
-             r"linear offset (?P<linear>0x[0-9a-f]+) \((?P<lbits>\d+) bits\), EL(?P<el>\d)")
+             r"virtual (?P<vslots>\d+) slots \((?P<vbits>\d+) bits\), "
+             r"physical (?P<pslots>\d+) slots \((?P<pbits>\d+) bits\), "
+             r"linear (?P<lbits>\d+) bits, EL(?P<el>\d)\n"
+             r"kaslboot: mmu-on: layout: virtual base (?P<virt>0x[0-9a-f]+), "
+             r"physical base (?P<phys>0x[0-9a-f]+), linear offset (?P<linear>0x[0-9a-f]+)$")
 PROBE_RE = (r"PROBE: result=(?P<result>\w+) el=(?P<el>\d+) virt=(?P<virt>0x[0-9a-f]+) "
             r"phys=(?P<phys>0x[0-9a-f]+) linear=(?P<linear>0x[0-9a-f]+) "
             r"checks=(?P<passed>\d+)/(?P<total>\d+) failed=(?P<failed>\S*)")

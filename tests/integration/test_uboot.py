@@ -5,7 +5,7 @@ seed file is created, then rewritten in place), its own memory map and devicetre
 (with an EFI RNG it passes the DT's rng-seed but no kaslr-seed), no variable store kept
 across runs, and U-Boot's runtime services. -cpu cortex-a72 has no RNDR, so Linux's KASLR
 comes only from the kaslr-seed kaslboot hands over."""
-from kaslboot_qemu import boot_report, check_consistent, make_esp
+from kaslboot_qemu import DEBUG_CONF, boot_report, check_consistent, make_esp
 
 
 def kaslboot_problems(b):
@@ -34,7 +34,8 @@ def entropy_line(b):
 def test_two_boots_under_uboot(tmp_path, demo_esp):
     """The first boot, with a virtio-rng behind U-Boot's EFI_RNG_PROTOCOL, creates the seed
     file; the second, without one, credits it, and the kernel lands elsewhere."""
-    esp = make_esp(tmp_path, {})   # a copy the guest may write: the seed file persists
+    # A copy the guest may write (the seed file persists), at `log debug` for the base.
+    esp = make_esp(tmp_path, {"/loader/loader.conf": DEBUG_CONF})
     first = boot_report(esp, firmware="u-boot", rng=True, writable=True, timeout=300)
     assert "Das U-Boot" in first.log, first.log[-4000:]
     f1 = check_booted_at_kaslboots_base(first)

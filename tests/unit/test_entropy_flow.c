@@ -6,7 +6,8 @@
  *      refused.
  *   2. A pool without credited bits hands Linux no rng-seed, no seed table and no
  *      LoaderRandomSeed, and creates neither the token nor the seed file, so that a second
- *      boot cannot credit what the first one made out of the counter. */
+ *      boot cannot credit what the first one made out of the counter.
+ *   7. The layout stays out of the log: bases only at `log debug`, the kaslr-seed never. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -228,6 +229,43 @@ static void test_handoff_needs_full_pool(void **state)
 	assert_non_null(fake_fw_var(LOADER_RANDOM_SEED_VAR));
 }
 
+/* Whether the log holds v in hex, as kaslboot's formatter writes it (%lx, %016lx). */
+static bool logged_hex(uint64_t v)
+{
+	char a[24], b[24];
+	snprintf(a, sizeof(a), "%lx", (unsigned long)v);
+	snprintf(b, sizeof(b), "%016lx", (unsigned long)v);
+	return strstr(captured_log, a) || strstr(captured_log, b);
+}
+
+/* Point 7: at info the log has sources, slots and bits but no base; at debug the bases,
+ * never the kaslr-seed. */
+static void test_layout_not_logged(void **state)
+{
+	int rc = 0, len = 0;
+	(void)state;
+	setup_bare(NULL, false);
+	fake.has_rng = true;
+	log_set_level(LOG_INFO);   /* efi_main's level when loader.conf says nothing */
+	assert_true(run_boot(&rc));
+	assert_logged(" slots (");
+	assert_false(logged_hex(fake_cpu.entry));
+
+	setup_bare("log debug\n", false);
+	fake.has_rng = true;
+	assert_true(run_boot(&rc));
+	const uint8_t *p = chosen_prop("kaslr-seed", &len);
+	assert_non_null(p);
+	uint64_t seed = 0;
+	for (int i = 0; i < 8; i++)
+		seed = seed << 8 | p[i];
+	assert_true(logged_hex(fake_cpu.entry));
+	if (logged_hex(seed))
+		fail_msg("the kaslr-seed %016lx is in the log:\n%s", (unsigned long)seed,
+			 captured_log);
+	log_set_level(LOG_DEBUG);
+}
+
 static int teardown(void **state)
 {
 	log_set_level(LOG_DEBUG);
@@ -241,6 +279,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_seed_file_credited_when_trusted, teardown),
 		cmocka_unit_test_teardown(test_counter_only_boot_claims_nothing, teardown),
 		cmocka_unit_test_teardown(test_handoff_needs_full_pool, teardown),
+		cmocka_unit_test_teardown(test_layout_not_logged, teardown),
 	};
 	log_capture_start(LOG_DEBUG);
 	return cmocka_run_group_tests(tests, NULL, NULL);
