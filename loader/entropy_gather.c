@@ -96,8 +96,8 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	log_info("entropy: %s (%u bits credited); seed file %s", be->sources,
 		 entropy_strong_bits(pool), seed_file_state_name(be->seed_file));
 	if (!rc && !entropy_is_fixed(pool) && !entropy_can_hand_over(pool))
-		log_info("entropy: under %u bits credited: Linux gets a kaslr-seed but no "
-			 "rng-seed, seed table or LoaderRandomSeed", ENTROPY_HANDOFF_BITS);
+		log_info("entropy: under %u bits credited: no rng-seed, seed table or "
+			 "LoaderRandomSeed for the OS (a kaslr-seed at most)", ENTROPY_HANDOFF_BITS);
 	return rc;
 }
 

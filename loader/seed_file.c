@@ -37,7 +37,7 @@ static void create_system_token(const struct kb_platform *pf, struct entropy_poo
 {
 	uint8_t token[SYSTEM_TOKEN_SIZE];
 	if (!entropy_strong_bits(pool)) {
-		log_info("%s: missing, not created: no credited source this boot", SYSTEM_TOKEN_VAR);
+		log_info("%s: not created: no credited source this boot", SYSTEM_TOKEN_VAR);
 		return;
 	}
 	entropy_peek(pool, "kaslboot system token", token);

@@ -211,7 +211,7 @@ static void test_uncredited_pool_creates_nothing(void **state)
 	assert_int_equal(captured_warnings, 0);
 	assert_logged("/loader/random-seed: missing, not created: 0 bits credited, a new seed "
 		      "needs 256");
-	assert_logged("LoaderSystemToken: missing, not created: no credited source this boot");
+	assert_logged("LoaderSystemToken: not created: no credited source this boot");
 	assert_int_equal(entropy_strong_bits(&pool), 0);
 
 	/* 64 bits (a DT kaslr-seed): a token, but still no seed file. */
