@@ -130,6 +130,13 @@ static int status(EFI_STATUS s, const char *what)
 	if (!EFI_ERROR(s))
 		return 0;
 	log_debug("tpm: %s: %s", what, efi_status_text(s));
+	/* EFI_VOLUME_FULL alone is KB_ENOSPC here: HashLogExtendEvent extended the PCR and
+	 * only the log is full (TCG EFI Protocol Specification; edk2's Tcg2Dxe). Out of
+	 * resources is a failure like any other. */
+	if (s == EFI_VOLUME_FULL)
+		return KB_ENOSPC;
+	if (s == EFI_OUT_OF_RESOURCES)
+		return KB_ENOMEM;
 	/* A TPM that was there a moment ago and now is "not found" failed. */
 	return efi_status_to_kb(s) == KB_ENOENT ? KB_EIO : efi_status_to_kb(s);
 }
