@@ -264,8 +264,11 @@ bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark 
 	enum kb_phase was = measuring();
 	int rc = pf->tpm_event_log(pf->ctx, &log);
 	phase_enter(was);
-	if (rc)
+	if (rc) {
+		log_debug("tpm: the event log cannot be read (%s): kaslboot measures %s itself",
+			  kb_strerror(rc), path);
 		return false;
+	}
 	bool by_verifier;
 	if (log.truncated)
 		by_verifier = true;
