@@ -3,6 +3,7 @@
 #include "efi/console.h"
 #include "efi/exit.h"
 #include "efi/file.h"
+#include "efi/devpath.h"
 #include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
@@ -228,7 +229,7 @@ int efi_platform_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	efi_exit_set_image(image, st);
 	efi_verify_set_image(image);
-	efi_tpm_set_image(image);
+	efi_devpath_set_image(image);
 	return efi_fs_init(image);
 }
 

@@ -1,5 +1,6 @@
 #include <efi.h>
 
+#include "efi/devpath.h"
 #include "efi/firmware.h"
 #include "efi/status.h"
 #include "efi/sysinfo.h"
@@ -101,16 +102,6 @@ struct tcg2_protocol {
 	void *get_result_of_set_active_pcr_banks;
 };
 
-static EFI_HANDLE boot_device;
-
-void efi_tpm_set_image(EFI_HANDLE image)
-{
-	EFI_LOADED_IMAGE *li = NULL;
-	EFI_GUID li_guid = LOADED_IMAGE_PROTOCOL;
-	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &li_guid, (void **)&li)) && li)
-		boot_device = li->DeviceHandle;
-}
-
 /* The protocol when a TPM is there: KB_ENOENT without the protocol or when the firmware
  * says no TPM is present (GetCapability's TPMPresentFlag). */
 static int tcg2(struct tcg2_protocol **out)
@@ -139,6 +130,13 @@ static int status(EFI_STATUS s, const char *what)
 	if (!EFI_ERROR(s))
 		return 0;
 	log_debug("tpm: %s: %s", what, efi_status_text(s));
+	/* EFI_VOLUME_FULL alone is KB_ENOSPC here: HashLogExtendEvent extended the PCR and
+	 * only the log is full (TCG EFI Protocol Specification; edk2's Tcg2Dxe). Out of
+	 * resources is a failure like any other. */
+	if (s == EFI_VOLUME_FULL)
+		return KB_ENOSPC;
+	if (s == EFI_OUT_OF_RESOURCES)
+		return KB_ENOMEM;
 	/* A TPM that was there a moment ago and now is "not found" failed. */
 	return efi_status_to_kb(s) == KB_ENOENT ? KB_EIO : efi_status_to_kb(s);
 }
@@ -188,64 +186,6 @@ int efi_tpm_measure(void *ctx, unsigned pcr, uint32_t type, const void *data, ui
 	return rc ? rc : hash_log_extend(p, 0, pcr, type, data, len, event, event_len);
 }
 
-/* UEFI 2.10 section 10.3: the node types and the header every node starts with. */
-#define DP_TYPE_MEDIA        0x04
-#define DP_TYPE_END          0x7f
-#define DP_MEDIA_FILE_PATH   0x04
-#define DP_END_ENTIRE        0xff
-#define DP_HEADER_LEN        4u
-
-static UINT16 node_len(const UINT8 *n)
-{
-	return (UINT16)(n[2] | n[3] << 8);
-}
-
-static void put_node(UINT8 *n, UINT8 type, UINT8 sub_type, UINT16 len)
-{
-	n[0] = type;
-	n[1] = sub_type;
-	n[2] = (UINT8)len;
-	n[3] = (UINT8)(len >> 8);
-}
-
-/* The file's device path: the boot volume's nodes, then a file-path node (UEFI 2.10,
- * 10.3.5.4 "File Path Media Device Path") and the end node, as the boot manager names
- * what it loads (what gnu-efi's FileDevicePath built). Pool memory (efi_pool_put), *len
- * its size; NULL when it cannot be built. */
-static UINT8 *file_device_path(const char *path, size_t *len)
-{
-	char tmp[KB_PATH_MAX];
-	uint16_t w[KB_PATH_MAX];
-	EFI_DEVICE_PATH *dev = NULL;
-	EFI_GUID dp_guid = DEVICE_PATH_PROTOCOL;
-	*len = 0;
-	if (!boot_device || config_path_to_uefi(path, tmp, sizeof(tmp)))
-		return NULL;
-	long n = utf16_from_utf8(tmp, w, KB_PATH_MAX);
-	if (n < 0 || EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, boot_device, &dp_guid,
-						 (void **)&dev)) || !dev)
-		return NULL;
-	/* The device's nodes up to (not including) its end node. */
-	const UINT8 *d = (const UINT8 *)dev;
-	size_t dev_len = 0;
-	while (d[dev_len] != DP_TYPE_END) {
-		UINT16 l = node_len(d + dev_len);
-		if (l < DP_HEADER_LEN)
-			return NULL;   /* a malformed path: better none than a wrong one */
-		dev_len += l;
-	}
-	size_t file_len = DP_HEADER_LEN + ((size_t)n + 1) * sizeof(uint16_t);
-	UINT8 *out = efi_pool_get(dev_len + file_len + DP_HEADER_LEN);
-	if (!out)
-		return NULL;
-	memcpy(out, d, dev_len);
-	put_node(out + dev_len, DP_TYPE_MEDIA, DP_MEDIA_FILE_PATH, (UINT16)file_len);
-	memcpy(out + dev_len + DP_HEADER_LEN, w, ((size_t)n + 1) * sizeof(uint16_t));
-	put_node(out + dev_len + file_len, DP_TYPE_END, DP_END_ENTIRE, DP_HEADER_LEN);
-	*len = dev_len + file_len + DP_HEADER_LEN;
-	return out;
-}
-
 int efi_tpm_measure_pe(void *ctx, unsigned pcr, const void *image, uint64_t len,
 		       uint64_t link_base, const char *path)
 {
@@ -255,7 +195,7 @@ int efi_tpm_measure_pe(void *ctx, unsigned pcr, const void *image, uint64_t len,
 	if (rc)
 		return rc;
 	size_t dp_len;
-	UINT8 *dp = file_device_path(path, &dp_len);
+	UINT8 *dp = efi_file_device_path(path, &dp_len);
 	size_t size = sizeof(struct image_load_event) + dp_len;
 	struct image_load_event *ev = efi_pool_get(size);
 	if (!ev) {

@@ -9,9 +9,6 @@
 
 #include "loader/platform.h"
 
-/* The volume kaslboot was loaded from: the device part of the measured files' paths. */
-void efi_tpm_set_image(EFI_HANDLE image);
-
 int efi_tpm_active_banks(void *ctx, uint32_t *banks);
 int efi_tpm_measure(void *ctx, unsigned pcr, uint32_t type, const void *data, uint64_t len,
 		    const void *event, size_t event_len);

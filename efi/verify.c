@@ -1,5 +1,6 @@
 #include <efi.h>
 
+#include "efi/devpath.h"
 #include "efi/firmware.h"
 #include "efi/status.h"
 #include "efi/verify.h"
@@ -46,9 +47,20 @@ int efi_verify_image(void *ctx, const void *buf, size_t len, const char *path)
 		return 0;
 	}
 	/* The firmware's own check: LoadImage from a buffer runs the platform's image
-	 * verification (db/dbx). The loaded copy is never started, only unloaded. */
+	 * verification (db/dbx) and, with a TPM, measures the image into PCR 4 as the boot
+	 * manager's LoadImage would (edk2's DxeTpm2MeasureBootLib; kaslboot then adds no
+	 * event of its own, loader/measure.h). It is given the file's real device path:
+	 * the measurement names the file, and some edk2-derived firmware refuses a NULL
+	 * path, which would refuse every signed kernel. The loaded copy is never started,
+	 * only unloaded. */
+	size_t dp_len;
+	UINT8 *dp = efi_file_device_path(path, &dp_len);
+	if (!dp)
+		log_debug("%s: no device path for it: LoadImage verifies it without one", path);
 	EFI_HANDLE h = NULL;
-	s = uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, NULL, (void *)buf, (UINTN)len, &h);
+	s = uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, (EFI_DEVICE_PATH *)dp, (void *)buf,
+			      (UINTN)len, &h);
+	efi_pool_put(dp);
 	if (EFI_ERROR(s)) {
 		log_error("%s: the firmware refused its signature (Secure Boot): %s", path,
 			  efi_status_text(s));

@@ -1,8 +1,10 @@
 /* Secure Boot: kaslboot boots nothing the firmware would not have booted itself. With
  * Secure Boot on, a kernel must be a signed PE (an EFI-stub Image, or an EFI zboot image)
  * that shim's SHIM_LOCK protocol accepts when shim loaded us, or else that the firmware's
- * own image verification (db/dbx, through LoadImage) accepts. Payloads that carry no
- * signature (gzip kernels, ELF payloads, devicetree files) are refused by the flow. */
+ * own image verification (db/dbx, through LoadImage on the file's device path) accepts.
+ * Both measure what they accept into PCR 4 when there is a TPM; the flow sees that in
+ * the event log (loader/measure.h). Payloads that carry no signature (gzip kernels, ELF
+ * payloads, devicetree files) are refused by the flow. */
 #ifndef KASLBOOT_EFI_VERIFY_H
 #define KASLBOOT_EFI_VERIFY_H
 

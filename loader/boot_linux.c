@@ -37,9 +37,12 @@ static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 	if (a->kaslr && !a->k.info.phys_anywhere)
 		log_info("%s: flags bit 3 clear: the kernel wants the lowest slot, and gets it",
 			 e->linux_path);
-	/* PCR 4: the Image in its slot; then the command line before the initrds, in the
-	 * order the stub measures LoadOptions and initrd into PCR 9. */
-	measure_kernel(b->pf, e->linux_path, (const void *)(uintptr_t)a->k.image, a->k.file_bytes);
+	/* PCR 4: the Image in its slot (unless the Secure Boot verifier measured it); then
+	 * the command line before the initrds, in the order the stub measures LoadOptions
+	 * and initrd into PCR 9. */
+	if (!a->k.measured)
+		measure_kernel(b->pf, e->linux_path, (const void *)(uintptr_t)a->k.image,
+			       a->k.file_bytes);
 	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_LINUX);
 	rc = initrds_load(b, e, a->k.image, a->k.info.image_size, a->kaslr, &a->rng, &a->allocs,
 			  &a->initrd);

@@ -18,6 +18,9 @@ struct loaded_kernel {
 	struct image_info info;
 	uint64_t nslots;        /* eligible slots it was drawn from */
 	enum kernel_format format;
+	/* The Image in its slot is in PCR 4 already: the Secure Boot verifier measured it
+	 * (measure_verify_end), so kaslboot does not measure it again. */
+	bool measured;
 };
 
 /* Opens the file once, reads its header, validates it, draws the slot from the memory map as
@@ -26,7 +29,9 @@ struct loaded_kernel {
  * first is copied there, the rest follows it); a gzip or zboot kernel is read into a
  * temporary buffer and inflated into the slot. With Secure Boot on, the bytes that will
  * run are verified (kb_platform.verify_image): the Image in its slot, or the zboot PE before it is
- * inflated; a bare gzip kernel has no signature and is refused. */
+ * inflated; a bare gzip kernel has no signature and is refused. A compressed file is
+ * measured into PCR 4 here (after its verification: not when the verifier measured it);
+ * the Image in its slot is the caller's to measure, unless out->measured. */
 int kernel_load(const struct kb_platform *pf, bool secure_boot, const char *path,
 		bool random, struct drbg *rng, struct kb_allocs *allocs, struct loaded_kernel *out);
 

@@ -25,11 +25,15 @@ static const char loader_conf_name[] = "loader.conf";
 /* Longest description: a path in UTF-16 with its NUL. */
 #define DESC_MAX (KB_PATH_MAX * 2)
 
-/* One boot at a time: measure_begin resets this. */
+/* One boot at a time: measure_begin resets this. Every event is tried on its own, as
+ * systemd-boot (each measurement logs its own failure and the boot goes on) and the stub
+ * (efi_measure_tagged_event: efi_warn per event) do: a TPM call that failed says nothing
+ * about the next one, and the command line and initrd that boot must reach their PCRs
+ * whenever the TPM takes them. */
 static struct {
-	bool present;   /* a TPM answered measure_begin */
-	bool failed;    /* a TPM call failed: nothing more is measured in this boot */
-	bool warned;    /* the boot's one TPM warning was given */
+	bool present;   /* a TPM answered measure_begin (or failed to: still tried) */
+	bool warned;    /* the boot's one warning about a failing TPM was given */
+	bool full;      /* the boot's one warning about a full event log was given */
 } tpm;
 
 static uint8_t event_buf[TAG_HEADER + DESC_MAX];
@@ -60,7 +64,8 @@ static size_t tagged_event(uint32_t id, const void *desc, size_t desc_len)
 	return TAG_HEADER + desc_len;
 }
 
-/* The one warning a boot gives about its TPM: "tpm: <doing><what> failed (<why>): <then>". */
+/* The one warning a boot gives about its TPM: "tpm: <doing><what> failed (<why>): <then>";
+ * later failures are debug lines (a TPM that stopped answering fails every event). */
 static void warn_once(const char *doing, const char *what, int rc, const char *then)
 {
 	if (tpm.warned) {
@@ -71,16 +76,50 @@ static void warn_once(const char *doing, const char *what, int rc, const char *t
 	log_warn("tpm: %s%s failed (%s): %s", doing, what, kb_strerror(rc), then);
 }
 
-static void tpm_failed(const char *doing, const char *what, int rc)
+/* One event's failure: that event only. */
+static void event_failed(const char *what, unsigned pcr, int rc)
 {
-	tpm.failed = true;
-	warn_once(doing, what, rc, "nothing more is measured in this boot, its PCRs will not "
-		  "match a prediction; booting on");
+	if (tpm.warned) {
+		log_debug("tpm: measuring %s into PCR %u failed (%s)", what, pcr, kb_strerror(rc));
+		return;
+	}
+	tpm.warned = true;
+	log_warn("tpm: measuring %s into PCR %u failed (%s): that PCR will not match a "
+		 "prediction; the next measurements are still made (later failures at log debug); "
+		 "booting on", what, pcr, kb_strerror(rc));
+}
+
+/* EFI_VOLUME_FULL (the platform's KB_ENOSPC): "the event was measured (the PCR extended)
+ * but the log is full" (TCG EFI Protocol Specification, HashLogExtendEvent; edk2's
+ * Tcg2Dxe extends, then finds no room). Not a failure of the measurement: a warning,
+ * once, and measuring goes on. */
+static void log_full(const char *what, unsigned pcr)
+{
+	if (tpm.full) {
+		log_debug("tpm: measured %s into PCR %u (not logged: the event log is full)", what,
+			  pcr);
+		return;
+	}
+	tpm.full = true;
+	log_warn("tpm: the firmware's event log is full: %s was extended into PCR %u but not "
+		 "logged; measuring goes on (the log will not replay to the PCRs)", what, pcr);
+}
+
+/* A measurement's answer: 0 or log-full counts as measured. */
+static void measured(const char *what, unsigned pcr, int rc, uint64_t len, const char *as)
+{
+	if (rc == KB_ENOSPC)
+		log_full(what, pcr);
+	else if (rc)
+		event_failed(what, pcr, rc);
+	else
+		log_debug("tpm: measured %s into PCR %u (%s%lu bytes)", what, pcr, as,
+			  (unsigned long)len);
 }
 
 static bool usable(void)
 {
-	return tpm.present && !tpm.failed;
+	return tpm.present;
 }
 
 /* The firmware's hashing is timed as PHASE_MEASURE (a 10 MiB kernel in four banks takes
@@ -98,11 +137,7 @@ static void extend(const struct kb_platform *pf, unsigned pcr, uint32_t type, co
 	enum kb_phase was = measuring();
 	int rc = pf->tpm_measure(pf->ctx, pcr, type, data, len, event, event_len);
 	phase_enter(was);
-	if (rc) {
-		tpm_failed("measuring ", what, rc);
-		return;
-	}
-	log_debug("tpm: measured %s into PCR %u (%lu bytes)", what, pcr, (unsigned long)len);
+	measured(what, pcr, rc, len, "");
 }
 
 /* "sha1,sha256" for the log line. */
@@ -141,9 +176,11 @@ void measure_begin(const struct kb_platform *pf)
 	} else if (rc == KB_ENOENT) {
 		log_debug("tpm: none");
 	} else {
+		/* The banks are only the variable's business: each event is still tried. */
 		banks = 0;
 		tpm.present = true;
-		tpm_failed("asking for the active PCR banks", "", rc);
+		warn_once("asking for the active PCR banks", "", rc, "LoaderTpm2ActivePcrBanks "
+			  "says none; each measurement is still tried; booting on");
 	}
 	bli_set_tpm2_active_pcr_banks(pf, banks);
 }
@@ -180,15 +217,10 @@ void measure_kernel(const struct kb_platform *pf, const char *path, const void *
 		int rc = pf->tpm_measure_pe(pf->ctx, MEASURE_PCR_BOOT_LOADER_CODE, image, len,
 					    link_base, path);
 		phase_enter(was);
-		if (!rc) {
-			log_debug("tpm: measured %s into PCR %u (PE, %lu bytes)", path,
-				  MEASURE_PCR_BOOT_LOADER_CODE, (unsigned long)len);
-			return;
-		}
 		/* A PE the firmware cannot hash (or a firmware without PE_COFF_IMAGE): it
 		 * extended nothing; measured as bytes instead, as anything else. */
 		if (rc != KB_EUNSUPP && rc != KB_EINVAL) {
-			tpm_failed("measuring ", path, rc);
+			measured(path, MEASURE_PCR_BOOT_LOADER_CODE, rc, len, "PE, ");
 			return;
 		}
 		log_debug("tpm: %s: the firmware cannot hash it as a PE (%s): measuring its bytes",
@@ -200,6 +232,55 @@ void measure_kernel(const struct kb_platform *pf, const char *path, const void *
 	uint8_t desc[DESC_MAX];
 	size_t n = to_utf16le(path, desc, sizeof(desc));
 	extend(pf, MEASURE_PCR_BOOT_LOADER_CODE, EV_IPL, image, len, desc, n, path);
+}
+
+/* TCG_PCR_EVENT and TCG_PCR_EVENT2 both start with the u32 PCRIndex (PC Client PFP). */
+#define LOG_EVENT_OFF_PCR 0u
+
+void measure_verify_begin(const struct kb_platform *pf, struct measure_mark *m)
+{
+	struct kb_tpm_log log;
+	memset(m, 0, sizeof(*m));
+	if (!usable())
+		return;
+	enum kb_phase was = measuring();
+	int rc = pf->tpm_event_log(pf->ctx, &log);
+	phase_enter(was);
+	if (rc) {
+		log_debug("tpm: the event log cannot be read (%s): kaslboot measures the kernel "
+			  "itself", kb_strerror(rc));
+		return;
+	}
+	m->valid = true;
+	m->last = log.last;
+}
+
+bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark *m,
+			const char *path)
+{
+	struct kb_tpm_log log;
+	if (!m->valid)
+		return false;
+	enum kb_phase was = measuring();
+	int rc = pf->tpm_event_log(pf->ctx, &log);
+	phase_enter(was);
+	if (rc) {
+		log_debug("tpm: the event log cannot be read (%s): kaslboot measures %s itself",
+			  kb_strerror(rc), path);
+		return false;
+	}
+	bool by_verifier;
+	if (log.truncated)
+		by_verifier = true;
+	else
+		by_verifier = log.last && log.last != m->last &&
+			      get_le32((const uint8_t *)log.last + LOG_EVENT_OFF_PCR) ==
+			      MEASURE_PCR_BOOT_LOADER_CODE;
+	if (by_verifier)
+		log_debug("tpm: %s: measured into PCR %u by the Secure Boot verifier%s: not again",
+			  path, MEASURE_PCR_BOOT_LOADER_CODE,
+			  log.truncated ? " (taken so: the event log is full)" : "");
+	return by_verifier;
 }
 
 void measure_cmdline(const struct kb_platform *pf, const char *cmdline,

@@ -16,8 +16,15 @@
  *        "Linux initrd"                 (kaslboot's padding left out)        initrd
  *   12   EV_IPL, the command line       the command line, UTF-16LE + NUL     systemd-boot
  *
- * No TPM: nothing is measured, quietly. A TPM that fails: one warning, nothing more is
- * measured in this boot, and the boot goes on. The state is per boot (measure_begin). */
+ * One PCR 4 event per image: under Secure Boot the verifier (shim's Verify, the firmware's
+ * LoadImage) measures what it accepts into PCR 4 itself, and then kaslboot does not
+ * (measure_verify_begin/_end tell).
+ *
+ * No TPM: nothing is measured, quietly. Each event is measured on its own, as systemd-boot
+ * and the stub do: one that fails costs the boot's one warning (later ones are debug
+ * lines) and the next events are still tried; a full event log (the PCR was extended) is
+ * one warning and measuring goes on. The boot always goes on. The state is per boot
+ * (measure_begin). */
 #ifndef KASLBOOT_LOADER_MEASURE_H
 #define KASLBOOT_LOADER_MEASURE_H
 
@@ -77,6 +84,20 @@ void measure_devicetree(const struct kb_platform *pf, const char *path, const vo
  * ELF payload) as the digest of its bytes. */
 void measure_kernel(const struct kb_platform *pf, const char *path, const void *image,
 		    uint64_t len);
+/* Around a Secure Boot verification of an image (shim's Verify, or the firmware's
+ * LoadImage): whether the verifier extended PCR 4 with it itself, as both do with a TPM
+ * (shim's tpm_log_pe; edk2's DxeTpm2MeasureBootLib, U-Boot's efi_load_pe). Told by the
+ * firmware's event log: a new last entry in PCR 4. A log the firmware says is full
+ * (truncated) shows nothing: the verifier is then taken to have measured, as the PC
+ * Client PFP asks the firmware to for every UEFI application it loads. Without a TPM,
+ * or when the log cannot be read: false, and kaslboot measures the image itself. */
+struct measure_mark {
+	bool valid;
+	const void *last;   /* the log's last entry before the verification */
+};
+void measure_verify_begin(const struct kb_platform *pf, struct measure_mark *m);
+bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark *m,
+			const char *path);
 /* The command line handed over (empty: nothing, as systemd-boot and the stub). */
 void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
 		     enum measure_cmdline_for who);

@@ -156,7 +156,9 @@ struct kb_platform {
 
 	/* ---- TPM 2.0 (EFI_TCG2_PROTOCOL, TCG EFI Protocol Specification) ------------------ */
 	/* Every operation returns KB_ENOENT when there is no TPM (no protocol, or the firmware
-	 * says none is present); nothing is logged: the caller (loader/measure.c) warns. */
+	 * says none is present); nothing is logged: the caller (loader/measure.c) warns.
+	 * tpm_measure and tpm_measure_pe return KB_ENOSPC only for EFI_VOLUME_FULL: the PCR
+	 * was extended, the event could not be logged (TCG EFI Protocol Specification). */
 	/* The active PCR banks, as EFI_TCG2_BOOT_HASH_ALG_* bits (GetActivePcrBanks). */
 	int (*tpm_active_banks)(void *ctx, uint32_t *banks);
 	/* HashLogExtendEvent: the digest of data[0..len) in every active bank extended into

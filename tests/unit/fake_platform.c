@@ -502,11 +502,21 @@ static int var_set(void *ctx, const struct kb_guid *guid, const char *name, uint
 	return 0;
 }
 
+static struct fake_tpm_event *tpm_extend(unsigned pcr, uint32_t type, const void *data,
+					 uint64_t len, const void *event, size_t event_len);
+
 static int verify_image(void *ctx, const void *buf, size_t len, const char *path)
 {
-	(void)ctx, (void)buf, (void)len, (void)path;
+	(void)ctx;
 	if (inject("verify_image") || fake.verify_refuses)
 		return KB_EPERM;
+	if (fake.verify_measures && fake.has_tpm && !fake.tpm_broken) {
+		/* EV_EFI_BOOT_SERVICES_APPLICATION; the fake logs the path as event data. */
+		struct fake_tpm_event *e = tpm_extend(4, 0x80000003u, buf, len, path, strlen(path));
+		e->pe = true;
+		e->by_verifier = true;
+		snprintf(e->path, sizeof(e->path), "%s", path);
+	}
 	return 0;
 }
 
@@ -722,10 +732,13 @@ static struct fake_tpm_event *tpm_extend(unsigned pcr, uint32_t type, const void
 	memcpy(cat + 32, sha256, 32);
 	SHA256(cat, 64, fake.pcr_sha256[pcr]);
 
-	fake.tpm_log_last = fake.tpm_log_len;
-	fake.tpm_log_len += put_event2(fake.tpm_log + fake.tpm_log_len, pcr, type, sha1, sha256,
-				       event, event_len);
-	if (fake.tpm_log_asked) {
+	bool logged = !fake.tpm_log_truncated;
+	if (logged) {
+		fake.tpm_log_last = fake.tpm_log_len;
+		fake.tpm_log_len += put_event2(fake.tpm_log + fake.tpm_log_len, pcr, type, sha1,
+					       sha256, event, event_len);
+	}
+	if (logged && fake.tpm_log_asked) {
 		fake.tpm_final_len += put_event2(fake.tpm_final + fake.tpm_final_len, pcr, type,
 						 sha1, sha256, event, event_len);
 		fake.tpm_final[8]++;   /* NumberOfEvents, low byte: a test logs few */
@@ -739,6 +752,7 @@ static struct fake_tpm_event *tpm_extend(unsigned pcr, uint32_t type, const void
 	memcpy(e->sha256, sha256, 32);
 	memcpy(e->event, event, event_len);
 	e->event_len = event_len;
+	e->logged = logged;
 	return e;
 }
 
@@ -758,7 +772,11 @@ static int tpm_measure_call(const char *op)
 	int rc = tpm_call(op);
 	if (rc)
 		return rc;
-	return ++fake.tpm_measure_calls == fake.tpm_fail_measure ? KB_EIO : 0;
+	if (++fake.tpm_measure_calls == fake.tpm_fail_measure)
+		return KB_EIO;
+	if (fake.tpm_log_full_from && fake.tpm_measure_calls >= fake.tpm_log_full_from)
+		fake.tpm_log_truncated = true;
+	return 0;
 }
 
 static int tpm_active_banks(void *ctx, uint32_t *banks)
@@ -776,9 +794,10 @@ static int tpm_measure(void *ctx, unsigned pcr, uint32_t type, const void *data,
 {
 	(void)ctx;
 	int rc = tpm_measure_call("tpm_measure");
-	if (!rc)
-		tpm_extend(pcr, type, data, len, event, event_len);
-	return rc;
+	if (rc)
+		return rc;
+	tpm_extend(pcr, type, data, len, event, event_len);
+	return fake.tpm_log_truncated ? KB_ENOSPC : 0;
 }
 
 static int tpm_measure_pe(void *ctx, unsigned pcr, const void *image, uint64_t len,
@@ -796,7 +815,7 @@ static int tpm_measure_pe(void *ctx, unsigned pcr, const void *image, uint64_t l
 	e->pe = true;
 	e->link_base = link_base;
 	snprintf(e->path, sizeof(e->path), "%s", path);
-	return 0;
+	return fake.tpm_log_truncated ? KB_ENOSPC : 0;
 }
 
 static int tpm_event_log(void *ctx, struct kb_tpm_log *out)
@@ -811,6 +830,7 @@ static int tpm_event_log(void *ctx, struct kb_tpm_log *out)
 	out->last = fake.tpm_log + fake.tpm_log_last;
 	out->crypto_agile = !fake.tpm_log_12;
 	out->final_events = fake.tpm_log_12 ? NULL : fake.tpm_final;
+	out->truncated = fake.tpm_log_truncated;
 	if (fake.tpm_log_12) {
 		/* A TCG 1.2 log: the Spec ID event stands alone, a 1.2-format entry. */
 		out->last = fake.tpm_log;

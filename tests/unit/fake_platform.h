@@ -66,6 +66,8 @@ struct fake_tpm_event {
 	size_t event_len;
 	char path[FAKE_PATH_MAX];     /* tpm_measure_pe */
 	uint64_t link_base;
+	bool by_verifier;             /* verify_image measured it (verify_measures) */
+	bool logged;                  /* in the log; false: the PCR was extended, the log full */
 };
 
 struct fake_fw {
@@ -123,6 +125,9 @@ struct fake_fw {
 
 	bool secure_boot;
 	bool verify_refuses;
+	/* The verifier measures what it accepts into PCR 4 when there is a TPM, as shim's
+	 * Verify and edk2's LoadImage (DxeTpm2MeasureBootLib) do. */
+	bool verify_measures;
 
 	/* The last value set (0 before any call: the fake does not model the firmware's
 	 * own 5 minutes), how many calls, and the values in order. */
@@ -142,6 +147,11 @@ struct fake_fw {
 	unsigned tpm_fail_measure;    /* this measurement (1-based) fails with KB_EIO; 0: none */
 	bool tpm_no_pe;               /* tpm_measure_pe says KB_EUNSUPP, as for a bad PE */
 	bool tpm_log_12;              /* only the TCG 1.2 format log is offered */
+	/* From this measurement (1-based) on the log is full: the PCR is still extended, the
+	 * event not logged, and the call says KB_ENOSPC (EFI_VOLUME_FULL, as edk2's Tcg2Dxe);
+	 * GetEventLog then says truncated. 0: never. */
+	unsigned tpm_log_full_from;
+	bool tpm_log_truncated;
 	unsigned tpm_calls;           /* TPM operations called */
 	unsigned tpm_measure_calls;
 	struct fake_tpm_event events[FAKE_MAX_EVENTS];

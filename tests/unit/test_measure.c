@@ -368,7 +368,8 @@ static void test_no_tpm(void **state)
 	expect_padded_initrd();
 }
 
-/* A TPM whose every call fails: one warning, the boot goes on, nothing more is asked. */
+/* A TPM whose every call fails: one warning, the boot goes on; each event is still tried
+ * (issue 19 point 5), its failures at debug. */
 static void test_broken_tpm_one_warning(void **state)
 {
 	(void)state;
@@ -377,15 +378,19 @@ static void test_broken_tpm_one_warning(void **state)
 	assert_true(run_boot());
 	assert_true(fake_cpu.linux_entered);
 	assert_int_equal(captured_warnings, 1);
-	assert_logged("warning: tpm: asking for the active PCR banks failed (I/O error): nothing "
-		      "more is measured in this boot");
+	assert_logged("warning: tpm: asking for the active PCR banks failed (I/O error): "
+		      "LoaderTpm2ActivePcrBanks says none; each measurement is still tried");
+	assert_logged("tpm: measuring the initrd into PCR 9 failed (I/O error)");
 	assert_int_equal(fake.nevents, 0);
 	assert_null(fake_fw_table(&t_event_log_guid));
 	expect_banks_var("0x00000000");
 }
 
-/* Each measurement of a boot failing in turn: one warning, the earlier events stay, no
- * later measurement is tried, Linux still gets the log of what was measured. */
+static void expect_cmdline_and_initrd_pcrs(void);
+
+/* Each measurement of a boot failing in turn: one warning naming it, and only that event
+ * is missing: every later one is still tried (issue 19 point 5: each event on its own, as
+ * systemd-boot and the stub), Linux still gets the log of what was measured. */
 static void test_tpm_failing_mid_boot(void **state)
 {
 	(void)state;
@@ -397,9 +402,13 @@ static void test_tpm_failing_mid_boot(void **state)
 		if (captured_warnings != 1)
 			fail_msg("measurement %u failing: %d warnings:\n%s", k, captured_warnings,
 				 captured_log);
-		assert_logged("nothing more is measured in this boot");
-		assert_int_equal(fake.nevents, k - 1);
-		assert_int_equal(fake.tpm_measure_calls, k);
+		assert_logged("the next measurements are still made");
+		if (fake.nevents != 4)
+			fail_msg("measurement %u failing: %u measured:\n%s", k, fake.nevents,
+				 captured_log);
+		assert_int_equal(fake.tpm_measure_calls, 5);
+		if (k <= 2)   /* loader.conf or the Image: the command line and initrd still in */
+			expect_cmdline_and_initrd_pcrs();
 		expect_event_log_table(0);
 	}
 }
@@ -528,6 +537,184 @@ static void test_tcg12_log(void **state)
 	kb_free_all(&allocs);
 }
 
+/* ---- issue 19: one PCR 4 event per kernel under Secure Boot; every event on its own ---- */
+
+static unsigned pcr_events(unsigned pcr)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < fake.nevents; i++)
+		n += fake.events[i].pcr == pcr;
+	return n;
+}
+
+/* A PCR of the fake TPM's SHA-256 bank against zero extended with these digests of data. */
+static void expect_pcr_sha256(unsigned pcr, const void *a, size_t a_len, const void *b,
+			      size_t b_len)
+{
+	uint8_t v[64] = { 0 };
+	SHA256(a, a_len, v + 32);
+	SHA256(v, 64, v);
+	if (b) {
+		SHA256(b, b_len, v + 32);
+		SHA256(v, 64, v);
+	}
+	assert_memory_equal(fake.pcr_sha256[pcr], v, 32);
+}
+
+/* The command line and initrd of linux_entry reached PCR 12 and PCR 9 as the stub and
+ * systemd-boot put them there. */
+static void expect_cmdline_and_initrd_pcrs(void)
+{
+	static uint8_t wide[128], cat[INITRD_A_SIZE + INITRD_B_SIZE];
+	size_t n = u16(cmdline, wide);
+	memcpy(cat, initrd_a, INITRD_A_SIZE);
+	memcpy(cat + INITRD_A_SIZE, initrd_b, INITRD_B_SIZE);
+	expect_pcr_sha256(12, wide, n, NULL, 0);
+	expect_pcr_sha256(9, wide, n, cat, sizeof(cat));
+}
+
+static void secure_boot_setup(void)
+{
+	boot_setup(NULL, linux_entry, NULL, true);
+	flow_fw.secure_boot = true;
+}
+
+/* Point 4: the verifier (LoadImage, shim) measured the signed Image it accepted: that is
+ * the kernel's one PCR 4 event; kaslboot's own would be a second for the same image. */
+static void test_secure_boot_verifier_measured_once(void **state)
+{
+	(void)state;
+	make_efi_stub(0x1000);
+	secure_boot_setup();
+	fake.verify_measures = true;
+	bool entered = run_boot();
+	make_files();
+	assert_true(entered);
+	if (pcr_events(4) != 1)
+		fail_msg("%u PCR 4 events for one kernel:\n%s", pcr_events(4), captured_log);
+	const struct fake_tpm_event *e = &fake.events[0];
+	assert_true(e->by_verifier);
+	assert_int_equal(e->len, KERNEL_FILE_SIZE);
+	assert_int_equal((uint64_t)(uintptr_t)e->data, fake_cpu.entry);   /* where it runs */
+	expect_cmdline_events(1, cmdline, true);
+	expect_initrd_event(3);
+	assert_int_equal(fake.nevents, 4);
+	assert_logged("/Image: measured into PCR 4 by the Secure Boot verifier: not again");
+	assert_int_equal(captured_warnings, 0);
+	expect_event_log_table((uint32_t)(fake.tpm_final_len - 16));
+}
+
+/* A verifier that measures nothing (firmware without measured LoadImage): kaslboot's own
+ * event is the kernel's one. */
+static void test_secure_boot_silent_verifier(void **state)
+{
+	(void)state;
+	make_efi_stub(0x1000);
+	secure_boot_setup();
+	bool entered = run_boot();
+	make_files();
+	assert_true(entered);
+	assert_int_equal(pcr_events(4), 1);
+	assert_false(fake.events[0].by_verifier);
+	assert_true(fake.events[0].pe);
+	assert_int_equal((uint64_t)(uintptr_t)fake.events[0].data, fake_cpu.entry);
+	assert_int_equal(captured_warnings, 0);
+}
+
+/* A log already full when the kernel is verified shows no new event: the verifier
+ * extended PCR 4 all the same (it measures what it loads), so kaslboot does not again. */
+static void test_secure_boot_full_log_verifier_taken_as_measured(void **state)
+{
+	(void)state;
+	make_efi_stub(0x1000);
+	secure_boot_setup();
+	fake.verify_measures = true;
+	fake.tpm_log_truncated = true;
+	bool entered = run_boot();
+	make_files();
+	assert_true(entered);
+	assert_int_equal(pcr_events(4), 1);
+	assert_true(fake.events[0].by_verifier);
+	assert_false(fake.events[0].logged);
+	expect_cmdline_and_initrd_pcrs();
+}
+
+/* An EFI zboot file: 6.1's layout (header, PE signature, gzip payload of the Image). */
+#define ZB_PAYLOAD_OFF 0x1000u
+#define ZB_PE_OFF 0x40u
+#define ZB_LINUX_PE_MAGIC 0x818223cdu
+static uint8_t *make_zboot(size_t *len)
+{
+	size_t gz_len;
+	uint8_t *gz = host_gzip(kernel_file, sizeof(kernel_file), 6, NULL, &gz_len);
+	*len = ZB_PAYLOAD_OFF + gz_len + 4096;
+	uint8_t *f = calloc(1, *len);
+	assert_non_null(f);
+	memcpy(f, "MZ", 2);
+	memcpy(f + 4, "zimg", 4);
+	put_le32(f + 8, ZB_PAYLOAD_OFF);
+	put_le32(f + 12, (uint32_t)gz_len);
+	strcpy((char *)f + 24, "gzip");
+	put_le32(f + 0x38, ZB_LINUX_PE_MAGIC);
+	put_le32(f + 0x3c, ZB_PE_OFF);
+	memcpy(f + ZB_PE_OFF, "PE\0\0", 4);
+	put_le16(f + ZB_PE_OFF + 4, 0xaa64);
+	memcpy(f + ZB_PAYLOAD_OFF, gz, gz_len);
+	free(gz);
+	return f;
+}
+
+/* A zboot file under Secure Boot: the verifier's event for the file it checked, then
+ * kaslboot's for the Image inflated from it (as a 6.1 zboot started by the firmware
+ * leaves: LoadImage of the file, the zboot stub's LoadImage of the Image); never the
+ * file twice. */
+static void test_secure_boot_zboot_two_events_not_three(void **state)
+{
+	size_t zb_len;
+	(void)state;
+	uint8_t *zb = make_zboot(&zb_len);
+	boot_setup(NULL, "linux /vmlinuz.efi\noptions x\n", NULL, true);
+	fake_fw_add_file("/vmlinuz.efi", zb, zb_len);
+	flow_fw.secure_boot = true;
+	fake.verify_measures = true;
+	assert_true(run_boot());
+	if (pcr_events(4) != 2)
+		fail_msg("%u PCR 4 events for one zboot kernel:\n%s", pcr_events(4), captured_log);
+	assert_true(fake.events[0].by_verifier);
+	expect_event(0, 4, T_EV_EFI_BOOT_SERVICES_APPLICATION, zb, zb_len, NULL, 0);
+	assert_false(fake.events[1].by_verifier);
+	assert_int_equal(fake.events[1].pcr, 4);
+	assert_int_equal(fake.events[1].len, sizeof(kernel_file));
+	assert_int_equal((uint64_t)(uintptr_t)fake.events[1].data, fake_cpu.entry);
+	expect_cmdline_events(2, "x", true);
+	free(zb);
+}
+
+/* Point 5: EFI_VOLUME_FULL means the PCR was extended and only the log is full. From
+ * the first measurement on (loader.conf) and from the command line on: every later
+ * event is still extended, the command line and initrd reach PCR 12 and 9, one warning. */
+static void test_log_full_measuring_goes_on(void **state)
+{
+	(void)state;
+	for (unsigned from = 1; from <= 3; from += 2) {
+		boot_setup(loader_conf, linux_entry, NULL, true);
+		fake.tpm_log_full_from = from;
+		assert_true(run_boot());
+		assert_true(fake_cpu.linux_entered);
+		if (fake.nevents != 5)
+			fail_msg("log full from measurement %u: %u extended:\n%s", from,
+				 fake.nevents, captured_log);
+		for (unsigned i = 0; i < 5; i++)
+			assert_int_equal(fake.events[i].logged, i + 1 < from);
+		expect_cmdline_and_initrd_pcrs();
+		assert_int_equal(captured_warnings, 1);
+		assert_logged("warning: tpm: the firmware's event log is full: ");
+		assert_logged("measuring goes on");
+		/* Linux still gets the log, what it holds. */
+		assert_non_null(fake_fw_table(&t_event_log_guid));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +734,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_measuring_is_its_own_phase, flow_teardown),
 		cmocka_unit_test_teardown(test_corrupt_firmware_log, flow_teardown),
 		cmocka_unit_test_teardown(test_tcg12_log, flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_verifier_measured_once, flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_silent_verifier, flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_full_log_verifier_taken_as_measured,
+					  flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_zboot_two_events_not_three, flow_teardown),
+		cmocka_unit_test_teardown(test_log_full_measuring_goes_on, flow_teardown),
 	};
 	make_files();
 	log_capture_start(LOG_DEBUG);
