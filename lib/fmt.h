@@ -2,8 +2,8 @@
  * project uses: %d %i %u %x %X %o %c %s %p %%, the h/hh/l/ll/z/j/t length modifiers, the
  * '-' '0' '+' ' ' '#' flags, field width and precision (also as '*'). It is checked against
  * the host's vsnprintf in tests/unit/test_fmt.c. */
-#ifndef KASLBOOT_FMT_H
-#define KASLBOOT_FMT_H
+#ifndef KASLBOOT_LIB_FMT_H
+#define KASLBOOT_LIB_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * trailing blanks are trimmed; a CR before the LF is tolerated (files edited on Windows).
  * Every line must be valid UTF-8 (BLS: "in the UTF-8 encoding") without NUL or other
  * control characters except TAB. */
-#ifndef KASLBOOT_CONFIG_TEXT_H
-#define KASLBOOT_CONFIG_TEXT_H
+#ifndef KASLBOOT_LOADER_CONFIG_TEXT_H
+#define KASLBOOT_LOADER_CONFIG_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -10,8 +10,8 @@
  * virtual base, linear-map offset), so no output is ever derived from another. With a
  * fixed config seed the outputs repeat boot to boot only if the draws are made in the same
  * order on the same memory map: callers keep that order fixed. */
-#ifndef KASLBOOT_DRBG_H
-#define KASLBOOT_DRBG_H
+#ifndef KASLBOOT_LOADER_DRBG_H
+#define KASLBOOT_LOADER_DRBG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -10,8 +10,8 @@
  * layouts: when one is added, ONLY the fixed seed seeds the generator; every other source
  * is still recorded (for the summary) but ignored, so two boots with the same fixed seed
  * give the same slot, kaslr-seed and rng-seed. Such a pool is never strong. */
-#ifndef KASLBOOT_ENTROPY_H
-#define KASLBOOT_ENTROPY_H
+#ifndef KASLBOOT_LOADER_ENTROPY_H
+#define KASLBOOT_LOADER_ENTROPY_H
 
 #include <stdbool.h>
 #include <stddef.h>

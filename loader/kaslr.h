@@ -8,8 +8,8 @@
  * claims the chosen range with AllocatePages(AllocateAddress). If that fails (a stale map),
  * it may call again with the failed range in `avoid`, which removes every slot overlapping
  * it, and draw again. */
-#ifndef KASLBOOT_KASLR_H
-#define KASLBOOT_KASLR_H
+#ifndef KASLBOOT_LOADER_KASLR_H
+#define KASLBOOT_LOADER_KASLR_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * the pool allocations of the loader itself), so AllocatePages(AllocateAddress) can say
  * no. Then the slot is drawn again with the refused range avoided, a bounded number of
  * times. The policy lives here, portable and tested; efi/ only supplies the claim. */
-#ifndef KASLBOOT_KASLR_CLAIM_H
-#define KASLBOOT_KASLR_CLAIM_H
+#ifndef KASLBOOT_LOADER_KASLR_CLAIM_H
+#define KASLBOOT_LOADER_KASLR_CLAIM_H
 
 #include <stdbool.h>
 #include <stdint.h>

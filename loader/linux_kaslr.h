@@ -5,8 +5,8 @@
  * Both functions assume a 48-bit VA, 4 KiB-page kernel (Debian's arm64 configuration), a
  * seed that reached the kernel (no "nokaslr"), and, for seed 0, no RNDR fallback: the
  * kernel then runs unrandomized, at KIMAGE_VADDR + (PA mod 2 MiB). */
-#ifndef KASLBOOT_LINUX_KASLR_H
-#define KASLBOOT_LINUX_KASLR_H
+#ifndef KASLBOOT_LOADER_LINUX_KASLR_H
+#define KASLBOOT_LOADER_LINUX_KASLR_H
 
 #include <stdint.h>
 

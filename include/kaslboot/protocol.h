@@ -7,8 +7,8 @@
  * The section numbers are docs/protocol.md's. Values kaslboot only reports (the fixmap,
  * the register values at entry) are owned by its mm/ and named there; the payload learns
  * the addresses from the properties below. */
-#ifndef KASLBOOT_PROTOCOL_H
-#define KASLBOOT_PROTOCOL_H
+#ifndef KASLBOOT_INCLUDE_KASLBOOT_PROTOCOL_H
+#define KASLBOOT_INCLUDE_KASLBOOT_PROTOCOL_H
 
 #include <stdint.h>
 
