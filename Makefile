@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # kaslboot: a second-stage UEFI bootloader for arm64.
 #
 #   make            build/BOOTAA64.EFI (cross-built against Debian's gnu-efi:arm64)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error codes shared by the portable code. 0 is success; failures are negative so a
  * caller can propagate them unchanged. efi/ maps them onto EFI_STATUS for the firmware. */
 #ifndef KASLBOOT_LIB_ERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A small vsnprintf for freestanding code: the PE has no libc. Supports the subset the
  * project uses: %d %i %u %x %X %o %c %s %p %%, the h/hh/l/ll/z/j/t length modifiers, the
  * '-' '0' '+' ' ' '#' flags, field width and precision (also as '*'). It is checked against

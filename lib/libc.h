@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Prototypes for lib/libc_freestanding.c (the PE's freestanding C library) that no system
  * header declares here. Host builds use the real C library. */
 #ifndef KASLBOOT_LIB_LIBC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Console logging for portable code. The firmware console (efi/) or the host test harness
  * installs a sink; everything above it formats with kfmt, so loader/, mm/ and dtb/ never
  * see UEFI types or stdio. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware memory map as portable code sees it. The efi/ layer converts UEFI's
  * EFI_MEMORY_DESCRIPTOR array into this; host tests build it by hand. Type numbers and
  * attribute bits are UEFI's own (UEFI 2.10 section 7.2, EFI_MEMORY_TYPE and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ChaCha20 block function and keystream (RFC 8439 section 2.3/2.4): the core of the
  * random generator in loader/drbg.h. */
 #ifndef KASLBOOT_LOADER_CHACHA20_H

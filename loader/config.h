@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot configuration: Boot Loader Specification (BLS) Type #1 entries, loader.conf, the BLS
  * sort order, entry selection, and the bare-ESP default. Portable: no UEFI types, no heap.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to the configuration parsers (bls_entry.c, loader_conf.c): the line format that
  * BLS Type #1 entries and loader.conf share. One "key value" per line, the key separated
  * from the value by blanks; lines that are blank or start with '#' are skipped; leading and

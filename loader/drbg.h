@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A deterministic random bit generator: ChaCha20 (RFC 8439) used as a fast-key-erasure
  * generator (D. J. Bernstein, "Fast-key-erasure random-number generators", 2017): every
  * request runs the keystream from block 0 under the current key, the first 32 bytes become

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Loading an MMU-on payload: an ELF64 AArch64 static-pie (ET_DYN) image, relocated to a
  * virtual base the loader chooses. docs/protocol.md states the format this accepts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The entropy pool: every source kaslboot finds is mixed through SHA-256 (domain-separated
  * and length-prefixed, so no two different sequences of inputs hash alike), then one
  * digest seeds the generator (loader/drbg.h) and the pool is wiped.

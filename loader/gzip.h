@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gzip (RFC 1952) kernels, inflated with zlib straight into caller memory. zlib never
  * calls malloc here: its few allocations come from a caller-provided arena. */
 #ifndef KASLBOOT_LOADER_GZIP_H

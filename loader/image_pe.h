@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Truncation check for arm64 Images built with CONFIG_EFI: their header's res5 field points
  * at a PE/COFF header whose section table says how many bytes of file the kernel has
  * (PE format spec, "Section Table": PointerToRawData + SizeOfRawData). The Image header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KASLR placement policy: where the kernel, the initrd and the DT go physically, and where
  * an MMU-on payload goes virtually. Portable: it sees the memory map (loader/memmap.h) and
  * a generator (loader/drbg.h), never the firmware.

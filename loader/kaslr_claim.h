@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Claiming a drawn slot from the firmware. kaslr_choose() draws from a snapshot of the
  * memory map; the firmware may have allocated part of that slot since (its own events,
  * the pool allocations of the loader itself), so AllocatePages(AllocateAddress) can say

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sources (see section 3 of ../shared/reference/linux-arm64-boot-facts.md, relative to the
  * project root; read from the Debian packages linux-source-6.1 6.1.192-2 and
  * linux-source-6.12 6.12.117-1~deb12u1):

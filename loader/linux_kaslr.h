@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Predicts where Linux puts its own image virtually, given the kaslr-seed kaslboot hands
  * over and the physical address the Image was loaded at. For the boot log and tests: a
  * test reads the logged seed and base and checks the kernel's reported _text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The UAPI version comparison and the BLS entry order built on it.
  *
  * version_compare follows systemd's strverscmp_improved, which the version format

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI zboot images: a small PE (the kernel's own decompressor) whose DOS header is
  * extended to name its compressed payload, a complete arm64 Image padded to image_size.
  * Layout from the kernel's drivers/firmware/efi/libstub/zboot-header.S; sizes from

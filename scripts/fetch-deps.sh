@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Unpacks the arm64 Debian packages whose files go into the PE or onto the demo ESP into
 # DEPS (default build/deps), without installing them: gnu-efi (crt0, linker script, libefi),
 # libfdt.a and libz.a (linked into the PE), busybox (the demo initramfs) and the Debian cloud

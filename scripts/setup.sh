@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs every Debian package kaslboot needs on the build machine, from Debian's archive
 # only. Idempotent: a second run installs nothing and exits quickly. The arm64 packages whose
 # files go into the PE or onto the ESP (gnu-efi, libfdt.a, libz.a, the demo kernel, busybox)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kaslboot MMU-on payload protocol (docs/protocol.md) as constants: what kaslboot
  * promises a payload it enters with the MMU on, and what the payload's ELF file must be.
  * Public and freestanding: kaslboot's loader/ and dtb/ build to it, and so do the probe

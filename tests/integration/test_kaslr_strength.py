@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 8: KASLR at least as strong as the kernel's own EFI stub. The Debian kernel on
 64 KiB slots (EFI_KIMG_ALIGN), so Linux's virtual base changes below 2 MiB too; the seed
 file on the ESP gives real entropy on a machine with none; a fallback entry keeps the
