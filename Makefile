@@ -109,7 +109,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit layers integration e2e bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
+.PHONY: all efi esp run check unit layers licence lint-tests lint integration e2e bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -178,19 +178,28 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
-# The layering of docs/hacking.md, checked on every `make unit`: lib/ includes only lib/;
-# mm/ and dtb/ include only lib/ and themselves; only dtb/ (and loader/) parse DTs.
+# The layering of docs/hacking.md, checked on every `make unit` (scripts/layers.sh has the
+# rules: lib/ includes only lib/; mm/, dtb/, formats/ and crypto/ only lib/ and themselves;
+# loader/ never efi/; only dtb/ and loader/ parse DTs), and no include cycle among our files.
 layers:
-	@bad=$$(grep -rn '#include "' lib | grep -v '"lib/'; \
-		grep -rn '#include "' mm | grep -v '"mm/\|"lib/'; \
-		grep -rn '#include "' dtb | grep -v '"dtb/\|"lib/'; \
-		grep -rn '#include <libfdt.h>' lib mm); \
-	if [ -n "$$bad" ]; then echo "layers: an include crosses the layering:"; echo "$$bad"; exit 1; fi
+	@sh scripts/layers.sh
+	@$(PYTHON) scripts/include-cycles.py
+
+# LICENSE: every tracked file starts with its SPDX line, or is allow-listed in
+# scripts/spdx.py (fuzz inputs, documents). `scripts/spdx.py --fix` adds the missing ones.
+licence:
+	@$(PYTHON) scripts/spdx.py
+
+# The checks above checked: tests/lint/test_*.sh plant a violation in a copy of the tree
+# and expect the check to fail.
+LINT_TESTS := $(wildcard tests/lint/test_*.sh)
+lint-tests:
+	@set -e; for t in $(LINT_TESTS); do echo "== $$t"; sh $$t; done
 
 # Every binary runs even after one fails; a line per binary, then the count, which is the
 # last line printed (make adds its own "Error 1" line on stderr when one failed).
 # The benchmarks are built (not run) too, so that `make bench` cannot break unnoticed.
-unit: layers $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
+unit: layers licence lint-tests $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
 	@pass=0; fail=0; summary=; \
 	for t in $(UNIT_BINS); do \
 		echo "== $$t"; \
