@@ -7,6 +7,7 @@
 #   make check      host unit tests (ASan+UBSan, cmocka), a fuzz smoke run, then QEMU
 #                   integration tests (pytest)
 #   make unit       host unit tests only (with the replay of every fuzz corpus and regression)
+#   make lint       clang-format on changed lines, cppcheck, shellcheck, make layers
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (60) each, one after the other
 #   make fuzz-smoke the same for 5 s each (what `make check` runs)
 #   make bench      host benchmarks, then the boot benchmark (kaslboot against the kernel's
@@ -196,6 +197,29 @@ LINT_TESTS := $(wildcard tests/lint/test_*.sh)
 lint-tests:
 	@set -e; for t in $(LINT_TESTS); do echo "== $$t"; sh $$t; done
 
+# make lint (docs/hacking.md, Lint): clang-format on the C lines changed since LINT_BASE
+# (default: the merge base with main), cppcheck over the PE's and the host build's sources
+# (findings accepted only in .cppcheck.suppressions, each with its reason), shellcheck on
+# every shell script, the header-guard pattern, and make layers. Part of make check.
+LINT_BASE ?=
+CPPCHECK := cppcheck -q --std=c11 --platform=unix64 --error-exitcode=1 --inline-suppr \
+	--enable=warning,performance,portability --suppressions-list=.cppcheck.suppressions \
+	--template='{file}:{line}: {severity}: {message} [{id}]' -I. -Iinclude
+# Shell scripts are found by their shebang: hooks and scripts have no .sh.
+SHELL_SCRIPTS = $(shell for f in $$(git ls-files scripts install esp tests .ci); do \
+	head -n1 "$$f" | grep -qE '^\#!.*[/ ](ba)?sh$$' && echo "$$f"; done)
+lint: layers | $(SETUP_STAMP)
+	@sh scripts/lint-format.sh $(LINT_BASE)
+	@$(PYTHON) scripts/header-guards.py
+	@echo "  CPPCHECK the PE's sources"
+	@$(CPPCHECK) -DKASLBOOT_EFI=1 -D__aarch64__=1 -I$(GNUEFI_INC) -I$(GNUEFI_INC)/aarch64 \
+		$(EFI_SRCS) $(PORTABLE_SRCS) $(ARM64_C_SRCS)
+	@echo "  CPPCHECK the host build's sources and tests"
+	@$(CPPCHECK) -DKASLBOOT_HOST=1 -Itests/unit $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) \
+		$(wildcard tests/unit/*.c tests/fuzz/*.c)
+	@echo "  SHELLCHECK $(words $(SHELL_SCRIPTS)) scripts"
+	@shellcheck $(SHELL_SCRIPTS)
+
 # Every binary runs even after one fails; a line per binary, then the count, which is the
 # last line printed (make adds its own "Error 1" line on stderr when one failed).
 # The benchmarks are built (not run) too, so that `make bench` cannot break unnoticed.
@@ -222,6 +246,7 @@ e2e: $(BUILD)/esp.img
 # One command runs every test; pytest's summary is the last line. The fuzz smoke run comes
 # before the (slow) integration tests, and never in parallel with them.
 check: unit
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory integration
 

@@ -43,6 +43,9 @@ kpkg=$(kernel_pkg)
 fetch kernel      "$kpkg:arm64"
 
 # Stable names for the rest of the build. -n: on a second run "modules" is already a link to
-# a directory, and plain -sf would put a new link inside that directory.
+# a directory, and plain -sf would put a new link inside that directory. ls is fine (SC2012):
+# Debian's kernel package names its files by version, without blanks or newlines.
+# shellcheck disable=SC2012
 ln -sfn "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
+# shellcheck disable=SC2012
 ln -sfn "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"

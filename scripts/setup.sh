@@ -23,6 +23,7 @@ HOST_PKGS=(
   systemd                                                      # kernel-install (installer tests)
   mmdebstrap arch-test qemu-user-static                        # the Debian arm64 e2e system
   gdisk e2fsprogs                                              # its GPT disk, ext4 root (mkfs -d)
+  clang-format cppcheck shellcheck                             # make lint
 )
 
 missing() {
