@@ -4,9 +4,10 @@
 #   make            build/BOOTAA64.EFI (cross-built against Debian's gnu-efi:arm64)
 #   make esp        build/esp.img: the demo ESP (loader, config, Debian kernel, initramfs)
 #   make run        boot the demo under QEMU + AAVMF, serial on this terminal
-#   make check      host unit tests (ASan+UBSan, cmocka), a fuzz smoke run, then QEMU
+#   make check      host unit tests (ASan+UBSan, cmocka), lint, a fuzz smoke run, then QEMU
 #                   integration tests (pytest)
-#   make unit       host unit tests only (with the replay of every fuzz corpus and regression)
+#   make unit       host unit tests only (with the replay of every fuzz corpus and regression,
+#                   make layers, make licence and the tests of both)
 #   make lint       clang-format on changed lines, cppcheck, shellcheck, make layers
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (60) each, one after the other
 #   make fuzz-smoke the same for 5 s each (what `make check` runs)
