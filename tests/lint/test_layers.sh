@@ -10,7 +10,9 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 
 cd "$top"
-for d in lib loader mm dtb efi include scripts; do cp -R "$d" "$tmp/"; done
+for d in lib loader mm dtb efi include scripts formats crypto; do
+	if [ -d "$d" ]; then cp -R "$d" "$tmp/"; fi
+done
 mkdir -p "$tmp/tests/payload" "$tmp/formats" "$tmp/crypto"
 cp Makefile "$tmp/"
 cp tests/payload/payload.mk "$tmp/tests/payload/"
