@@ -1,11 +1,14 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # kaslboot: a second-stage UEFI bootloader for arm64.
 #
 #   make            build/BOOTAA64.EFI (cross-built against Debian's gnu-efi:arm64)
 #   make esp        build/esp.img: the demo ESP (loader, config, Debian kernel, initramfs)
 #   make run        boot the demo under QEMU + AAVMF, serial on this terminal
-#   make check      host unit tests (ASan+UBSan, cmocka), a fuzz smoke run, then QEMU
+#   make check      host unit tests (ASan+UBSan, cmocka), lint, a fuzz smoke run, then QEMU
 #                   integration tests (pytest)
-#   make unit       host unit tests only (with the replay of every fuzz corpus and regression)
+#   make unit       host unit tests only (with the replay of every fuzz corpus and regression,
+#                   make layers, make licence and the tests of both)
+#   make lint       clang-format on changed lines, cppcheck, shellcheck, make layers
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (60) each, one after the other
 #   make fuzz-smoke the same for 5 s each (what `make check` runs)
 #   make bench      host benchmarks, then the boot benchmark (kaslboot against the kernel's
@@ -108,7 +111,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit layers integration e2e bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
+.PHONY: all efi esp run check unit layers licence lint-tests lint integration e2e bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -177,19 +180,51 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
-# The layering of docs/hacking.md, checked on every `make unit`: lib/ includes only lib/;
-# mm/ and dtb/ include only lib/ and themselves; only dtb/ (and loader/) parse DTs.
+# The layering of docs/hacking.md, checked on every `make unit` (scripts/layers.sh has the
+# rules: lib/ includes only lib/; mm/, dtb/, formats/ and crypto/ only lib/ and themselves;
+# loader/ never efi/; only dtb/ and loader/ parse DTs), and no include cycle among our files.
 layers:
-	@bad=$$(grep -rn '#include "' lib | grep -v '"lib/'; \
-		grep -rn '#include "' mm | grep -v '"mm/\|"lib/'; \
-		grep -rn '#include "' dtb | grep -v '"dtb/\|"lib/'; \
-		grep -rn '#include <libfdt.h>' lib mm); \
-	if [ -n "$$bad" ]; then echo "layers: an include crosses the layering:"; echo "$$bad"; exit 1; fi
+	@sh scripts/layers.sh
+	@$(PYTHON) scripts/include-cycles.py
+
+# LICENSE: every tracked file starts with its SPDX line, or is allow-listed in
+# scripts/spdx.py (fuzz inputs, documents). `scripts/spdx.py --fix` adds the missing ones.
+licence:
+	@$(PYTHON) scripts/spdx.py
+
+# The checks above checked: tests/lint/test_*.sh plant a violation in a copy of the tree
+# and expect the check to fail.
+LINT_TESTS := $(wildcard tests/lint/test_*.sh)
+lint-tests:
+	@set -e; for t in $(LINT_TESTS); do echo "== $$t"; sh $$t; done
+
+# make lint (docs/hacking.md, Lint): clang-format on the C lines changed since LINT_BASE
+# (default: the merge base with main), cppcheck over the PE's and the host build's sources
+# (findings accepted only in .cppcheck.suppressions, each with its reason), shellcheck on
+# every shell script, the header-guard pattern, and make layers. Part of make check.
+LINT_BASE ?=
+CPPCHECK := cppcheck -q --std=c11 --platform=unix64 --error-exitcode=1 --inline-suppr \
+	--enable=warning,performance,portability --suppressions-list=.cppcheck.suppressions \
+	--template='{file}:{line}: {severity}: {message} [{id}]' -I. -Iinclude
+# Shell scripts are found by their shebang: hooks and scripts have no .sh.
+SHELL_SCRIPTS = $(shell for f in $$(git ls-files scripts install esp tests .ci); do \
+	head -n1 "$$f" | grep -qE '^\#!.*[/ ](ba)?sh$$' && echo "$$f"; done)
+lint: layers | $(SETUP_STAMP)
+	@sh scripts/lint-format.sh $(LINT_BASE)
+	@$(PYTHON) scripts/header-guards.py
+	@echo "  CPPCHECK the PE's sources"
+	@$(CPPCHECK) -DKASLBOOT_EFI=1 -D__aarch64__=1 -I$(GNUEFI_INC) -I$(GNUEFI_INC)/aarch64 \
+		$(EFI_SRCS) $(PORTABLE_SRCS) $(ARM64_C_SRCS)
+	@echo "  CPPCHECK the host build's sources and tests"
+	@$(CPPCHECK) -DKASLBOOT_HOST=1 -Itests/unit $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) \
+		$(wildcard tests/unit/*.c tests/fuzz/*.c)
+	@echo "  SHELLCHECK $(words $(SHELL_SCRIPTS)) scripts"
+	@shellcheck $(SHELL_SCRIPTS)
 
 # Every binary runs even after one fails; a line per binary, then the count, which is the
 # last line printed (make adds its own "Error 1" line on stderr when one failed).
 # The benchmarks are built (not run) too, so that `make bench` cannot break unnoticed.
-unit: layers $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
+unit: layers licence lint-tests $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
 	@pass=0; fail=0; summary=; \
 	for t in $(UNIT_BINS); do \
 		echo "== $$t"; \
@@ -212,6 +247,7 @@ e2e: $(BUILD)/esp.img
 # One command runs every test; pytest's summary is the last line. The fuzz smoke run comes
 # before the (slow) integration tests, and never in parallel with them.
 check: unit
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory integration
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "dtb/buffer.h"
 
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The working copy of the device tree that kaslboot edits and hands to the kernel: opened
  * from the firmware's blob, or created empty on ACPI machines, and packed at the end. */
 #ifndef KASLBOOT_DTB_BUFFER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "dtb/chosen.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The /chosen node: every property kaslboot writes there, what it means and who reads it.
  * docs/protocol.md cites the kaslboot,* list below. All integers are big-endian (DTSpec
  * 2.2.4: a <u32> or <u64> property value is stored big-endian).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "dtb/efi_handoff.h"
 
 #include <libfdt.h>

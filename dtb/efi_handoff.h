@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The six /chosen properties through which Linux finds UEFI (system table, memory map,
  * Secure Boot state): see dtb/chosen.h for what each means. */
 #ifndef KASLBOOT_DTB_EFI_HANDOFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "dtb/fdt_error.h"
 
 #include <libfdt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Turning libfdt's negative FDT_ERR_* codes into kaslboot's enum kb_err, so every dtb/
  * function can propagate one error convention. */
 #ifndef KASLBOOT_DTB_FDT_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "dtb/kaslboot_layout.h"
 
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kaslboot,* /chosen properties of the MMU-on payload protocol (issue 5): where the
  * payload was placed, physically and virtually, and where everything it needs is mapped.
  * What each property means is documented in dtb/chosen.h. */

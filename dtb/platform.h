@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the loader itself needs to know about the machine from its DT: the console UART
  * (for the MMU-on payload's fixmap) and the PSCI conduit (the probe payload powers off
  * through it). RAM comes from the EFI memory map, never from DT /memory nodes. */

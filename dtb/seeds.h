@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading and wiping the entropy the firmware left in its DT's /chosen (kaslr-seed,
  * rng-seed). kaslboot mixes them into its pool and never forwards them as they are. */
 #ifndef KASLBOOT_DTB_SEEDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The first thing done to any device tree kaslboot did not build itself (the firmware's,
  * or a `devicetree` file from the ESP): prove it is well formed before anything reads it. */
 #ifndef KASLBOOT_DTB_VALIDATE_H

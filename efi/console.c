@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware console: kaslboot's text (UTF-8: log lines from lib/log.c, config titles,
  * the menu) converted to the UCS-2 SimpleTextOutput takes. Once boot services are gone,
  * output stops here (the handoff code prints its last line before ExitBootServices). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Files on the volume kaslboot was loaded from (the ESP), for kb_platform. Paths are
  * BLS-form UTF-8 ("/loader/entries/x.conf"); they are converted to UEFI form here. */
 #ifndef KASLBOOT_EFI_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "efi/firmware.h"
 
 #include "lib/libc.h"

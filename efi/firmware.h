@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware's tables and the few helpers efi/ needs around them, in place of gnu-efi's
  * libefi (whose InitializeLib alone pulls in its device-path and print code: ~30 KiB of
  * the PE). gnu-efi's headers still give the types and protocols; nothing of its library

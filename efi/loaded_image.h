@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where kaslboot itself came from, for the Boot Loader Interface: its file path on the
  * ESP (LoaderImageIdentifier) and the GPT partition GUID of that ESP
  * (LoaderDevicePartUUID, which systemd's gpt-auto generator and bootctl rely on). */

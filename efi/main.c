@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PE's entry point: the console, what the machine offers, the platform table, then
  * the portable boot flow (loader/boot.c). Whatever it returns goes back to the firmware,
  * whose boot manager goes on to its next boot option. */

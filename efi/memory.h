@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Firmware memory for kb_platform: the memory map in portable form, pages, pool. */
 #ifndef KASLBOOT_EFI_MEMORY_H
 #define KASLBOOT_EFI_MEMORY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kb_platform implemented with gnu-efi: the one table loader/ reaches the firmware by. */
 #ifndef KASLBOOT_EFI_PLATFORM_H
 #define KASLBOOT_EFI_PLATFORM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI_STATUS in kaslboot's terms: the error code and the words a log line uses. */
 #ifndef KASLBOOT_EFI_STATUS_H
 #define KASLBOOT_EFI_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef KASLBOOT_EFI_SYSINFO_H
 #define KASLBOOT_EFI_SYSINFO_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kb_platform's TPM operations with EFI_TCG2_PROTOCOL (TCG EFI Protocol Specification,
  * Family "2.0", Level 00 Revision 00.13), which gnu-efi does not define. */
 #ifndef KASLBOOT_EFI_TPM_H

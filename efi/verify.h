@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Secure Boot: kaslboot boots nothing the firmware would not have booted itself. With
  * Secure Boot on, a kernel must be a signed PE (an EFI-stub Image, or an EFI zboot image)
  * that shim's SHIM_LOCK protocol accepts when shim loaded us, or else that the firmware's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A greppable version marker in the PE's .rodata, in the form systemd-boot uses:
  * "#### LoaderInfo: kaslboot <version> ####". kaslboot-install --update reads it to compare
  * the installed loader with a new one, and bootctl shows it for binaries on the ESP.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds the demo ESP image with mtools (no loop mounts, no root needed): BUILD OUT
 #   \EFI\BOOT\BOOTAA64.EFI   kaslboot (the removable-media path firmware boots by itself)
 #   \loader\loader.conf      esp/loader.conf

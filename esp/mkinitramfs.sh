@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds the demo initramfs (newc cpio, gzip) from Debian's busybox-static:arm64 and the
 # efivarfs and TPM (tpm_tis_core, tpm_tis) modules of the demo kernel: DEPS OUT
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Integers stored in byte order: little-endian file formats (the Image header, PE/COFF,
  * ELF, gzip, ChaCha20's words) and big-endian ones (device-tree cells, SHA-256's words
  * and length). Byte by byte, so they work at any alignment: the PE is built -mstrict-align

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The generic timer's virtual counter (Arm ARM D11.1): kaslboot's clock for phase timings
  * and the loader-time variables, and one low-grade entropy input. The PE reads it in
  * lib/cpu_arm64.c; host builds read CLOCK_MONOTONIC (lib/counter_host.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host builds: the counter is CLOCK_MONOTONIC in nanoseconds; there is no RNDR. */
 #include <time.h>
 

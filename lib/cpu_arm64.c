@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "lib/counter.h"
 #include "lib/rndr.h"
 

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error codes shared by the portable code. 0 is success; failures are negative so a
  * caller can propagate them unchanged. efi/ maps them onto EFI_STATUS for the firmware. */
-#ifndef KASLBOOT_ERR_H
-#define KASLBOOT_ERR_H
+#ifndef KASLBOOT_LIB_ERR_H
+#define KASLBOOT_LIB_ERR_H
 
 enum kb_err {
 	KB_OK = 0,

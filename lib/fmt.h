@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A small vsnprintf for freestanding code: the PE has no libc. Supports the subset the
  * project uses: %d %i %u %x %X %o %c %s %p %%, the h/hh/l/ll/z/j/t length modifiers, the
  * '-' '0' '+' ' ' '#' flags, field width and precision (also as '*'). It is checked against
  * the host's vsnprintf in tests/unit/test_fmt.c. */
-#ifndef KASLBOOT_FMT_H
-#define KASLBOOT_FMT_H
+#ifndef KASLBOOT_LIB_FMT_H
+#define KASLBOOT_LIB_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

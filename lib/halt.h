@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one way kaslboot stops a CPU for good: after ExitBootServices, or when a panic has
  * no firmware left to return to. A host build aborts instead, so a test sees it. */
 #ifndef KASLBOOT_LIB_HALT_H

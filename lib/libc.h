@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Prototypes for lib/libc_freestanding.c (the PE's freestanding C library) that no system
  * header declares here. Host builds use the real C library. */
-#ifndef KASLBOOT_EFI_LIBC_H
-#define KASLBOOT_EFI_LIBC_H
+#ifndef KASLBOOT_LIB_LIBC_H
+#define KASLBOOT_LIB_LIBC_H
 
 #include <stddef.h>
 #include <stdint.h>

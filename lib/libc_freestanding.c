@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The few C library functions that the PE's own code, libfdt.a and zlib's inflate name
  * (`aarch64-linux-gnu-nm -u`): the PE runs freestanding under UEFI with no libc. memcpy
  * and memset move a word at a time when both ends allow it (the PE is built with

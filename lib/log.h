@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Console logging for portable code. The firmware console (efi/) or the host test harness
  * installs a sink; everything above it formats with kfmt, so loader/, mm/ and dtb/ never
  * see UEFI types or stdio. */
-#ifndef KASLBOOT_LOG_H
-#define KASLBOOT_LOG_H
+#ifndef KASLBOOT_LIB_LOG_H
+#define KASLBOOT_LIB_LOG_H
 
 #include <stdarg.h>
 #include <stddef.h>

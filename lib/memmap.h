@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware memory map as portable code sees it. The efi/ layer converts UEFI's
  * EFI_MEMORY_DESCRIPTOR array into this; host tests build it by hand. Type numbers and
  * attribute bits are UEFI's own (UEFI 2.10 section 7.2, EFI_MEMORY_TYPE and the
  * EFI_MEMORY_* attributes) so a conversion is a copy. */
-#ifndef KASLBOOT_MEMMAP_H
-#define KASLBOOT_MEMMAP_H
+#ifndef KASLBOOT_LIB_MEMMAP_H
+#define KASLBOOT_LIB_MEMMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "lib/panic.h"
 
 #include "lib/halt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fatal errors that no caller can handle (a smashed stack in libfdt): one line through the
  * log, then the platform's way out (the firmware's Exit while boot services are up), else
  * the CPU halts. The hook keeps lib/ below efi/: the adapter installs it. */

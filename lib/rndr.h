@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* FEAT_RNG: the RNDR random-number register (Arm ARM D23.2.146 RNDR, D19.2.61
  * ID_AA64ISAR0_EL1.RNDR). Read in lib/cpu_arm64.c; host builds have none. */
 #ifndef KASLBOOT_LIB_RNDR_H

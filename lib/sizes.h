@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sizes by name, and the placement limits of the arm64 Linux boot protocol
  * (Documentation/arch/arm64/booting.rst), each with exactly one name that every folder
  * uses. All are unsigned long long, so they mix with uint64_t addresses without casts. */

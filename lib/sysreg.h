@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* AArch64 system-register access by name (Arm ARM C5.2, MRS/MSR), for the PE's _arm64.c
  * files only. Names the assembler knows (mair_el1, hcr_el2, ...) or the generic
  * s<op0>_<op1>_c<n>_c<m>_<op2> form. */

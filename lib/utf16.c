@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "lib/utf16.h"
 
 /* RFC 3629 section 3: lead-byte classes and the smallest value each length may encode. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Text between kaslboot (UTF-8, as the ESP's files and the BLS specification have it) and
  * the firmware (UCS-2: UEFI 2.10 section 2.3.1 "Unicode strings", CHAR16 without
  * surrogates). Portable: CHAR16 is uint16_t here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* zlib's two checksums for the PE. inflate.o names crc32() (the gzip trailer kaslboot
  * checks) and adler32() (zlib-wrapped streams); linking them from libz.a would bring
  * crc32.o with 12 KiB of braid tables and functions kaslboot never calls. These are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The page allocations of one boot attempt, tracked so that a failed attempt gives back
  * everything it took (the firmware's next boot option, or the next entry, finds memory as
  * it was). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Boot Loader Interface (systemd's docs/BOOT_LOADER_INTERFACE.md): EFI variables under
  * vendor GUID 4a67b082-0a4c-41cf-b6c7-440b29bb8c4f through which the booted OS learns which
  * loader ran, what it offered and chose and how long it took (`bootctl status`,

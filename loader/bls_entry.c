@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* BLS Type #1 entry files (\loader\entries\*.conf). */
 #include <string.h>
 

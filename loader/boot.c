@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot flow, top to bottom, as the kernel's setup_arch reads: each phase a named
  * function, each failure before ExitBootServices backed out so that the next entry, or
  * the firmware's next boot option, finds the machine as it was. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot flow: what kaslboot does between the firmware starting it and a kernel
  * running, in named phases (loader/boot.c reads top to bottom). Everything the firmware
  * does for it goes through struct kb_platform (loader/platform.h). */

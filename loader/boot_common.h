@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What both handoffs (Linux, MMU-on payload) do alike before ExitBootServices: decide what
  * KASLR may do, load the initrds, prepare the DT buffer and write /chosen, and leave the
  * firmware. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot configuration as the firmware's ESP and variables give it: loader.conf, every
  * entry file (no limit: the arrays grow from the firmware's pool), the Boot Loader
  * Interface variables that steer the next boot (LoaderEntryOneShot, LoaderEntryDefault,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Automatic boot assessment (systemd's AUTOMATIC_BOOT_ASSESSMENT.md, the BLS "Boot
  * counting" section): an entry file named NAME+LEFT-DONE.conf is renamed to
  * NAME+(LEFT-1)-(DONE+1).conf before it is booted, and the new path is published in

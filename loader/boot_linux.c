@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Linux chainload, in phases: KASLR policy, load the kernel, place the initrds, write
  * the DT, leave the firmware, enter. Every check happens before ExitBootServices. */
 #include "loader/boot_linux.h"

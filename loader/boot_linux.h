@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Linux chainload (booting.rst): kernel in a random slot, initrds concatenated in the
  * kernel's window, a DT with a fresh kaslr-seed and rng-seed plus the EFI handoff, then
  * ExitBootServices and the MMU-off entry. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The MMU-on payload handoff (docs/protocol.md), mirroring the kernel's own boot: the ELF
  * is placed at a random 2 MiB physical slot and relocated to a random 2 MiB virtual base;
  * the init tables (image segments, fixmap with the DT and the UART, a TTBR0 identity map

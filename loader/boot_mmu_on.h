@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The MMU-on payload handoff (docs/protocol.md, issue 5): an ELF payload placed at a random
  * physical slot and a random virtual base, init tables checked before ExitBootServices,
  * final swapper tables after it, then entry at EL1 with the MMU on. */

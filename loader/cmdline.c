@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel command line helpers. The word splitting follows Linux's lib/cmdline.c next_arg()
  * and kernel/params.c parse_args(), which is how the kernel itself reads its parameters. */
 #include <string.h>

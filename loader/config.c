@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Choosing what to boot: default glob, firmware load options, the bare-ESP default, and
  * the conversion of BLS paths to UEFI file paths. */
 #include <string.h>

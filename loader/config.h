@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot configuration: Boot Loader Specification (BLS) Type #1 entries, loader.conf, the BLS
  * sort order, entry selection, and the bare-ESP default. Portable: no UEFI types, no heap.
  *
@@ -21,8 +22,8 @@
  * "loader/entries/<name>.conf" or "loader/loader.conf", and a negative enum kb_err. The
  * caller should refuse to boot with a configuration that failed to parse (it must not guess).
  */
-#ifndef KASLBOOT_CONFIG_H
-#define KASLBOOT_CONFIG_H
+#ifndef KASLBOOT_LOADER_CONFIG_H
+#define KASLBOOT_LOADER_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to the configuration parsers (bls_entry.c, loader_conf.c): the line format that
  * BLS Type #1 entries and loader.conf share. One "key value" per line, the key separated
  * from the value by blanks; lines that are blank or start with '#' are skipped; leading and
  * trailing blanks are trimmed; a CR before the LF is tolerated (files edited on Windows).
  * Every line must be valid UTF-8 (BLS: "in the UTF-8 encoding") without NUL or other
  * control characters except TAB. */
-#ifndef KASLBOOT_CONFIG_TEXT_H
-#define KASLBOOT_CONFIG_TEXT_H
+#ifndef KASLBOOT_LOADER_CONFIG_TEXT_H
+#define KASLBOOT_LOADER_CONFIG_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>

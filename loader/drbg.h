@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A deterministic random bit generator: ChaCha20 (RFC 8439) used as a fast-key-erasure
  * generator (D. J. Bernstein, "Fast-key-erasure random-number generators", 2017): every
  * request runs the keystream from block 0 under the current key, the first 32 bytes become
@@ -10,8 +11,8 @@
  * virtual base, linear-map offset), so no output is ever derived from another. With a
  * fixed config seed the outputs repeat boot to boot only if the draws are made in the same
  * order on the same memory map: callers keep that order fixed. */
-#ifndef KASLBOOT_DRBG_H
-#define KASLBOOT_DRBG_H
+#ifndef KASLBOOT_LOADER_DRBG_H
+#define KASLBOOT_LOADER_DRBG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ELF64 AArch64 static-pie payload: validation, copy and relocation. See loader/elf.h.
  *
  * Field offsets and numbers: System V ABI "Object Files" (gABI, ELF-64 Object File Format

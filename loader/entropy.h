@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The entropy pool: every source kaslboot finds is mixed through SHA-256 (domain-separated
  * and length-prefixed, so no two different sequences of inputs hash alike), then one
  * digest seeds the generator (loader/drbg.h) and the pool is wiped.
@@ -10,8 +11,8 @@
  * layouts: when one is added, ONLY the fixed seed seeds the generator; every other source
  * is still recorded (for the summary) but ignored, so two boots with the same fixed seed
  * give the same slot, kaslr-seed and rng-seed. Such a pool is never strong. */
-#ifndef KASLBOOT_ENTROPY_H
-#define KASLBOOT_ENTROPY_H
+#ifndef KASLBOOT_LOADER_ENTROPY_H
+#define KASLBOOT_LOADER_ENTROPY_H
 
 #include <stdbool.h>
 #include <stddef.h>

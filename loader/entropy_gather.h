@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot's entropy, gathered once before the first entry is tried (a fallback entry is
  * as strong as the first: the firmware DT's seeds are consumed and zeroed on first read).
  * Every source the machine has is mixed into one pool: the firmware DT's kaslr-seed and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Whole-file reads through the platform, for the files the flow holds in memory while it
  * parses them (configuration, compressed kernels, ELF payloads, devicetree files), and
  * the open that the kernel and initrd loaders share. Every file is opened once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "loader/firmware_report.h"
 
 #include "dtb/seeds.h"

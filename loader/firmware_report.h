@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What kaslboot found on this machine, as one "found:" line at `log debug`: the firmware,
  * the CPU, the devicetree and its seeds, ACPI, the EFI RNG protocol, Secure Boot and the
  * memory (the first thing a bug report needs; tests/integration parse it). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "loader/firmware_time.h"
 
 #include "lib/counter.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where the time outside kaslboot's own code goes: every platform call timed with the
  * counter and added up by kind (file reads, directory listings, variable writes, ...), so
  * that the phase timings (loader/phase_time.h) can say how much of a phase the firmware

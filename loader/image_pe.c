@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "loader/image_pe.h"
 
 #include "lib/bytes.h"

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Truncation check for arm64 Images built with CONFIG_EFI: their header's res5 field points
  * at a PE/COFF header whose section table says how many bytes of file the kernel has
  * (PE format spec, "Section Table": PointerToRawData + SizeOfRawData). The Image header
  * alone cannot tell a truncated file from a complete one, since image_size includes BSS. */
-#ifndef KASLBOOT_IMAGE_PE_H
-#define KASLBOOT_IMAGE_PE_H
+#ifndef KASLBOOT_LOADER_IMAGE_PE_H
+#define KASLBOOT_LOADER_IMAGE_PE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KASLR placement policy: where the kernel, the initrd and the DT go physically, and where
  * an MMU-on payload goes virtually. Portable: it sees the memory map (loader/memmap.h) and
  * a generator (loader/drbg.h), never the firmware.
@@ -8,8 +9,8 @@
  * claims the chosen range with AllocatePages(AllocateAddress). If that fails (a stale map),
  * it may call again with the failed range in `avoid`, which removes every slot overlapping
  * it, and draw again. */
-#ifndef KASLBOOT_KASLR_H
-#define KASLBOOT_KASLR_H
+#ifndef KASLBOOT_LOADER_KASLR_H
+#define KASLBOOT_LOADER_KASLR_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Claiming a drawn slot from the firmware. kaslr_choose() draws from a snapshot of the
  * memory map; the firmware may have allocated part of that slot since (its own events,
  * the pool allocations of the loader itself), so AllocatePages(AllocateAddress) can say
  * no. Then the slot is drawn again with the refused range avoided, a bounded number of
  * times. The policy lives here, portable and tested; efi/ only supplies the claim. */
-#ifndef KASLBOOT_KASLR_CLAIM_H
-#define KASLBOOT_KASLR_CLAIM_H
+#ifndef KASLBOOT_LOADER_KASLR_CLAIM_H
+#define KASLBOOT_LOADER_KASLR_CLAIM_H
 
 #include <stdbool.h>
 #include <stdint.h>

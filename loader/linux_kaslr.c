@@ -1,5 +1,7 @@
-/* Sources (see /work/shared/reference/linux-arm64-boot-facts.md section 3, read from the
- * Debian packages linux-source-6.1 6.1.192-2 and linux-source-6.12 6.12.117-1~deb12u1):
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Sources (see section 3 of ../shared/reference/linux-arm64-boot-facts.md, relative to the
+ * project root; read from the Debian packages linux-source-6.1 6.1.192-2 and
+ * linux-source-6.12 6.12.117-1~deb12u1):
  *
  * 6.1, arch/arm64/kernel/pi/kaslr_early.c kaslr_early_init():
  *     return BIT(VA_BITS_MIN - 3) + (seed & GENMASK(VA_BITS_MIN - 3, 0));

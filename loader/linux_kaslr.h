@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Predicts where Linux puts its own image virtually, given the kaslr-seed kaslboot hands
  * over and the physical address the Image was loaded at. For the boot log and tests: a
  * test reads the logged seed and base and checks the kernel's reported _text.
@@ -5,8 +6,8 @@
  * Both functions assume a 48-bit VA, 4 KiB-page kernel (Debian's arm64 configuration), a
  * seed that reached the kernel (no "nokaslr"), and, for seed 0, no RNDR fallback: the
  * kernel then runs unrandomized, at KIMAGE_VADDR + (PA mod 2 MiB). */
-#ifndef KASLBOOT_LINUX_KASLR_H
-#define KASLBOOT_LINUX_KASLR_H
+#ifndef KASLBOOT_LOADER_LINUX_KASLR_H
+#define KASLBOOT_LOADER_LINUX_KASLR_H
 
 #include <stdint.h>
 

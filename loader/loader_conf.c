@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* \loader\loader.conf: systemd-boot's `default` and `timeout`, plus kaslboot's keys. */
 #include <string.h>
 

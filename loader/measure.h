@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Measured boot: what kaslboot loads goes into the TPM where systemd-boot, the kernel's EFI
  * stub and the firmware would have put it for the same boot, so that PCR policies and
  * predictors made for them (systemd-pcrlock, pcr-oracle) keep working (UAPI group's Linux

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef KASLBOOT_LOADER_MENU_H
 #define KASLBOOT_LOADER_MENU_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The two persistent settings the boot menu's keys change, stored the way systemd-boot
  * stores them (systemd's docs/BOOT_LOADER_INTERFACE.md; systemd-boot 252's `d`, `t`, `T`
  * keys), so that either loader, and `bootctl`, reads what the other wrote:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where a boot's time goes: the flow's phases stamped with the counter (lib/counter.h).
  * Each stamp says which phase runs from now on; the time since the previous stamp belongs
  * to the phase before it, so every microsecond between efi_main and the report is counted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the boot flow needs from the firmware, and nothing more. The flow (loader/boot.c and
  * its phases) reaches the machine's firmware only through this table: efi/platform.c
  * implements it with gnu-efi, tests/unit/fake_platform.c with a memory map, files and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The persistent random seed on the ESP, shared with systemd-boot: \loader\random-seed
  * (same path and size rules as systemd's src/boot/efi/random-seed.c, so either loader may
  * own it and `bootctl random-seed` keeps working), and the per-installation

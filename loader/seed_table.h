@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* LINUX_EFI_RANDOM_SEED_TABLE: a seed the kernel reads and credits early
  * (drivers/firmware/efi/efi.c, efi_config_parse_tables), as its EFI stub and systemd-boot
  * install it. Under ACPI, where Linux does not take /chosen/rng-seed from the DT, it is

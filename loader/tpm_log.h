@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware's TPM event log, read for LINUX_EFI_TPM_EVENT_LOG, the configuration table
  * through which the kernel's EFI stub hands the log to Linux (include/linux/efi.h, struct
  * linux_efi_tpm_eventlog; drivers/firmware/efi/tpm.c reads it). GetEventLog gives only the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The UAPI version comparison and the BLS entry order built on it.
  *
  * version_compare follows systemd's strverscmp_improved, which the version format
@@ -9,7 +10,7 @@
  *    sorts higher against the end: "1.0^" > "1.0");
  *  - a number is newer than a non-number at the same place ("0" > "a"), where the prose
  *    says an empty numeric prefix "evaluates as 0".
- * tests/unit/test_config_version.c checks both against systemd-analyze on the host. */
+ * tests/unit/test_version_sort.c checks both against systemd-analyze on the host. */
 #include <string.h>
 
 #include "loader/config.h"

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI zboot images: a small PE (the kernel's own decompressor) whose DOS header is
  * extended to name its compressed payload, a complete arm64 Image padded to image_size.
  * Layout from the kernel's drivers/firmware/efi/libstub/zboot-header.S; sizes from
  * Makefile.zboot. kaslboot reads the header and inflates the payload itself. */
-#ifndef KASLBOOT_ZBOOT_H
-#define KASLBOOT_ZBOOT_H
+#ifndef KASLBOOT_LOADER_ZBOOT_H
+#define KASLBOOT_LOADER_ZBOOT_H
 
 #include <stddef.h>
 #include <stdint.h>

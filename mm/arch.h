@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Architectural constants of the AArch64 VMSA (4 KiB granule) and the system registers
  * kaslboot programs. Field names are the Arm ARM's (DDI 0487, chapter D8 "The AArch64
  * Virtual Memory System Architecture" and the register descriptions in D19/D23).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The CPU side of mm/: system-register access, TTBR installation, the break-before-make
  * TTBR1 switch, cache maintenance, the MMU-off trampoline (Linux handoff) and the MMU-on
  * entry with the EL2->EL1 drop (payload handoff). Implemented in mm/cpu_arm64.c and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* System-register side of mm/cpu.h: AT queries, cache maintenance, TTBR installation. */
 #include "mm/cpu.h"
 

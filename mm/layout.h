@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's virtual layout as data, after arm64 Linux: an early ("init", like
  * init_pg_dir) TTBR1 set holding the kernel image segment by segment and a fixmap with the
  * DT and an early console page, plus a TTBR0 identity map of the trampoline; and a final

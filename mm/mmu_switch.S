@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The code that changes the translation regime under its own feet. It lives in one
  * page-aligned block [mm_tramp_start, mm_tramp_end) that the caller identity-maps (it is
  * identity-mapped anyway under UEFI), and touches no memory while the MMU is off.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Describe, then build: a list of mm_region records (VA, PA, size, memory type, access) is
  * validated as a whole and turned into AArch64 stage 1 translation tables (4 KiB granule,
  * 39-bit/3-level or 48-bit/4-level, one TTBR half per table set), in pages from a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A caller-provided pool of 4 KiB pages for translation tables: no heap. In the PE the pool
  * is identity-mapped memory from AllocatePages (base_va == base_pa); on the host it is an
  * aligned buffer with a made-up physical base, so the pool carries the pa <-> va offset. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Values of the EL1 translation control registers for kaslboot's table sets. Portable
  * (computed, not written here) so the host tests can check them; mm/cpu_arm64.c and the
  * assembly install them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* On-CPU self test of the translation-table engine, for the EFI loader ("selftest mm" in
  * loader.conf). No UEFI types. PE only (mm/selftest_arm64.c). */
 #ifndef KASLBOOT_MM_SELFTEST_H

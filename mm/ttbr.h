@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Turning a table's address into a TTBR value. The physical address of a table is only
  * derivable from an address whose VA->PA relation is known: the identity map (the pool as
  * this code sees it) or the linear map (va = pa + lm_offset). A kernel-image address is not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's TTBR1 sequence for the MMU-on handoff: init tables live in TTBR1 first,
  * then the swapper tables in their place with break-before-make (mm_cpu_replace_ttbr1).
  * What that can mean depends on the exception level and on the firmware's registers:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "mm/ttbr1_switch.h"
 
 #include "lib/sysreg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A software table walker that decodes raw descriptors as the MMU does for a stage 1
  * EL1&0 translation with the 4 KiB granule (Arm ARM D8.3-D8.6). It trusts nothing the
  * builder remembers: only the root address, the VA size and the half. Tests use it as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PE32+ header of BOOTAA64.EFI and its entry point, in place of gnu-efi's
  * crt0-efi-aarch64.o. The image is linked as an ELF shared object with pe/kaslboot.lds
  * and copied flat (objcopy -O binary), so file offset = RVA: this header fills the first

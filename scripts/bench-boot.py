@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot benchmark: kaslboot against the kernel's own EFI stub on the same machine.
 
 Both boot the demo ESP's Debian kernel and initramfs with the same command line under

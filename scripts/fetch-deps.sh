@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Unpacks the arm64 Debian packages whose files go into the PE or onto the demo ESP into
 # DEPS (default build/deps), without installing them: gnu-efi (crt0, linker script, libefi),
 # libfdt.a and libz.a (linked into the PE), busybox (the demo initramfs) and the Debian cloud
@@ -42,6 +43,9 @@ kpkg=$(kernel_pkg)
 fetch kernel      "$kpkg:arm64"
 
 # Stable names for the rest of the build. -n: on a second run "modules" is already a link to
-# a directory, and plain -sf would put a new link inside that directory.
+# a directory, and plain -sf would put a new link inside that directory. ls is fine (SC2012):
+# Debian's kernel package names its files by version, without blanks or newlines.
+# shellcheck disable=SC2012
 ln -sfn "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
+# shellcheck disable=SC2012
 ln -sfn "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs libFuzzer targets one after the other (never two at once: the machine is shared),
 # each for SECONDS, and prints one summary line per target from libFuzzer's final stats.
 #   scripts/fuzz-run.sh BINDIR SECONDS TARGET...

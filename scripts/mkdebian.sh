@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds the Debian 12 arm64 system that tests/integration/test_debian_e2e.py boots: a GPT
 # disk with an ESP (FAT) and an ext4 root, on which kaslboot was installed by
 # kaslboot-install and the Debian kernel's entry was written by kaslboot's hooks through

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Writes an AAVMF (edk2 ArmVirtQemu) NV variable store with the variables a test needs.
 
 Debian's AAVMF_VARS.fd is blank (all zeros): the firmware formats it on first boot and its

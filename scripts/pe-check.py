@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Checks BOOTAA64.EFI against the ELF it was copied from, without firmware.
 
     pe-check.py build/kaslboot.so build/BOOTAA64.EFI

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Boots an ESP image under qemu-system-aarch64 -M virt with AAVMF, serial on stdout.
 
 Each run gets a fresh NV variable store (scripts/mkvars.py) with Timeout = 0 and, if asked,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs every Debian package kaslboot needs on the build machine, from Debian's archive
 # only. Idempotent: a second run installs nothing and exits quickly. The arm64 packages whose
 # files go into the PE or onto the ESP (gnu-efi, libfdt.a, libz.a, the demo kernel, busybox)
@@ -22,6 +23,7 @@ HOST_PKGS=(
   systemd                                                      # kernel-install (installer tests)
   mmdebstrap arch-test qemu-user-static                        # the Debian arm64 e2e system
   gdisk e2fsprogs                                              # its GPT disk, ext4 root (mkfs -d)
+  clang-format cppcheck shellcheck                             # make lint
 )
 
 missing() {

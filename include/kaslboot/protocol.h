@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kaslboot MMU-on payload protocol (docs/protocol.md) as constants: what kaslboot
  * promises a payload it enters with the MMU on, and what the payload's ELF file must be.
  * Public and freestanding: kaslboot's loader/ and dtb/ build to it, and so do the probe
@@ -7,8 +8,8 @@
  * The section numbers are docs/protocol.md's. Values kaslboot only reports (the fixmap,
  * the register values at entry) are owned by its mm/ and named there; the payload learns
  * the addresses from the properties below. */
-#ifndef KASLBOOT_PROTOCOL_H
-#define KASLBOOT_PROTOCOL_H
+#ifndef KASLBOOT_INCLUDE_KASLBOOT_PROTOCOL_H
+#define KASLBOOT_INCLUDE_KASLBOOT_PROTOCOL_H
 
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Inflate throughput of loader/gzip.c's wrapper (arena allocator, one Z_FINISH call into
  * the final buffer) against the host zlib used directly (its own malloc, one call), on the
  * same gzip data. The figure that matters is the ratio: ~1.0 means the wrapper costs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Costs on the boot path of the entropy code, each as a ratio against a reference
  * measured in the same run: SHA-256 and the ChaCha20 keystream against OpenSSL's portable
  * figures (it uses SIMD, so > 1 is expected; a boot hashes a few hundred bytes), and one

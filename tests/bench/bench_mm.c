@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Table pages and build time for linear maps of 1, 4, 16 and 64 GiB (1 GiB-aligned RAM,
  * 48-bit TTBR1), plus the same maps with a PA offset by one page (pages only). Times are
  * reported as ratios against the 1 GiB block build measured in the same run. */

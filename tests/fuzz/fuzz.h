@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by every libFuzzer target in tests/fuzz/ (fuzz_<target>.c). Each target defines
  * LLVMFuzzerTestOneInput() and checks invariants with FUZZ_CHECK: a failed check prints
  * why and aborts, which libFuzzer reports as a crash (saving the input) and which fails the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The command-line and load-option helpers. The input is "cmdline\0opt\0" followed by a
  * few bytes of sizes.
  * - cmdline_has_option() against a model of how Linux itself reads its parameters

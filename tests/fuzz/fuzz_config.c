@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot configuration: loader.conf, BLS entry files, the firmware's load options and the
  * choice of what to boot. The input is sections separated by the byte 0x1e:
  *   loader.conf text 0x1e load options 0x1e name\ntext 0x1e name\ntext ...

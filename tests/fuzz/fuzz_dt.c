@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The device-tree path, as a boot takes it: dt_validate the firmware's (hostile) blob, read
  * its seeds, find the UART and PSCI, wipe its seeds in place, open it into a work buffer,
  * run every /chosen setter, pack it (dt_finish), fill the EFI memory-map placeholders in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MMU-on payloads: elf_payload_inspect() and elf_payload_load(). The input is the ELF file,
  * in an exact-size block. Invariants:
  * - a refusal logs exactly one error line naming the file; acceptance logs none;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/fmt.c against glibc's vsnprintf, byte for byte: the input is read as a list of
  * conversions in the subset kaslboot supports (lib/fmt.h), each with literal text around
  * it, flags, width and precision (digits or '*'), a length modifier and a value, printed

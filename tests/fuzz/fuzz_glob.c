@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* config_glob_match() (loader.conf's `default`): the input is "pattern\0string".
  * - Any bytes: no crash, no read past either string.
  * - Where POSIX fnmatch() with flags 0 and glibc agree on the meaning, the result must be

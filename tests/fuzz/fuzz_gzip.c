@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gzip and EFI zboot kernels: zboot_parse(), gzip_peek(), gzip_scan(), gzip_inflate().
  * The input is a mode byte, a 16-bit output cap (in 64-byte units, at most CAP_MAX) and a
  * 16-bit head size, then the file: a gzip member (mode bit 0 clear) or a zboot image whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel file's first bytes: kernel_format_detect(), image_header_validate() and
  * image_pe_check_length(). The input is an 8-byte little-endian file length followed by the
  * file's head (at most IMAGE_PE_PROBE_LEN bytes, in an exact-size block, as efi/ reads it).

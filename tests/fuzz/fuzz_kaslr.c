@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Slot choice over a fuzzed memory map: kaslr_choose() (random and lowest) and
  * kaslr_claim(). The input is a mode byte, a request, up to 8 ranges to avoid, a generator
  * seed and up to 16 memory-map entries.

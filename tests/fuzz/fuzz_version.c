@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The BLS order: version_compare() (systemd's strverscmp_improved) and
  * config_entry_compare()/config_sort() built on it. Sorting is only meaningful over a
  * total preorder, so the input's three strings (NUL-separated) and three entries made of

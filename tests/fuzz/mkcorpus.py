@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Writes the binary seed inputs of the fuzz targets whose input is a file format:
 tests/fuzz/corpus/{image,gzip,elf,dt,kaslr}/. The text targets' seeds (config, cmdline,
 glob, version, fmt) are written by hand. Deterministic: running it again gives the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A main() for the fuzz targets without libFuzzer: runs LLVMFuzzerTestOneInput once on
  * every file named on the command line or found (not recursively) in a directory named
  * there, in name order. `make unit` builds each target with it under gcc + ASan + UBSan and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for the QEMU integration tests: ESP variants made with mtools from the demo
 image, boots through scripts/qemu-run.py, and parsers for what kaslboot and the demo
 initramfs print."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 4, bad input: each gets one clear error line from kaslboot, nothing is exited,
 and the firmware's boot manager goes on to its next boot option. Boot0000 runs kaslboot
 on the broken entry; Boot0001 runs kaslboot again with a marker as its load options, so

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """scripts/bench-boot.py's timing, without QEMU: serial chunks become lines timed by their
 first byte, output is cut where it pauses, and a boot's numbers come from its markers."""
 import importlib.util

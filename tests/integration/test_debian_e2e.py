@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 10, end to end: kaslboot installed and kernels upgraded on a real Debian 12 arm64
 system, judged by systemd's own tools in the guest.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The loader's banner and what it detects, under the QEMU configurations that change it."""
 import os
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 10, on the host: scripts/kaslboot-install and kaslboot's kernel-install plugin, with
 a temporary directory standing in for the ESP (SYSTEMD_RELAX_ESP_CHECKS=1, as bootctl
 honours it) and another for the system's root (--root: /etc/machine-id, /etc/kernel).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 8: KASLR at least as strong as the kernel's own EFI stub. The Debian kernel on
 64 KiB slots (EFI_KIMG_ALIGN), so Linux's virtual base changes below 2 MiB too; a fallback
 entry keeps the boot's strong sources; Linux gets and credits a LINUX_EFI_RANDOM_SEED_TABLE.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 4: chainloading the Debian arm64 kernel with KASLR. Each test boots the kernel to
 the demo initramfs's report (tests/initramfs/init) and checks what Linux saw against
 what kaslboot logged. -cpu cortex-a72 has no FEAT_RNG, so Linux's KASLR can only come

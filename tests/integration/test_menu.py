@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The boot menu (loader.conf `timeout`), key by key, on an ESP laid out as systemd-boot
 252 reads it: \\loader\\loader.conf, \\loader\\entries\\debian.conf and alt.conf, the kernel and
 initrd where kernel-install puts them (/ENTRY-TOKEN/KERNEL-VERSION/linux, initrd). Keys are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 3, on the CPU: with `selftest mm` in loader.conf, kaslboot builds an init table
 set with a fixmap holding the firmware's DT, installs it in TTBR1_EL1, checks live
 translations with AT S1E1R/S1E1W + PAR_EL1 against its software walker, reads

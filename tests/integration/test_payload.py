@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 5, the MMU-on payload handoff: kaslboot boots the probe kernel
 (build/payload/probe.elf, tests/payload/) at a random physical and virtual base with the MMU
 on, and the probe checks every promise of docs/protocol.md from the inside, then reports one

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Secure Boot (Debian's snakeoil-key AAVMF store): kaslboot, signed with the enrolled
 test key, boots only kernels the firmware's db accepts, verified in the memory they will
 run from, and refuses what carries no signature (a devicetree file, a gzip kernel)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 9: kaslboot as a drop-in for systemd-boot, checked from Linux: entry ids as
 systemd-boot 252 makes them (file name with .conf), every entry file loaded whatever their
 number, the Boot Loader Interface variables the OS reads and the ones it sets for the next

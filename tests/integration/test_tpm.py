@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 14: measured boot. Three boots of Debian's kernel: with a software TPM (swtpm),
 whose event log Linux must show and whose PCRs must be what replaying that log gives and
 what systemd-boot 252 plus the kernel's EFI stub would leave for the same files; with a TPM

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """kaslboot under another firmware: U-Boot's UEFI (Debian's u-boot-qemu as -bios) instead of
 AAVMF. The demo ESP is partition 1 of a GPT disk (U-Boot's boot scan finds
 \\EFI\\BOOT\\BOOTAA64.EFI only there). What differs from edk2: U-Boot's own FAT driver (the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The MMU-on probe payload: a freestanding static-pie AArch64 ELF (tests/payload/), booted
 # by kaslboot through docs/protocol.md. Included by the top-level Makefile, or standalone:
 #   make -f tests/payload/payload.mk BUILD=build      -> build/payload/probe.elf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The MMU-on probe payload: entered by kaslboot as docs/protocol.md "Entry state" says, it
  * checks every promise of the protocol from the inside and prints one machine-readable
  * line, then powers the machine off:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "probe_console.h"
 
 /* PL011 TRM (Arm DDI 0183): UARTDR at 0x000, UARTFR at 0x018, FR.TXFF bit 5 = TX FIFO full. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Output for the probe: a PL011 UART at a virtual address, and a line builder. */
 #ifndef PROBE_CONSOLE_H
 #define PROBE_CONSOLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "probe_fdt.h"
 
 #include "probe_lib.h"

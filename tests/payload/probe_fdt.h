@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A tiny read-only flattened-device-tree reader for the probe (DTSpec v0.4 chapter 5):
  * enough to find a node by path, read a property, and resolve /aliases. Every access is
  * bounded by the header's totalsize, so a corrupt DT gives "not found", not a fault. */

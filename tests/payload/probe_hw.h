@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* System-register reads, address translation (AT) and PSCI calls for the probe. */
 #ifndef PROBE_HW_H
 #define PROBE_HW_H

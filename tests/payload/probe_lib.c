@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "probe_lib.h"
 
 bool probe_memeq(const void *a, const void *b, size_t n)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The few libc-like helpers the freestanding probe needs, plus the memcpy/memset/memcmp
  * symbols GCC may emit calls to even with -ffreestanding. */
 #ifndef PROBE_LIB_H

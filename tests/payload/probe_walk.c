@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "probe_walk.h"
 
 #include "probe_hw.h"

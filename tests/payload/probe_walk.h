@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A software walk of the live TTBR1_EL1 tables, read through the linear map, to learn what
  * AT cannot tell: whether a mapping is executable, and its memory type. The table pages
  * are themselves checked with AT before they are read, so a broken linear map gives a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Probe entry and exception vectors.
  *
  * _start records the entry state before anything changes it: x0 (the DT's fixmap VA),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Assertions whose failure says what broke in kaslboot's own terms: an error code by its
  * kb_strerror name, a mapping by its decoded type and permissions. Header-only (static
  * functions), included by the tests that need them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers for the dtb/ tests: compile .dts fixtures with the host's dtc, decompile a blob
  * back to text, and put a blob in front of an unreadable page. Every dtb/ test checks what
  * was logged, so this pulls in log_capture.h. Static inline in a header so nothing is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers for the SHA-256 / DRBG / entropy / KASLR tests: a deterministic non-crypto
  * generator for test inputs and hex decoding (log capture is in log_capture.h). A header of
  * static functions (not a .c helper) so it is not linked into other people's tests. */

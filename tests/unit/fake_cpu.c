@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The CPU the boot flow ends on, faked for host tests (see fake_platform.h). */
 #include <setjmp.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware of fake_platform.h. */
 #include <stdio.h>
 #include <stdlib.h>

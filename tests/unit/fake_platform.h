@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A firmware in host memory for the boot flow's tests: struct kb_platform over a block of
  * RAM (host memory whose addresses stand for physical ones, as UEFI's identity map makes
  * them), files, variables, an RNG, queued keys and an ExitBootServices that builds a real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware a whole-flow test boots on (test_boot_flow, test_measure): the description
  * efi/sysinfo.c would give kaslboot_boot, with QEMU virt's devicetree (both seeds) in a
  * writable copy, as the firmware's configuration table is. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fake arm64 kernels for the kernel-format tests (test_image.c, test_image_pe.c,
  * test_gzip.c, test_zboot.c): little-endian stores, the 64-byte Image header as a 6.1
  * kernel writes it, and gzip compression with the host zlib. The header is built here from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Log capture for every unit test: a sink for log_set_sink() that keeps the text of each
  * line logged since the last reset, the last line on its own, and how many lines, errors
  * and warnings there were, so a test can check the exact message the code under test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers shared by the mm tests: a host page pool with a fake physical base and an
  * independent raw-descriptor enumerator (it does not use mm_walk, so the two cross-check
  * each other); log capture is in log_capture.h. Header-only: static functions, nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The whole boot flow (loader/boot.c) on the host, over the fake firmware of
  * fake_platform.h: a Linux Image and an MMU-on ELF payload booted end to end, then every
  * platform call of such a boot made to fail in turn. Whatever fails, the machine must not

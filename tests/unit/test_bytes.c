@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/bytes.h: every load and store against values worked out by hand, at every
  * misalignment, and stores that touch exactly their own bytes. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/cmdline.c: parameter lookup with Linux's word splitting, and the bounded join. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Random input for every configuration parser, under ASan/UBSan: no crash, no read past the
  * given length (inputs live in exact-size heap blocks), only the documented return values,
  * and results that respect the fixed limits. Deterministic seed; a few thousand rounds. */

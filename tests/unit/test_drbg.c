@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ChaCha20 against RFC 8439 and OpenSSL's EVP_chacha20; the fast-key-erasure generator
  * against its definition (computed with OpenSSL); drbg_uniform's distribution. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The working DT: dt_open/dt_create_minimal/dt_finish, the firmware's seeds, and every
  * /chosen property kaslboot writes, read back with libfdt, compared with big-endian bytes
  * built independently, and once round-tripped through `dtc -O dts`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dt_find_uart() and dt_psci_conduit() on a QEMU-virt-like tree, a SoC tree with a bus
  * ("ranges", 32-bit cells, an alias with options) and a tree with no stdout-path. */
 #include "dt_testutil.h"

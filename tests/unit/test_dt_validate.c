@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dt_validate() against hostile blobs: every header field, block layout and structure
  * error is rejected with one error line, and random corruption never crashes (the blob
  * sits right before an unreadable page, so even an over-read inside libfdt faults). */

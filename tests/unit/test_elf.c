@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/elf_load.c: the MMU-on payload ELF loader. ELF images are built in memory by a
  * small builder below (headers, three segments, a dynamic section, RELA and RELR tables),
  * then broken one field at a time. The real probe payload (build/payload/probe.elf, built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The entropy pool: contributor bookkeeping, strength, the fixed-seed rule, the mixing
  * construction (recomputed with OpenSSL) and the wipe. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The "found:" line (loader/firmware_report.h): at `log debug` every fact is on it, the
  * memory figures are those of the map, and the firmware devicetree keeps its seeds for
  * the entropy phase; at the default level it costs nothing, not even the memory map. */

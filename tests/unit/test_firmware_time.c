@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The firmware-call timing (loader/firmware_time.h): every call reaches the platform
  * underneath with its arguments and comes back with its result, is counted under its kind,
  * a person's wait is not counted, and the report splits the phases' time in two. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/fmt.c against the host C library's vsnprintf: same output, same return value,
  * same truncation, over every conversion/flag/width/precision combination we use. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gzip inflate into caller memory (loader/gzip.c), checked against the host's zlib: the
  * fixtures are fake Images compressed with the host's deflate (image_fixture.h), then
  * broken on purpose. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* arm64 Image header validation (loader/image.c) and kernel format detection
  * (loader/kernel_format.c). Headers are built field by field in image_fixture.h. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/image_pe.c: a PE section table that reaches past the end of the file is a
  * truncated kernel; a file without a PE header is not judged. */
 #include <setjmp.h>

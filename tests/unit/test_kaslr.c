@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KASLR placement: slot counting and choice on hand-made maps, uniformity, a property test
  * against a brute-force oracle, the initrd/DT windows and the virtual policy. */
 #include <math.h>

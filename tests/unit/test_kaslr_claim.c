@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/kaslr_claim.c: a refused claim is drawn again elsewhere, never on a refused
  * range, a bounded number of times; then one error line. */
 #include <setjmp.h>

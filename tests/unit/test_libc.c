@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PE's own C library (lib/libc_freestanding.c), built here under other names and
  * checked against the host's: memcpy, memset and memmove at every alignment and length
  * up to a few words past the unrolled loop, and memmove over overlaps in both

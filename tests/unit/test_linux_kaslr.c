@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Linux 6.1 / 6.12 virtual base prediction. Expected values were computed by hand (the
  * first 6.1 case step by step below) and with Python's unbounded integers, following
  * kaslr_early.c/head.S (6.1) and kaslr_early.c/map_kernel.c (6.12) literally. */

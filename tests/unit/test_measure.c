@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Measured boot (loader/measure.c) over the fake firmware's TPM: every event a boot leaves
  * (PCR, type, digest, the exact event bytes), checked against what systemd-boot, the
  * kernel's EFI stub and the firmware would have left; the event log handed to Linux; and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot menu (loader/menu.c) and its variables (loader/menu_vars.c) over the fake
  * firmware: every key, the countdown on the fake clock, the modes that never show the
  * menu, the line editor and its limit, LoaderEntryDefault and LoaderConfigTimeout as

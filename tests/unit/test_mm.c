@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Translation-table engine and walker: random region sets checked through the walker and
  * through an independent raw enumerator; edge cases; block and contiguous-hint use. */
 #include <setjmp.h>

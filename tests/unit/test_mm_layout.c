@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel-style layouts: the init set (image segments, fixmap with DT and console, trampoline
  * identity map) and the final set (plus the linear map), checked through the walker and the
  * raw enumerator; the DT's kaslr-seed is read back through the fixmap translation. */

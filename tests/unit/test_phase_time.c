@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The phase timings (loader/phase_time.h): every stamp charges the time since the last one
  * to the phase before it, reads are told apart from the rest, the menu's wait is not
  * kaslboot's cost, and the report has one debug line a phase and one info summary. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The probe payload's own FDT reader (tests/payload/probe_fdt.c: the probe is freestanding
  * and reads the DT through the fixmap itself) checked against libfdt: for every node of
  * the fixtures, the node is found by its path (and by its name without the unit address)

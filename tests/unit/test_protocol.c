@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* include/kaslboot/protocol.h: included first, so it must stand on its own; its values
  * against the numbers docs/protocol.md states, and against kaslboot's own layout. */
 #include <kaslboot/protocol.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The persistent seed (loader/seed_file.h) and the random seed table
  * (loader/seed_table.h) over the fake firmware: every state of the seed file, the
  * credit rule (only after the rewrite reached the medium), a different file after every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 against the FIPS 180-4 / NIST CAVP example digests and against OpenSSL. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/sizes.h: the size names and the booting.rst limits against values worked out by
  * hand from the document's own words (and Linux's arch/arm64/include/asm/boot.h). */
 #include <setjmp.h>

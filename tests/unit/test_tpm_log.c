@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/tpm_log.c: the firmware's event log measured for LINUX_EFI_TPM_EVENT_LOG. Logs
  * are built here byte by byte from the TCG PC Client Platform Firmware Profile's layouts
  * (TCG_PCR_EVENT, TCG_EfiSpecIDEvent, TCG_PCR_EVENT2) and the TCG EFI Protocol

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/utf16.c against glibc's iconv: UTF-8 to UCS-2 for file names and variables, and
  * back. Random byte strings (mostly invalid UTF-8) and random code points (valid). */
 #include <setjmp.h>

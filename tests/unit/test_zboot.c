@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI zboot header parsing (loader/zboot.c) and the whole zboot path: parse, peek the
  * Image header, validate it, inflate. The fixture follows zboot-header.S's layout. */
 #include <setjmp.h>

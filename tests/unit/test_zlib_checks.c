@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PE's own crc32() and adler32() (lib/zlib_freestanding.c), built here under other
  * names, against zlib's: empty and NULL buffers, every alignment and length around the
  * eight-byte loop, chained calls, and a large buffer. */

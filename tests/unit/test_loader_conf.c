@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/loader_conf.c: every key and value of loader.conf, and its errors by exact text. */
 #include <setjmp.h>
 #include <stdarg.h>

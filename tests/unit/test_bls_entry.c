@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/bls_entry.c: BLS Type #1 entry files, every key, the line format and its errors.
  * Errors are checked by their exact "file:line: message" text in the log. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/version_sort.c config_sort and loader/config.c: the BLS order, `default` globs
  * (against the C library's fnmatch), load options, the boot order with fallbacks, the
  * bare-ESP default and UEFI path conversion. */

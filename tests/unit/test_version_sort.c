@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader/version_sort.c version_compare: the UAPI version format comparison. Checked against
  * the examples of specs/version_format_specification.md, systemd's test vectors for
  * strverscmp_improved (src/test/test-string-util.c, including the rpmvercmp cases it
