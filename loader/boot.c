@@ -15,6 +15,7 @@
 #include "loader/boot_linux.h"
 #include "loader/boot_mmu_on.h"
 #include "loader/boot_selftest.h"
+#include "loader/handback.h"
 #include "loader/measure.h"
 #include "loader/menu.h"
 #include "loader/firmware_report.h"
@@ -120,6 +121,7 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 			run_menu(&b, &bc);
 		rc = boot_entries(&b, &bc);
 	}
+	handback_return(&b);
 	entropy_gather_wipe(&b.entropy);
 	boot_config_free(pf, &bc);
 	log_error("nothing booted: returning to the firmware (%s)", kb_strerror(rc));
