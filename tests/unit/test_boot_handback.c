@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What a boot leaves the firmware (issue 19), over the fake firmware of fake_platform.h:
- * LoaderBootCountPath names only a counted entry that was entered. */
+/* What a boot leaves the firmware (issue 19, points 3 and 6), over the fake firmware of
+ * fake_platform.h: LoaderBootCountPath names only a counted entry that was entered; a run
+ * that returns ("nothing booted") leaves the firmware DT's seeds in place and fresh, and
+ * the earlier LINUX_EFI_RANDOM_SEED_TABLE installed; one that boots zeroes that table once
+ * kaslboot's own replaced it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libfdt.h>
 
 #include "assert_kb.h"
 #include "fake_platform.h"
@@ -17,10 +21,16 @@
 #include "lib/utf16.h"
 #include "loader/bli.h"
 #include "log_capture.h"
+#include "loader/seed_table.h"
 
 #define RAM_BYTES (256ULL << 20)
 #define KERNEL_IMAGE_SIZE (4ULL << 20)
 #define KERNEL_FILE_SIZE (64u << 10)
+/* dt_qemu_virt.dts: the firmware's kaslr-seed. */
+#define FIXTURE_KASLR_SEED 0x0123456789abcdefULL
+/* An earlier seed table's bytes, as a previous loader would have left them. */
+#define EARLIER_BYTES 32u
+#define EARLIER_FILL 0x5c
 
 static uint8_t kernel_file[KERNEL_FILE_SIZE];
 
@@ -144,6 +154,151 @@ static void test_count_path_absent_when_nothing_boots(void **state)
 			 var_text("LoaderBootCountPath"));
 }
 
+/* ---- point 6: what a failed run leaves ----------------------------------------------- */
+
+static uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static const uint8_t *fw_chosen_prop(const char *name, int *len)
+{
+	int chosen = fdt_path_offset(flow_fw_dt, "/chosen");
+	assert_true(chosen >= 0);
+	return fdt_getprop(flow_fw_dt, chosen, name, len);
+}
+
+/* The earlier table, installed in the fake firmware as a previous loader left it. */
+static uint8_t *install_earlier_table(void)
+{
+	uint8_t *t = calloc(1, SEED_TABLE_HEADER + EARLIER_BYTES);
+	uint32_t size = EARLIER_BYTES;
+	assert_non_null(t);
+	memcpy(t, &size, sizeof(size));
+	memset(t + SEED_TABLE_HEADER, EARLIER_FILL, EARLIER_BYTES);
+	assert_kb_ok(fake_platform.install_config_table(NULL, &linux_random_seed_table_guid, t));
+	flow_fw.seed_table = t;
+	return t;
+}
+
+/* After "nothing booted" the firmware's next boot option finds seeds in the DT (kaslboot
+ * mixed the old ones: fresh bytes, never zeros) and the earlier seed table installed again,
+ * also when the attempt failed after installing its own table (ExitBootServices refused). */
+static void test_nothing_booted_leaves_fresh_seeds_and_the_earlier_table(void **state)
+{
+	(void)state;
+	for (int late = 0; late < 2; late++) {
+		int rc = 0, len, fw_rng_len;
+		flow_firmware_init(true);
+		setup_esp(NULL);
+		add_entry("a.conf", late ? linux_entry : missing_entry);
+		if (late)
+			fake.exit_refusals = 1;
+		uint8_t *earlier = install_earlier_table();
+		uint8_t fw_rng[512];
+		const uint8_t *p = fw_chosen_prop("rng-seed", &fw_rng_len);
+		assert_non_null(p);
+		memcpy(fw_rng, p, (size_t)fw_rng_len);
+
+		assert_false(run_boot(&rc));
+		assert_last_logged("nothing booted: returning to the firmware (");
+		if (late)
+			assert_int_equal(fake.exit_calls, 1);
+
+		const uint8_t *seed = fw_chosen_prop("kaslr-seed", &len);
+		if (!seed)
+			fail_msg("the firmware DT has no kaslr-seed after nothing booted");
+		assert_int_equal(len, 8);
+		assert_true(be64_at(seed) != 0);
+		assert_true(be64_at(seed) != FIXTURE_KASLR_SEED);
+		const uint8_t *rng = fw_chosen_prop("rng-seed", &len);
+		if (!rng)
+			fail_msg("the firmware DT has no rng-seed after nothing booted");
+		assert_int_equal(len, fw_rng_len);
+		assert_false(all_zero(rng, (size_t)len));
+		assert_memory_not_equal(rng, fw_rng, (size_t)len);
+
+		if (fake_fw_table(&linux_random_seed_table_guid) != earlier)
+			fail_msg("the earlier seed table is not installed after nothing booted "
+				 "(late failure %d): %p", late,
+				 fake_fw_table(&linux_random_seed_table_guid));
+		uint32_t size;
+		memcpy(&size, earlier, sizeof(size));
+		assert_int_equal(size, EARLIER_BYTES);
+		assert_false(all_zero(earlier + SEED_TABLE_HEADER, EARLIER_BYTES));
+		unsigned same = 0;
+		for (unsigned i = 0; i < EARLIER_BYTES; i++)
+			same += earlier[SEED_TABLE_HEADER + i] == EARLIER_FILL;
+		if (same == EARLIER_BYTES)
+			fail_msg("the earlier table's bytes, which kaslboot mixed, are handed on");
+		assert_null(fake_fw_var(LOADER_RANDOM_SEED_VAR));
+		assert_int_equal(fake.nallocs, 0);
+		fake_fw_free();
+		free(earlier);
+		flow_fw.seed_table = NULL;
+	}
+}
+
+/* With a fixed seed (loader.conf kaslr-seed) the generator is predictable: nothing is
+ * refilled from it, and the firmware's seeds are left exactly as they were found. */
+static void test_nothing_booted_fixed_seed_leaves_seeds_as_found(void **state)
+{
+	int rc = 0, len;
+	(void)state;
+	flow_firmware_init(true);
+	uint8_t *before = malloc(flow_fw_dt_size);
+	memcpy(before, flow_fw_dt, flow_fw_dt_size);
+	setup_esp("kaslr-seed 12345\n");
+	add_entry("a.conf", missing_entry);
+	assert_false(run_boot(&rc));
+	assert_non_null(fw_chosen_prop("rng-seed", &len));
+	assert_memory_equal(flow_fw_dt, before, flow_fw_dt_size);
+	free(before);
+}
+
+/* A boot that commits: the firmware DT's seeds are gone and the earlier table, replaced by
+ * kaslboot's own, holds no byte of its old seed (the stub and systemd-boot zero it). */
+static void test_boot_zeroes_the_replaced_table(void **state)
+{
+	int rc = 0, len;
+	(void)state;
+	flow_firmware_init(true);
+	setup_esp(NULL);
+	add_entry("a.conf", linux_entry);
+	uint8_t *earlier = install_earlier_table();
+	assert_true(run_boot(&rc));
+	assert_true(fake_cpu.linux_entered);
+	void *own = fake_fw_table(&linux_random_seed_table_guid);
+	assert_non_null(own);
+	assert_ptr_not_equal(own, earlier);
+	if (!all_zero(earlier, SEED_TABLE_HEADER + EARLIER_BYTES))
+		fail_msg("the earlier seed table still holds its bytes after kaslboot's "
+			 "replaced it");
+	const uint8_t *seed = fw_chosen_prop("kaslr-seed", &len);
+	assert_true(!seed || be64_at(seed) == 0);
+	assert_null(fw_chosen_prop("rng-seed", &len));
+	/* The kernel's DT has kaslboot's seeds, never the firmware's. */
+	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
+	int chosen = fdt_path_offset(dt, "/chosen");
+	seed = fdt_getprop(dt, chosen, "kaslr-seed", &len);
+	assert_non_null(seed);
+	assert_true(be64_at(seed) != FIXTURE_KASLR_SEED && be64_at(seed) != 0);
+	flow_fw.seed_table = NULL;
+	fake_fw_free();
+	free(earlier);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +306,11 @@ int main(void)
 					  flow_teardown),
 		cmocka_unit_test_teardown(test_count_path_names_counted_fallback, flow_teardown),
 		cmocka_unit_test_teardown(test_count_path_absent_when_nothing_boots, flow_teardown),
+		cmocka_unit_test_teardown(
+			test_nothing_booted_leaves_fresh_seeds_and_the_earlier_table, flow_teardown),
+		cmocka_unit_test_teardown(test_nothing_booted_fixed_seed_leaves_seeds_as_found,
+					  flow_teardown),
+		cmocka_unit_test_teardown(test_boot_zeroes_the_replaced_table, flow_teardown),
 	};
 	make_kernel();
 	log_capture_start(LOG_DEBUG);
