@@ -191,7 +191,7 @@ struct kb_platform {
 struct kb_firmware {
 	void *fdt;              /* the firmware's DT configuration table, or NULL */
 	size_t fdt_size;        /* its header's totalsize (0 when the header is bad) */
-	bool fdt_valid;         /* it passed dt_validate when gathered: not checked again */
+	bool fdt_valid;         /* it passed dt_validate already; else the flow checks it once */
 	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
 	bool secure_boot;       /* the SecureBoot variable is 1 */
 	bool rng_protocol;      /* EFI_RNG_PROTOCOL is installed */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What a boot leaves the firmware (issue 19, points 3 and 6), over the fake firmware of
+/* What a boot leaves the firmware (issue 19, points 3, 6 and 8), over the fake firmware of
  * fake_platform.h: LoaderBootCountPath names only a counted entry that was entered; a run
  * that returns ("nothing booted") leaves the firmware DT's seeds in place and fresh, and
  * the earlier LINUX_EFI_RANDOM_SEED_TABLE installed; one that boots zeroes that table once
- * kaslboot's own replaced it. */
+ * kaslboot's own replaced it; a firmware DT that fails validation is ignored with one
+ * warning and the kernel gets an empty tree. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -299,6 +300,82 @@ static void test_boot_zeroes_the_replaced_table(void **state)
 	free(earlier);
 }
 
+/* ---- point 8: a firmware DT that fails validation ------------------------------------ */
+
+/* Boots with the firmware DT flow_fw points at ignored: entered, one warning naming the
+ * DT and why, and the kernel's DT is a well-formed (empty) tree of kaslboot's. */
+static void boot_ignoring_firmware_dt(const char *why)
+{
+	int rc = 0, len;
+	setup_esp(NULL);
+	add_entry("a.conf", linux_entry);
+	if (!run_boot(&rc))
+		fail_msg("nothing booted with a bad firmware DT:\n%s", captured_log);
+	assert_true(fake_cpu.linux_entered);
+	assert_logged("warning: ignoring the firmware devicetree (Linux gets an empty one, as "
+		      "from its EFI stub): ");
+	assert_logged(why);
+	if (captured_warnings != 1 || captured_errors)
+		fail_msg("%d warnings, %d errors, not one warning:\n%s", captured_warnings,
+			 captured_errors, captured_log);
+	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
+	assert_int_equal(fdt_check_full(dt, fdt_totalsize(dt)), 0);
+	int chosen = fdt_path_offset(dt, "/chosen");
+	assert_true(chosen >= 0);
+	assert_string_equal(fdt_getprop(dt, chosen, "bootargs", &len), "console=ttyAMA0");
+	assert_true(fdt_path_offset(dt, "/memory@40000000") < 0);   /* nothing of the firmware's */
+}
+
+/* Garbage where the firmware's DT table points, on an ACPI machine: Linux boots. */
+static void test_garbage_firmware_dt_under_acpi_boots(void **state)
+{
+	(void)state;
+	flow_firmware_init(false);
+	uint8_t *garbage = aligned_alloc(8, 4096);
+	memset(garbage, 0xa5, 4096);
+	flow_fw.acpi = true;
+	flow_fw.fdt = garbage;
+	flow_fw.fdt_size = 0;   /* as efi/sysinfo.c gives a blob whose header fails */
+	flow_fw.fdt_valid = false;
+	boot_ignoring_firmware_dt("bad magic 0xa5a5a5a5");
+	for (unsigned i = 0; i < 4096; i++)
+		assert_int_equal(garbage[i], 0xa5);   /* never written */
+	flow_fw.fdt = NULL;
+	free(garbage);
+}
+
+/* A DT whose header is good but whose structure fails kaslboot's stricter checks. */
+static void test_malformed_firmware_dt_is_ignored(void **state)
+{
+	(void)state;
+	flow_firmware_init(true);
+	/* The tag after the root's FDT_BEGIN_NODE and its empty name: not a tag at all. */
+	uint8_t *tag = (uint8_t *)flow_fw_dt + fdt_off_dt_struct(flow_fw_dt) + 8;
+	tag[0] = tag[1] = tag[2] = 0;
+	tag[3] = 0x0f;
+	flow_fw.acpi = true;
+	flow_fw.fdt_valid = false;
+	boot_ignoring_firmware_dt("malformed structure");
+}
+
+/* A good DT that was not validated when gathered (efi/sysinfo.c no longer does it): it is
+ * validated once and used, its seeds read and wiped, without a word. */
+static void test_unchecked_good_firmware_dt_is_used(void **state)
+{
+	int rc = 0, len;
+	(void)state;
+	flow_firmware_init(true);
+	flow_fw.fdt_valid = false;
+	setup_esp(NULL);
+	add_entry("a.conf", linux_entry);
+	assert_true(run_boot(&rc));
+	assert_int_equal(captured_warnings, 0);
+	assert_int_equal(captured_errors, 0);
+	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
+	assert_true(fdt_path_offset(dt, "/memory@40000000") >= 0);
+	assert_null(fw_chosen_prop("rng-seed", &len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +388,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_nothing_booted_fixed_seed_leaves_seeds_as_found,
 					  flow_teardown),
 		cmocka_unit_test_teardown(test_boot_zeroes_the_replaced_table, flow_teardown),
+		cmocka_unit_test_teardown(test_garbage_firmware_dt_under_acpi_boots, flow_teardown),
+		cmocka_unit_test_teardown(test_malformed_firmware_dt_is_ignored, flow_teardown),
+		cmocka_unit_test_teardown(test_unchecked_good_firmware_dt_is_used, flow_teardown),
 	};
 	make_kernel();
 	log_capture_start(LOG_DEBUG);
