@@ -22,6 +22,8 @@
 #include "lib/utf16.h"
 #include "loader/bli.h"
 #include "log_capture.h"
+#include "loader/allocs.h"
+#include "loader/drbg.h"
 #include "loader/seed_table.h"
 
 #define RAM_BYTES (256ULL << 20)
@@ -300,6 +302,46 @@ static void test_boot_zeroes_the_replaced_table(void **state)
 	free(earlier);
 }
 
+/* The earlier table's helpers: a table of a size kaslboot does not take (over the stub's
+ * 512 bytes) is never written, not even its header; putting the earlier table back, if
+ * refused, at least removes kaslboot's own, whose pages are about to be freed. */
+static void test_earlier_table_helpers(void **state)
+{
+	uint8_t big[SEED_TABLE_HEADER + 8], copy[sizeof(big)];
+	uint32_t size = SEED_TABLE_PREV_MAX + 1;
+	struct drbg rng;
+	uint8_t key[DRBG_SEED_SIZE] = { 7 };
+	(void)state;
+	memset(big, 0x77, sizeof(big));
+	memcpy(big, &size, sizeof(size));
+	memcpy(copy, big, sizeof(big));
+	drbg_seed(&rng, key);
+	seed_table_retire_previous(big);
+	assert_false(seed_table_refresh_previous(big, &rng));
+	assert_memory_equal(big, copy, sizeof(big));
+	seed_table_retire_previous(NULL);
+	assert_false(seed_table_refresh_previous(NULL, &rng));
+
+	struct kb_allocs allocs;
+	bool installed;
+	uint8_t *earlier;
+	fake_fw_init(RAM_BYTES);
+	earlier = install_earlier_table();
+	kb_allocs_init(&allocs, &fake_platform);
+	seed_table_install(&fake_platform, &rng, &allocs, &installed);
+	assert_true(installed);
+	assert_ptr_not_equal(fake_fw_table(&linux_random_seed_table_guid), earlier);
+	fake.fail_at = fake.calls + 1;   /* putting the earlier table back is refused */
+	log_capture_clear();
+	seed_table_remove(&fake_platform, earlier, &installed);
+	assert_null(fake_fw_table(&linux_random_seed_table_guid));
+	assert_logged("warning: the earlier random seed table cannot be put back: removed");
+	kb_free_all(&allocs);
+	drbg_wipe(&rng);
+	flow_fw.seed_table = NULL;
+	free(earlier);
+}
+
 /* ---- point 8: a firmware DT that fails validation ------------------------------------ */
 
 /* Boots with the firmware DT flow_fw points at ignored: entered, one warning naming the
@@ -388,6 +430,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_nothing_booted_fixed_seed_leaves_seeds_as_found,
 					  flow_teardown),
 		cmocka_unit_test_teardown(test_boot_zeroes_the_replaced_table, flow_teardown),
+		cmocka_unit_test_teardown(test_earlier_table_helpers, flow_teardown),
 		cmocka_unit_test_teardown(test_garbage_firmware_dt_under_acpi_boots, flow_teardown),
 		cmocka_unit_test_teardown(test_malformed_firmware_dt_is_ignored, flow_teardown),
 		cmocka_unit_test_teardown(test_unchecked_good_firmware_dt_is_used, flow_teardown),
