@@ -135,13 +135,13 @@ static bool is_chosen_name(const char *name, int len)
 	       (len >= 7 && memcmp(name, "chosen@", 7) == 0);
 }
 
-int dt_wipe_seeds(void *fdt)
+/* fn on every chosen node under the root, not only the first that lookups find: a second
+ * one is still in the blob the OS can read. Returns 0 or the first libfdt error. */
+static int for_each_chosen(void *fdt, int (*fn)(void *fdt, int node, void *arg), void *arg)
 {
 	const char *name;
 	int node, len, err = 0;
 
-	/* Every chosen node under the root, not only the first that lookups find: a second
-	 * one is still in the blob the OS can read. */
 	fdt_for_each_subnode(node, fdt, 0) {
 		name = fdt_get_name(fdt, node, &len);
 		if (!name) {
@@ -150,14 +150,86 @@ int dt_wipe_seeds(void *fdt)
 		}
 		if (!is_chosen_name(name, len))
 			continue;
-		err = wipe_node(fdt, node);
+		err = fn(fdt, node, arg);
 		if (err)
 			break;
 	}
 	if (!err && node != -FDT_ERR_NOTFOUND)
 		err = node;
+	return err;
+}
+
+static int wipe_chosen(void *fdt, int node, void *arg)
+{
+	(void)arg;
+	return wipe_node(fdt, node);
+}
+
+int dt_wipe_seeds(void *fdt)
+{
+	int err = for_each_chosen(fdt, wipe_chosen, NULL);
+
 	if (err) {
 		log_error("DT: cannot wipe /chosen seeds: %s", fdt_strerror(err));
+		return dt_kb_err(err);
+	}
+	return KB_OK;
+}
+
+/* A generator that gives eight zero bytes this many times in a row is broken: the
+ * kaslr-seed is then left zero, which the kernel takes as none. */
+#define DT_REFILL_NONZERO_TRIES 4
+
+struct refill {
+	dt_seed_fill_fn fill;
+	void *arg;
+	unsigned count;
+};
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Overwrites every seed property's value of the node in place: the tree's layout does not
+ * change, so the walk stays valid. */
+static int refill_node(void *fdt, int node, void *arg)
+{
+	struct refill *r = arg;
+	const char *pname;
+	const void *val;
+	int prop, len;
+
+	fdt_for_each_property_offset(prop, fdt, node) {
+		val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
+		if (!val)
+			return len;
+		if (!pname || !is_seed_name(pname) || len <= 0)
+			continue;
+		/* The value lies in the caller's writable blob. */
+		uint8_t *p = (uint8_t *)fdt + ((const uint8_t *)val - (const uint8_t *)fdt);
+		bool kaslr = strcmp(pname, DT_PROP_KASLR_SEED) == 0;
+		for (unsigned t = 0; t < DT_REFILL_NONZERO_TRIES; t++) {
+			r->fill(r->arg, p, (size_t)len);
+			if (!kaslr || !all_zero(p, (size_t)len))
+				break;
+		}
+		r->count++;
+	}
+	return prop == -FDT_ERR_NOTFOUND ? 0 : prop;
+}
+
+int dt_refill_seeds(void *fdt, dt_seed_fill_fn fill, void *arg, unsigned *count)
+{
+	struct refill r = { fill, arg, 0 };
+	int err = for_each_chosen(fdt, refill_node, &r);
+
+	*count = r.count;
+	if (err) {
+		log_error("DT: cannot refill /chosen seeds: %s", fdt_strerror(err));
 		return dt_kb_err(err);
 	}
 	return KB_OK;

@@ -42,4 +42,13 @@ int dt_kaslr_seed(const void *fdt, uint64_t *seed);
  * firmware's blob and on any copy that still holds its seeds. */
 int dt_wipe_seeds(void *fdt);
 
+/* Writes len fresh bytes to buf. */
+typedef void (*dt_seed_fill_fn)(void *arg, void *buf, size_t len);
+
+/* Overwrites, in place, the value of every kaslr-seed and rng-seed in every chosen node
+ * with fill's bytes (a kaslr-seed never all zeros), for a DT whose seeds were used but
+ * whose next reader should find fresh ones. A seed wiped by dt_wipe_seeds is not brought
+ * back: the tree's size never changes. *count says how many properties were refilled. */
+int dt_refill_seeds(void *fdt, dt_seed_fill_fn fill, void *arg, unsigned *count);
+
 #endif

@@ -2,7 +2,6 @@
 #include <efi.h>
 #include <libfdt.h>
 
-#include "dtb/validate.h"
 #include "efi/firmware.h"
 #include "efi/sysinfo.h"
 #include "lib/libc.h"
@@ -42,8 +41,8 @@ void sysinfo_gather(EFI_SYSTEM_TABLE *st, struct kb_firmware *fw)
 	fw->fdt = efi_find_config_table(st, &dtb_table_guid);
 	if (fw->fdt && fdt_check_header(fw->fdt) == 0)
 		fw->fdt_size = fdt_totalsize(fw->fdt);
-	/* Checked once here; the flow reads and copies it without checking again. */
-	fw->fdt_valid = fw->fdt_size && !dt_validate(fw->fdt, fw->fdt_size, "firmware devicetree");
+	/* fdt_valid stays false: the flow validates it once (loader/firmware_dt.h), and
+	 * ignores a bad one with one warning rather than failing every entry. */
 	fw->acpi = efi_find_config_table(st, &acpi20_table_guid) != NULL;
 	fw->seed_table = efi_find_config_table(st, &seed_table_guid);
 	fw->secure_boot = secure_boot_enabled();

@@ -16,8 +16,10 @@
 #include "loader/boot_linux.h"
 #include "loader/boot_mmu_on.h"
 #include "loader/boot_selftest.h"
+#include "loader/handback.h"
 #include "loader/measure.h"
 #include "loader/menu.h"
+#include "loader/firmware_dt.h"
 #include "loader/firmware_report.h"
 #include "loader/firmware_time.h"
 #include "loader/phase_time.h"
@@ -95,7 +97,9 @@ static int boot_entries(struct kb_boot *b, const struct boot_config *bc)
 int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 		  const char *load_options, const char *loader_info, uint64_t t_start)
 {
+	static struct kb_firmware screened;
 	pf = firmware_time_wrap(pf);
+	fw = firmware_dt_screen(fw, &screened);
 	struct kb_boot b = { .pf = pf, .fw = fw, .t_start = t_start };
 	struct boot_config bc;
 	char id[KB_ID_MAX];
@@ -121,6 +125,7 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 			run_menu(&b, &bc);
 		rc = boot_entries(&b, &bc);
 	}
+	handback_return(&b);
 	entropy_gather_wipe(&b.entropy);
 	boot_config_free(pf, &bc);
 	log_error("nothing booted: returning to the firmware (%s)", kb_strerror(rc));

@@ -6,6 +6,7 @@
 #include "dtb/buffer.h"
 #include "dtb/chosen.h"
 #include "dtb/efi_handoff.h"
+#include "dtb/seeds.h"
 #include "dtb/validate.h"
 #include "lib/counter.h"
 #include "lib/err.h"
@@ -185,6 +186,10 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *
 	} else {
 		rc = dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
 	}
+	/* The firmware's seeds stay in its DT until kaslboot commits (loader/handback.h), so
+	 * the copy still holds them: the kernel gets kaslboot's own, never these. */
+	if (!rc)
+		rc = dt_wipe_seeds(buf);
 	*dt_pa = base;
 	return rc;
 }

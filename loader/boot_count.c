@@ -15,6 +15,7 @@
 #define SUFFIX_LEN 5
 /* Counters never grow past 9 digits (the parser's limit, loader/bls_entry.c). */
 #define COUNTER_MAX 999999999u
+#define BOOT_COUNT_PATH_VAR "LoaderBootCountPath"
 
 void boot_count_next_name(const struct kb_entry *e, char *out, size_t size)
 {
@@ -27,9 +28,17 @@ void boot_count_next_name(const struct kb_entry *e, char *out, size_t size)
 		      e->file_name + n - SUFFIX_LEN);
 }
 
+void boot_count_forget(const struct kb_platform *pf)
+{
+	bli_delete(pf, BOOT_COUNT_PATH_VAR);
+}
+
 void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e)
 {
 	char next[KB_ID_MAX + 24], path[KB_PATH_MAX], uefi[KB_PATH_MAX];
+	/* Whatever an earlier attempt (or an earlier loader this boot) published names an
+	 * entry that is not the one about to run. */
+	boot_count_forget(pf);
 	boot_count_next_name(e, next, sizeof(next));
 	if (!next[0])
 		return;
@@ -42,5 +51,5 @@ void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e)
 	}
 	log_info("boot counting: %s renamed to %s", e->file_name, next);
 	kfmt_snprintf(uefi, sizeof(uefi), ENTRIES_DIR_UEFI "%s", next);
-	bli_set_string(pf, "LoaderBootCountPath", BLI_VOLATILE, uefi);
+	bli_set_string(pf, BOOT_COUNT_PATH_VAR, BLI_VOLATILE, uefi);
 }

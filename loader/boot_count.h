@@ -16,7 +16,13 @@ void boot_count_next_name(const struct kb_entry *e, char *out, size_t size);
 
 /* Renames the entry's file and publishes the new path. A refused rename (read-only ESP)
  * is one warning; the boot goes on. A rename either happens or not (one SetInfo on one
- * directory entry), so a power cut leaves a valid name. */
+ * directory entry), so a power cut leaves a valid name. Called at the start of every
+ * attempt: it first forgets what an earlier attempt published. */
 void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e);
+
+/* Deletes LoaderBootCountPath: when an attempt starts, and when kaslboot returns to the
+ * firmware. systemd-bless-boot in whatever OS boots next marks the entry it names good, so
+ * it may name only the counted entry that was entered, never one that failed. */
+void boot_count_forget(const struct kb_platform *pf);
 
 #endif

@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "loader/allocs.h"
 #include "loader/boot_common.h"
+#include "loader/handback.h"
 #include "loader/kaslr.h"
 #include "loader/measure.h"
 #include "loader/seed_table.h"
@@ -136,11 +137,12 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */
+	handback_commit(b, a.seed_table);
 	enter_linux(&a, &exit_map);
 
 fail:
 	measure_event_log_remove(b->pf, &a.event_log);
-	seed_table_remove(b->pf, &a.seed_table);
+	seed_table_remove(b->pf, b->fw->seed_table, &a.seed_table);
 	drbg_wipe(&a.rng);
 	kb_free_all(&a.allocs);
 	return rc;

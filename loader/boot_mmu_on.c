@@ -26,6 +26,7 @@
 #include "loader/file_load.h"
 #include "loader/kaslr.h"
 #include "loader/measure.h"
+#include "loader/handback.h"
 #include "loader/seed_table.h"
 #include "loader/kaslr_claim.h"
 #include "mm/arch.h"
@@ -552,11 +553,12 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.pl.dt_pa, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */
+	handback_commit(b, a.seed_table);
 	switch_and_enter(&a, &exit_map, sw);
 
 fail:
 	measure_event_log_remove(b->pf, &a.event_log);
-	seed_table_remove(b->pf, &a.seed_table);
+	seed_table_remove(b->pf, b->fw->seed_table, &a.seed_table);
 	kb_file_free(b->pf, a.file);
 	drbg_wipe(&a.rng);
 	b->pf->memmap_free(b->pf->ctx, &a.map);

@@ -63,10 +63,8 @@ static void add_dt_seeds(const struct kb_firmware *fw, struct entropy_pool *pool
 		entropy_add(pool, ENTROPY_SRC_DT_RNG_SEED, seeds.rng_seed, seeds.rng_seed_len,
 			    8 * (unsigned)seeds.rng_seed_len);
 	secure_wipe(&seeds, sizeof(seeds));
-	/* The firmware's copy is the one Linux would otherwise find (and an attacker reading
-	 * memory later): it is never forwarded, so zero it. */
-	if (dt_wipe_seeds(fw_fdt))
-		log_warn("could not wipe the firmware DT's seeds");
+	/* The firmware's copy is wiped once kaslboot commits to an entry, and refilled if it
+	 * returns instead (loader/handback.h): the next boot option must find seeds too. */
 }
 
 int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,

@@ -194,12 +194,12 @@ struct kb_platform {
 struct kb_firmware {
 	void *fdt;              /* the firmware's DT configuration table, or NULL */
 	size_t fdt_size;        /* its header's totalsize (0 when the header is bad) */
-	bool fdt_valid;         /* it passed dt_validate when gathered: not checked again */
+	bool fdt_valid;         /* it passed dt_validate already; else the flow checks it once */
 	bool acpi;              /* an ACPI 2.0+ RSDP configuration table exists */
 	bool secure_boot;       /* the SecureBoot variable is 1 */
 	bool rng_protocol;      /* EFI_RNG_PROTOCOL is installed */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
-	const void *seed_table; /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
+	void *seed_table;       /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
 	char image_path[256];   /* kaslboot's own file, "\EFI\BOOT\BOOTAA64.EFI"; "" unknown */
 	char esp_part_uuid[40]; /* the GPT partition GUID it was loaded from; "" if none */
 	char vendor[64];        /* FirmwareVendor, UTF-8 */

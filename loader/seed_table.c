@@ -14,15 +14,26 @@ const struct kb_guid linux_random_seed_table_guid = {
 /* The table's bits are credited up to a SHA-256's worth, like the seed file's. */
 #define SEED_TABLE_CREDIT_MAX 256u
 
+/* The size an earlier table's header gives, or 0 for none or one kaslboot does not take
+ * (and so never reads, writes or zeroes past its header). */
+static uint32_t previous_size(const void *table)
+{
+	uint32_t size = 0;
+	if (table)
+		memcpy(&size, table, sizeof(size));
+	return size <= SEED_TABLE_PREV_MAX ? size : 0;
+}
+
 void seed_table_mix_previous(const void *table, struct entropy_pool *pool)
 {
 	const uint8_t *t = table;
-	uint32_t size;
+	uint32_t size = previous_size(t);
 	if (!t)
 		return;
-	memcpy(&size, t, sizeof(size));
-	if (!size || size > SEED_TABLE_PREV_MAX) {
-		log_warn("an earlier random seed table of %u bytes: ignored", size);
+	if (!size) {
+		uint32_t claimed;
+		memcpy(&claimed, t, sizeof(claimed));
+		log_warn("an earlier random seed table of %u bytes: ignored", claimed);
 		return;
 	}
 	unsigned bits = size * 8 < SEED_TABLE_CREDIT_MAX ? size * 8 : SEED_TABLE_CREDIT_MAX;
@@ -68,11 +79,34 @@ void seed_table_install(const struct kb_platform *pf, struct drbg *rng,
 	loader_random_seed_set(pf, rng);
 }
 
-void seed_table_remove(const struct kb_platform *pf, bool *installed)
+void seed_table_remove(const struct kb_platform *pf, void *previous, bool *installed)
 {
 	if (*installed) {
-		pf->install_config_table(pf->ctx, &linux_random_seed_table_guid, NULL);
+		/* The firmware's next boot option finds the table it would have found without
+		 * kaslboot (InstallConfigurationTable with the earlier table replaces ours; with
+		 * NULL it removes it). Never leave ours behind: its pages are about to be freed. */
+		if (pf->install_config_table(pf->ctx, &linux_random_seed_table_guid, previous) &&
+		    previous) {
+			log_warn("the earlier random seed table cannot be put back: removed");
+			pf->install_config_table(pf->ctx, &linux_random_seed_table_guid, NULL);
+		}
 		pf->var_set(pf->ctx, &bli_vendor_guid, LOADER_RANDOM_SEED_VAR, BLI_VOLATILE, NULL, 0);
 	}
 	*installed = false;
+}
+
+void seed_table_retire_previous(void *previous)
+{
+	uint32_t size = previous_size(previous);
+	if (size)
+		secure_wipe(previous, SEED_TABLE_HEADER + size);
+}
+
+bool seed_table_refresh_previous(void *previous, struct drbg *rng)
+{
+	uint32_t size = previous_size(previous);
+	if (!size)
+		return false;
+	drbg_generate(rng, (uint8_t *)previous + SEED_TABLE_HEADER, size);
+	return true;
 }

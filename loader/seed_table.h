@@ -38,7 +38,19 @@ void seed_table_mix_previous(const void *table, struct entropy_pool *pool);
  * warning (Linux still has rng-seed). */
 void seed_table_install(const struct kb_platform *pf, struct drbg *rng,
 			struct kb_allocs *allocs, bool *installed);
-/* Removes both again (an attempt that backs out frees its memory). */
-void seed_table_remove(const struct kb_platform *pf, bool *installed);
+/* Removes both again (an attempt that backs out frees its memory), putting back the
+ * earlier table (the firmware's kb_firmware.seed_table, NULL for none) that ours replaced:
+ * a failed attempt leaves the firmware the table it found. */
+void seed_table_remove(const struct kb_platform *pf, void *previous, bool *installed);
+
+/* Once kaslboot's own table has replaced the earlier one for good (ExitBootServices
+ * succeeded): zeroes the earlier table, size included, so that its bytes, which kaslboot
+ * mixed, are nowhere in memory (the stub and systemd-boot zero it too). A table whose
+ * size kaslboot does not take (0, or over SEED_TABLE_PREV_MAX) is left alone. */
+void seed_table_retire_previous(void *previous);
+/* When kaslboot returns to the firmware: the earlier table's bytes, which kaslboot mixed,
+ * replaced by rng's, so that the next boot option finds fresh ones. False when there is
+ * no table it took. */
+bool seed_table_refresh_previous(void *previous, struct drbg *rng);
 
 #endif

@@ -8,6 +8,8 @@
  * Invariants:
  * - validation refuses with exactly one error line, or accepts a blob that libfdt's full
  *   check accepts, with its reservation block 8-byte and structure block 4-byte aligned;
+ * - after dt_refill_seeds (a run that returns to the firmware) every seed in every chosen
+ *   node holds the fill's bytes, the blob keeps its size and still validates;
  * - after dt_wipe_seeds no chosen node holds an rng-seed or a kaslr-seed with a non-zero
  *   byte, the blob keeps its size and still validates;
  * - every setter returns 0 or its documented error (KB_ENOMEM when the buffer is full),
@@ -99,6 +101,40 @@ static void check_no_seeds(const void *fdt, int except)
 				FUZZ_CHECKF(all_zero(v, l), "a kaslr-seed survived in %s", name);
 		}
 	}
+}
+
+#define REFILL_BYTE 0xa5
+
+static void refill_fill(void *arg, void *buf, size_t len)
+{
+	(void)arg;
+	memset(buf, REFILL_BYTE, len);
+}
+
+/* Every seed of every chosen node holds the fill's bytes; returns how many there are. */
+static unsigned check_refilled(const void *fdt)
+{
+	int node, len, prop, l;
+	const char *name, *pname;
+	const uint8_t *v;
+	unsigned n = 0;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		name = fdt_get_name(fdt, node, &len);
+		if (!name || !is_chosen(name, len))
+			continue;
+		fdt_for_each_property_offset(prop, fdt, node) {
+			v = fdt_getprop_by_offset(fdt, prop, &pname, &l);
+			FUZZ_CHECK(v && pname);
+			if ((strcmp(pname, DT_PROP_RNG_SEED) && strcmp(pname, DT_PROP_KASLR_SEED)) ||
+			    l <= 0)
+				continue;
+			for (int i = 0; i < l; i++)
+				FUZZ_CHECKF(v[i] == REFILL_BYTE, "%s in %s not refilled", pname, name);
+			n++;
+		}
+	}
+	return n;
 }
 
 static void read_plan(struct fuzz_in *in, struct plan *p)
@@ -322,8 +358,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	edit_and_finish(blob, n, &p, &uart, uart_r, psci_r, psci);
 
-	/* The firmware's own blob, wiped in place (it stays where the firmware put it). */
+	/* The firmware's own blob, refilled in place as when kaslboot returns to the firmware,
+	 * then wiped in place as when it commits (it stays where the firmware put it). */
 	uint32_t total = fdt_totalsize(blob);
+	unsigned refilled;
+	mark = fuzz_errors;
+	FUZZ_CHECK(dt_refill_seeds(blob, refill_fill, NULL, &refilled) == 0 &&
+		   fuzz_errors_since(mark) == 0);
+	FUZZ_CHECK(fdt_totalsize(blob) == total);
+	FUZZ_CHECK(check_refilled(blob) == refilled);
+	FUZZ_CHECK(dt_validate(blob, n, WHAT) == 0);
 	mark = fuzz_errors;
 	FUZZ_CHECK(dt_wipe_seeds(blob) == 0 && fuzz_errors_since(mark) == 0);
 	FUZZ_CHECK(fdt_totalsize(blob) == total);

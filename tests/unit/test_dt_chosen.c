@@ -487,6 +487,52 @@ static void test_duplicate_seeds_are_all_replaced(void **state)
 	assert_int_equal(captured_errors, 0);
 }
 
+/* dt_refill_seeds' fill: zeros for its first `zeros` calls, then 0xc3 bytes. */
+static unsigned refill_zeros, refill_calls;
+static void refill_fill(void *arg, void *buf, size_t len)
+{
+	(void)arg;
+	memset(buf, refill_calls++ < refill_zeros ? 0 : 0xc3, len);
+}
+
+/* A run that returns to the firmware refills every seed it mixed, in place: every copy in
+ * every chosen node, the tree's size unchanged, a kaslr-seed never zero. */
+static void test_refill_seeds_in_place(void **state)
+{
+	size_t size;
+	void *fw = dup_seed_tree(&size);
+	uint8_t c3[16];
+	unsigned count;
+	const uint8_t *v;
+	int len;
+
+	log_capture_start(LOG_DEBUG);
+	memset(c3, 0xc3, sizeof(c3));
+	refill_zeros = 1;   /* the first kaslr-seed is drawn twice */
+	refill_calls = 0;
+	assert_int_equal(dt_refill_seeds(fw, refill_fill, NULL, &count), KB_OK);
+	assert_int_equal(count, 5);   /* two kaslr-seed and two rng-seed in /chosen, one in @1 */
+	assert_int_equal(refill_calls, 6);
+	assert_int_equal(fdt_totalsize(fw), size);
+	assert_int_equal(dt_validate(fw, size, "refilled"), KB_OK);
+	assert_no_seed_bytes(fw, size);
+	v = fdt_getprop(fw, fdt_path_offset(fw, "/chosen"), "kaslr-seed", &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(v, c3, 8);
+	v = fdt_getprop(fw, fdt_path_offset(fw, "/chosen"), "rng-seed", &len);
+	assert_int_equal(len, sizeof(dup_rng1));
+	assert_memory_equal(v, c3, sizeof(dup_rng1));
+	assert_string_equal(fdt_getprop(fw, fdt_path_offset(fw, "/chosen"), "bootargs", &len),
+			    "firmware-args");
+
+	/* A wiped DT has no rng-seed to refill: it is not brought back. */
+	assert_int_equal(dt_wipe_seeds(fw), KB_OK);
+	assert_int_equal(dt_refill_seeds(fw, refill_fill, NULL, &count), KB_OK);
+	assert_int_equal(count, 3);
+	assert_int_equal(count_in_chosen(fw, "rng-seed"), 0);
+	assert_int_equal(captured_errors, 0);
+}
+
 /* ---- Linux /chosen ----------------------------------------------------------------- */
 
 static void test_bootargs(void **state)
@@ -828,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_seeds_are_all_wiped),
 		cmocka_unit_test(test_duplicate_seeds_are_all_replaced),
 		cmocka_unit_test(test_seeds_in_chosen_at_empty_unit_are_wiped),
+		cmocka_unit_test(test_refill_seeds_in_place),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_kaslr_and_rng_seed),

@@ -292,7 +292,7 @@ static void test_seed_table(void **state)
 	seed_table_mix_previous(fake.tables[0].table, &pool);
 	assert_int_equal(entropy_strong_bits(&pool), 8 * SEED_TABLE_BYTES);
 
-	seed_table_remove(&fake_platform, &installed);
+	seed_table_remove(&fake_platform, NULL, &installed);
 	assert_false(installed);
 	assert_int_equal(fake.ntables, 0);
 	assert_null(fake_fw_var(LOADER_RANDOM_SEED_VAR));
