@@ -11,7 +11,7 @@
 #include "loader/allocs.h"
 #include "loader/boot.h"
 #include "loader/config.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 #include "loader/kaslr.h"
 
 /* Linux credits rng-seed to its RNG; 64 bytes is twice what its EFI stub passes through

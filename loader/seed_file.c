@@ -6,7 +6,7 @@
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 
 static void mix_system_token(const struct kb_platform *pf, struct entropy_pool *pool)
 {

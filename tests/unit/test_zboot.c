@@ -1,4 +1,4 @@
-/* EFI zboot header parsing (loader/zboot.c) and the whole zboot path: parse, peek the
+/* EFI zboot header parsing (formats/zboot.c) and the whole zboot path: parse, peek the
  * Image header, validate it, inflate. The fixture follows zboot-header.S's layout. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,10 +11,10 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/gzip.h"
-#include "loader/image.h"
-#include "loader/kernel_format.h"
-#include "loader/zboot.h"
+#include "formats/gzip.h"
+#include "formats/image.h"
+#include "formats/kernel_format.h"
+#include "formats/zboot.h"
 
 #include "image_fixture.h"
 #include "log_capture.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/chacha20.h"
+#include "crypto/chacha20.h"
 
 #define DRBG_SEED_SIZE CHACHA20_KEY_SIZE /* the seed is the first ChaCha20 key */
 

@@ -1,4 +1,4 @@
-#include "loader/gzip.h"
+#include "formats/gzip.h"
 
 #include <stdbool.h>
 #include <string.h>

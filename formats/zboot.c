@@ -1,4 +1,4 @@
-#include "loader/zboot.h"
+#include "formats/zboot.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "loader/image.h"
+#include "formats/image.h"
 
 #include "lib/bytes.h"
 #include "lib/err.h"

@@ -1,5 +1,5 @@
 /* The ChaCha20 block function and keystream (RFC 8439 section 2.3/2.4): the core of the
- * random generator in loader/drbg.h. */
+ * random generator in crypto/drbg.h. */
 #ifndef KASLBOOT_CHACHA20_H
 #define KASLBOOT_CHACHA20_H
 
