@@ -7,8 +7,8 @@
 #include "lib/err.h"
 #include "lib/libc.h"
 #include "lib/log.h"
+#include "lib/path.h"
 #include "lib/utf16.h"
-#include "loader/config.h"
 
 /* ---- EFI_TCG2_PROTOCOL, from the TCG EFI Protocol Specification (Family "2.0", Level 00
  * Revision 00.13); the names in the comments are that document's. ---------------------- */
@@ -219,7 +219,7 @@ static UINT8 *file_device_path(const char *path, size_t *len)
 	EFI_DEVICE_PATH *dev = NULL;
 	EFI_GUID dp_guid = DEVICE_PATH_PROTOCOL;
 	*len = 0;
-	if (!boot_device || config_path_to_uefi(path, tmp, sizeof(tmp)))
+	if (!boot_device || path_to_uefi(path, tmp, sizeof(tmp)))
 		return NULL;
 	long n = utf16_from_utf8(tmp, w, KB_PATH_MAX);
 	if (n < 0 || EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, boot_device, &dp_guid,
