@@ -9,7 +9,7 @@
 
 #include "lib/memmap.h"
 #include "loader/allocs.h"
-#include "loader/boot.h"
+#include "loader/boot_state.h"
 #include "loader/config.h"
 #include "crypto/drbg.h"
 #include "loader/kaslr.h"
