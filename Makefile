@@ -14,8 +14,8 @@
 #   make bench      host benchmarks, then the boot benchmark (kaslboot against the kernel's
 #                   own EFI stub under QEMU; BENCH_BOOTS=N boots each, default 5)
 #
-# Layout: efi/ is the only code that sees UEFI types; loader/, mm/ and dtb/ are portable C
-# that is built twice: into the PE and, for tests, for the host.
+# Layout: efi/ is the only code that sees UEFI types; loader/, mm/, dtb/, formats/ and
+# crypto/ are portable C that is built twice: into the PE and, for tests, for the host.
 
 BUILD    ?= build
 DEPS     := $(BUILD)/deps
@@ -38,7 +38,7 @@ GNUEFI_LIB  := $(GNUEFI)/lib
 GNUEFI_INC  := $(GNUEFI)/include/efi
 ARM64_LIBDIR := usr/lib/aarch64-linux-gnu
 
-PORTABLE_DIRS := lib loader mm dtb
+PORTABLE_DIRS := lib loader mm dtb formats crypto
 # Files that only make sense on the CPU (inline system-register asm, assembly) end in
 # _arm64.c or .S, and the PE's own C library ends in _freestanding.c: all are left out of
 # the host build. Their host stand-ins end in _host.c and are left out of the PE.

@@ -4,8 +4,8 @@
 #include "efi/devpath.h"
 #include "efi/firmware.h"
 #include "lib/libc.h"
+#include "lib/path.h"
 #include "lib/utf16.h"
-#include "loader/config.h"
 
 static EFI_HANDLE boot_device;
 
@@ -48,7 +48,7 @@ UINT8 *efi_file_device_path(const char *path, size_t *len)
 	EFI_DEVICE_PATH *dev = NULL;
 	EFI_GUID dp_guid = DEVICE_PATH_PROTOCOL;
 	*len = 0;
-	if (!boot_device || config_path_to_uefi(path, tmp, sizeof(tmp)))
+	if (!boot_device || path_to_uefi(path, tmp, sizeof(tmp)))
 		return NULL;
 	long n = utf16_from_utf8(tmp, w, KB_PATH_MAX);
 	if (n < 0 || EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, boot_device, &dp_guid,

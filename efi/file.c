@@ -7,8 +7,8 @@
 #include "lib/err.h"
 #include "lib/libc.h"
 #include "lib/log.h"
+#include "lib/path.h"
 #include "lib/utf16.h"
-#include "loader/config.h"
 
 /* The largest request handed to EFI_FILE_PROTOCOL.Read. AAVMF's FAT and virtio-blk
  * drivers serve one big request fastest (the 27 MB Debian Image, page-aligned and warm:
@@ -47,7 +47,7 @@ void efi_fs_close(void)
 static int wide_path(const char *path, CHAR16 *out, size_t n)
 {
 	char tmp[KB_PATH_MAX];
-	int rc = config_path_to_uefi(path, tmp, sizeof(tmp));
+	int rc = path_to_uefi(path, tmp, sizeof(tmp));
 	if (rc)
 		return rc;
 	if (utf16_from_utf8(tmp, (uint16_t *)out, n) < 0) {
@@ -175,7 +175,7 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 	/* EFI_FILE_INFO plus a name of up to 255 UCS-2 characters. */
 	union {
 		EFI_FILE_INFO info;
-		UINT8 raw[sizeof(EFI_FILE_INFO) + 256 * sizeof(CHAR16)];
+		UINT8 raw[sizeof(EFI_FILE_INFO) + KB_NAME_MAX * sizeof(CHAR16)];
 	} u;
 	for (;;) {
 		UINTN n = sizeof(u);
@@ -184,8 +184,8 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 			break;
 		if (u.info.Attribute & EFI_FILE_DIRECTORY)
 			continue;
-		char name[KB_ID_MAX + 8];
-		if (!utf16_to_utf8(u.info.FileName, 256, name, sizeof(name))) {
+		char name[KB_NAME_MAX + 8];
+		if (!utf16_to_utf8(u.info.FileName, KB_NAME_MAX, name, sizeof(name))) {
 			log_warn("%s: skipping '%s...': its name is too long or not valid UCS-2",
 				 dir, name);
 			continue;

@@ -9,8 +9,8 @@
 #include "lib/err.h"
 #include "lib/libc.h"
 #include "lib/log.h"
+#include "lib/path.h"
 #include "lib/utf16.h"
-#include "loader/config.h"
 
 /* ---- EFI_TCG2_PROTOCOL, from the TCG EFI Protocol Specification (Family "2.0", Level 00
  * Revision 00.13); the names in the comments are that document's. ---------------------- */

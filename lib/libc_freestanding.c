@@ -215,7 +215,7 @@ unsigned long strtoul(const char *s, char **end, int base)
 }
 
 /* zlib's zutil.o names malloc/free for its default allocator; kaslboot always passes its
- * own zalloc/zfree (loader/gzip.c), so these are never reached with real work. */
+ * own zalloc/zfree (formats/gzip.c), so these are never reached with real work. */
 void *malloc(size_t n)
 {
 	(void)n;

@@ -15,6 +15,7 @@
 #include "loader/boot_config.h"
 #include "loader/boot_linux.h"
 #include "loader/boot_mmu_on.h"
+#include "loader/boot_state.h"
 #include "loader/boot_selftest.h"
 #include "loader/handback.h"
 #include "loader/measure.h"

@@ -7,18 +7,7 @@
 
 #include <stdint.h>
 
-#include "loader/config.h"
-#include "loader/entropy_gather.h"
 #include "loader/platform.h"
-
-/* One boot: what every phase and every attempt shares. */
-struct kb_boot {
-	const struct kb_platform *pf;
-	const struct kb_firmware *fw;
-	const struct kb_loader_conf *conf;
-	struct boot_entropy entropy;   /* gathered once, before the first attempt */
-	uint64_t t_start;              /* counter when the firmware entered kaslboot */
-};
 
 /* The whole flow: configuration, self test, entropy, menu, then the entries in order
  * until one boots. load_options is the image's load options in ASCII ("" for none): an

@@ -10,9 +10,9 @@
 
 #include "lib/memmap.h"
 #include "loader/allocs.h"
-#include "loader/boot.h"
+#include "loader/boot_state.h"
 #include "loader/config.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 #include "loader/kaslr.h"
 
 /* Linux credits rng-seed to its RNG; 64 bytes is twice what its EFI stub passes through

@@ -5,7 +5,7 @@
 #ifndef KASLBOOT_LOADER_BOOT_LINUX_H
 #define KASLBOOT_LOADER_BOOT_LINUX_H
 
-#include "loader/boot.h"
+#include "loader/boot_state.h"
 #include "loader/config.h"
 
 /* Boots entry e as a Linux arm64 Image. Returns only on failure, with every allocation of

@@ -22,7 +22,7 @@
 #include "lib/log.h"
 #include "loader/allocs.h"
 #include "loader/boot_common.h"
-#include "loader/elf.h"
+#include "formats/elf.h"
 #include "loader/file_load.h"
 #include "loader/kaslr.h"
 #include "loader/measure.h"
@@ -286,7 +286,7 @@ struct mmu_on_attempt {
 };
 
 /* The file, fully checked, then the physical slot, virtual base and linear offset drawn
- * (the draw order of loader/drbg.h: physical slot, virtual base, linear offset, initrd,
+ * (the draw order of crypto/drbg.h: physical slot, virtual base, linear offset, initrd,
  * DT, kaslr-seed, rng-seed) and the image loaded and relocated into its slot. */
 static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_attempt *a)
 {

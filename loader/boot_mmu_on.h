@@ -5,7 +5,7 @@
 #ifndef KASLBOOT_LOADER_BOOT_MMU_ON_H
 #define KASLBOOT_LOADER_BOOT_MMU_ON_H
 
-#include "loader/boot.h"
+#include "loader/boot_state.h"
 #include "loader/config.h"
 
 /* Boots entry e (e->payload == KB_PAYLOAD_MMU_ON; the ELF is e->linux_path). Returns only

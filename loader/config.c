@@ -12,7 +12,6 @@
 #define EFI_SUFFIX                ".efi"
 #define EFI_SUFFIX_LEN            4
 #define DEFAULT_ENTRY_ID          "default"
-#define UEFI_PATH_SEPARATOR       '\\'  /* UEFI 2.10 section 13.3.1: '\' separates */
 
 /* The bare-ESP default: the names distributions and `make esp` give a kernel/initrd. */
 static const char *const default_kernels[] = { "/Image", "/vmlinuz" };
@@ -352,38 +351,3 @@ int config_default_entry(struct kb_entry *out,
 	return KB_OK;
 }
 
-/* ---- paths ----------------------------------------------------------------------------- */
-
-int config_path_to_uefi(const char *path, char *buf, size_t size)
-{
-	size_t n = 0;
-	const char *p = path;
-
-	while (*p) {
-		while (*p == '/' || *p == '\\')
-			p++;
-		const char *c = p;
-		while (*p && *p != '/' && *p != '\\')
-			p++;
-		size_t len = (size_t)(p - c);
-		if (len == 0 || (len == 1 && c[0] == '.'))
-			continue;
-		if (len == 2 && c[0] == '.' && c[1] == '.') {
-			log_error("path '%s' has a '..' component", path);
-			return KB_EINVAL;
-		}
-		if (n + 1 + len + 1 > size) {
-			log_error("path '%s' does not fit in %zu bytes", path, size);
-			return KB_ENOMEM;
-		}
-		buf[n++] = UEFI_PATH_SEPARATOR;
-		memcpy(buf + n, c, len);
-		n += len;
-	}
-	if (n == 0) {
-		log_error("path '%s' names no file", path);
-		return KB_EINVAL;
-	}
-	buf[n] = '\0';
-	return KB_OK;
-}

@@ -8,7 +8,7 @@
  *
  * Paths. Every path in this API is kept as written in the files, in BLS form: '/' separated,
  * relative to the root of the ESP, the leading '/' optional (BLS: "Paths may be prefixed
- * with a /, but this is optional"). efi/ converts one with config_path_to_uefi() right
+ * with a /, but this is optional"). efi/ converts one with path_to_uefi() (lib/path.h) right
  * before opening it; that includes the paths handed to the exists() callback of
  * config_default_entry().
  *
@@ -30,14 +30,14 @@
 #include <stdint.h>
 
 #include "lib/log.h"
+#include "lib/path.h"
 
 /* Fixed storage: every limit is a named constant and longer input is refused. Entries are
  * not limited: their array grows from the firmware's pool. */
 #define KB_ENTRIES_INITIAL  64    /* entries the first allocation holds */
 #define KB_MAX_INITRDS      8     /* `initrd` lines per entry */
-#define KB_PATH_MAX         256   /* bytes of one path, including the NUL */
 #define KB_CMDLINE_MAX      4096  /* bytes of the joined `options`, including the NUL */
-#define KB_ID_MAX           256   /* BLS: file names are at most 255 characters */
+#define KB_ID_MAX           KB_NAME_MAX /* an entry id is its file's name */
 #define KB_TITLE_MAX        128
 #define KB_VERSION_MAX      128
 #define KB_MACHINE_ID_MAX   33    /* BLS: 32 lower case hex characters, + NUL */
@@ -192,11 +192,6 @@ int config_select(const struct kb_entry *entries, unsigned int count,
 int config_default_entry(struct kb_entry *out,
 			 bool (*exists)(const char *path, void *ctx), void *ctx);
 
-/* Converts a BLS path to the UEFI form in buf: '\' separators, one leading '\', repeated
- * separators and "." components dropped ("boot//./vmlinuz" -> "\boot\vmlinuz"). Refuses ".."
- * components and output that does not fit (KB_EINVAL / KB_ENOMEM, logged). efi/ widens
- * the ASCII result to CHAR16. */
-int config_path_to_uefi(const char *path, char *buf, size_t size);
 
 /* ---- loader/cmdline.c ------------------------------------------------------------------ */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The entropy pool: every source kaslboot finds is mixed through SHA-256 (domain-separated
  * and length-prefixed, so no two different sequences of inputs hash alike), then one
- * digest seeds the generator (loader/drbg.h) and the pool is wiped.
+ * digest seeds the generator (crypto/drbg.h) and the pool is wiped.
  *
  * A source is "strong" when it is a real random source (DT kaslr-seed, DT rng-seed,
  * EFI_RNG_PROTOCOL, RNDR) and the caller credits it; the pool is strong when those credits
@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/drbg.h"
-#include "loader/sha256.h"
+#include "crypto/drbg.h"
+#include "crypto/sha256.h"
 
 enum entropy_source {
 	ENTROPY_SRC_DT_KASLR_SEED = 0, /* /chosen/kaslr-seed of the firmware's DT */

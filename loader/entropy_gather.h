@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 #include "loader/config.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 #include "loader/entropy.h"
 #include "loader/platform.h"
 #include "loader/seed_file.h"
@@ -29,7 +29,7 @@ struct boot_entropy {
 int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 		   const struct kb_loader_conf *conf, struct boot_entropy *be);
 
-/* The generator for one attempt at entry entry_id, drawn in the order loader/drbg.h
+/* The generator for one attempt at entry entry_id, drawn in the order crypto/drbg.h
  * documents. Fresh boot-generator output every call, so no two attempts share a draw;
  * with a fixed seed it depends on the entry id alone, so an entry gets the same layout
  * whichever attempt boots it. */

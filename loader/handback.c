@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "loader/handback.h"
 
+#include "crypto/drbg.h"
 #include "dtb/seeds.h"
 #include "lib/log.h"
 #include "loader/boot_count.h"
-#include "loader/drbg.h"
 #include "loader/seed_table.h"
 
 /* The generator's label for what is handed back (entropy_attempt_rng forks the boot's

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "loader/boot.h"
+#include "loader/boot_state.h"
 
 /* After ExitBootServices, before the payload is entered: wipes the firmware DT's seeds
  * (dt_wipe_seeds) and, when own_seed_table says kaslboot's table replaced an earlier one,

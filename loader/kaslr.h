@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* KASLR placement policy: where the kernel, the initrd and the DT go physically, and where
  * an MMU-on payload goes virtually. Portable: it sees the memory map (loader/memmap.h) and
- * a generator (loader/drbg.h), never the firmware.
+ * a generator (crypto/drbg.h), never the firmware.
  *
  * Physical placement counts every eligible aligned slot in the map and draws one uniformly
  * (drbg_uniform, no modulo bias), like the kernel's efi_random_alloc() but over all 64 bits
@@ -20,7 +20,7 @@
 
 #include "lib/memmap.h"
 #include "lib/sizes.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 
 /* Placement obeys booting.rst, whose limits live in lib/sizes.h: the kernel at a
  * BOOT_IMAGE_ALIGN-aligned base, below BOOT_IMAGE_PHYS_LIMIT when flags bit 3 lets it go

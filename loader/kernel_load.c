@@ -6,13 +6,13 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/file_load.h"
-#include "loader/gzip.h"
-#include "loader/image_pe.h"
+#include "formats/gzip.h"
+#include "formats/image_pe.h"
 #include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
 #include "loader/measure.h"
 #include "loader/phase_time.h"
-#include "loader/zboot.h"
+#include "formats/zboot.h"
 
 /* A compressed kernel file is held in memory while it is inflated; Debian's is ~10 MiB. */
 #define COMPRESSED_KERNEL_MAX (512ULL << 20)

@@ -7,9 +7,9 @@
 
 #include "lib/memmap.h"
 #include "loader/allocs.h"
-#include "loader/drbg.h"
-#include "loader/image.h"
-#include "loader/kernel_format.h"
+#include "crypto/drbg.h"
+#include "formats/image.h"
+#include "formats/kernel_format.h"
 
 struct loaded_kernel {
 	uint64_t base;          /* the slot's base; the Image starts at base + text_offset */

@@ -10,7 +10,7 @@
 #include "lib/utf16.h"
 #include "loader/bli.h"
 #include "loader/config.h"
-#include "loader/image_pe.h"
+#include "formats/image_pe.h"
 #include "loader/phase_time.h"
 #include "loader/tpm_log.h"
 

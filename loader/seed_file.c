@@ -7,7 +7,7 @@
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 
 /* LoaderSystemToken, mixed when present (never credited: it is per installation, not
  * secret from the OS). True when it is missing or too short, so wants creating. */

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "loader/allocs.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 #include "loader/entropy.h"
 #include "loader/platform.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Inflate throughput of loader/gzip.c's wrapper (arena allocator, one Z_FINISH call into
+/* Inflate throughput of formats/gzip.c's wrapper (arena allocator, one Z_FINISH call into
  * the final buffer) against the host zlib used directly (its own malloc, one call), on the
  * same gzip data. The figure that matters is the ratio: ~1.0 means the wrapper costs
  * nothing over zlib. */
@@ -10,7 +10,7 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "loader/gzip.h"
+#include "formats/gzip.h"
 
 #define DATA_LEN (24u << 20) /* about a distribution kernel */
 #define ROUNDS   5

@@ -9,10 +9,10 @@
 #include <time.h>
 #include <openssl/evp.h>
 
-#include "loader/chacha20.h"
-#include "loader/drbg.h"
+#include "crypto/chacha20.h"
+#include "crypto/drbg.h"
 #include "loader/kaslr.h"
-#include "loader/sha256.h"
+#include "crypto/sha256.h"
 
 #define DATA_LEN (8u << 20)
 

@@ -9,7 +9,7 @@
  *   the buffer; on KB_ENOMEM the buffer is unchanged.
  * - config_load_options_entry_id(): an id is one word of the options, made of BLS
  *   file-name characters, shorter than the buffer; an error logs one line.
- * - config_path_to_uefi(): the result is a '\'-separated absolute path without empty, "."
+ * - path_to_uefi(): the result is a '\'-separated absolute path without empty, "."
  *   or ".." components, converting it again changes nothing, and it fits the buffer. */
 #include "fuzz.h"
 #include "lib/err.h"
@@ -162,7 +162,7 @@ static void check_path(const char *path, size_t size)
 {
 	char *buf = malloc(size), *again = malloc(size + 1);
 	unsigned mark = fuzz_errors;
-	int r = config_path_to_uefi(path, buf, size);
+	int r = path_to_uefi(path, buf, size);
 
 	if (!buf || !again)
 		abort();
@@ -174,7 +174,7 @@ static void check_path(const char *path, size_t size)
 		FUZZ_CHECK(!strstr(buf, "\\..\\") && (n < 3 || strcmp(buf + n - 3, "\\..") != 0));
 		FUZZ_CHECK(fuzz_errors_since(mark) == 0);
 		/* Idempotent: the UEFI form converts to itself. */
-		FUZZ_CHECK(config_path_to_uefi(buf, again, size) == 0 && strcmp(again, buf) == 0);
+		FUZZ_CHECK(path_to_uefi(buf, again, size) == 0 && strcmp(again, buf) == 0);
 	} else {
 		FUZZ_CHECK(r == KB_EINVAL || r == KB_ENOMEM);
 		FUZZ_CHECK(fuzz_errors_since(mark) == 1);

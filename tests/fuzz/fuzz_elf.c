@@ -2,7 +2,7 @@
 /* MMU-on payloads: elf_payload_inspect() and elf_payload_load(). The input is the ELF file,
  * in an exact-size block. Invariants:
  * - a refusal logs exactly one error line naming the file; acceptance logs none;
- * - an accepted file is described as loader/elf.h promises: 1..KASLBOOT_MAX_LOAD_SEGMENTS
+ * - an accepted file is described as formats/elf.h promises: 1..KASLBOOT_MAX_LOAD_SEGMENTS
  *   segments sorted by address, each readable and never writable and executable, inside
  *   the file and inside its page range; page ranges page-aligned, disjoint, in order and
  *   inside the span; the span at most KASLBOOT_MAX_IMAGE_SPAN; the entry inside the
@@ -14,7 +14,7 @@
  *   result depends on the base); a misaligned base is refused. */
 #include "fuzz.h"
 #include "lib/err.h"
-#include "loader/elf.h"
+#include "formats/elf.h"
 
 #define LOAD_SPAN_MAX (8u << 20) /* larger images are inspected, not loaded */
 #define VBASE1 0xffff900000000000ull

@@ -20,8 +20,8 @@
 
 #include "fuzz.h"
 #include "lib/err.h"
-#include "loader/gzip.h"
-#include "loader/zboot.h"
+#include "formats/gzip.h"
+#include "formats/zboot.h"
 
 /* Sizes: the reference must see past every cap and limit (a stream it cannot finish is
  * only loosely checked), and each block the target allocates (the exact fit: up to
@@ -29,7 +29,7 @@
  * are mmap'd and unmapped for every input, which cost most of the time when the caps were
  * 4 MiB (2.4k exec/s). 64 KiB of output is still two
  * deflate windows (32 KiB) and 16 of gzip_scan's 4 KiB scratch chunks: every path of
- * loader/gzip.c but the 1 GiB chunking of zlib's 32-bit counters, which no cap here
+ * formats/gzip.c but the 1 GiB chunking of zlib's 32-bit counters, which no cap here
  * could reach either. */
 #define REF_MAX    (96u << 10)  /* the reference inflates at most this much */
 #define CAP_UNIT   64u          /* the output cap is the input's 16-bit value times this, */

@@ -13,9 +13,9 @@
  *   it accepted. */
 #include "fuzz.h"
 #include "lib/err.h"
-#include "loader/image.h"
-#include "loader/image_pe.h"
-#include "loader/kernel_format.h"
+#include "formats/image.h"
+#include "formats/image_pe.h"
+#include "formats/kernel_format.h"
 
 static uint32_t le32(const uint8_t *p)
 {

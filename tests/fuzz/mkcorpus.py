@@ -112,7 +112,7 @@ def gzip_seeds():
     put("gzip", "zboot-zstd", hdr(1, cap, 4096) + bytes(g) + z)
 
 
-# ---- ELF payload (loader/elf.h): the layout of tests/unit/test_elf.c's canonical image ------
+# ---- ELF payload (formats/elf.h): the layout of tests/unit/test_elf.c's canonical image ------
 def elf_image(relr=True):
     PG, TEXT, RO, DATA = 0x1000, 0x1000, 0x2000, 0x3000
     b = bytearray(DATA + 0x40)

@@ -2,7 +2,7 @@
 /* Fake arm64 kernels for the kernel-format tests (test_image.c, test_image_pe.c,
  * test_gzip.c, test_zboot.c): little-endian stores, the 64-byte Image header as a 6.1
  * kernel writes it, and gzip compression with the host zlib. The header is built here from
- * booting.rst field by field, not from loader/image.h, so the tests do not check the code
+ * booting.rst field by field, not from formats/image.h, so the tests do not check the code
  * against itself. A header of static functions (not a .c helper, which the Makefile would
  * link into every test binary). */
 #ifndef KASLBOOT_TEST_IMAGE_FIXTURE_H

@@ -23,7 +23,7 @@
 #include "loader/bli.h"
 #include "log_capture.h"
 #include "loader/allocs.h"
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 #include "loader/seed_table.h"
 
 #define RAM_BYTES (256ULL << 20)

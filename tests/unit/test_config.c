@@ -394,22 +394,22 @@ static void test_default_entry(void **state)
 static void test_path_to_uefi(void **state)
 {
 	char buf[32];
-	assert_int_equal(config_path_to_uefi("/vmlinuz", buf, sizeof(buf)), 0);
+	assert_int_equal(path_to_uefi("/vmlinuz", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "\\vmlinuz");
-	assert_int_equal(config_path_to_uefi("6a98/3.8.0/linux", buf, sizeof(buf)), 0);
+	assert_int_equal(path_to_uefi("6a98/3.8.0/linux", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "\\6a98\\3.8.0\\linux");
-	assert_int_equal(config_path_to_uefi("//boot/./x//y/", buf, sizeof(buf)), 0);
+	assert_int_equal(path_to_uefi("//boot/./x//y/", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "\\boot\\x\\y");
-	assert_int_equal(config_path_to_uefi("\\EFI\\a.efi", buf, sizeof(buf)), 0);
+	assert_int_equal(path_to_uefi("\\EFI\\a.efi", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "\\EFI\\a.efi");
-	assert_int_equal(config_path_to_uefi("/a/../b", buf, sizeof(buf)), KB_EINVAL);
+	assert_int_equal(path_to_uefi("/a/../b", buf, sizeof(buf)), KB_EINVAL);
 	assert_logged("error: path '/a/../b' has a '..' component");
-	assert_int_equal(config_path_to_uefi("/./", buf, sizeof(buf)), KB_EINVAL);
+	assert_int_equal(path_to_uefi("/./", buf, sizeof(buf)), KB_EINVAL);
 	/* Fits exactly / one byte short. */
 	char small[5];
-	assert_int_equal(config_path_to_uefi("/abc", small, sizeof(small)), 0);
+	assert_int_equal(path_to_uefi("/abc", small, sizeof(small)), 0);
 	assert_string_equal(small, "\\abc");
-	assert_int_equal(config_path_to_uefi("/abcd", small, sizeof(small)), KB_ENOMEM);
+	assert_int_equal(path_to_uefi("/abcd", small, sizeof(small)), KB_ENOMEM);
 }
 
 int main(void)

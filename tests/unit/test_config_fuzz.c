@@ -141,7 +141,7 @@ static void test_fuzz_parsers(void **state)
 			assert_true(strlen(id) > 0 && strlen(id) < sizeof(id));
 		(void)cmdline_has_option(str, "nokaslr");
 		(void)cmdline_has_option(str, "console=ttyAMA0");
-		r = config_path_to_uefi(str, path, sizeof(path));
+		r = path_to_uefi(str, path, sizeof(path));
 		assert_true(r == 0 || documented_error(r));
 		if (r == 0)
 			assert_true(path[0] == '\\' && strlen(path) < sizeof(path));

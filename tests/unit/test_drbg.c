@@ -9,8 +9,8 @@
 #include <openssl/evp.h>
 
 #include "entropy_testutil.h"
-#include "loader/chacha20.h"
-#include "loader/drbg.h"
+#include "crypto/chacha20.h"
+#include "crypto/drbg.h"
 #include "log_capture.h"
 
 /* OpenSSL's ChaCha20 IV is the 32-bit block counter (little-endian) then the 96-bit nonce. */

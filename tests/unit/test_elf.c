@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* loader/elf_load.c: the MMU-on payload ELF loader. ELF images are built in memory by a
+/* formats/elf_load.c: the MMU-on payload ELF loader. ELF images are built in memory by a
  * small builder below (headers, three segments, a dynamic section, RELA and RELR tables),
  * then broken one field at a time. The real probe payload (build/payload/probe.elf, built
  * by tests/payload/payload.mk) is loaded too and its relocations are checked against an
@@ -18,7 +18,7 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/elf.h"
+#include "formats/elf.h"
 #include "assert_kb.h"
 
 /* ---- The in-memory ELF builder ----

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* gzip inflate into caller memory (loader/gzip.c), checked against the host's zlib: the
+/* gzip inflate into caller memory (formats/gzip.c), checked against the host's zlib: the
  * fixtures are fake Images compressed with the host's deflate (image_fixture.h), then
  * broken on purpose. */
 #include <setjmp.h>
@@ -14,10 +14,10 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/gzip.h"
-#include "loader/image.h"
-#include "loader/image_pe.h"
-#include "loader/kernel_format.h"
+#include "formats/gzip.h"
+#include "formats/image.h"
+#include "formats/image_pe.h"
+#include "formats/kernel_format.h"
 
 #include "image_fixture.h"
 #include "log_capture.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* arm64 Image header validation (loader/image.c) and kernel format detection
- * (loader/kernel_format.c). Headers are built field by field in image_fixture.h. */
+/* arm64 Image header validation (formats/image.c) and kernel format detection
+ * (formats/kernel_format.c). Headers are built field by field in image_fixture.h. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +13,9 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/sizes.h"
-#include "loader/image.h"
-#include "loader/image_pe.h"
-#include "loader/kernel_format.h"
+#include "formats/image.h"
+#include "formats/image_pe.h"
+#include "formats/kernel_format.h"
 
 #include "image_fixture.h"
 #include "log_capture.h"
@@ -201,7 +201,7 @@ static void test_page_sizes_recorded(void **state)
 	assert_string_equal(image_page_size_name(IMAGE_PAGE_SIZE_64K), "64K");
 }
 
-/* The placement alignment rule (loader/image.h): 2 MiB + text_offset for old kernels,
+/* The placement alignment rule (formats/image.h): 2 MiB + text_offset for old kernels,
  * legacy headers, unknown page sizes and kernels without an EFI stub; EFI_KIMG_ALIGN
  * (64 KiB for 4K/16K pages, 128 KiB for 64K) otherwise. */
 static void test_placement_align(void **state)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* loader/image_pe.c: a PE section table that reaches past the end of the file is a
+/* formats/image_pe.c: a PE section table that reaches past the end of the file is a
  * truncated kernel; a file without a PE header is not judged. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "lib/err.h"
-#include "loader/image.h"
-#include "loader/image_pe.h"
+#include "formats/image.h"
+#include "formats/image_pe.h"
 
 #include "image_fixture.h"
 

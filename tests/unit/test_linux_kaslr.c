@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "entropy_testutil.h"
-#include "loader/linux_kaslr.h"
+#include "linux_kaslr.h"
 
 struct example {
 	uint64_t seed, pa, v61, v612;

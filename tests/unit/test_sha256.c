@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 
 #include "entropy_testutil.h"
-#include "loader/sha256.h"
+#include "crypto/sha256.h"
 
 static void check_digest(const void *msg, size_t len, const char *hex)
 {

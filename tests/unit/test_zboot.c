@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* EFI zboot header parsing (loader/zboot.c) and the whole zboot path: parse, peek the
+/* EFI zboot header parsing (formats/zboot.c) and the whole zboot path: parse, peek the
  * Image header, validate it, inflate. The fixture follows zboot-header.S's layout. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,10 +12,10 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/gzip.h"
-#include "loader/image.h"
-#include "loader/kernel_format.h"
-#include "loader/zboot.h"
+#include "formats/gzip.h"
+#include "formats/image.h"
+#include "formats/kernel_format.h"
+#include "formats/zboot.h"
 
 #include "image_fixture.h"
 #include "log_capture.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ChaCha20 written from RFC 8439 (June 2018), section 2.1 (quarter round), 2.3 (block
  * function) and 2.4 (encryption). */
-#include "loader/chacha20.h"
+#include "crypto/chacha20.h"
 
 #include "lib/bytes.h"
 #include "lib/secure_wipe.h"

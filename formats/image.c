@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loader/image.h"
+#include "formats/image.h"
 
 #include "lib/bytes.h"
 #include "lib/err.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* gzip (RFC 1952) kernels, inflated with zlib straight into caller memory. zlib never
  * calls malloc here: its few allocations come from a caller-provided arena. */
-#ifndef KASLBOOT_LOADER_GZIP_H
-#define KASLBOOT_LOADER_GZIP_H
+#ifndef KASLBOOT_FORMATS_GZIP_H
+#define KASLBOOT_FORMATS_GZIP_H
 
 #include <stddef.h>
 #include <stdint.h>

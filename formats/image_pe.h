@@ -3,8 +3,8 @@
  * at a PE/COFF header whose section table says how many bytes of file the kernel has
  * (PE format spec, "Section Table": PointerToRawData + SizeOfRawData). The Image header
  * alone cannot tell a truncated file from a complete one, since image_size includes BSS. */
-#ifndef KASLBOOT_LOADER_IMAGE_PE_H
-#define KASLBOOT_LOADER_IMAGE_PE_H
+#ifndef KASLBOOT_FORMATS_IMAGE_PE_H
+#define KASLBOOT_FORMATS_IMAGE_PE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 written from FIPS 180-4 (August 2015): constants from section 4.2.2, initial
  * hash value from section 5.3.3, padding from section 5.1.1, computation from 6.2.2. */
-#include "loader/sha256.h"
+#include "crypto/sha256.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* ELF64 AArch64 static-pie payload: validation, copy and relocation. See loader/elf.h.
+/* ELF64 AArch64 static-pie payload: validation, copy and relocation. See formats/elf.h.
  *
  * Field offsets and numbers: System V ABI "Object Files" (gABI, ELF-64 Object File Format
  * 1.5) for the headers, program headers and dynamic tags; "ELF for the Arm 64-bit
@@ -8,7 +8,7 @@
  *
  * Every field is read byte by byte from the file: the buffer may be unaligned, and the
  * loader is built with -mstrict-align. */
-#include "loader/elf.h"
+#include "formats/elf.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The ChaCha20 block function and keystream (RFC 8439 section 2.3/2.4): the core of the
- * random generator in loader/drbg.h. */
-#ifndef KASLBOOT_LOADER_CHACHA20_H
-#define KASLBOOT_LOADER_CHACHA20_H
+ * random generator in crypto/drbg.h. */
+#ifndef KASLBOOT_CRYPTO_CHACHA20_H
+#define KASLBOOT_CRYPTO_CHACHA20_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * the dynamic section and every relocation) and describes it; elf_payload_load() copies
  * it into a buffer and relocates it. Neither trusts anything in the file: a hostile file
  * gets one log_error line and a negative enum kb_err, never an out-of-bounds access. */
-#ifndef KASLBOOT_LOADER_ELF_H
-#define KASLBOOT_LOADER_ELF_H
+#ifndef KASLBOOT_FORMATS_ELF_H
+#define KASLBOOT_FORMATS_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

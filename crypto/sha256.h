@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 (FIPS 180-4 section 6.2): the hash that mixes the entropy pool. Streaming
  * interface; no allocation; byte-oriented so it is safe with the MMU off (-mstrict-align). */
-#ifndef KASLBOOT_LOADER_SHA256_H
-#define KASLBOOT_LOADER_SHA256_H
+#ifndef KASLBOOT_CRYPTO_SHA256_H
+#define KASLBOOT_CRYPTO_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Which kind of kernel file a buffer holds, from its first bytes. Detection only: each
  * format has its own validator (image.h, gzip.h, zboot.h; ELF is the MMU-on payload path). */
-#ifndef KASLBOOT_LOADER_KERNEL_FORMAT_H
-#define KASLBOOT_LOADER_KERNEL_FORMAT_H
+#ifndef KASLBOOT_FORMATS_KERNEL_FORMAT_H
+#define KASLBOOT_FORMATS_KERNEL_FORMAT_H
 
 #include <stddef.h>
 

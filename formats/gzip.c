@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loader/gzip.h"
+#include "formats/gzip.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loader/drbg.h"
+#include "crypto/drbg.h"
 
 #include <string.h>
 
 #include "lib/bytes.h"
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
-#include "loader/sha256.h"
+#include "crypto/sha256.h"
 
 /* Each request is cut into pieces of at most this many bytes, each with its own rekey, so
  * one key never runs the 32-bit block counter anywhere near wrapping (RFC 8439 2.4). */

@@ -11,14 +11,14 @@
  * virtual base, linear-map offset), so no output is ever derived from another. With a
  * fixed config seed the outputs repeat boot to boot only if the draws are made in the same
  * order on the same memory map: callers keep that order fixed. */
-#ifndef KASLBOOT_LOADER_DRBG_H
-#define KASLBOOT_LOADER_DRBG_H
+#ifndef KASLBOOT_CRYPTO_DRBG_H
+#define KASLBOOT_CRYPTO_DRBG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/chacha20.h"
+#include "crypto/chacha20.h"
 
 #define DRBG_SEED_SIZE CHACHA20_KEY_SIZE /* the seed is the first ChaCha20 key */
 

@@ -2,8 +2,8 @@
 /* The arm64 Linux Image header: the 64 bytes at the start of every arm64 kernel Image.
  * Layout and meaning from Documentation/arch/arm64/booting.rst, "Call the kernel image"
  * (the header table and the notes below it). All fields are little-endian since 3.17. */
-#ifndef KASLBOOT_LOADER_IMAGE_H
-#define KASLBOOT_LOADER_IMAGE_H
+#ifndef KASLBOOT_FORMATS_IMAGE_H
+#define KASLBOOT_FORMATS_IMAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>

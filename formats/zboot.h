@@ -3,8 +3,8 @@
  * extended to name its compressed payload, a complete arm64 Image padded to image_size.
  * Layout from the kernel's drivers/firmware/efi/libstub/zboot-header.S; sizes from
  * Makefile.zboot. kaslboot reads the header and inflates the payload itself. */
-#ifndef KASLBOOT_LOADER_ZBOOT_H
-#define KASLBOOT_LOADER_ZBOOT_H
+#ifndef KASLBOOT_FORMATS_ZBOOT_H
+#define KASLBOOT_FORMATS_ZBOOT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loader/image_pe.h"
+#include "formats/image_pe.h"
 
 #include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "loader/image.h"
+#include "formats/image.h"
 
 #define PE_SIGNATURE          0x00004550u /* "PE\0\0", little-endian */
 #define PE_SIG_LEN            4u

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loader/zboot.h"
+#include "formats/zboot.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loader/kernel_format.h"
+#include "formats/kernel_format.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #include "lib/bytes.h"
-#include "loader/gzip.h"
-#include "loader/image.h"
-#include "loader/zboot.h"
+#include "formats/gzip.h"
+#include "formats/image.h"
+#include "formats/zboot.h"
 
 /* ELF e_ident[EI_MAG0..3] (System V gABI, "ELF Identification"). */
 static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };

@@ -17,7 +17,7 @@
  *
  * In both, vmlinux.lds.S starts the image at KIMAGE_VADDR, so _text = KIMAGE_VADDR +
  * kaslr_offset. A zero seed (without RNDR) makes kaslr_early_init return 0. */
-#include "loader/linux_kaslr.h"
+#include "linux_kaslr.h"
 
 #define LINUX61_VA_BITS_MIN 48 /* CONFIG_ARM64_VA_BITS_48 */
 #define LINUX61_SEED_BITS (LINUX61_VA_BITS_MIN - 3) /* BIT(45), GENMASK(45, 0) */
