@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* BLS paths to UEFI file paths (lib/path.h). */
 #include "lib/path.h"
 

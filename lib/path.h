@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Paths on the ESP. kaslboot keeps every path as the configuration wrote it, in the Boot
  * Loader Specification's form ('/' separated, relative to the root of the ESP, the leading
  * '/' optional); the firmware's file protocol wants the UEFI form. Both efi/ (opening a

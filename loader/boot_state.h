@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What one boot shares between its phases: the orchestrator (loader/boot.c) fills it, each
  * phase (boot_linux.c, boot_mmu_on.c, boot_common.c) reads it. A header of its own, so that
  * the phases depend on the state they share and not on the orchestrator that calls them. */
