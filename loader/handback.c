@@ -8,8 +8,8 @@
 #include "loader/seed_table.h"
 
 /* The generator's label for what is handed back (entropy_attempt_rng forks the boot's
- * generator, which advances: these bytes are no attempt's). Only strong pools get here,
- * never a fixed one, whose children would repeat. */
+ * generator, which advances: these bytes are no attempt's). Only pools that may hand over
+ * credited entropy get here, never a fixed one, whose children would repeat. */
 #define HANDBACK_LABEL "firmware handback"
 
 void handback_commit(const struct kb_boot *b, bool own_seed_table)
@@ -31,7 +31,10 @@ void handback_return(struct kb_boot *b)
 	struct drbg rng;
 	unsigned dt_seeds = 0;
 	boot_count_forget(b->pf);
-	if (!entropy_is_strong(&b->entropy.pool))
+	/* What the next kernel credits (the DT's rng-seed, the table) is refilled only from a
+	 * pool that has the bits it claims; else the firmware's own bytes stay, unused by any
+	 * OS (kaslboot handed nothing over). */
+	if (!entropy_can_hand_over(&b->entropy.pool))
 		return;
 	entropy_attempt_rng(&b->entropy, HANDBACK_LABEL, &rng);
 	if (b->fw->fdt)

@@ -18,8 +18,9 @@ void handback_commit(const struct kb_boot *b, bool own_seed_table);
 
 /* When kaslboot returns to the firmware: deletes LoaderBootCountPath, then refills the
  * firmware DT's seeds and the earlier seed table in place from the boot's generator, so
- * that they are fresh (kaslboot mixed the old bytes) and non-zero. Only from a strong pool:
- * from a weak or fixed one they are left as they were (never wiped: nothing committed). */
+ * that they are fresh (kaslboot mixed the old bytes) and non-zero. Only from a pool that
+ * may hand over credited entropy (entropy_can_hand_over): from a weaker or fixed one they
+ * are left as they were (never wiped: nothing committed). */
 void handback_return(struct kb_boot *b);
 
 #endif

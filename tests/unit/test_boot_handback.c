@@ -270,6 +270,30 @@ static void test_nothing_booted_fixed_seed_leaves_seeds_as_found(void **state)
 	free(before);
 }
 
+/* A pool with fewer credited bits than the seeds claim (the DT's kaslr-seed alone: 64 bits,
+ * no rng-seed, no RNG) refills nothing: the next kernel would credit a refilled rng-seed or
+ * table with more than kaslboot had. The firmware's seeds stay as found, unused by any OS. */
+static void test_nothing_booted_weak_pool_leaves_seeds_as_found(void **state)
+{
+	int rc = 0, len;
+	(void)state;
+	flow_firmware_init(true);
+	int chosen = fdt_path_offset(flow_fw_dt, "/chosen");
+	assert_true(chosen >= 0);
+	assert_int_equal(fdt_delprop(flow_fw_dt, chosen, "rng-seed"), 0);
+	setup_esp(NULL);
+	fake.has_rng = false;
+	add_entry("a.conf", missing_entry);
+	assert_false(run_boot(&rc));
+	const uint8_t *seed = fw_chosen_prop("kaslr-seed", &len);
+	assert_non_null(seed);
+	assert_int_equal(len, 8);
+	if (be64_at(seed) != FIXTURE_KASLR_SEED)
+		fail_msg("the firmware's kaslr-seed was replaced from a 64-bit pool");
+	if (strstr(captured_log, "refilled with fresh"))
+		fail_msg("refilled from a weak pool:\n%s", captured_log);
+}
+
 /* A boot that commits: the firmware DT's seeds are gone and the earlier table, replaced by
  * kaslboot's own, holds no byte of its old seed (the stub and systemd-boot zero it). */
 static void test_boot_zeroes_the_replaced_table(void **state)
@@ -428,6 +452,8 @@ int main(void)
 		cmocka_unit_test_teardown(
 			test_nothing_booted_leaves_fresh_seeds_and_the_earlier_table, flow_teardown),
 		cmocka_unit_test_teardown(test_nothing_booted_fixed_seed_leaves_seeds_as_found,
+					  flow_teardown),
+		cmocka_unit_test_teardown(test_nothing_booted_weak_pool_leaves_seeds_as_found,
 					  flow_teardown),
 		cmocka_unit_test_teardown(test_boot_zeroes_the_replaced_table, flow_teardown),
 		cmocka_unit_test_teardown(test_earlier_table_helpers, flow_teardown),
