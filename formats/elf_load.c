@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/align.h"
 #include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -90,7 +91,6 @@ static bool in_file(uint64_t off, uint64_t size, size_t len)
 	return off <= len && size <= len - off;
 }
 
-static bool is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
 /* The file offset of link-time [vaddr, vaddr + size), which must lie in the file-backed
  * part of one PT_LOAD segment (the dynamic tables are read from the file, not memory). */
@@ -229,7 +229,7 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 			  "between 4 KiB and 2 MiB", info->name, idx, (unsigned long long)align);
 		return KB_EUNSUPP;
 	}
-	if ((off & (align - 1)) != (vaddr & (align - 1))) {
+	if (align_offset(off, align) != align_offset(vaddr, align)) {
 		log_error("%s: program header %zu: p_offset 0x%llx and p_vaddr 0x%llx "
 			  "differ modulo p_align 0x%llx", info->name, idx, (unsigned long long)off, va,
 			  (unsigned long long)align);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/align.h"
 #include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -31,7 +32,7 @@ static voidpf arena_alloc(voidpf opaque, uInt items, uInt size)
 {
 	struct gzip_arena *a = opaque;
 	uintptr_t start = (uintptr_t)a->base + a->used;
-	size_t pad = (size_t)(-start & (GZIP_ARENA_ALIGN - 1));
+	size_t pad = (size_t)(align_up(start, GZIP_ARENA_ALIGN) - start);
 	size_t bytes = (size_t)items * size; /* size_t is 64-bit: cannot overflow from uInts */
 
 	if (a->used > a->size || pad > a->size - a->used || bytes > a->size - a->used - pad)

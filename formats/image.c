@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "formats/image.h"
 
+#include "lib/align.h"
 #include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -14,11 +15,6 @@ const char *image_page_size_name(unsigned page_size_code)
 	case IMAGE_PAGE_SIZE_64K: return "64K";
 	default: return "?";
 	}
-}
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
 }
 
 int image_header_validate(const void *buf, size_t file_len, struct image_info *out,
@@ -83,7 +79,7 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 			  name, file_len, (unsigned long long)image_size);
 		return KB_ERANGE;
 	}
-	if (text_offset >= BOOT_IMAGE_ALIGN || (text_offset & (IMAGE_TEXT_OFFSET_ALIGN - 1))) {
+	if (text_offset >= BOOT_IMAGE_ALIGN || !is_aligned(text_offset, IMAGE_TEXT_OFFSET_ALIGN)) {
 		log_error("%s: text_offset 0x%llx is not a 4 KiB-aligned offset below 2 MiB",
 			  name, (unsigned long long)text_offset);
 		return KB_EINVAL;

@@ -2,6 +2,7 @@
 /* BLS Type #1 entry files (\loader\entries\*.conf). */
 #include <string.h>
 
+#include "lib/ascii.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/config.h"
@@ -12,7 +13,6 @@
 #define ENTRIES_DIR      "loader/entries/"
 #define PAYLOAD_KEY      "kaslboot-payload"
 
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
 static bool ascii_eq_nocase(const char *a, size_t n, const char *b)
 {

@@ -8,6 +8,7 @@
 #include "dtb/efi_handoff.h"
 #include "dtb/seeds.h"
 #include "dtb/validate.h"
+#include "lib/align.h"
 #include "lib/counter.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
@@ -15,8 +16,8 @@
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
 #include "loader/file_load.h"
-#include "loader/measure.h"
 #include "loader/firmware_time.h"
+#include "loader/measure.h"
 #include "loader/phase_time.h"
 
 int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *rng,
@@ -91,7 +92,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 					  e->initrd[opened], e->id);
 			goto done;
 		}
-		total += (sizes[opened] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
+		total += align_up(sizes[opened], INITRD_PAD);
 	}
 	phase_enter(PHASE_PLACE);
 	uint64_t base;
@@ -124,7 +125,7 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		raw_off[i] = raw;
 		pad_off[i] = padded;
 		raw += sizes[i];
-		padded += (sizes[i] + INITRD_PAD - 1) & ~(uint64_t)(INITRD_PAD - 1);
+		padded += align_up(sizes[i], INITRD_PAD);
 	}
 	phase_enter(PHASE_PLACE);
 	if (!rc)

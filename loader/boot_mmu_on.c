@@ -17,18 +17,19 @@
 #include "dtb/buffer.h"
 #include "dtb/kaslboot_layout.h"
 #include "dtb/platform.h"
+#include "formats/elf.h"
+#include "lib/align.h"
 #include "lib/err.h"
 #include "lib/halt.h"
 #include "lib/log.h"
 #include "loader/allocs.h"
 #include "loader/boot_common.h"
-#include "formats/elf.h"
 #include "loader/file_load.h"
-#include "loader/kaslr.h"
-#include "loader/measure.h"
 #include "loader/handback.h"
-#include "loader/seed_table.h"
+#include "loader/kaslr.h"
 #include "loader/kaslr_claim.h"
+#include "loader/measure.h"
+#include "loader/seed_table.h"
 #include "mm/arch.h"
 #include "mm/cpu.h"
 #include "mm/layout.h"
@@ -129,8 +130,8 @@ static int claim_slot(const char *path, const struct memmap *map, bool random,
  * 2 MiB block at the bottom of the linear window (deterministic, documented). */
 static int choose_virt(bool kaslr, struct drbg *rng, uint64_t span, struct mmu_on_plan *pl)
 {
-	uint64_t pa_first = pl->ram_lo & ~(KASLBOOT_LINEAR_ALIGN - 1);
-	uint64_t pa_end = (pl->ram_hi + KASLBOOT_LINEAR_ALIGN - 1) & ~(KASLBOOT_LINEAR_ALIGN - 1);
+	uint64_t pa_first = align_down(pl->ram_lo, KASLBOOT_LINEAR_ALIGN);
+	uint64_t pa_end = align_up(pl->ram_hi, KASLBOOT_LINEAR_ALIGN);
 	uint64_t vsize = pl->slot_size;
 	int rc;
 
@@ -207,8 +208,8 @@ static int check_tables(const struct mm_layout *l, const struct mm_layout_params
 			const struct mmu_on_plan *pl, const struct memmap *ram)
 {
 	bool ok = true;
-	uint64_t dt_page = pl->dt_pa & ~(MM_PAGE_SIZE - 1);
-	uint64_t dt_end = (pl->dt_pa + pl->dt_size + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1);
+	uint64_t dt_page = align_down(pl->dt_pa, MM_PAGE_SIZE);
+	uint64_t dt_end = align_up(pl->dt_pa + pl->dt_size, MM_PAGE_SIZE);
 
 	for (size_t i = 0; ok && i < p->nsegs; i++)
 		ok = walk_range(&l->ttbr1, p->image_va + p->segs[i].offset,
@@ -216,11 +217,11 @@ static int check_tables(const struct mm_layout *l, const struct mm_layout_params
 				p->segs[i].attrs, p->segs[i].name);
 	ok = ok && walk_absent(&l->ttbr1, pl->stack_top - KASLBOOT_STACK_SIZE_MIN - KASLBOOT_GUARD_SIZE,
 			       "stack guard page");
-	ok = ok && walk_range(&l->ttbr1, pl->dt_va & ~(MM_PAGE_SIZE - 1), dt_page, dt_end - dt_page,
+	ok = ok && walk_range(&l->ttbr1, align_down(pl->dt_va, MM_PAGE_SIZE), dt_page, dt_end - dt_page,
 			      MM_NORMAL_WB, MM_RO | MM_XN, "fixmap DT");
 	if (ok && pl->has_uart)
-		ok = walk_range(&l->ttbr1, pl->uart_va & ~(MM_PAGE_SIZE - 1),
-				pl->uart.pa & ~(MM_PAGE_SIZE - 1), MM_PAGE_SIZE, MM_DEVICE_nGnRE,
+		ok = walk_range(&l->ttbr1, align_down(pl->uart_va, MM_PAGE_SIZE),
+				align_down(pl->uart.pa, MM_PAGE_SIZE), MM_PAGE_SIZE, MM_DEVICE_nGnRE,
 				MM_RW | MM_XN, "fixmap UART");
 	ok = ok && l->has_ttbr0 &&
 	     walk_range(&l->ttbr0, pl->tramp_pa, pl->tramp_pa, pl->tramp_size, MM_NORMAL_WB,
@@ -259,7 +260,6 @@ static __attribute__((noreturn)) void fatal_after_exit(const struct mmu_on_plan 
 	cpu_halt();
 }
 
-static uint64_t page_up(uint64_t x) { return (x + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1); }
 
 
 /* Everything one attempt holds; given back in one place when it fails. */
@@ -351,7 +351,8 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_a
 	pl->uart_va = pl->has_uart ? mm_fixmap_earlycon_va(pl->uart.pa) : 0;
 	pl->dt_va = mm_fixmap_fdt_va(pl->dt_pa);
 	mm_tramp_range(&pl->tramp_pa, &pl->tramp_size);
-	pl->tramp_size = page_up(pl->tramp_pa + pl->tramp_size) - (pl->tramp_pa & ~(MM_PAGE_SIZE - 1));
+	pl->tramp_size = align_up(pl->tramp_pa + pl->tramp_size, MM_PAGE_SIZE) -
+			 align_down(pl->tramp_pa, MM_PAGE_SIZE);
 	pl->tramp_pa &= ~(MM_PAGE_SIZE - 1);
 	struct dt_kaslboot_layout dl = {
 		.image_pa = pl->phys, .image_va = pl->virt, .image_size = a->info.span,

@@ -3,6 +3,7 @@
  * the conversion of BLS paths to UEFI file paths. */
 #include <string.h>
 
+#include "lib/ascii.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "loader/config.h"
@@ -113,7 +114,6 @@ bool config_glob_match(const char *p, const char *s)
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
 static bool is_id_char(char c)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "loader/kaslr.h"
 
+#include "lib/align.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
@@ -29,7 +30,6 @@ struct slot_walk {
 	uint64_t lowest;
 };
 
-static bool is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
@@ -45,8 +45,8 @@ static void walk_fragment(struct slot_walk *w, uint64_t first, uint64_t last)
 	bmin = first > w->req->offset ? first - w->req->offset : 0;
 	if (bmin > UINT64_MAX - (align - 1))
 		return;
-	bfirst = (bmin + align - 1) & ~(align - 1);
-	blast = (last - w->need) & ~(align - 1);
+	bfirst = align_up(bmin, align);
+	blast = align_down(last - w->need, align);
 	if (bfirst > blast)
 		return;
 	n = (blast - bfirst) / align + 1;
@@ -258,7 +258,7 @@ int kaslr_initrd_window(uint64_t kernel_start, uint64_t kernel_size, uint64_t *w
 		return KB_ERANGE;
 	}
 	klast = kernel_start + (kernel_size - 1);
-	wbase = kernel_start & ~(BOOT_INITRD_WINDOW_ALIGN - 1);
+	wbase = align_down(kernel_start, BOOT_INITRD_WINDOW_ALIGN);
 	/* The highest window that still starts at or below the kernel. */
 	last = wbase > UINT64_MAX - (BOOT_INITRD_WINDOW_SIZE - 1) ?
 		UINT64_MAX : wbase + (BOOT_INITRD_WINDOW_SIZE - 1);
@@ -344,8 +344,8 @@ uint64_t kaslr_virt_slots(uint64_t window_lo, uint64_t window_hi, uint64_t align
 		return 0;
 	if (last - window_lo < size - 1 || window_lo > UINT64_MAX - (align - 1))
 		return 0;
-	first = (window_lo + align - 1) & ~(align - 1);
-	blast = (last - (size - 1)) & ~(align - 1);
+	first = align_up(window_lo, align);
+	blast = align_down(last - (size - 1), align);
 	if (first > blast)
 		return 0;
 	/* align >= 2 keeps the count below 2^64; align 1 over the whole space saturates. */
@@ -372,7 +372,7 @@ int kaslr_choose_virt(struct drbg *rng, uint64_t window_lo, uint64_t window_hi, 
 			  (unsigned long long)window_lo, (unsigned long long)window_hi);
 		return KB_ENOSPC;
 	}
-	*out = ((window_lo + align - 1) & ~(align - 1)) + drbg_uniform(rng, n) * align;
+	*out = align_up(window_lo, align) + drbg_uniform(rng, n) * align;
 	log_debug("kaslr: virtual base 0x%llx, one of %llu slots (%u bits)",
 		  (unsigned long long)*out, (unsigned long long)n, kaslr_entropy_bits(n));
 	return KB_OK;
@@ -391,8 +391,8 @@ int kaslr_choose_linear_offset(struct drbg *rng, uint64_t lm_lo, uint64_t lm_hi,
 		return KB_EINVAL;
 	}
 	/* Whole aligned blocks on both sides, so PA and VA agree modulo align. */
-	pa_first = ram_lo & ~(align - 1);
-	pa_end = (ram_hi + align - 1) & ~(align - 1);
+	pa_first = align_down(ram_lo, align);
+	pa_end = align_up(ram_hi, align);
 	err = kaslr_choose_virt(rng, lm_lo, lm_hi, align, pa_end - pa_first, &va);
 	if (err)
 		return err;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* System-register side of mm/cpu.h: AT queries, cache maintenance, TTBR installation. */
+#include "lib/align.h"
 #include "mm/cpu.h"
 
 #include "mm/arch.h"
@@ -49,7 +50,7 @@ void mm_dcache_clean_poc(uint64_t va, uint64_t size)
 	 * management, do not reach system caches, and trap under a hypervisor; there is no
 	 * range form. Eight lines an iteration (a 27 MiB kernel is ~430000 lines). */
 	line = (uint64_t)CTR_WORD_SIZE << ((ctr >> MM_CTR_DMINLINE_SHIFT) & MM_CTR_DMINLINE_MASK);
-	a = va & ~(line - 1);
+	a = align_down(va, line);
 	for (; end - a > 8 * line; a += 8 * line)
 		__asm__ volatile("dc cvac, %0\n\tdc cvac, %1\n\tdc cvac, %2\n\tdc cvac, %3\n\t"
 				 "dc cvac, %4\n\tdc cvac, %5\n\tdc cvac, %6\n\tdc cvac, %7"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "mm/layout.h"
 
+#include "lib/align.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
@@ -19,12 +20,12 @@ uint64_t mm_fixmap_start(void)
 
 uint64_t mm_fixmap_fdt_va(uint64_t fdt_pa)
 {
-	return mm_fixmap_slot_va(MM_FIX_FDT) + (fdt_pa & (MM_PAGE_SIZE - 1));
+	return mm_fixmap_slot_va(MM_FIX_FDT) + align_offset(fdt_pa, MM_PAGE_SIZE);
 }
 
 uint64_t mm_fixmap_earlycon_va(uint64_t console_pa)
 {
-	return mm_fixmap_slot_va(MM_FIX_EARLYCON) + (console_pa & (MM_PAGE_SIZE - 1));
+	return mm_fixmap_slot_va(MM_FIX_EARLYCON) + align_offset(console_pa, MM_PAGE_SIZE);
 }
 
 bool mm_memmap_is_ram(const struct memmap_entry *e)
@@ -75,8 +76,8 @@ static int map_image_and_fixmap(const struct mm_layout_params *p, struct mm_tabl
 		log_error("mm: DT fixmap access must be MM_RO or MM_RW");
 		return KB_EINVAL;
 	}
-	fdt_first = p->fdt_pa & ~(MM_PAGE_SIZE - 1);
-	fdt_end = (p->fdt_pa + p->fdt_size + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1);
+	fdt_first = align_down(p->fdt_pa, MM_PAGE_SIZE);
+	fdt_end = align_up(p->fdt_pa + p->fdt_size, MM_PAGE_SIZE);
 	r[n++] = (struct mm_region){
 		.va = mm_fixmap_slot_va(MM_FIX_FDT), .pa = fdt_first, .size = fdt_end - fdt_first,
 		.type = MM_NORMAL_WB, .attrs = p->fdt_access | MM_XN, .name = "fixmap: DT",
@@ -84,7 +85,7 @@ static int map_image_and_fixmap(const struct mm_layout_params *p, struct mm_tabl
 	if (p->has_console)
 		r[n++] = (struct mm_region){
 			.va = mm_fixmap_slot_va(MM_FIX_EARLYCON),
-			.pa = p->console_pa & ~(MM_PAGE_SIZE - 1), .size = MM_PAGE_SIZE,
+			.pa = align_down(p->console_pa, MM_PAGE_SIZE), .size = MM_PAGE_SIZE,
 			.type = MM_DEVICE_nGnRE, .attrs = MM_RW | MM_XN, .name = "fixmap: earlycon",
 		};
 	return mm_map_regions(t, r, n);
@@ -94,7 +95,7 @@ static int map_trampoline(const struct mm_layout_params *p, struct mm_page_pool 
 			  struct mm_layout *out)
 {
 	struct mm_region r = {
-		.va = p->tramp_pa & ~(MM_PAGE_SIZE - 1), .pa = p->tramp_pa & ~(MM_PAGE_SIZE - 1),
+		.va = align_down(p->tramp_pa, MM_PAGE_SIZE), .pa = align_down(p->tramp_pa, MM_PAGE_SIZE),
 		.type = MM_NORMAL_WB, .attrs = MM_RO | MM_EXEC, .name = "trampoline idmap",
 	};
 	int rc;
@@ -102,7 +103,7 @@ static int map_trampoline(const struct mm_layout_params *p, struct mm_page_pool 
 	out->has_ttbr0 = p->tramp_size != 0;
 	if (!out->has_ttbr0)
 		return KB_OK;
-	r.size = ((p->tramp_pa + p->tramp_size + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1)) - r.va;
+	r.size = align_up(p->tramp_pa + p->tramp_size, MM_PAGE_SIZE) - r.va;
 	rc = mm_tables_init(&out->ttbr0, pool, p->va_bits, false);
 	return rc ? rc : mm_map_regions(&out->ttbr0, &r, 1);
 }

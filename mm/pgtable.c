@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "mm/pgtable.h"
 
+#include "lib/align.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "mm/arch.h"
@@ -131,7 +132,7 @@ static bool range_mapped(const struct mm_tables *t, uint64_t table_pa, unsigned 
 	if (!tbl)
 		return true; /* a table we cannot see: be safe and call it mapped */
 	while (size) {
-		uint64_t chunk = bsize - (va & (bsize - 1));
+		uint64_t chunk = bsize - align_offset(va, bsize);
 		uint64_t e = tbl[mm_table_index(va, level)];
 
 		if (chunk > size)
@@ -156,7 +157,7 @@ static int map_range(struct mm_tables *t, uint64_t table_pa, unsigned level, uin
 	int rc;
 
 	while (size) {
-		uint64_t off = va & (bsize - 1);
+		uint64_t off = align_offset(va, bsize);
 		uint64_t chunk = bsize - off;
 		uint64_t *e = &tbl[mm_table_index(va, level)];
 
@@ -164,7 +165,7 @@ static int map_range(struct mm_tables *t, uint64_t table_pa, unsigned level, uin
 			chunk = size;
 		if (level == 3) {
 			*e = pa | attr | MM_DESC_PAGE;
-		} else if (level >= 1 && off == 0 && chunk == bsize && !(pa & (bsize - 1)) &&
+		} else if (level >= 1 && off == 0 && chunk == bsize && is_aligned(pa, bsize) &&
 			   !(*e & MM_DESC_VALID)) {
 			/* Blocks exist at levels 1 and 2 only with the 4 KiB granule (D8.3.1). */
 			*e = pa | attr | MM_DESC_BLOCK;

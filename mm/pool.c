@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/align.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "mm/arch.h"
@@ -11,7 +12,7 @@ int mm_pool_init(struct mm_page_pool *pool, void *base_va, uint64_t base_pa, siz
 {
 	uint64_t bytes = (uint64_t)npages << MM_PAGE_SHIFT;
 
-	if ((base_pa & (MM_PAGE_SIZE - 1)) || ((uintptr_t)base_va & (MM_PAGE_SIZE - 1))) {
+	if (!is_aligned(base_pa, MM_PAGE_SIZE) || !is_aligned((uintptr_t)base_va, MM_PAGE_SIZE)) {
 		log_error("mm: page pool at pa %#llx / va %p is not 4 KiB aligned",
 			  (unsigned long long)base_pa, base_va);
 		return KB_EINVAL;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "mm/ttbr.h"
 
+#include "lib/align.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "mm/arch.h"
@@ -25,7 +26,7 @@ int mm_table_phys(const struct mm_page_pool *pool, enum mm_addr_kind kind, uint6
 			  "identity or linear-map alias (lm_alias)", (unsigned long long)addr);
 		return KB_EINVAL;
 	}
-	if ((addr & (MM_PAGE_SIZE - 1)) || !mm_pool_owns_pa(pool, p)) {
+	if (!is_aligned(addr, MM_PAGE_SIZE) || !mm_pool_owns_pa(pool, p)) {
 		log_error("mm: table address %#llx (%s) is not a page-table page of the pool at pa "
 			  "%#llx: refusing to compute a TTBR from it", (unsigned long long)addr,
 			  kind == MM_ADDR_IDMAP ? "identity" : "linear", (unsigned long long)pool->base_pa);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/align.h"
 #include "lib/err.h"
 #include "mm/arch.h"
 
@@ -72,8 +73,8 @@ int mm_walk(const struct mm_tables *t, uint64_t va, struct mm_walk_result *out)
 	out->block_size = bsize;
 	/* OA bits below the block size are RES0 in block descriptors; the MMU takes the low
 	 * bits from the VA, so mask them the same way here. */
-	out->block_pa = d & MM_DESC_OA_MASK & ~(bsize - 1);
-	out->pa = out->block_pa | (va & (bsize - 1));
+	out->block_pa = align_down(d & MM_DESC_OA_MASK, bsize);
+	out->pa = out->block_pa | align_offset(va, bsize);
 	out->af = !!(d & MM_DESC_AF);
 	if (!out->af)
 		return fault(out, MM_FAULT_ACCESS_FLAG, level, d);
