@@ -235,9 +235,6 @@ void measure_kernel(const struct kb_platform *pf, const char *path, const void *
 	extend(pf, MEASURE_PCR_BOOT_LOADER_CODE, EV_IPL, image, len, desc, n, path);
 }
 
-/* TCG_PCR_EVENT and TCG_PCR_EVENT2 both start with the u32 PCRIndex (PC Client PFP). */
-#define LOG_EVENT_OFF_PCR 0u
-
 void measure_verify_begin(const struct kb_platform *pf, struct measure_mark *m)
 {
 	struct kb_tpm_log log;
@@ -270,13 +267,8 @@ bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark 
 			  kb_strerror(rc), path);
 		return false;
 	}
-	bool by_verifier;
-	if (log.truncated)
-		by_verifier = true;
-	else
-		by_verifier = log.last && log.last != m->last &&
-			      get_le32((const uint8_t *)log.last + LOG_EVENT_OFF_PCR) ==
-			      MEASURE_PCR_BOOT_LOADER_CODE;
+	bool by_verifier = log.truncated ||
+			   tpm_log_pcr_since(&log, m->last, MEASURE_PCR_BOOT_LOADER_CODE) == 1;
 	if (by_verifier)
 		log_debug("tpm: %s: measured into PCR %u by the Secure Boot verifier%s: not again",
 			  path, MEASURE_PCR_BOOT_LOADER_CODE,

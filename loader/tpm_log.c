@@ -165,6 +165,51 @@ int tpm_log_extent(const struct kb_tpm_log *log, struct tpm_log_extent *out)
 	return 0;
 }
 
+/* TCG_PCR_EVENT and TCG_PCR_EVENT2 both start with the PCR index, a UINT32. */
+#define TPM_LOG_OFF_PCR_INDEX 0u
+
+int tpm_log_pcr_since(const struct kb_tpm_log *log, const void *after, uint32_t pcr)
+{
+	const uint8_t *first = log->first, *last = log->last, *p = after;
+	struct tpm_log_algs algs;
+	size_t size;
+	int rc;
+
+	if (!first || !last || p == last)
+		return 0;
+	if (last < first || (uint64_t)(last - first) >= TPM_LOG_MAX_BYTES ||
+	    (p && (p < first || p > last)))
+		return KB_ECORRUPT;
+	if (log->crypto_agile) {
+		rc = tpm_log_spec_id(first, TPM_LOG_MAX_BYTES, &algs, &size);
+		if (rc)
+			return rc;
+		if (!p)
+			p = first;   /* the Spec ID entry extends no PCR (EV_NO_ACTION) */
+	} else if (!p) {
+		if (get_le32(first + TPM_LOG_OFF_PCR_INDEX) == pcr)
+			return 1;
+		p = first;
+	}
+	while (p < last) {
+		size_t avail = TPM_LOG_MAX_BYTES - (size_t)(p - first);
+		if (!log->crypto_agile)
+			rc = tpm_log_event1_size(p, avail, &size);
+		else if (p == first)
+			rc = tpm_log_spec_id(first, avail, &algs, &size);
+		else
+			rc = tpm_log_event2_size(p, avail, &algs, &size);
+		if (rc)
+			return rc;
+		p += size;
+		if (p > last)
+			return KB_ECORRUPT;
+		if (get_le32(p + TPM_LOG_OFF_PCR_INDEX) == pcr)
+			return 1;
+	}
+	return 0;
+}
+
 uint64_t tpm_log_table_size(const struct tpm_log_extent *ext)
 {
 	return TPM_LOG_TABLE_STRUCT_SIZE + ext->log_size;

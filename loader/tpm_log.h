@@ -67,6 +67,13 @@ struct tpm_log_extent {
 /* KB_ECORRUPT (not logged: the caller warns) when the firmware's log does not parse. */
 int tpm_log_extent(const struct kb_tpm_log *log, struct tpm_log_extent *out);
 
+/* Whether an entry logged after `after` (an earlier GetEventLog's last entry; NULL: the log
+ * was empty then), through log->last, extends PCR pcr: 1 if one does, 0 if none,
+ * KB_ECORRUPT when the entries in between do not parse. Every entry is looked at, not only
+ * the last: a verifier's image event may be followed by others (edk2 logs PCR 7's
+ * EV_EFI_VARIABLE_AUTHORITY after it the first time a db certificate verifies an image). */
+int tpm_log_pcr_since(const struct kb_tpm_log *log, const void *after, uint32_t pcr);
+
 /* Bytes to allocate for the table, and the table written into them. */
 uint64_t tpm_log_table_size(const struct tpm_log_extent *ext);
 void tpm_log_table_fill(void *table, const struct kb_tpm_log *log,

@@ -129,6 +129,9 @@ struct fake_fw {
 	/* The verifier measures what it accepts into PCR 4 when there is a TPM, as shim's
 	 * Verify and edk2's LoadImage (DxeTpm2MeasureBootLib) do. */
 	bool verify_measures;
+	/* ... and then logs PCR 7's EV_EFI_VARIABLE_AUTHORITY for the db certificate, as edk2
+	 * does the first time a certificate verifies an image. */
+	bool verify_authority;
 
 	/* The last value set (0 before any call: the fake does not model the firmware's
 	 * own 5 minutes), how many calls, and the values in order. */

@@ -605,6 +605,26 @@ static void test_secure_boot_verifier_measured_once(void **state)
 	expect_event_log_table((uint32_t)(fake.tpm_final_len - 16));
 }
 
+/* edk2 logs PCR 7's authority event right after the image's PCR 4 event the first time a
+ * db certificate verifies an image (a kernel signed with another key than kaslboot's): the
+ * verifier's PCR 4 event is then not the log's last entry, and still the kernel's one. */
+static void test_secure_boot_verifier_then_authority_measured_once(void **state)
+{
+	(void)state;
+	make_efi_stub(0x1000);
+	secure_boot_setup();
+	fake.verify_measures = true;
+	fake.verify_authority = true;
+	bool entered = run_boot();
+	make_files();
+	assert_true(entered);
+	if (pcr_events(4) != 1)
+		fail_msg("%u PCR 4 events for one kernel:\n%s", pcr_events(4), captured_log);
+	assert_true(fake.events[0].by_verifier);
+	assert_int_equal(pcr_events(7), 1);
+	assert_logged("/Image: measured into PCR 4 by the Secure Boot verifier: not again");
+}
+
 /* A verifier that measures nothing (firmware without measured LoadImage): kaslboot's own
  * event is the kernel's one. */
 static void test_secure_boot_silent_verifier(void **state)
@@ -736,6 +756,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_corrupt_firmware_log, flow_teardown),
 		cmocka_unit_test_teardown(test_tcg12_log, flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_verifier_measured_once, flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_verifier_then_authority_measured_once,
+					  flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_silent_verifier, flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_full_log_verifier_taken_as_measured,
 					  flow_teardown),

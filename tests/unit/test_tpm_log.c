@@ -297,6 +297,34 @@ static void test_extent_refuses_bad_pointers(void **state)
 
 /* struct linux_efi_tpm_eventlog: u32 size, u32 final_events_preboot_size, u8 version, the
  * log at offset 9, allocated with the struct's 12 bytes in front. */
+/* Which PCRs the entries after a mark extend: every entry is walked, not only the last. */
+static void test_pcr_since(void **state)
+{
+	size_t at[6];
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	len = spec_id(buf, 3);
+	for (unsigned i = 0; i < 6; i++) {   /* PCRs 0, 4, 7, 4, 7, 9 */
+		static const unsigned pcr[6] = { 0, 4, 7, 4, 7, 9 };
+		at[i] = len;
+		len += event2(buf + len, pcr[i], (uint8_t)i, 5 + i);
+	}
+	struct kb_tpm_log l = log_of(at[5]);
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[2], 4), 1);   /* at[3], not the last */
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[3], 4), 0);
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[3], 9), 1);
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[5], 9), 0);   /* nothing since */
+	assert_int_equal(tpm_log_pcr_since(&l, NULL, 0), 1);          /* at[0]; not Spec ID */
+	l = log_of(at[2]);
+	assert_int_equal(tpm_log_pcr_since(&l, NULL, 9), 0);
+	assert_int_equal(tpm_log_pcr_since(&l, buf, 4), 1);           /* from the Spec ID */
+	/* A mark past the last entry, or one that is not an entry's start. */
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[3], 4), KB_ECORRUPT);
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[0] + 1, 4), KB_ECORRUPT);
+	l.first = NULL;
+	assert_int_equal(tpm_log_pcr_since(&l, NULL, 4), 0);
+}
+
 static void test_table_fill(void **state)
 {
 	size_t last, fsize, total = make_log(3, &last);
@@ -333,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_extent_counts_the_final_events),
 		cmocka_unit_test(test_extent_of_a_tcg12_log),
 		cmocka_unit_test(test_extent_refuses_bad_pointers),
+		cmocka_unit_test(test_pcr_since),
 		cmocka_unit_test(test_table_fill),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
