@@ -78,7 +78,11 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # -mstrict-align: some of this code (the trampoline, MMU switch) runs with the MMU off, where
 # every access is Device memory and an unaligned access faults (Arm ARM B2.5.2).
 # -mgeneral-regs-only: no FP/SIMD state is touched, so nothing must be saved across handoff.
+# -fno-jump-tables -fno-tree-switch-conversion: a switch becomes compares, not a table in
+# .text (or a table of pointers to relocate): 304 bytes less in the PE, and no switch here
+# runs often enough for a table to be faster.
 EFI_CFLAGS := -std=gnu11 -Os -flto=auto -g $(WARN) -ffreestanding -ffunction-sections -fdata-sections -fno-stack-protector -fno-stack-check \
+        -fno-jump-tables -fno-tree-switch-conversion \
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
         -mgeneral-regs-only -I. -Iinclude -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
         -isystem $(DEPS)/libfdt/usr/include -isystem $(DEPS)/zlib/usr/include \
