@@ -86,8 +86,7 @@ static void event_failed(const char *what, unsigned pcr, int rc)
 	}
 	tpm.warned = true;
 	log_warn("tpm: measuring %s into PCR %u failed (%s): that PCR will not match a "
-		 "prediction; the next measurements are still made (later failures at log debug); "
-		 "booting on", what, pcr, kb_strerror(rc));
+		 "prediction; the next measurements are still made", what, pcr, kb_strerror(rc));
 }
 
 /* EFI_VOLUME_FULL (the platform's KB_ENOSPC): "the event was measured (the PCR extended)
@@ -102,8 +101,8 @@ static void log_full(const char *what, unsigned pcr)
 		return;
 	}
 	tpm.full = true;
-	log_warn("tpm: the firmware's event log is full: %s was extended into PCR %u but not "
-		 "logged; measuring goes on (the log will not replay to the PCRs)", what, pcr);
+	log_warn("tpm: the firmware's event log is full: %s extended into PCR %u, not logged; "
+		 "measuring goes on", what, pcr);
 }
 
 /* A measurement's answer: 0 or log-full counts as measured. */
@@ -245,8 +244,8 @@ void measure_verify_begin(const struct kb_platform *pf, struct measure_mark *m)
 	int rc = pf->tpm_event_log(pf->ctx, &log);
 	phase_enter(was);
 	if (rc) {
-		log_debug("tpm: the event log cannot be read (%s): kaslboot measures the kernel "
-			  "itself", kb_strerror(rc));
+		log_debug("tpm: the event log cannot be read (%s): kaslboot measures %s itself",
+			  kb_strerror(rc), "the kernel");
 		return;
 	}
 	m->valid = true;

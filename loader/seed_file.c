@@ -136,9 +136,10 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 			 SEED_FILE_PATH);
 		state = SEED_FILE_NOT_CREDITED;
 	} else if (!trusted) {
-		/* Rewritten all the same: the next boot's seed differs from this one's. */
+		/* Rewritten all the same: the next boot's seed differs from this one's. Not
+		 * credited: anyone with root in the OS can write the ESP. */
 		log_warn("%s: Secure Boot is on and no firmware source was credited: mixed, not "
-			 "credited (anyone with root in the OS can write it)", SEED_FILE_PATH);
+			 "credited", SEED_FILE_PATH);
 		state = SEED_FILE_UNTRUSTED;
 	} else {
 		entropy_credit(pool, ENTROPY_SRC_SEED_FILE,
