@@ -12,7 +12,8 @@ zero-filled, into SizeOfImage bytes that start out as garbage), then compares th
 byte for byte with every allocated ELF section (NOBITS ones as zeros), checks the entry
 point, and checks that _relocate() will find its R_AARCH64_RELATIVE table inside the image
 and that every word it patches lies in a writable section. Prints one line; exits 1 with
-the reasons on any mismatch. PE field names: Microsoft "PE Format"; ELF: the System V gABI.
+the reasons on any mismatch, or when the file is over its size budget. PE field names:
+Microsoft "PE Format"; ELF: the System V gABI.
 """
 import struct
 import sys
@@ -25,6 +26,9 @@ DT_NULL, DT_RELA, DT_RELASZ, DT_RELAENT = 0, 7, 8, 9
 R_AARCH64_NONE, R_AARCH64_RELATIVE = 0, 1027
 IMAGE_FILE_MACHINE_ARM64, PE32PLUS, EFI_APPLICATION = 0xAA64, 0x20B, 10
 IMAGE_SCN_MEM_WRITE, IMAGE_SCN_MEM_EXECUTE = 0x80000000, 0x20000000
+# The loader's size budget (docs/hacking.md, "Build rules"): the firmware reads the whole
+# file before kaslboot runs a line, on every boot.
+PE_MAX_BYTES = 160 * 1024
 
 
 def elf_sections(elf):
@@ -154,6 +158,8 @@ def main(elf_path, pe_path):
                     errors.append(f"RELATIVE relocation of {r_offset:#x}: not in a writable section")
                     break
 
+    if len(pe) > PE_MAX_BYTES:
+        errors.append(f"{len(pe)} bytes, over the budget of {PE_MAX_BYTES}")
     if errors:
         print(f"pe-check: {pe_path}: FAILED")
         for e in errors[:20]:
