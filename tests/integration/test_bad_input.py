@@ -154,3 +154,20 @@ def test_name_ucs2_cannot_hold(tmp_path):
     # The firmware's serial console shows what it can of the name (non-ASCII as '?').
     assert re.search(r"kaslboot: error: /kernel-\S+: not a file name the firmware can open "
                      r"\(invalid UTF-8, or a character outside UCS-2\)", log), log[-2000:]
+
+
+def test_failed_run_leaves_the_dt_seeds(tmp_path):
+    """Issue 19, point 6: a run that returns to the firmware leaves its DT's seeds for the
+    next boot option (kaslboot again here), refilled with fresh bytes; they used to be
+    wiped, and on QEMU virt without virtio-rng the next kernel had no KASLR seed."""
+    import re
+    esp = entry_esp(tmp_path, "linux /vmlinuz-missing\n")
+    second_entropy = r"load options: %s[\s\S]*kaslboot: entropy: [^\r\n]*\n" % MARKER
+    b = boot(esp, boots=["first:%s:bad" % LOADER, "second:%s:%s" % (LOADER, MARKER)],
+             until=second_entropy, timeout=90)
+    assert b.rc == 0, "the second kaslboot never gathered its entropy:\n" + b.log[-3000:]
+    first, second = b.log.split("load options: " + MARKER, 1)
+    assert "kaslboot: error: /vmlinuz-missing: no such file" in first
+    assert "2 firmware DT seed(s) refilled with fresh bytes" in first, first[-2000:]
+    sources = re.search(r"kaslboot: entropy: (\S+)", second).group(1).split(",")
+    assert "dt-kaslr-seed" in sources and "dt-rng-seed" in sources, second[-2000:]
