@@ -19,20 +19,17 @@
 
 static int check_buffer(const void *buf, size_t size, const char *fn)
 {
-	if (!buf) {
-		log_error("%s: no buffer", fn);
-		return KB_EINVAL;
-	}
-	if ((uintptr_t)buf % BOOT_DT_ALIGN) {
-		log_error("%s: DT buffer %p is not %llu-byte aligned (booting.rst)", fn, buf,
-			  BOOT_DT_ALIGN);
-		return KB_EINVAL;
-	}
+	if (!buf)
+		return log_error_ret(KB_EINVAL, "%s: no buffer", fn);
+	if ((uintptr_t)buf % BOOT_DT_ALIGN)
+		return log_error_ret(KB_EINVAL,
+				     "%s: DT buffer %p is not %llu-byte aligned (booting.rst)", fn,
+				     buf, BOOT_DT_ALIGN);
 	/* libfdt sizes and offsets are int. */
-	if (size > INT32_MAX) {
-		log_error("%s: DT buffer of %zu bytes is larger than libfdt can address", fn, size);
-		return KB_ERANGE;
-	}
+	if (size > INT32_MAX)
+		return log_error_ret(KB_ERANGE,
+				     "%s: DT buffer of %zu bytes is larger than libfdt can address",
+				     fn, size);
 	return KB_OK;
 }
 
@@ -72,11 +69,11 @@ int dt_open_valid(const void *src, const char *what, void *buf, size_t buf_size)
 		fdt_set_totalsize(buf, (uint32_t)used);
 		err = fdt_open_into(buf, buf, (int)buf_size);
 	}
-	if (err) {
-		log_error("%s: cannot open into a %zu-byte buffer (tree needs %zu): %s",
-			  what ? what : "device tree", buf_size, used, fdt_strerror(err));
-		return dt_kb_err(err);
-	}
+	if (err)
+		return log_error_ret(dt_kb_err(err),
+				     "%s: cannot open into a %zu-byte buffer (tree needs %zu): %s",
+				     what ? what : "device tree", buf_size, used,
+				     fdt_strerror(err));
 	return KB_OK;
 }
 
@@ -103,38 +100,34 @@ int dt_create_minimal(void *buf, size_t size)
 	err = dt_chosen_offset(buf);
 	return err < 0 ? err : KB_OK;
 fail:
-	log_error("minimal DT: cannot build it in %zu bytes: %s", size, fdt_strerror(err));
-	return dt_kb_err(err);
+	return log_error_ret(dt_kb_err(err), "minimal DT: cannot build it in %zu bytes: %s", size,
+			     fdt_strerror(err));
 }
 
 int dt_finish(void *fdt, size_t *out_size)
 {
 	int err;
 
-	if (!fdt || !out_size) {
-		log_error("dt_finish: no tree");
-		return KB_EINVAL;
-	}
-	if ((uintptr_t)fdt % BOOT_DT_ALIGN) {
-		log_error("final DT at %p is not %llu-byte aligned (booting.rst)", fdt, BOOT_DT_ALIGN);
-		return KB_EINVAL;
-	}
+	if (!fdt || !out_size)
+		return log_error_ret(KB_EINVAL, "dt_finish: no tree");
+	if ((uintptr_t)fdt % BOOT_DT_ALIGN)
+		return log_error_ret(KB_EINVAL,
+				     "final DT at %p is not %llu-byte aligned (booting.rst)", fdt,
+				     BOOT_DT_ALIGN);
 	err = fdt_pack(fdt);
-	if (err) {
-		log_error("final DT: fdt_pack failed: %s", fdt_strerror(err));
-		return dt_kb_err(err);
-	}
-	if (fdt_totalsize(fdt) > BOOT_DT_MAX_SIZE) {
-		log_error("final DT is %u bytes, over the kernel's %llu-byte limit (booting.rst)",
-			  fdt_totalsize(fdt), BOOT_DT_MAX_SIZE);
-		return KB_ERANGE;
-	}
+	if (err)
+		return log_error_ret(dt_kb_err(err), "final DT: fdt_pack failed: %s",
+				     fdt_strerror(err));
+	if (fdt_totalsize(fdt) > BOOT_DT_MAX_SIZE)
+		return log_error_ret(
+			KB_ERANGE,
+			"final DT is %u bytes, over the kernel's %llu-byte limit (booting.rst)",
+			fdt_totalsize(fdt), BOOT_DT_MAX_SIZE);
 	/* Our own edits should never break the tree, but the kernel would only hang on it. */
 	err = fdt_check_full(fdt, fdt_totalsize(fdt));
-	if (err) {
-		log_error("final DT is malformed after editing: %s", fdt_strerror(err));
-		return KB_ECORRUPT;
-	}
+	if (err)
+		return log_error_ret(KB_ECORRUPT, "final DT is malformed after editing: %s",
+				     fdt_strerror(err));
 	*out_size = fdt_totalsize(fdt);
 	return KB_OK;
 }

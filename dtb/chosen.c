@@ -48,15 +48,13 @@ int dt_chosen_offset(void *fdt)
 
 	if (node >= 0)
 		return node;
-	if (node != -FDT_ERR_NOTFOUND) {
-		log_error("DT: looking up %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
-		return dt_kb_err(node);
-	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return log_error_ret(dt_kb_err(node), "DT: looking up %s: %s", DT_CHOSEN_PATH,
+				     fdt_strerror(node));
 	node = fdt_add_subnode(fdt, 0, &DT_CHOSEN_PATH[1]); /* the name without the '/' */
-	if (node < 0) {
-		log_error("DT: cannot create %s: %s", DT_CHOSEN_PATH, fdt_strerror(node));
-		return dt_kb_err(node);
-	}
+	if (node < 0)
+		return log_error_ret(dt_kb_err(node), "DT: cannot create %s: %s", DT_CHOSEN_PATH,
+				     fdt_strerror(node));
 	return node;
 }
 
@@ -70,11 +68,10 @@ int dt_set_bootargs(void *fdt, const char *cmdline)
 	if (!cmdline || !cmdline[0])
 		return delete_prop(fdt, node, DT_PROP_BOOTARGS);
 	len = strnlen(cmdline, DT_CMDLINE_MAX);
-	if (len >= DT_CMDLINE_MAX) {
-		log_error("kernel command line is longer than the kernel's %u-byte limit",
-			  DT_CMDLINE_MAX - 1);
-		return KB_ERANGE;
-	}
+	if (len >= DT_CMDLINE_MAX)
+		return log_error_ret(
+			KB_ERANGE, "kernel command line is longer than the kernel's %u-byte limit",
+			DT_CMDLINE_MAX - 1);
 	return replace_prop(fdt, node, DT_PROP_BOOTARGS, cmdline, (int)len + 1);
 }
 
@@ -85,11 +82,10 @@ int dt_set_initrd(void *fdt, uint64_t start, uint64_t end)
 
 	if (node < 0)
 		return node;
-	if (start > end) {
-		log_error("initrd range [0x%llx, 0x%llx) ends before it starts",
-			  (unsigned long long)start, (unsigned long long)end);
-		return KB_ERANGE;
-	}
+	if (start > end)
+		return log_error_ret(KB_ERANGE,
+				     "initrd range [0x%llx, 0x%llx) ends before it starts",
+				     (unsigned long long)start, (unsigned long long)end);
 	if (start == end) {
 		err = delete_prop(fdt, node, DT_PROP_INITRD_START);
 		return err ? err : delete_prop(fdt, node, DT_PROP_INITRD_END);
@@ -117,10 +113,9 @@ int dt_set_rng_seed(void *fdt, const void *seed, size_t len)
 		return node;
 	if (!len)
 		return delete_prop(fdt, node, DT_PROP_RNG_SEED);
-	if (!seed || len > DT_RNG_SEED_MAX) {
-		log_error("rng-seed of %zu bytes: want 1..%u", len, DT_RNG_SEED_MAX);
-		return KB_ERANGE;
-	}
+	if (!seed || len > DT_RNG_SEED_MAX)
+		return log_error_ret(KB_ERANGE, "rng-seed of %zu bytes: want 1..%u", len,
+				     DT_RNG_SEED_MAX);
 	return replace_prop(fdt, node, DT_PROP_RNG_SEED, seed, (int)len);
 }
 
@@ -129,16 +124,13 @@ int dt_delete_memreserve(void *fdt)
 	int n = fdt_num_mem_rsv(fdt);
 	int i, err;
 
-	if (n < 0) {
-		log_error("DT /memreserve/ list: %s", fdt_strerror(n));
-		return dt_kb_err(n);
-	}
+	if (n < 0)
+		return log_error_ret(dt_kb_err(n), "DT /memreserve/ list: %s", fdt_strerror(n));
 	for (i = n - 1; i >= 0; i--) {
 		err = fdt_del_mem_rsv(fdt, i);
-		if (err) {
-			log_error("DT /memreserve/ entry %d: %s", i, fdt_strerror(err));
-			return dt_kb_err(err);
-		}
+		if (err)
+			return log_error_ret(dt_kb_err(err), "DT /memreserve/ entry %d: %s", i,
+					     fdt_strerror(err));
 	}
 	if (n)
 		log_debug("DT: deleted %d /memreserve/ entries (the EFI memory map rules)", n);

@@ -24,9 +24,8 @@ int dt_set_efi_handoff(void *fdt, uint64_t systab_pa, enum dt_secure_boot secure
 
 	if (secure_boot != DT_SECURE_BOOT_UNKNOWN && secure_boot != DT_SECURE_BOOT_DISABLED &&
 	    secure_boot != DT_SECURE_BOOT_ENABLED) {
-		log_error("DT /chosen/%s: invalid Secure Boot state %d", DT_PROP_UEFI_SECURE_BOOT,
-			  (int)secure_boot);
-		return KB_EINVAL;
+		return log_error_ret(KB_EINVAL, "DT /chosen/%s: invalid Secure Boot state %d",
+				     DT_PROP_UEFI_SECURE_BOOT, (int)secure_boot);
 	}
 	/* Adding properties to /chosen moves the nodes after it, never /chosen itself. */
 	node = dt_chosen_offset(fdt);
@@ -63,11 +62,10 @@ int dt_update_efi_mmap(void *fdt, uint64_t mmap_pa, uint32_t mmap_size, uint32_t
 	int err;
 	size_t i;
 
-	if (node < 0) {
-		log_error("DT: no %s to update the EFI memory map in: %s", DT_CHOSEN_PATH,
-			  fdt_strerror(node));
-		return dt_kb_err(node);
-	}
+	if (node < 0)
+		return log_error_ret(dt_kb_err(node),
+				     "DT: no %s to update the EFI memory map in: %s",
+				     DT_CHOSEN_PATH, fdt_strerror(node));
 	/* fdt_setprop_inplace fails with NOSPACE if the size differs: that would mean the
 	 * placeholder was not written by dt_set_efi_handoff(). */
 	err = fdt_setprop_inplace_u64(fdt, node, DT_PROP_UEFI_MMAP_START, mmap_pa);
@@ -75,15 +73,14 @@ int dt_update_efi_mmap(void *fdt, uint64_t mmap_pa, uint32_t mmap_size, uint32_t
 		goto fail_start;
 	for (i = 0; i < sizeof(u32_props) / sizeof(u32_props[0]); i++) {
 		err = fdt_setprop_inplace_u32(fdt, node, u32_props[i].name, u32_props[i].value);
-		if (err) {
-			log_error("DT /chosen/%s: no u32 placeholder to fill: %s", u32_props[i].name,
-				  fdt_strerror(err));
-			return err == -FDT_ERR_NOTFOUND ? KB_ENOENT : KB_EINVAL;
-		}
+		if (err)
+			return log_error_ret(err == -FDT_ERR_NOTFOUND ? KB_ENOENT : KB_EINVAL,
+					     "DT /chosen/%s: no u32 placeholder to fill: %s",
+					     u32_props[i].name, fdt_strerror(err));
 	}
 	return KB_OK;
 fail_start:
-	log_error("DT /chosen/%s: no u64 placeholder to fill: %s", DT_PROP_UEFI_MMAP_START,
-		  fdt_strerror(err));
-	return err == -FDT_ERR_NOTFOUND ? KB_ENOENT : KB_EINVAL;
+	return log_error_ret(err == -FDT_ERR_NOTFOUND ? KB_ENOENT : KB_EINVAL,
+			     "DT /chosen/%s: no u64 placeholder to fill: %s",
+			     DT_PROP_UEFI_MMAP_START, fdt_strerror(err));
 }

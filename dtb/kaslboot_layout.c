@@ -60,29 +60,25 @@ int dt_get_kaslboot_layout(const void *fdt, struct dt_kaslboot_layout *out)
 	int len;
 
 	memset(out, 0, sizeof(*out));
-	if (node < 0) {
-		log_error("DT: no %s for the kaslboot layout", DT_CHOSEN_PATH);
-		return KB_ENOENT;
-	}
+	if (node < 0)
+		return log_error_ret(KB_ENOENT, "DT: no %s for the kaslboot layout",
+				     DT_CHOSEN_PATH);
 	for (i = 0; i < LAYOUT_NPROPS; i++) {
 		const fdt64_t *val = fdt_getprop(fdt, node, layout_props[i].name, &len);
 		uint64_t v;
 
-		if (!val) {
-			log_error("DT /chosen/%s: missing", layout_props[i].name);
-			return KB_ENOENT;
-		}
-		if (len != (int)KASLBOOT_CHOSEN_VALUE_SIZE) {
-			log_error("DT /chosen/%s: %d bytes, want 8", layout_props[i].name, len);
-			return KB_EINVAL;
-		}
+		if (!val)
+			return log_error_ret(KB_ENOENT, "DT /chosen/%s: missing",
+					     layout_props[i].name);
+		if (len != (int)KASLBOOT_CHOSEN_VALUE_SIZE)
+			return log_error_ret(KB_EINVAL, "DT /chosen/%s: %d bytes, want 8",
+					     layout_props[i].name, len);
 		v = fdt64_ld(val);
 		memcpy((char *)out + layout_props[i].offset, &v, sizeof(v));
 	}
-	if (out->version != KASLBOOT_LAYOUT_VERSION) {
-		log_error("DT kaslboot layout version %llu, this code knows %u",
-			  (unsigned long long)out->version, KASLBOOT_LAYOUT_VERSION);
-		return KB_EUNSUPP;
-	}
+	if (out->version != KASLBOOT_LAYOUT_VERSION)
+		return log_error_ret(KB_EUNSUPP,
+				     "DT kaslboot layout version %llu, this code knows %u",
+				     (unsigned long long)out->version, KASLBOOT_LAYOUT_VERSION);
 	return KB_OK;
 }

@@ -43,16 +43,15 @@ static int bus_cells(const void *fdt, int bus, int *ac, int *sc)
 {
 	*ac = fdt_address_cells(fdt, bus);
 	*sc = fdt_size_cells(fdt, bus);
-	if (*ac < 0 || *sc < 0) {
-		log_error("DT: bad #address-cells/#size-cells in node %s",
-			  fdt_get_name(fdt, bus, NULL));
-		return KB_EINVAL;
-	}
-	if (*ac < 1 || *ac > DT_MAX_CELLS_64 || *sc > DT_MAX_CELLS_64) {
-		log_error("DT: node %s has #address-cells %d, #size-cells %d: only 64-bit values "
-			  "are supported", fdt_get_name(fdt, bus, NULL), *ac, *sc);
-		return KB_EUNSUPP;
-	}
+	if (*ac < 0 || *sc < 0)
+		return log_error_ret(KB_EINVAL, "DT: bad #address-cells/#size-cells in node %s",
+				     fdt_get_name(fdt, bus, NULL));
+	if (*ac < 1 || *ac > DT_MAX_CELLS_64 || *sc > DT_MAX_CELLS_64)
+		return log_error_ret(
+			KB_EUNSUPP,
+			"DT: node %s has #address-cells %d, #size-cells %d: only 64-bit values "
+			"are supported",
+			fdt_get_name(fdt, bus, NULL), *ac, *sc);
 	return KB_OK;
 }
 
@@ -63,26 +62,24 @@ static int translate_one(const void *fdt, int bus, int ac, int sc, uint64_t *add
 	int pac, psc, len, entry_cells, i, n;
 	const fdt32_t *r;
 
-	if (parent < 0) {
-		log_error("DT: cannot find the parent of %s", fdt_get_name(fdt, bus, NULL));
-		return KB_EINVAL;
-	}
+	if (parent < 0)
+		return log_error_ret(KB_EINVAL, "DT: cannot find the parent of %s",
+				     fdt_get_name(fdt, bus, NULL));
 	if (bus_cells(fdt, parent, &pac, &psc))
 		return KB_EUNSUPP;
 	r = fdt_getprop(fdt, bus, "ranges", &len);
-	if (!r) {
-		log_error("DT: bus %s has no ranges: its devices are not memory-mapped",
-			  fdt_get_name(fdt, bus, NULL));
-		return KB_EUNSUPP;
-	}
+	if (!r)
+		return log_error_ret(KB_EUNSUPP,
+				     "DT: bus %s has no ranges: its devices are not memory-mapped",
+				     fdt_get_name(fdt, bus, NULL));
 	if (len == 0)
 		return KB_OK; /* empty ranges: identity (DTSpec 2.3.8) */
 	entry_cells = ac + pac + sc;
-	if (len % (entry_cells * DT_CELL_SIZE)) {
-		log_error("DT: bus %s: ranges of %d bytes is not a whole number of entries",
-			  fdt_get_name(fdt, bus, NULL), len);
-		return KB_EINVAL;
-	}
+	if (len % (entry_cells * DT_CELL_SIZE))
+		return log_error_ret(
+			KB_EINVAL,
+			"DT: bus %s: ranges of %d bytes is not a whole number of entries",
+			fdt_get_name(fdt, bus, NULL), len);
 	n = len / (entry_cells * DT_CELL_SIZE);
 	for (i = 0; i < n; i++, r += entry_cells) {
 		uint64_t child = read_cells(r, ac);
@@ -94,9 +91,8 @@ static int translate_one(const void *fdt, int bus, int ac, int sc, uint64_t *add
 			return KB_OK;
 		}
 	}
-	log_error("DT: bus %s: address 0x%llx is outside its ranges", fdt_get_name(fdt, bus, NULL),
-		  (unsigned long long)*addr);
-	return KB_EINVAL;
+	return log_error_ret(KB_EINVAL, "DT: bus %s: address 0x%llx is outside its ranges",
+			     fdt_get_name(fdt, bus, NULL), (unsigned long long)*addr);
 }
 
 /* The CPU physical address of node's first reg entry. */
@@ -108,28 +104,26 @@ static int node_reg_pa(const void *fdt, int node, uint64_t *pa, uint64_t *size)
 
 	if (bus < 0) {
 		/* The root: stdout-path (or an alias) may name "/" itself. */
-		log_error("DT: the console node %s has no parent bus, so no reg to read",
-			  node == 0 ? "/" : fdt_get_name(fdt, node, NULL));
-		return KB_EINVAL;
+		return log_error_ret(KB_EINVAL,
+				     "DT: the console node %s has no parent bus, so no reg to read",
+				     node == 0 ? "/" : fdt_get_name(fdt, node, NULL));
 	}
 	err = bus_cells(fdt, bus, &ac, &sc);
 	if (err)
 		return err;
 	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg || len < (ac + sc) * DT_CELL_SIZE) {
-		log_error("DT: node %s has no usable reg (%d bytes, want %d)",
-			  fdt_get_name(fdt, node, NULL), reg ? len : 0, (ac + sc) * DT_CELL_SIZE);
-		return KB_EINVAL;
-	}
+	if (!reg || len < (ac + sc) * DT_CELL_SIZE)
+		return log_error_ret(KB_EINVAL, "DT: node %s has no usable reg (%d bytes, want %d)",
+				     fdt_get_name(fdt, node, NULL), reg ? len : 0,
+				     (ac + sc) * DT_CELL_SIZE);
 	*pa = read_cells(reg, ac);
 	*size = read_cells(reg + ac, sc);
 	/* Climb until the root, whose child address space is the CPU's. */
 	for (depth = 0; bus != 0; depth++) {
-		if (depth == DT_MAX_BUS_DEPTH) {
-			log_error("DT: node %s is nested deeper than %d buses",
-				  fdt_get_name(fdt, node, NULL), DT_MAX_BUS_DEPTH);
-			return KB_EUNSUPP;
-		}
+		if (depth == DT_MAX_BUS_DEPTH)
+			return log_error_ret(KB_EUNSUPP,
+					     "DT: node %s is nested deeper than %d buses",
+					     fdt_get_name(fdt, node, NULL), DT_MAX_BUS_DEPTH);
 		err = translate_one(fdt, bus, ac, sc, pa);
 		if (err)
 			return err;
@@ -155,10 +149,9 @@ static int stdout_node(const void *fdt)
 		path = fdt_getprop(fdt, chosen, DT_PROP_LINUX_STDOUT_PATH, &len);
 	if (!path)
 		return -FDT_ERR_NOTFOUND;
-	if (len < 1 || !memchr(path, '\0', (size_t)len)) {
-		log_warn("DT /chosen/%s is not a string: ignored", DT_PROP_STDOUT_PATH);
-		return -FDT_ERR_BADVALUE;
-	}
+	if (len < 1 || !memchr(path, '\0', (size_t)len))
+		return log_warn_ret(-FDT_ERR_BADVALUE, "DT /chosen/%s is not a string: ignored",
+				    DT_PROP_STDOUT_PATH);
 	/* DTSpec 3.6: "path[:options]"; the path may start with an alias. */
 	colon = strchr(path, ':');
 	len = colon ? (int)(colon - path) : (int)strlen(path);
@@ -193,10 +186,9 @@ int dt_find_uart(const void *fdt, struct dt_uart *out)
 		while (node >= 0 && !node_enabled(fdt, node))
 			node = fdt_node_offset_by_compatible(fdt, node, "arm,pl011");
 	}
-	if (node < 0) {
-		log_error("DT: no console UART (no stdout-path, no enabled arm,pl011)");
-		return KB_ENOENT;
-	}
+	if (node < 0)
+		return log_error_ret(KB_ENOENT,
+				     "DT: no console UART (no stdout-path, no enabled arm,pl011)");
 	out->node = node;
 	out->type = uart_type(fdt, node);
 	return node_reg_pa(fdt, node, &out->pa, &out->size);
@@ -213,15 +205,12 @@ int dt_psci_conduit(const void *fdt, enum dt_psci_conduit *out)
 		node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
 	if (node < 0)
 		node = fdt_path_offset(fdt, "/psci");
-	if (node < 0) {
-		log_error("DT: no PSCI node");
-		return KB_ENOENT;
-	}
+	if (node < 0)
+		return log_error_ret(KB_ENOENT, "DT: no PSCI node");
 	method = fdt_getprop(fdt, node, "method", &len);
-	if (!method) {
-		log_error("DT: PSCI node %s has no method", fdt_get_name(fdt, node, NULL));
-		return KB_ENOENT;
-	}
+	if (!method)
+		return log_error_ret(KB_ENOENT, "DT: PSCI node %s has no method",
+				     fdt_get_name(fdt, node, NULL));
 	if (len == sizeof("hvc") && !memcmp(method, "hvc", len)) {
 		*out = DT_PSCI_HVC;
 		return KB_OK;
@@ -230,6 +219,6 @@ int dt_psci_conduit(const void *fdt, enum dt_psci_conduit *out)
 		*out = DT_PSCI_SMC;
 		return KB_OK;
 	}
-	log_error("DT: PSCI method is not \"hvc\" or \"smc\" (%d bytes)", len);
-	return KB_EINVAL;
+	return log_error_ret(KB_EINVAL, "DT: PSCI method is not \"hvc\" or \"smc\" (%d bytes)",
+			     len);
 }

@@ -169,10 +169,9 @@ int dt_wipe_seeds(void *fdt)
 {
 	int err = for_each_chosen(fdt, wipe_chosen, NULL);
 
-	if (err) {
-		log_error("DT: cannot wipe /chosen seeds: %s", fdt_strerror(err));
-		return dt_kb_err(err);
-	}
+	if (err)
+		return log_error_ret(dt_kb_err(err), "DT: cannot wipe /chosen seeds: %s",
+				     fdt_strerror(err));
 	return KB_OK;
 }
 
@@ -228,9 +227,8 @@ int dt_refill_seeds(void *fdt, dt_seed_fill_fn fill, void *arg, unsigned *count)
 	int err = for_each_chosen(fdt, refill_node, &r);
 
 	*count = r.count;
-	if (err) {
-		log_error("DT: cannot refill /chosen seeds: %s", fdt_strerror(err));
-		return dt_kb_err(err);
-	}
+	if (err)
+		return log_error_ret(dt_kb_err(err), "DT: cannot refill /chosen seeds: %s",
+				     fdt_strerror(err));
 	return KB_OK;
 }

@@ -34,10 +34,9 @@ static int reserve(uint64_t *buf, uint64_t *cap)
 	UINTN size = 0, key, dsize = 0;
 	UINT32 dver;
 	EFI_STATUS s = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
-	if (s != EFI_BUFFER_TOO_SMALL || !dsize) {
-		log_error("GetMemoryMap did not report its size: %s", efi_status_text(s));
-		return KB_EIO;
-	}
+	if (s != EFI_BUFFER_TOO_SMALL || !dsize)
+		return log_error_ret(KB_EIO, "GetMemoryMap did not report its size: %s",
+				     efi_status_text(s));
 	*cap = size + FINAL_MAP_SLACK_DESCS * dsize;
 	return efi_alloc_below(NULL, *cap, 0, KB_MEM_DATA, buf);
 }

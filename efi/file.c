@@ -24,15 +24,13 @@ int efi_fs_init(EFI_HANDLE image)
 	EFI_LOADED_IMAGE *li = NULL;
 	EFI_GUID li_guid = LOADED_IMAGE_PROTOCOL;
 	EFI_STATUS s = uefi_call_wrapper(BS->HandleProtocol, 3, image, &li_guid, (void **)&li);
-	if (EFI_ERROR(s)) {
-		log_error("cannot get the loaded-image protocol: %s", efi_status_text(s));
-		return KB_EIO;
-	}
+	if (EFI_ERROR(s))
+		return log_error_ret(KB_EIO, "cannot get the loaded-image protocol: %s",
+				     efi_status_text(s));
 	root = efi_open_root(li->DeviceHandle);
-	if (!root) {
-		log_error("cannot open the file system kaslboot was loaded from");
-		return KB_EIO;
-	}
+	if (!root)
+		return log_error_ret(KB_EIO,
+				     "cannot open the file system kaslboot was loaded from");
 	return 0;
 }
 
@@ -50,11 +48,12 @@ static int wide_path(const char *path, CHAR16 *out, size_t n)
 	int rc = path_to_uefi(path, tmp, sizeof(tmp));
 	if (rc)
 		return rc;
-	if (utf16_from_utf8(tmp, (uint16_t *)out, n) < 0) {
-		log_error("%s: not a file name the firmware can open (invalid UTF-8, or a "
-			  "character outside UCS-2)", path);
-		return KB_EINVAL;
-	}
+	if (utf16_from_utf8(tmp, (uint16_t *)out, n) < 0)
+		return log_error_ret(
+			KB_EINVAL,
+			"%s: not a file name the firmware can open (invalid UTF-8, or a "
+			"character outside UCS-2)",
+			path);
 	return 0;
 }
 
@@ -85,10 +84,8 @@ static int open_file(const char *path, EFI_FILE_HANDLE *fh)
 static int handle_size(EFI_FILE_HANDLE fh, const char *path, uint64_t *size, bool *is_dir)
 {
 	EFI_FILE_INFO *info = efi_file_info(fh);
-	if (!info) {
-		log_error("%s: cannot read file information", path);
-		return KB_EIO;
-	}
+	if (!info)
+		return log_error_ret(KB_EIO, "%s: cannot read file information", path);
 	*size = info->FileSize;
 	if (is_dir)
 		*is_dir = (info->Attribute & EFI_FILE_DIRECTORY) != 0;
@@ -151,17 +148,14 @@ int efi_file_read(void *ctx, void *handle, uint64_t offset, void *buf, uint64_t 
 		UINTN n = left > FILE_READ_CHUNK ? FILE_READ_CHUNK : (UINTN)left;
 		UINTN got = n;
 		s = uefi_call_wrapper(f->fh->Read, 3, f->fh, &got, p);
-		if (!EFI_ERROR(s) && got == 0) {
-			log_error("%s: file ended %lu bytes early", f->path, (unsigned long)left);
-			return KB_ECORRUPT;
-		}
+		if (!EFI_ERROR(s) && got == 0)
+			return log_error_ret(KB_ECORRUPT, "%s: file ended %lu bytes early", f->path,
+					     (unsigned long)left);
 		p += got;
 		left -= got;
 	}
-	if (EFI_ERROR(s)) {
-		log_error("%s: read failed: %s", f->path, efi_status_text(s));
-		return KB_EIO;
-	}
+	if (EFI_ERROR(s))
+		return log_error_ret(KB_EIO, "%s: read failed: %s", f->path, efi_status_text(s));
 	return 0;
 }
 

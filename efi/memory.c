@@ -16,15 +16,12 @@ int efi_memmap_get(void *ctx, struct memmap *out)
 	EFI_MEMORY_DESCRIPTOR *map = efi_memory_map(&entries, &key, &desc_size, &desc_ver);
 	out->entries = NULL;
 	out->count = 0;
-	if (!map) {
-		log_error("cannot read the firmware memory map");
-		return KB_EIO;
-	}
+	if (!map)
+		return log_error_ret(KB_EIO, "cannot read the firmware memory map");
 	out->entries = efi_pool_get(entries * sizeof(*out->entries) + 1);
 	if (!out->entries) {
 		efi_pool_put(map);
-		log_error("no memory for a copy of the memory map");
-		return KB_ENOMEM;
+		return log_error_ret(KB_ENOMEM, "no memory for a copy of the memory map");
 	}
 	memmap_from_uefi(map, entries * desc_size, desc_size, out->entries, entries, out);
 	efi_pool_put(map);
@@ -65,11 +62,9 @@ int efi_alloc_below(void *ctx, uint64_t bytes, uint64_t max, enum kb_mem_kind ki
 	(void)ctx;
 	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, mem_type(kind),
 					 efi_pages(bytes), &addr);
-	if (EFI_ERROR(s)) {
-		log_error("cannot allocate %lu KiB: %s", (unsigned long)(bytes >> 10),
-			  efi_status_text(s));
-		return KB_ENOMEM;
-	}
+	if (EFI_ERROR(s))
+		return log_error_ret(KB_ENOMEM, "cannot allocate %lu KiB: %s",
+				     (unsigned long)(bytes >> 10), efi_status_text(s));
 	*base = addr;
 	return 0;
 }

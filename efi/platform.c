@@ -87,10 +87,8 @@ static int rng(void *ctx, void *buf, size_t len)
 		return KB_ENOENT;
 	/* NULL algorithm: the platform's default, as the kernel's EFI stub asks. */
 	EFI_STATUS s = uefi_call_wrapper(p->GetRNG, 4, p, NULL, len, buf);
-	if (EFI_ERROR(s)) {
-		log_warn("EFI_RNG_PROTOCOL failed: %s", efi_status_text(s));
-		return KB_EIO;
-	}
+	if (EFI_ERROR(s))
+		return log_warn_ret(KB_EIO, "EFI_RNG_PROTOCOL failed: %s", efi_status_text(s));
 	return 0;
 }
 

@@ -32,18 +32,15 @@ int efi_verify_image(void *ctx, const void *buf, size_t len, const char *path)
 	EFI_STATUS s;
 
 	(void)ctx;
-	if (len > 0xffffffffu) {
-		log_error("%s: too large to verify under Secure Boot", path);
-		return KB_EPERM;
-	}
+	if (len > 0xffffffffu)
+		return log_error_ret(KB_EPERM, "%s: too large to verify under Secure Boot", path);
 	if (!EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &shim_lock_guid, NULL,
 					 (void **)&shim)) && shim) {
 		s = uefi_call_wrapper(shim->verify, 2, (void *)buf, (UINT32)len);
-		if (EFI_ERROR(s)) {
-			log_error("%s: shim refused its signature (Secure Boot): %s", path,
-				  efi_status_text(s));
-			return KB_EPERM;
-		}
+		if (EFI_ERROR(s))
+			return log_error_ret(KB_EPERM,
+					     "%s: shim refused its signature (Secure Boot): %s",
+					     path, efi_status_text(s));
 		log_info("%s: signature accepted by shim", path);
 		return 0;
 	}

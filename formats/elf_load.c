@@ -131,53 +131,44 @@ static int check_ehdr(const char *name, const uint8_t *f, size_t len, uint64_t *
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 
-	if (len < EHDR_SIZE) {
-		log_error("%s: file is %zu bytes, shorter than the %d-byte ELF header", name,
-			  len, EHDR_SIZE);
-		return KB_ECORRUPT;
-	}
-	if (memcmp(f, magic, sizeof(magic)) != 0) {
-		log_error("%s: bad magic (not an ELF file)", name);
-		return KB_EINVAL;
-	}
-	if (f[EI_CLASS] != ELFCLASS64) {
-		log_error("%s: EI_CLASS is %u, need ELFCLASS64 (2)", name, f[EI_CLASS]);
-		return KB_EUNSUPP;
-	}
-	if (f[EI_DATA] != ELFDATA2LSB) {
-		log_error("%s: EI_DATA is %u, need little-endian ELFDATA2LSB (1)", name, f[EI_DATA]);
-		return KB_EUNSUPP;
-	}
-	if (f[EI_VERSION] != EV_CURRENT || get_le32(f + EHDR_VERSION) != EV_CURRENT) {
-		log_error("%s: ELF version is not EV_CURRENT (1)", name);
-		return KB_EINVAL;
-	}
-	if (get_le16(f + EHDR_MACHINE) != EM_AARCH64) {
-		log_error("%s: e_machine is %u, need EM_AARCH64 (183)", name, get_le16(f + EHDR_MACHINE));
-		return KB_EUNSUPP;
-	}
-	if (get_le16(f + EHDR_TYPE) != ET_DYN) {
-		log_error("%s: e_type is %u, need ET_DYN (3): link with -static-pie", name,
-			  get_le16(f + EHDR_TYPE));
-		return KB_EUNSUPP;
-	}
-	if (get_le16(f + EHDR_EHSIZE) < EHDR_SIZE || get_le16(f + EHDR_PHENTSIZE) != PHDR_SIZE) {
-		log_error("%s: e_ehsize %u / e_phentsize %u are not the ELF64 sizes 64 / 56", name,
-			  get_le16(f + EHDR_EHSIZE), get_le16(f + EHDR_PHENTSIZE));
-		return KB_EINVAL;
-	}
+	if (len < EHDR_SIZE)
+		return log_error_ret(KB_ECORRUPT,
+				     "%s: file is %zu bytes, shorter than the %d-byte ELF header",
+				     name, len, EHDR_SIZE);
+	if (memcmp(f, magic, sizeof(magic)) != 0)
+		return log_error_ret(KB_EINVAL, "%s: bad magic (not an ELF file)", name);
+	if (f[EI_CLASS] != ELFCLASS64)
+		return log_error_ret(KB_EUNSUPP, "%s: EI_CLASS is %u, need ELFCLASS64 (2)", name,
+				     f[EI_CLASS]);
+	if (f[EI_DATA] != ELFDATA2LSB)
+		return log_error_ret(KB_EUNSUPP,
+				     "%s: EI_DATA is %u, need little-endian ELFDATA2LSB (1)", name,
+				     f[EI_DATA]);
+	if (f[EI_VERSION] != EV_CURRENT || get_le32(f + EHDR_VERSION) != EV_CURRENT)
+		return log_error_ret(KB_EINVAL, "%s: ELF version is not EV_CURRENT (1)", name);
+	if (get_le16(f + EHDR_MACHINE) != EM_AARCH64)
+		return log_error_ret(KB_EUNSUPP, "%s: e_machine is %u, need EM_AARCH64 (183)", name,
+				     get_le16(f + EHDR_MACHINE));
+	if (get_le16(f + EHDR_TYPE) != ET_DYN)
+		return log_error_ret(KB_EUNSUPP,
+				     "%s: e_type is %u, need ET_DYN (3): link with -static-pie",
+				     name, get_le16(f + EHDR_TYPE));
+	if (get_le16(f + EHDR_EHSIZE) < EHDR_SIZE || get_le16(f + EHDR_PHENTSIZE) != PHDR_SIZE)
+		return log_error_ret(
+			KB_EINVAL,
+			"%s: e_ehsize %u / e_phentsize %u are not the ELF64 sizes 64 / 56", name,
+			get_le16(f + EHDR_EHSIZE), get_le16(f + EHDR_PHENTSIZE));
 	*phoff = get_le64(f + EHDR_PHOFF);
 	*phnum = get_le16(f + EHDR_PHNUM);
 	*entry = get_le64(f + EHDR_ENTRY);
-	if (*phnum == 0 || *phnum == PN_XNUM) {
-		log_error("%s: e_phnum is %u: no program headers", name, *phnum);
-		return KB_EINVAL;
-	}
-	if (!in_file(*phoff, (uint64_t)*phnum * PHDR_SIZE, len)) {
-		log_error("%s: %u program headers at offset 0x%llx run past the end of "
-			  "the %zu-byte file", name, *phnum, (unsigned long long)*phoff, len);
-		return KB_ECORRUPT;
-	}
+	if (*phnum == 0 || *phnum == PN_XNUM)
+		return log_error_ret(KB_EINVAL, "%s: e_phnum is %u: no program headers", name,
+				     *phnum);
+	if (!in_file(*phoff, (uint64_t)*phnum * PHDR_SIZE, len))
+		return log_error_ret(KB_ECORRUPT,
+				     "%s: %u program headers at offset 0x%llx run past the end of "
+				     "the %zu-byte file",
+				     name, *phnum, (unsigned long long)*phoff, len);
 	return 0;
 }
 
@@ -190,62 +181,62 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 	unsigned long long va = (unsigned long long)vaddr;
 	struct elf_payload_segment *s;
 
-	if (info->nsegs == KASLBOOT_MAX_LOAD_SEGMENTS) {
-		log_error("%s: more than %d PT_LOAD segments", info->name, KASLBOOT_MAX_LOAD_SEGMENTS);
-		return KB_EUNSUPP;
-	}
-	if ((flags & PF_W) && (flags & PF_X)) {
-		log_error("%s: program header %zu (PT_LOAD at vaddr 0x%llx) is both "
-			  "writable and executable: W^X refused", info->name, idx, va);
-		return KB_EPERM;
-	}
-	if (!(flags & PF_R)) {
-		log_error("%s: program header %zu (PT_LOAD at vaddr 0x%llx) is not "
-			  "readable (flags 0x%x): only R, RW and RX segments are supported", info->name, idx, va, flags);
-		return KB_EUNSUPP;
-	}
-	if (filesz > memsz) {
-		log_error("%s: program header %zu: p_filesz 0x%llx > p_memsz 0x%llx", info->name, idx,
-			  (unsigned long long)filesz, (unsigned long long)memsz);
-		return KB_EINVAL;
-	}
-	if (memsz == 0) {
-		log_error("%s: program header %zu: empty PT_LOAD segment", info->name, idx);
-		return KB_EINVAL;
-	}
-	if (!in_file(off, filesz, len)) {
-		log_error("%s: program header %zu: file range 0x%llx+0x%llx runs past the "
-			  "end of the %zu-byte file", info->name, idx, (unsigned long long)off,
-			  (unsigned long long)filesz, len);
-		return KB_ECORRUPT;
-	}
-	if (vaddr > UINT64_MAX - PAGE_MASK || memsz > UINT64_MAX - PAGE_MASK - vaddr) {
-		log_error("%s: program header %zu: vaddr 0x%llx + memsz 0x%llx wraps", info->name,
-			  idx, va, (unsigned long long)memsz);
-		return KB_ERANGE;
-	}
-	if (!is_pow2(align) || align < KASLBOOT_PAGE_SIZE || align > KASLBOOT_MAX_SEGMENT_ALIGN) {
-		log_error("%s: program header %zu: p_align 0x%llx is not a power of two "
-			  "between 4 KiB and 2 MiB", info->name, idx, (unsigned long long)align);
-		return KB_EUNSUPP;
-	}
-	if (align_offset(off, align) != align_offset(vaddr, align)) {
-		log_error("%s: program header %zu: p_offset 0x%llx and p_vaddr 0x%llx "
-			  "differ modulo p_align 0x%llx", info->name, idx, (unsigned long long)off, va,
-			  (unsigned long long)align);
-		return KB_EINVAL;
-	}
+	if (info->nsegs == KASLBOOT_MAX_LOAD_SEGMENTS)
+		return log_error_ret(KB_EUNSUPP, "%s: more than %d PT_LOAD segments", info->name,
+				     KASLBOOT_MAX_LOAD_SEGMENTS);
+	if ((flags & PF_W) && (flags & PF_X))
+		return log_error_ret(KB_EPERM,
+				     "%s: program header %zu (PT_LOAD at vaddr 0x%llx) is both "
+				     "writable and executable: W^X refused",
+				     info->name, idx, va);
+	if (!(flags & PF_R))
+		return log_error_ret(
+			KB_EUNSUPP,
+			"%s: program header %zu (PT_LOAD at vaddr 0x%llx) is not "
+			"readable (flags 0x%x): only R, RW and RX segments are supported",
+			info->name, idx, va, flags);
+	if (filesz > memsz)
+		return log_error_ret(
+			KB_EINVAL, "%s: program header %zu: p_filesz 0x%llx > p_memsz 0x%llx",
+			info->name, idx, (unsigned long long)filesz, (unsigned long long)memsz);
+	if (memsz == 0)
+		return log_error_ret(KB_EINVAL, "%s: program header %zu: empty PT_LOAD segment",
+				     info->name, idx);
+	if (!in_file(off, filesz, len))
+		return log_error_ret(
+			KB_ECORRUPT,
+			"%s: program header %zu: file range 0x%llx+0x%llx runs past the "
+			"end of the %zu-byte file",
+			info->name, idx, (unsigned long long)off, (unsigned long long)filesz, len);
+	if (vaddr > UINT64_MAX - PAGE_MASK || memsz > UINT64_MAX - PAGE_MASK - vaddr)
+		return log_error_ret(KB_ERANGE,
+				     "%s: program header %zu: vaddr 0x%llx + memsz 0x%llx wraps",
+				     info->name, idx, va, (unsigned long long)memsz);
+	if (!is_pow2(align) || align < KASLBOOT_PAGE_SIZE || align > KASLBOOT_MAX_SEGMENT_ALIGN)
+		return log_error_ret(KB_EUNSUPP,
+				     "%s: program header %zu: p_align 0x%llx is not a power of two "
+				     "between 4 KiB and 2 MiB",
+				     info->name, idx, (unsigned long long)align);
+	if (align_offset(off, align) != align_offset(vaddr, align))
+		return log_error_ret(KB_EINVAL,
+				     "%s: program header %zu: p_offset 0x%llx and p_vaddr 0x%llx "
+				     "differ modulo p_align 0x%llx",
+				     info->name, idx, (unsigned long long)off, va,
+				     (unsigned long long)align);
 	if (info->nsegs) {
 		const struct elf_payload_segment *prev = &info->segs[info->nsegs - 1];
 		/* One page, one set of permissions: segments may not share a page. */
 		uint64_t prev_end = (prev->vaddr + prev->memsz + PAGE_MASK) & ~PAGE_MASK;
 
-		if ((vaddr & ~PAGE_MASK) < prev_end) {
-			log_error("%s: program header %zu (PT_LOAD at vaddr 0x%llx) overlaps "
-				  "or shares a page with the previous PT_LOAD (ends at 0x%llx), or is "
-				  "out of order", info->name, idx, va, (unsigned long long)(prev->vaddr + prev->memsz));
-			return KB_ERANGE;
-		}
+		if ((vaddr & ~PAGE_MASK) < prev_end)
+			return log_error_ret(
+				KB_ERANGE,
+				"%s: program header %zu (PT_LOAD at vaddr 0x%llx) overlaps "
+				"or shares a page with the previous PT_LOAD (ends at 0x%llx), or "
+				"is "
+				"out of order",
+				info->name, idx, va,
+				(unsigned long long)(prev->vaddr + prev->memsz));
 	}
 	s = &info->segs[info->nsegs++];
 	s->vaddr = vaddr;
@@ -264,12 +255,12 @@ static int add_load(struct elf_payload_info *info, const uint8_t *ph, size_t idx
 static int table_in_file(const struct elf_payload_info *info, const char *tag, uint64_t vaddr,
 			 uint64_t size, size_t len, uint64_t *off)
 {
-	if (vaddr_to_file(info, vaddr, size, off) || !in_file(*off, size, len)) {
-		log_error("%s: %s table 0x%llx+0x%llx is not inside the file-backed part of a "
-			  "PT_LOAD segment", info->name, tag, (unsigned long long)vaddr,
-			  (unsigned long long)size);
-		return KB_ERANGE;
-	}
+	if (vaddr_to_file(info, vaddr, size, off) || !in_file(*off, size, len))
+		return log_error_ret(
+			KB_ERANGE,
+			"%s: %s table 0x%llx+0x%llx is not inside the file-backed part of a "
+			"PT_LOAD segment",
+			info->name, tag, (unsigned long long)vaddr, (unsigned long long)size);
 	return 0;
 }
 
@@ -291,16 +282,18 @@ static int do_rela(const uint8_t *f, size_t len, const struct elf_payload_info *
 		if (type == R_AARCH64_NONE)
 			continue;
 		if (type != R_AARCH64_RELATIVE) {
-			log_error("%s: RELA entry %llu at 0x%llx has relocation type %u; only "
-				  "R_AARCH64_RELATIVE (1027) is supported", info->name, (unsigned long long)i,
-				  (unsigned long long)where, type);
-			return KB_EUNSUPP;
+			return log_error_ret(
+				KB_EUNSUPP,
+				"%s: RELA entry %llu at 0x%llx has relocation type %u; only "
+				"R_AARCH64_RELATIVE (1027) is supported",
+				info->name, (unsigned long long)i, (unsigned long long)where, type);
 		}
-		if (reloc_target(info, where, &img_off)) {
-			log_error("%s: RELA entry %llu targets 0x%llx, outside every PT_LOAD "
-				  "segment", info->name, (unsigned long long)i, (unsigned long long)where);
-			return KB_ERANGE;
-		}
+		if (reloc_target(info, where, &img_off))
+			return log_error_ret(
+				KB_ERANGE,
+				"%s: RELA entry %llu targets 0x%llx, outside every PT_LOAD "
+				"segment",
+				info->name, (unsigned long long)i, (unsigned long long)where);
 		if (dest)
 			put_le64(dest + img_off, slide + addend);
 		n++;
@@ -330,9 +323,9 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 			where = e;
 			have_base = true;
 		} else if (!have_base) {
-			log_error("%s: RELR entry %llu is a bitmap before any address", info->name,
-				  (unsigned long long)i);
-			return KB_EINVAL;
+			return log_error_ret(KB_EINVAL,
+					     "%s: RELR entry %llu is a bitmap before any address",
+					     info->name, (unsigned long long)i);
 		}
 		base = where;
 		for (unsigned k = 0; bits; k++, bits >>= 1) {
@@ -340,22 +333,21 @@ static int do_relr(const uint8_t *f, size_t len, const struct elf_payload_info *
 
 			if (!(bits & 1))
 				continue;
-			if (at < base || reloc_target(info, at, &img_off)) {
-				log_error("%s: RELR entry %llu relocates 0x%llx, outside every "
-					  "PT_LOAD segment", info->name, (unsigned long long)i,
-					  (unsigned long long)at);
-				return KB_ERANGE;
-			}
+			if (at < base || reloc_target(info, at, &img_off))
+				return log_error_ret(
+					KB_ERANGE,
+					"%s: RELR entry %llu relocates 0x%llx, outside every "
+					"PT_LOAD segment",
+					info->name, (unsigned long long)i, (unsigned long long)at);
 			if (dest)
 				put_le64(dest + img_off, get_le64(dest + img_off) + slide);
 			n++;
 		}
 		/* Next position: one word past an address entry, 63 words past a bitmap. */
 		uint64_t step = (e & 1) ? RELR_BITMAP_WORDS * RELOC_WORD : RELOC_WORD;
-		if (where > UINT64_MAX - step) {
-			log_error("%s: RELR entry %llu: address wraps", info->name, (unsigned long long)i);
-			return KB_ERANGE;
-		}
+		if (where > UINT64_MAX - step)
+			return log_error_ret(KB_ERANGE, "%s: RELR entry %llu: address wraps",
+					     info->name, (unsigned long long)i);
 		where += step;
 	}
 	*count = n;
@@ -368,11 +360,10 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 	uint64_t relaent = RELA_SIZE, relrent = RELR_SIZE;
 	bool have_rela = false, have_relr = false;
 
-	if (!in_file(off, filesz, len)) {
-		log_error("%s: PT_DYNAMIC 0x%llx+0x%llx runs past the end of the file", info->name,
-			  (unsigned long long)off, (unsigned long long)filesz);
-		return KB_ECORRUPT;
-	}
+	if (!in_file(off, filesz, len))
+		return log_error_ret(
+			KB_ECORRUPT, "%s: PT_DYNAMIC 0x%llx+0x%llx runs past the end of the file",
+			info->name, (unsigned long long)off, (unsigned long long)filesz);
 	for (uint64_t i = 0; i < filesz / DYN_SIZE; i++) {
 		uint64_t tag = get_le64(f + off + i * DYN_SIZE), val = get_le64(f + off + i * DYN_SIZE + 8);
 
@@ -381,17 +372,21 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 			i = filesz; /* end of the array */
 			break;
 		case DT_NEEDED:
-			log_error("%s: DT_NEEDED present: the payload must be static", info->name);
-			return KB_EUNSUPP;
+			return log_error_ret(KB_EUNSUPP,
+					     "%s: DT_NEEDED present: the payload must be static",
+					     info->name);
 		case DT_REL: case DT_RELSZ:
-			log_error("%s: DT_REL relocations are not used on AArch64; need RELA", info->name);
-			return KB_EUNSUPP;
+			return log_error_ret(
+				KB_EUNSUPP,
+				"%s: DT_REL relocations are not used on AArch64; need RELA",
+				info->name);
 		case DT_JMPREL: case DT_PLTRELSZ:
-			if (val) {
-				log_error("%s: PLT relocations (DT_JMPREL) present: the payload "
-					  "must be a static-pie without PLT or IFUNC", info->name);
-				return KB_EUNSUPP;
-			}
+			if (val)
+				return log_error_ret(
+					KB_EUNSUPP,
+					"%s: PLT relocations (DT_JMPREL) present: the payload "
+					"must be a static-pie without PLT or IFUNC",
+					info->name);
 			break;
 		case DT_RELA: info->rela_vaddr = val; have_rela = true; break;
 		case DT_RELASZ: info->rela_size = val; break;
@@ -402,16 +397,17 @@ static int parse_dynamic(const uint8_t *f, size_t len, struct elf_payload_info *
 		default: break; /* symbol tables, flags, hashes: irrelevant to a static image */
 		}
 	}
-	if (relaent != RELA_SIZE || relrent != RELR_SIZE) {
-		log_error("%s: DT_RELAENT %llu / DT_RELRENT %llu are not 24 / 8", info->name,
-			  (unsigned long long)relaent, (unsigned long long)relrent);
-		return KB_EINVAL;
-	}
+	if (relaent != RELA_SIZE || relrent != RELR_SIZE)
+		return log_error_ret(
+			KB_EINVAL, "%s: DT_RELAENT %llu / DT_RELRENT %llu are not 24 / 8",
+			info->name, (unsigned long long)relaent, (unsigned long long)relrent);
 	if (info->rela_size % RELA_SIZE || info->relr_size % RELR_SIZE ||
 	    (info->rela_size && !have_rela) || (info->relr_size && !have_relr)) {
-		log_error("%s: DT_RELASZ 0x%llx / DT_RELRSZ 0x%llx do not match their tables", info->name,
-			  (unsigned long long)info->rela_size, (unsigned long long)info->relr_size);
-		return KB_EINVAL;
+		return log_error_ret(
+			KB_EINVAL,
+			"%s: DT_RELASZ 0x%llx / DT_RELRSZ 0x%llx do not match their tables",
+			info->name, (unsigned long long)info->rela_size,
+			(unsigned long long)info->relr_size);
 	}
 	return 0;
 }
@@ -442,14 +438,14 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 			if (ret)
 				return ret;
 		} else if (type == PT_INTERP) {
-			log_error("%s: PT_INTERP present: the payload must be static "
-				  "(link with -static-pie --no-dynamic-linker)", info.name);
-			return KB_EUNSUPP;
+			return log_error_ret(KB_EUNSUPP,
+					     "%s: PT_INTERP present: the payload must be static "
+					     "(link with -static-pie --no-dynamic-linker)",
+					     info.name);
 		} else if (type == PT_DYNAMIC) {
-			if (info.has_dynamic) {
-				log_error("%s: more than one PT_DYNAMIC", info.name);
-				return KB_EINVAL;
-			}
+			if (info.has_dynamic)
+				return log_error_ret(KB_EINVAL, "%s: more than one PT_DYNAMIC",
+						     info.name);
 			info.has_dynamic = 1;
 			dyn_off = get_le64(ph + PHDR_OFFSET);
 			dyn_filesz = get_le64(ph + PHDR_FILESZ);
@@ -457,20 +453,18 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 			info.dynamic_size = get_le64(ph + PHDR_MEMSZ);
 		}
 	}
-	if (!info.nsegs) {
-		log_error("%s: no PT_LOAD segment", info.name);
-		return KB_EINVAL;
-	}
+	if (!info.nsegs)
+		return log_error_ret(KB_EINVAL, "%s: no PT_LOAD segment", info.name);
 
 	info.link_base = info.segs[0].vaddr & ~PAGE_MASK;
 	last = &info.segs[info.nsegs - 1];
 	end = (last->vaddr + last->memsz + PAGE_MASK) & ~PAGE_MASK; /* no wrap: add_load */
 	info.span = end - info.link_base;
-	if (info.span > KASLBOOT_MAX_IMAGE_SPAN) {
-		log_error("%s: image spans 0x%llx bytes, more than the 0x%llx allowed", info.name,
-			  (unsigned long long)info.span, (unsigned long long)KASLBOOT_MAX_IMAGE_SPAN);
-		return KB_ERANGE;
-	}
+	if (info.span > KASLBOOT_MAX_IMAGE_SPAN)
+		return log_error_ret(KB_ERANGE,
+				     "%s: image spans 0x%llx bytes, more than the 0x%llx allowed",
+				     info.name, (unsigned long long)info.span,
+				     (unsigned long long)KASLBOOT_MAX_IMAGE_SPAN);
 	for (size_t i = 0; i < info.nsegs; i++) {
 		struct elf_payload_segment *s = &info.segs[i];
 		uint64_t start = s->vaddr & ~PAGE_MASK;
@@ -480,11 +474,11 @@ int elf_payload_inspect(const void *file, size_t len, const char *name,
 		if ((s->perm & ELF_SEG_X) && entry >= s->vaddr && entry - s->vaddr < s->filesz)
 			entry_ok = true;
 	}
-	if (!entry_ok || entry % INSN_ALIGN) {
-		log_error("%s: entry point 0x%llx is not an aligned address inside the "
-			  "file-backed part of an executable PT_LOAD segment", info.name, (unsigned long long)entry);
-		return KB_EINVAL;
-	}
+	if (!entry_ok || entry % INSN_ALIGN)
+		return log_error_ret(KB_EINVAL,
+				     "%s: entry point 0x%llx is not an aligned address inside the "
+				     "file-backed part of an executable PT_LOAD segment",
+				     info.name, (unsigned long long)entry);
 	info.entry_offset = entry - info.link_base;
 
 	if (info.has_dynamic) {
@@ -508,15 +502,14 @@ int elf_payload_load(const void *file, size_t len, const struct elf_payload_info
 	uint64_t slide = virt_base - info->link_base, count;
 	int ret;
 
-	if (virt_base & PAGE_MASK) {
-		log_error("%s: virtual base 0x%llx is not 4 KiB aligned", info->name,
-			  (unsigned long long)virt_base);
-		return KB_EINVAL;
-	}
+	if (virt_base & PAGE_MASK)
+		return log_error_ret(KB_EINVAL, "%s: virtual base 0x%llx is not 4 KiB aligned",
+				     info->name, (unsigned long long)virt_base);
 	if (info->nsegs == 0 || info->nsegs > KASLBOOT_MAX_LOAD_SEGMENTS ||
 	    info->span > KASLBOOT_MAX_IMAGE_SPAN) {
-		log_error("%s: segment description was not made by elf_payload_inspect", info->name);
-		return KB_EINVAL;
+		return log_error_ret(KB_EINVAL,
+				     "%s: segment description was not made by elf_payload_inspect",
+				     info->name);
 	}
 	/* Gaps between segments and every bss get zeroes: no stale firmware data in the image. */
 	memset(d, 0, info->span);
@@ -526,8 +519,9 @@ int elf_payload_load(const void *file, size_t len, const struct elf_payload_info
 
 		if (!in_file(s->file_offset, s->filesz, len) || at > info->span ||
 		    s->memsz > info->span - at || s->filesz > s->memsz) {
-			log_error("%s: segment %zu description does not match the file", info->name, i);
-			return KB_EINVAL;
+			return log_error_ret(KB_EINVAL,
+					     "%s: segment %zu description does not match the file",
+					     info->name, i);
 		}
 		memcpy(d + at, f + s->file_offset, s->filesz);
 	}

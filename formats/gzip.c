@@ -111,10 +111,10 @@ static int gz_start(struct gz_run *r, const void *src, size_t len, void *dst, si
 
 	memset(r, 0, sizeof(*r));
 	r->name = name ? name : "kernel";
-	if (len < GZIP_MIN_LEN || b[0] != GZIP_ID1 || b[1] != GZIP_ID2 || b[2] != GZIP_CM_DEFLATE) {
-		log_error("%s: not a gzip file (%zu bytes, no 1f 8b 08 header)", r->name, len);
-		return KB_EINVAL;
-	}
+	if (len < GZIP_MIN_LEN || b[0] != GZIP_ID1 || b[1] != GZIP_ID2 || b[2] != GZIP_CM_DEFLATE)
+		return log_error_ret(KB_EINVAL,
+				     "%s: not a gzip file (%zu bytes, no 1f 8b 08 header)", r->name,
+				     len);
 	r->src = src;
 	r->len = len;
 	r->in_left = len;
@@ -129,11 +129,11 @@ static int gz_start(struct gz_run *r, const void *src, size_t len, void *dst, si
 	r->zs.opaque = arena;
 	arena->used = 0;
 	gz_refill(r);
-	if (inflateInit2(&r->zs, GZIP_WINDOW_BITS) != Z_OK) {
-		log_error("%s: gzip arena of %zu bytes is too small for zlib's inflate state",
-			  r->name, arena->size);
-		return KB_ENOMEM;
-	}
+	if (inflateInit2(&r->zs, GZIP_WINDOW_BITS) != Z_OK)
+		return log_error_ret(
+			KB_ENOMEM,
+			"%s: gzip arena of %zu bytes is too small for zlib's inflate state",
+			r->name, arena->size);
 	return 0;
 }
 
@@ -144,22 +144,24 @@ static int gz_fail(struct gz_run *r, int zret)
 
 	switch (zret) {
 	case Z_MEM_ERROR:
-		log_error("%s: gzip arena of %zu bytes is too small (inflate needs up to %u)",
-			  r->name, arena->size, GZIP_ARENA_SIZE);
-		return KB_ENOMEM;
+		return log_error_ret(
+			KB_ENOMEM,
+			"%s: gzip arena of %zu bytes is too small (inflate needs up to %u)",
+			r->name, arena->size, GZIP_ARENA_SIZE);
 	case Z_BUF_ERROR:
 		/* zlib wants input and there is none left: the member (deflate data or the
 		 * trailer) goes on past the end of the buffer. */
-		log_error("%s: gzip stream ends early at compressed byte %zu, after %zu bytes inflated (truncated file?)",
-			  r->name, gz_consumed(r), gz_produced(r));
-		return KB_ECORRUPT;
+		return log_error_ret(KB_ECORRUPT,
+				     "%s: gzip stream ends early at compressed byte %zu, after %zu "
+				     "bytes inflated (truncated file?)",
+				     r->name, gz_consumed(r), gz_produced(r));
 	default:
 		/* Z_DATA_ERROR: zlib's message names the fault, e.g. "incorrect data check"
 		 * (CRC32) or "incorrect length check" (ISIZE). Z_NEED_DICT never happens with
 		 * a gzip wrapper, so it is corrupt data too. */
-		log_error("%s: corrupt gzip stream near compressed byte %zu: %s", r->name,
-			  gz_consumed(r), r->zs.msg ? r->zs.msg : "bad data");
-		return KB_ECORRUPT;
+		return log_error_ret(KB_ECORRUPT,
+				     "%s: corrupt gzip stream near compressed byte %zu: %s",
+				     r->name, gz_consumed(r), r->zs.msg ? r->zs.msg : "bad data");
 	}
 }
 
@@ -215,11 +217,11 @@ static int gz_finish_full(struct gz_run *r)
 	r->zs.next_out = &probe;
 	r->zs.avail_out = 1;
 	zret = inflate(&r->zs, Z_FINISH);
-	if (r->zs.avail_out == 0) {
-		log_error("%s: gzip stream inflates to more than the %zu bytes reserved for it",
-			  r->name, r->cap);
-		return KB_ENOSPC;
-	}
+	if (r->zs.avail_out == 0)
+		return log_error_ret(
+			KB_ENOSPC,
+			"%s: gzip stream inflates to more than the %zu bytes reserved for it",
+			r->name, r->cap);
 	r->zs.next_out = saved_next_out;
 	r->zs.avail_out = 0;
 	return zret == Z_STREAM_END ? 0 : gz_fail(r, zret);
@@ -235,9 +237,10 @@ static int gz_check_trailing(struct gz_run *r)
 	if (n == 0)
 		return 0;
 	if (n >= 2 && rest[0] == GZIP_ID1 && rest[1] == GZIP_ID2) {
-		log_error("%s: a second gzip member follows at byte %zu; multi-member gzip kernels are not supported",
-			  r->name, gz_consumed(r));
-		return KB_EUNSUPP;
+		return log_error_ret(KB_EUNSUPP,
+				     "%s: a second gzip member follows at byte %zu; multi-member "
+				     "gzip kernels are not supported",
+				     r->name, gz_consumed(r));
 	}
 	for (i = 0; i < n && rest[i] == 0; i++)
 		;

@@ -27,17 +27,16 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 	*out = (struct image_info){ 0 };
 	if (!name)
 		name = "kernel";
-	if (file_len < IMAGE_HEADER_SIZE) {
-		log_error("%s: %zu bytes is shorter than the %u-byte arm64 Image header",
-			  name, file_len, IMAGE_HEADER_SIZE);
-		return KB_EINVAL;
-	}
+	if (file_len < IMAGE_HEADER_SIZE)
+		return log_error_ret(KB_EINVAL,
+				     "%s: %zu bytes is shorter than the %u-byte arm64 Image header",
+				     name, file_len, IMAGE_HEADER_SIZE);
 	magic = get_le32(h + IMAGE_OFF_MAGIC);
-	if (magic != IMAGE_MAGIC) {
-		log_error("%s: not an arm64 Image (magic at offset %u is 0x%08x, want 0x%08x)",
-			  name, IMAGE_OFF_MAGIC, magic, IMAGE_MAGIC);
-		return KB_EINVAL;
-	}
+	if (magic != IMAGE_MAGIC)
+		return log_error_ret(
+			KB_EINVAL,
+			"%s: not an arm64 Image (magic at offset %u is 0x%08x, want 0x%08x)", name,
+			IMAGE_OFF_MAGIC, magic, IMAGE_MAGIC);
 	text_offset = get_le64(h + IMAGE_OFF_TEXT_OFFSET);
 	image_size = get_le64(h + IMAGE_OFF_IMAGE_SIZE);
 	flags = get_le64(h + IMAGE_OFF_FLAGS);
@@ -45,11 +44,11 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 	if (image_size == 0) {
 		/* Pre-3.17: flags and text_offset's endianness were not defined yet, so take
 		 * booting.rst's assumed text_offset and reserve the file plus a BSS margin. */
-		if ((uint64_t)file_len > IMAGE_SIZE_MAX) {
-			log_error("%s: legacy Image (image_size 0) of %zu bytes exceeds the %llu-byte limit",
-				  name, file_len, (unsigned long long)IMAGE_SIZE_MAX);
-			return KB_ERANGE;
-		}
+		if ((uint64_t)file_len > IMAGE_SIZE_MAX)
+			return log_error_ret(KB_ERANGE,
+					     "%s: legacy Image (image_size 0) of %zu bytes exceeds "
+					     "the %llu-byte limit",
+					     name, file_len, (unsigned long long)IMAGE_SIZE_MAX);
 		if (text_offset != IMAGE_LEGACY_TEXT_OFFSET)
 			log_warn("%s: legacy Image text_offset field 0x%llx ignored, using 0x%llx",
 				 name, (unsigned long long)text_offset,
@@ -63,27 +62,27 @@ int image_header_validate(const void *buf, size_t file_len, struct image_info *o
 		return 0;
 	}
 
-	if (flags & IMAGE_FLAG_BE) {
-		log_error("%s: big-endian arm64 Image (flags 0x%llx bit 0): kaslboot boots little-endian kernels only",
-			  name, (unsigned long long)flags);
-		return KB_EUNSUPP;
-	}
-	if (image_size > IMAGE_SIZE_MAX) {
-		log_error("%s: image_size %llu exceeds the %llu-byte limit (corrupt header?)",
-			  name, (unsigned long long)image_size, (unsigned long long)IMAGE_SIZE_MAX);
-		return KB_ERANGE;
-	}
+	if (flags & IMAGE_FLAG_BE)
+		return log_error_ret(KB_EUNSUPP,
+				     "%s: big-endian arm64 Image (flags 0x%llx bit 0): kaslboot "
+				     "boots little-endian kernels only",
+				     name, (unsigned long long)flags);
+	if (image_size > IMAGE_SIZE_MAX)
+		return log_error_ret(
+			KB_ERANGE,
+			"%s: image_size %llu exceeds the %llu-byte limit (corrupt header?)", name,
+			(unsigned long long)image_size, (unsigned long long)IMAGE_SIZE_MAX);
 	if ((uint64_t)file_len > image_size) {
 		/* image_size covers the file plus BSS, so a longer file is not this kernel's. */
-		log_error("%s: file is %zu bytes but its header's image_size is only %llu",
-			  name, file_len, (unsigned long long)image_size);
-		return KB_ERANGE;
+		return log_error_ret(
+			KB_ERANGE, "%s: file is %zu bytes but its header's image_size is only %llu",
+			name, file_len, (unsigned long long)image_size);
 	}
-	if (text_offset >= BOOT_IMAGE_ALIGN || !is_aligned(text_offset, IMAGE_TEXT_OFFSET_ALIGN)) {
-		log_error("%s: text_offset 0x%llx is not a 4 KiB-aligned offset below 2 MiB",
-			  name, (unsigned long long)text_offset);
-		return KB_EINVAL;
-	}
+	if (text_offset >= BOOT_IMAGE_ALIGN || !is_aligned(text_offset, IMAGE_TEXT_OFFSET_ALIGN))
+		return log_error_ret(
+			KB_EINVAL,
+			"%s: text_offset 0x%llx is not a 4 KiB-aligned offset below 2 MiB", name,
+			(unsigned long long)text_offset);
 	if (flags & IMAGE_FLAGS_RESERVED)
 		log_warn("%s: reserved Image flags bits set (flags 0x%llx), ignoring them",
 			 name, (unsigned long long)flags);

@@ -77,10 +77,9 @@ int image_pe_check_length(const void *head, size_t head_len, uint64_t file_len,
 		if (end > need)
 			need = end;
 	}
-	if (file_len < need) {
-		log_error("%s: truncated: %llu bytes, but its PE header describes %llu",
-			  name, (unsigned long long)file_len, (unsigned long long)need);
-		return KB_ECORRUPT;
-	}
+	if (file_len < need)
+		return log_error_ret(KB_ECORRUPT,
+				     "%s: truncated: %llu bytes, but its PE header describes %llu",
+				     name, (unsigned long long)file_len, (unsigned long long)need);
 	return 0;
 }

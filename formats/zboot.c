@@ -34,15 +34,16 @@ int zboot_parse(const void *buf, size_t len, struct zboot_info *out, const char 
 		name = "kernel";
 	if (len < ZBOOT_HEADER_SIZE || memcmp(b + ZBOOT_OFF_MZ, ZBOOT_MZ_MAGIC, ZBOOT_MZ_MAGIC_LEN) ||
 	    memcmp(b + ZBOOT_OFF_IMAGE_TYPE, ZBOOT_IMAGE_TYPE, ZBOOT_IMAGE_TYPE_LEN)) {
-		log_error("%s: not an EFI zboot image (no \"MZ\" + \"zimg\" header)", name);
-		return KB_EINVAL;
+		return log_error_ret(KB_EINVAL,
+				     "%s: not an EFI zboot image (no \"MZ\" + \"zimg\" header)",
+				     name);
 	}
 	comp_len = strnlen(comp, ZBOOT_COMP_TYPE_MAX);
-	if (comp_len == 0 || comp_len == ZBOOT_COMP_TYPE_MAX || !printable(comp)) {
-		log_error("%s: zboot compression type at offset %u is empty, unterminated or not text",
-			  name, ZBOOT_OFF_COMP_TYPE);
-		return KB_EINVAL;
-	}
+	if (comp_len == 0 || comp_len == ZBOOT_COMP_TYPE_MAX || !printable(comp))
+		return log_error_ret(KB_EINVAL,
+				     "%s: zboot compression type at offset %u is empty, "
+				     "unterminated or not text",
+				     name, ZBOOT_OFF_COMP_TYPE);
 	memcpy(out->comp_name, comp, comp_len + 1);
 
 	/* The header sits in front of a PE; if the PE header is where e_lfanew says, it must
@@ -52,30 +53,32 @@ int zboot_parse(const void *buf, size_t len, struct zboot_info *out, const char 
 	    memcmp(b + pe_off, ZBOOT_PE_SIGNATURE, ZBOOT_PE_SIGNATURE_LEN) == 0) {
 		const uint8_t *m = b + pe_off + ZBOOT_PE_OFF_MACHINE;
 		uint32_t machine = get_le16(m);
-		if (machine != ZBOOT_PE_MACHINE_ARM64) {
-			log_error("%s: zboot image for PE machine 0x%04x, not arm64 (0x%04x)",
-				  name, machine, ZBOOT_PE_MACHINE_ARM64);
-			return KB_EUNSUPP;
-		}
+		if (machine != ZBOOT_PE_MACHINE_ARM64)
+			return log_error_ret(
+				KB_EUNSUPP,
+				"%s: zboot image for PE machine 0x%04x, not arm64 (0x%04x)", name,
+				machine, ZBOOT_PE_MACHINE_ARM64);
 	}
 
 	off = get_le32(b + ZBOOT_OFF_PAYLOAD_OFF);
 	size = get_le32(b + ZBOOT_OFF_PAYLOAD_SIZE);
-	if (off < ZBOOT_HEADER_SIZE || size == 0 || (uint64_t)off + size > len) {
-		log_error("%s: zboot payload (offset %u, %u bytes) lies outside the %zu-byte file",
-			  name, off, size, len);
-		return KB_EINVAL;
-	}
+	if (off < ZBOOT_HEADER_SIZE || size == 0 || (uint64_t)off + size > len)
+		return log_error_ret(
+			KB_EINVAL,
+			"%s: zboot payload (offset %u, %u bytes) lies outside the %zu-byte file",
+			name, off, size, len);
 
 	if (strcmp(out->comp_name, "gzip") != 0) {
 		for (i = 0; i < sizeof(zboot_unsupported_comp) / sizeof(zboot_unsupported_comp[0]); i++)
 			if (strcmp(out->comp_name, zboot_unsupported_comp[i]) == 0)
 				break;
-		log_error("%s: zboot payload is %s-compressed (%s); kaslboot inflates gzip only",
-			  name, out->comp_name,
-			  i < sizeof(zboot_unsupported_comp) / sizeof(zboot_unsupported_comp[0]) ?
-			  "a kernel compression kaslboot lacks" : "unknown compression type");
-		return KB_EUNSUPP;
+		return log_error_ret(
+			KB_EUNSUPP,
+			"%s: zboot payload is %s-compressed (%s); kaslboot inflates gzip only",
+			name, out->comp_name,
+			i < sizeof(zboot_unsupported_comp) / sizeof(zboot_unsupported_comp[0]) ?
+				"a kernel compression kaslboot lacks" :
+				"unknown compression type");
 	}
 	out->comp = ZBOOT_COMP_GZIP;
 	out->payload = b + off;

@@ -35,4 +35,14 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
+/* "Say why, then fail" in one statement: logs the line and evaluates to code, so that
+ *
+ *	if (size > BOOT_DT_MAX_SIZE)
+ *		return log_error_ret(KB_ERANGE, "%s: %zu bytes, over %u", what, size, max);
+ *
+ * reads as one step (systemd's `return log_error_errno(r, ...)`). code is evaluated after
+ * the line is printed, as it was when the two were written apart. */
+#define log_error_ret(code, ...) (log_msg(LOG_ERROR, __VA_ARGS__), (code))
+#define log_warn_ret(code, ...) (log_msg(LOG_WARN, __VA_ARGS__), (code))
+
 #endif

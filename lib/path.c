@@ -23,22 +23,17 @@ int path_to_uefi(const char *path, char *buf, size_t size)
 		size_t len = (size_t)(p - c);
 		if (len == 0 || (len == 1 && c[0] == '.'))
 			continue;
-		if (len == 2 && c[0] == '.' && c[1] == '.') {
-			log_error("path '%s' has a '..' component", path);
-			return KB_EINVAL;
-		}
-		if (n + 1 + len + 1 > size) {
-			log_error("path '%s' does not fit in %zu bytes", path, size);
-			return KB_ENOMEM;
-		}
+		if (len == 2 && c[0] == '.' && c[1] == '.')
+			return log_error_ret(KB_EINVAL, "path '%s' has a '..' component", path);
+		if (n + 1 + len + 1 > size)
+			return log_error_ret(KB_ENOMEM, "path '%s' does not fit in %zu bytes", path,
+					     size);
 		buf[n++] = UEFI_PATH_SEPARATOR;
 		memcpy(buf + n, c, len);
 		n += len;
 	}
-	if (n == 0) {
-		log_error("path '%s' names no file", path);
-		return KB_EINVAL;
-	}
+	if (n == 0)
+		return log_error_ret(KB_EINVAL, "path '%s' names no file", path);
 	buf[n] = '\0';
 	return KB_OK;
 }

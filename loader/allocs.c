@@ -14,8 +14,7 @@ static int track(struct kb_allocs *t, uint64_t base, uint64_t bytes)
 {
 	if (t->n == KB_ALLOCS_MAX) {
 		t->pf->free_pages(t->pf->ctx, base, bytes);
-		log_error("too many allocations in one boot attempt");
-		return KB_ENOMEM;
+		return log_error_ret(KB_ENOMEM, "too many allocations in one boot attempt");
 	}
 	t->a[t->n].base = base;
 	t->a[t->n].bytes = bytes;

@@ -20,10 +20,9 @@ bool bli_set_string(const struct kb_platform *pf, const char *name, uint32_t att
 {
 	uint16_t w[BLI_STRING_MAX];
 	long n = utf16_from_utf8(value, w, BLI_STRING_MAX);
-	if (n < 0) {
-		log_warn("%s: '%s' is not text the firmware can store", name, value);
-		return false;
-	}
+	if (n < 0)
+		return log_warn_ret(false, "%s: '%s' is not text the firmware can store", name,
+				    value);
 	if (pf->var_set(pf->ctx, &bli_vendor_guid, name, attrs, w,
 			((size_t)n + 1) * sizeof(uint16_t))) {
 		log_debug("could not set the Boot Loader Interface variable %s", name);

@@ -105,22 +105,21 @@ static int set_id(const char *file_name, struct kb_entry *e)
 {
 	size_t n = strlen(file_name);
 
-	if (!config_is_entry_file_name(file_name)) {
-		log_error(ENTRIES_DIR "%s: not a .conf entry file", file_name);
-		return KB_EINVAL;
-	}
-	if (n >= KB_ID_MAX) {
-		log_error(ENTRIES_DIR "%.64s...: file name is longer than %d characters",
-			  file_name, KB_ID_MAX - 1);
-		return KB_ERANGE;
-	}
+	if (!config_is_entry_file_name(file_name))
+		return log_error_ret(KB_EINVAL, ENTRIES_DIR "%s: not a .conf entry file",
+				     file_name);
+	if (n >= KB_ID_MAX)
+		return log_error_ret(KB_ERANGE,
+				     ENTRIES_DIR "%.64s...: file name is longer than %d characters",
+				     file_name, KB_ID_MAX - 1);
 	n -= ENTRY_SUFFIX_LEN;
 	for (size_t i = 0; i < n; i++) {
-		if (!is_id_char(file_name[i])) {
-			log_error(ENTRIES_DIR "%s: file name has '%c', outside the Boot Loader "
-				  "Specification's set [A-Za-z0-9+-_.]", file_name, file_name[i]);
-			return KB_EINVAL;
-		}
+		if (!is_id_char(file_name[i]))
+			return log_error_ret(KB_EINVAL,
+					     ENTRIES_DIR
+					     "%s: file name has '%c', outside the Boot Loader "
+					     "Specification's set [A-Za-z0-9+-_.]",
+					     file_name, file_name[i]);
 	}
 	memcpy(e->file_name, file_name, strlen(file_name) + 1);
 	n = strip_boot_counter(file_name, n, e);
@@ -170,11 +169,9 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		return config_path_copy(r, l, e->devicetree, sizeof(e->devicetree));
 	}
 	if (config_key_is(l, "initrd")) {
-		if (e->initrd_count == KB_MAX_INITRDS) {
-			log_error("%s:%u: more than %d 'initrd' lines", r->file, r->line_no,
-				  KB_MAX_INITRDS);
-			return KB_ERANGE;
-		}
+		if (e->initrd_count == KB_MAX_INITRDS)
+			return log_error_ret(KB_ERANGE, "%s:%u: more than %d 'initrd' lines",
+					     r->file, r->line_no, KB_MAX_INITRDS);
 		int err = config_path_copy(r, l, e->initrd[e->initrd_count],
 					   sizeof(e->initrd[0]));
 		if (!err)
@@ -186,11 +183,10 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		int err = config_value_copy(r, l, words, sizeof(words));
 		if (err)
 			return err;
-		if (cmdline_append(e->options, sizeof(e->options), words)) {
-			log_error("%s:%u: 'options' lines add up to more than %d bytes", r->file,
-				  r->line_no, KB_CMDLINE_MAX - 1);
-			return KB_ERANGE;
-		}
+		if (cmdline_append(e->options, sizeof(e->options), words))
+			return log_error_ret(KB_ERANGE,
+					     "%s:%u: 'options' lines add up to more than %d bytes",
+					     r->file, r->line_no, KB_CMDLINE_MAX - 1);
 		return KB_OK;
 	}
 	if (config_key_is(l, "architecture")) {
@@ -209,9 +205,10 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		} else if (config_value_is(l, "mmu-on")) {
 			e->payload = KB_PAYLOAD_MMU_ON;
 		} else {
-			log_error("%s:%u: " PAYLOAD_KEY " '%.*s': expected 'linux' or 'mmu-on'",
-				  r->file, r->line_no, (int)l->value_len, l->value);
-			return KB_EINVAL;
+			return log_error_ret(KB_EINVAL,
+					     "%s:%u: " PAYLOAD_KEY
+					     " '%.*s': expected 'linux' or 'mmu-on'",
+					     r->file, r->line_no, (int)l->value_len, l->value);
 		}
 		return KB_OK;
 	}
@@ -225,9 +222,8 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		return KB_OK;
 	}
 	/* BLS: unknown keys are ignored, so newer entries still boot. */
-	log_warn("%s:%u: unknown key '%.*s' ignored", r->file, r->line_no, (int)l->key_len,
-		 l->key);
-	return KB_OK;
+	return log_warn_ret(KB_OK, "%s:%u: unknown key '%.*s' ignored", r->file, r->line_no,
+			    (int)l->key_len, l->key);
 }
 
 int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *e)
@@ -266,8 +262,8 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 			e->hidden = true;
 			return KB_OK;
 		}
-		log_error("%s: no 'linux' line: the entry names no kernel", r.file);
-		return KB_EINVAL;
+		return log_error_ret(KB_EINVAL, "%s: no 'linux' line: the entry names no kernel",
+				     r.file);
 	}
 	return KB_OK;
 }

@@ -77,8 +77,8 @@ static int boot_entry(struct kb_boot *b, const struct kb_entry *e)
 	case KB_PAYLOAD_MMU_ON:
 		return boot_mmu_on(b, e);
 	}
-	log_error("entry '%s': this payload kind is not supported yet", e->id);
-	return KB_EUNSUPP;
+	return log_error_ret(KB_EUNSUPP, "entry '%s': this payload kind is not supported yet",
+			     e->id);
 }
 
 /* The entries in order: the chosen one, then the fallbacks. */
@@ -129,6 +129,6 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	handback_return(&b);
 	entropy_gather_wipe(&b.entropy);
 	boot_config_free(pf, &bc);
-	log_error("nothing booted: returning to the firmware (%s)", kb_strerror(rc));
-	return rc ? rc : KB_ENOENT;
+	return log_error_ret(rc ? rc : KB_ENOENT, "nothing booted: returning to the firmware (%s)",
+			     kb_strerror(rc));
 }

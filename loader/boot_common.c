@@ -26,10 +26,9 @@ int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *
 	const struct entropy_pool *pool = &b->entropy.pool;
 	*nokaslr = cmdline_has_option(e->options, "nokaslr");
 	*kaslr = b->conf->kaslr != KB_KASLR_OFF && !*nokaslr;
-	if (b->conf->kaslr == KB_KASLR_REQUIRE && !entropy_is_strong(pool)) {
-		log_error("kaslr require: no strong entropy source (have: %s)", b->entropy.sources);
-		return KB_EPERM;
-	}
+	if (b->conf->kaslr == KB_KASLR_REQUIRE && !entropy_is_strong(pool))
+		return log_error_ret(KB_EPERM, "kaslr require: no strong entropy source (have: %s)",
+				     b->entropy.sources);
 	if (*kaslr && !entropy_is_strong(pool) && !entropy_is_fixed(pool))
 		log_warn("weak entropy (only %s): the layout is guessable", b->entropy.sources);
 	entropy_attempt_rng(&b->entropy, e->id, rng);
@@ -159,19 +158,18 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *
 		return rc;
 	rc = kaslr_choose_dt(&map, BOOT_DT_MAX_SIZE, 0, avoid, n_avoid, random, rng, &base, &nslots);
 	b->pf->memmap_free(b->pf->ctx, &map);
-	if (rc || kb_alloc_at(allocs, base, BOOT_DT_MAX_SIZE, KB_MEM_DATA)) {
-		log_error("cannot allocate 2 MiB for the devicetree");
-		return rc ? rc : KB_ENOMEM;
-	}
+	if (rc || kb_alloc_at(allocs, base, BOOT_DT_MAX_SIZE, KB_MEM_DATA))
+		return log_error_ret(rc ? rc : KB_ENOMEM,
+				     "cannot allocate 2 MiB for the devicetree");
 	void *buf = (void *)(uintptr_t)base;
 	if (e->devicetree[0]) {
 		void *file = NULL;
 		uint64_t len = 0;
-		if (b->fw->secure_boot) {
-			log_error("entry '%s': a devicetree file is refused while Secure Boot is on",
-				  e->id);
-			return KB_EPERM;
-		}
+		if (b->fw->secure_boot)
+			return log_error_ret(
+				KB_EPERM,
+				"entry '%s': a devicetree file is refused while Secure Boot is on",
+				e->id);
 		rc = kb_file_load(b->pf, e->devicetree, BOOT_DT_MAX_SIZE, &file, &len);
 		if (!rc)
 			measure_devicetree(b->pf, e->devicetree, file, len);   /* PCR 1, as read */

@@ -105,17 +105,15 @@ static bool timeout_from_var(const char *name, const char *v, struct kb_loader_c
 		return true;
 	}
 	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9' || secs > (UINT32_MAX - 9) / 10) {
-			log_warn("%s: '%s' is not a number of seconds or a menu-* word: ignored",
-				 name, v);
-			return false;
-		}
+		if (*p < '0' || *p > '9' || secs > (UINT32_MAX - 9) / 10)
+			return log_warn_ret(
+				false,
+				"%s: '%s' is not a number of seconds or a menu-* word: ignored",
+				name, v);
 		secs = secs * 10 + (uint32_t)(*p - '0');
 	}
-	if (!v[0]) {
-		log_warn("%s: empty: ignored", name);
-		return false;
-	}
+	if (!v[0])
+		return log_warn_ret(false, "%s: empty: ignored", name);
 	c->menu = KB_MENU_TIMEOUT;
 	c->timeout_sec = secs;
 	return true;
@@ -203,15 +201,14 @@ static int load_entries(const struct kb_platform *pf, struct boot_config *bc)
 		return KB_ENOMEM;   /* entries exist; the bare-ESP default would be a guess */
 	if (bc->count == 0 && scan.failed) {
 		/* Entries exist but none is usable: do not guess with the bare-ESP default. */
-		log_error("none of the %u entry files in \\loader\\entries is usable", scan.failed);
-		return scan.rc;
+		return log_error_ret(scan.rc,
+				     "none of the %u entry files in \\loader\\entries is usable",
+				     scan.failed);
 	}
 	if (bc->count == 0) {
 		log_info("no entries in \\loader\\entries: looking for \\Image or \\vmlinuz");
-		if (!grow(pf, bc)) {
-			log_error("no memory for the boot entries");
-			return KB_ENOMEM;
-		}
+		if (!grow(pf, bc))
+			return log_error_ret(KB_ENOMEM, "no memory for the boot entries");
 		rc = config_default_entry(&bc->entries[0], file_exists, (void *)pf);
 		if (rc)
 			return rc;
@@ -246,18 +243,16 @@ int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
 	};
 	int n = config_select(bc->entries, bc->count, bc->have_loader_conf ? &bc->conf : NULL,
 			      &req, bc->order);
-	if (n < 0) {
-		log_error("no bootable entry (every entry is for another architecture or hidden)");
-		return n;
-	}
+	if (n < 0)
+		return log_error_ret(
+			n, "no bootable entry (every entry is for another architecture or hidden)");
 	publish_entries(pf, bc);
 	if (requested_id && requested_id[0]) {
 		/* An entry asked for by name (a Boot#### option, the shell) is booted alone: if it
 		 * fails, the firmware's next boot option runs, not some other entry. */
-		if (!config_entry_named(&bc->entries[bc->order[0]], requested_id)) {
-			log_error("no entry '%s' (from the load options)", requested_id);
-			return KB_ENOENT;
-		}
+		if (!config_entry_named(&bc->entries[bc->order[0]], requested_id))
+			return log_error_ret(KB_ENOENT, "no entry '%s' (from the load options)",
+					     requested_id);
 		n = 1;
 	}
 	bc->n_order = (unsigned)n;

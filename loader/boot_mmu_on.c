@@ -104,10 +104,9 @@ static int ram_bounds(const struct memmap *map, struct mmu_on_plan *pl)
 		pl->ram_runs++;
 		pl->ram_bytes += m->pages * MEMMAP_PAGE_SIZE;
 	}
-	if (!pl->ram_runs) {
-		log_error("mmu-on: the memory map has no write-back RAM to map linearly");
-		return KB_ENOENT;
-	}
+	if (!pl->ram_runs)
+		return log_error_ret(
+			KB_ENOENT, "mmu-on: the memory map has no write-back RAM to map linearly");
 	return 0;
 }
 
@@ -139,11 +138,10 @@ static int choose_virt(bool kaslr, struct drbg *rng, uint64_t span, struct mmu_o
 					  KASLBOOT_IMAGE_ALIGN, vsize);
 	pl->lm_slots = kaslr_virt_slots(KASLBOOT_LINEAR_WINDOW_LO, KASLBOOT_LINEAR_WINDOW_HI,
 					KASLBOOT_LINEAR_ALIGN, pa_end - pa_first);
-	if (!pl->virt_slots || !pl->lm_slots) {
-		log_error("mmu-on: no virtual room: image %lu KiB, RAM span 0x%lx",
-			  (unsigned long)(span >> 10), (unsigned long)(pa_end - pa_first));
-		return KB_ENOSPC;
-	}
+	if (!pl->virt_slots || !pl->lm_slots)
+		return log_error_ret(
+			KB_ENOSPC, "mmu-on: no virtual room: image %lu KiB, RAM span 0x%lx",
+			(unsigned long)(span >> 10), (unsigned long)(pa_end - pa_first));
 	if (!kaslr) {
 		pl->virt = KASLBOOT_IMAGE_VA_WINDOW_LO;
 		pl->lm_offset = KASLBOOT_LINEAR_WINDOW_LO - pa_first;
@@ -182,11 +180,12 @@ static bool walk_range(const struct mm_tables *t, uint64_t va, uint64_t pa, uint
 		struct mm_walk_result w;
 		if (mm_walk(t, va + off, &w) || w.pa != pa + off || w.type != type ||
 		    w.attrs != attrs) {
-			log_error("mmu-on: table check: %s at va 0x%lx: fault %d pa 0x%lx attrs 0x%x "
-				  "(want pa 0x%lx attrs 0x%x)", what, (unsigned long)(va + off),
-				  (int)w.fault, (unsigned long)w.pa, w.attrs,
-				  (unsigned long)(pa + off), attrs);
-			return false;
+			return log_error_ret(
+				false,
+				"mmu-on: table check: %s at va 0x%lx: fault %d pa 0x%lx attrs 0x%x "
+				"(want pa 0x%lx attrs 0x%x)",
+				what, (unsigned long)(va + off), (int)w.fault, (unsigned long)w.pa,
+				w.attrs, (unsigned long)(pa + off), attrs);
 		}
 	}
 	return true;
@@ -197,8 +196,8 @@ static bool walk_absent(const struct mm_tables *t, uint64_t va, const char *what
 	struct mm_walk_result w;
 	if (mm_walk(t, va, &w) == KB_ENOENT)
 		return true;
-	log_error("mmu-on: table check: %s at va 0x%lx is mapped", what, (unsigned long)va);
-	return false;
+	return log_error_ret(false, "mmu-on: table check: %s at va 0x%lx is mapped", what,
+			     (unsigned long)va);
 }
 
 /* The software walker's view of a table set against the plan: each segment with its
@@ -311,10 +310,9 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 		return rc;
 	pl->stack_top = pl->virt + pl->slot_size;
 	rc = elf_payload_load(a->file, a->file_len, &a->info, (void *)(uintptr_t)pl->phys, pl->virt);
-	if (rc) {
-		log_error("%s: loading the payload failed (%s)", e->linux_path, kb_strerror(rc));
-		return rc;
-	}
+	if (rc)
+		return log_error_ret(rc, "%s: loading the payload failed (%s)", e->linux_path,
+				     kb_strerror(rc));
 	memset((void *)(uintptr_t)(pl->phys + a->info.span), 0,
 	       KASLBOOT_GUARD_SIZE + KASLBOOT_STACK_SIZE_MIN);
 	kb_file_free(b->pf, a->file);
@@ -419,10 +417,9 @@ static int build_tables(struct mmu_on_attempt *a)
 		rc = mm_layout_final(&a->lp, &a->final_pool, &a->final_l);
 	if (!rc)
 		rc = check_tables(&a->final_l, &a->lp, pl, &a->map);
-	if (rc) {
-		log_error("mmu-on: building or checking the page tables failed (%s)", kb_strerror(rc));
-		return rc;
-	}
+	if (rc)
+		return log_error_ret(rc, "mmu-on: building or checking the page tables failed (%s)",
+				     kb_strerror(rc));
 	log_debug("mmu-on: tables: init %lu/%u pages, final (dry run) %lu/%lu pages",
 		  (unsigned long)a->init_pool.used, INIT_POOL_PAGES,
 		  (unsigned long)a->final_pool.used, (unsigned long)a->final_pool_pages);
@@ -527,9 +524,10 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 	log_info("entry '%s': %s (MMU-on payload)", e->id, e->title[0] ? e->title : e->linux_path);
 	if (b->fw->secure_boot) {
 		/* An ELF payload carries no signature the firmware could check. */
-		log_error("%s: MMU-on ELF payloads cannot be verified: refused under Secure Boot",
-			  e->linux_path);
-		return KB_EPERM;
+		return log_error_ret(
+			KB_EPERM,
+			"%s: MMU-on ELF payloads cannot be verified: refused under Secure Boot",
+			e->linux_path);
 	}
 	rc = boot_kaslr_policy(b, e, &a.rng, &a.kaslr, &a.nokaslr);
 	if (!rc)

@@ -21,14 +21,13 @@ int boot_selftest_run(const struct kb_platform *pf, const struct kb_firmware *fw
 	uint64_t base;
 	int rc;
 
-	if (strcmp(name, "mm")) {
-		log_error("loader.conf: unknown selftest '%s' (known: mm)", name);
-		return KB_EINVAL;
-	}
-	if (!fw->fdt) {
-		log_error("mm-selftest: needs the firmware's devicetree (boot with acpi=off)");
-		return KB_ENOENT;
-	}
+	if (strcmp(name, "mm"))
+		return log_error_ret(KB_EINVAL, "loader.conf: unknown selftest '%s' (known: mm)",
+				     name);
+	if (!fw->fdt)
+		return log_error_ret(
+			KB_ENOENT,
+			"mm-selftest: needs the firmware's devicetree (boot with acpi=off)");
 	kb_allocs_init(&allocs, pf);
 	rc = kb_alloc_below(&allocs, MM_SELFTEST_PAGES * MEMMAP_PAGE_SIZE, 0, KB_MEM_DATA, &base);
 	if (rc)

@@ -153,21 +153,20 @@ int config_load_options_entry_id(const char *options, char *id, size_t id_size)
 			w += LOAD_OPTION_ENTRY_KEY_LEN;
 			n -= LOAD_OPTION_ENTRY_KEY_LEN;
 		}
-		if (n == 0) {
-			log_error("load options: 'entry=' names no entry");
-			return KB_EINVAL;
-		}
-		if (n >= id_size) {
-			log_error("load options: entry id '%.32s...' is longer than %zu characters",
-				  w, id_size - 1);
-			return KB_ERANGE;
-		}
+		if (n == 0)
+			return log_error_ret(KB_EINVAL, "load options: 'entry=' names no entry");
+		if (n >= id_size)
+			return log_error_ret(
+				KB_ERANGE,
+				"load options: entry id '%.32s...' is longer than %zu characters",
+				w, id_size - 1);
 		for (size_t i = 0; i < n; i++) {
-			if (!is_id_char(w[i])) {
-				log_error("load options: entry id '%.*s' has '%c', outside "
-					  "[A-Za-z0-9+-_.]", (int)n, w, w[i]);
-				return KB_EINVAL;
-			}
+			if (!is_id_char(w[i]))
+				return log_error_ret(
+					KB_EINVAL,
+					"load options: entry id '%.*s' has '%c', outside "
+					"[A-Za-z0-9+-_.]",
+					(int)n, w, w[i]);
 		}
 		memcpy(id, w, n);
 		id[n] = '\0';
@@ -257,10 +256,8 @@ int config_select(const struct kb_entry *entries, unsigned int count,
 		req = &none;
 	for (unsigned int i = 0; i < count; i++)
 		visible += !entries[i].hidden;
-	if (visible == 0) {
-		log_error("no bootable entry in loader/entries");
-		return KB_ENOENT;
-	}
+	if (visible == 0)
+		return log_error_ret(KB_ENOENT, "no bootable entry in loader/entries");
 	/* order doubles as the sorted list; the chosen entry is rotated to its front. */
 	config_sort(entries, count, order);
 
@@ -337,11 +334,10 @@ int config_default_entry(struct kb_entry *out,
 			break;
 		}
 	}
-	if (!out->linux_path[0]) {
-		log_error("no loader/entries and no /Image or /vmlinuz at the ESP root: "
-			  "nothing to boot");
-		return KB_ENOENT;
-	}
+	if (!out->linux_path[0])
+		return log_error_ret(KB_ENOENT,
+				     "no loader/entries and no /Image or /vmlinuz at the ESP root: "
+				     "nothing to boot");
 	if (exists(DEFAULT_INITRD, ctx)) {
 		memcpy(out->initrd[0], DEFAULT_INITRD, sizeof(DEFAULT_INITRD));
 		out->initrd_count = 1;

@@ -69,20 +69,17 @@ static int check_line_bytes(const struct config_reader *r, const char *line, siz
 	const unsigned char *s = (const unsigned char *)line;
 
 	for (size_t i = 0; i < len;) {
-		if (s[i] == 0) {
-			log_error("%s:%u: NUL byte at column %zu", r->file, r->line_no, i + 1);
-			return KB_EINVAL;
-		}
-		if ((s[i] < ASCII_SPACE && s[i] != '\t') || s[i] == ASCII_DEL) {
-			log_error("%s:%u: control character 0x%02x at column %zu", r->file,
-				  r->line_no, s[i], i + 1);
-			return KB_EINVAL;
-		}
+		if (s[i] == 0)
+			return log_error_ret(KB_EINVAL, "%s:%u: NUL byte at column %zu", r->file,
+					     r->line_no, i + 1);
+		if ((s[i] < ASCII_SPACE && s[i] != '\t') || s[i] == ASCII_DEL)
+			return log_error_ret(KB_EINVAL,
+					     "%s:%u: control character 0x%02x at column %zu",
+					     r->file, r->line_no, s[i], i + 1);
 		size_t n = config_utf8_seq_len(s + i, len - i);
-		if (n == 0) {
-			log_error("%s:%u: invalid UTF-8 at column %zu", r->file, r->line_no, i + 1);
-			return KB_EINVAL;
-		}
+		if (n == 0)
+			return log_error_ret(KB_EINVAL, "%s:%u: invalid UTF-8 at column %zu",
+					     r->file, r->line_no, i + 1);
 		i += n;
 	}
 	return KB_OK;
@@ -124,11 +121,9 @@ int config_reader_next(struct config_reader *r, struct config_line *out)
 		out->key_len = key_len;
 		out->value = line + v;
 		out->value_len = len - v;
-		if (out->value_len == 0) {
-			log_error("%s:%u: '%.*s' has no value", r->file, r->line_no, (int)key_len,
-				  line);
-			return KB_EINVAL;
-		}
+		if (out->value_len == 0)
+			return log_error_ret(KB_EINVAL, "%s:%u: '%.*s' has no value", r->file,
+					     r->line_no, (int)key_len, line);
 		return 1;
 	}
 	return 0;
@@ -152,11 +147,11 @@ bool config_value_is(const struct config_line *line, const char *word)
 int config_value_copy(const struct config_reader *r, const struct config_line *line,
 		      char *dst, size_t size)
 {
-	if (line->value_len >= size) {
-		log_error("%s:%u: value of '%.*s' is too long (%zu bytes, at most %zu)", r->file,
-			  r->line_no, (int)line->key_len, line->key, line->value_len, size - 1);
-		return KB_ERANGE;
-	}
+	if (line->value_len >= size)
+		return log_error_ret(KB_ERANGE,
+				     "%s:%u: value of '%.*s' is too long (%zu bytes, at most %zu)",
+				     r->file, r->line_no, (int)line->key_len, line->key,
+				     line->value_len, size - 1);
 	memcpy(dst, line->value, line->value_len);
 	dst[line->value_len] = '\0';
 	return KB_OK;
@@ -174,11 +169,9 @@ int config_path_copy(const struct config_reader *r, const struct config_line *li
 		size_t j = i;
 		while (j < n && v[j] != '/' && v[j] != '\\')
 			j++;
-		if (j - i == 2 && v[i] == '.' && v[i + 1] == '.') {
-			log_error("%s:%u: path '%.*s' has a '..' component", r->file, r->line_no,
-				  (int)n, v);
-			return KB_EINVAL;
-		}
+		if (j - i == 2 && v[i] == '.' && v[i + 1] == '.')
+			return log_error_ret(KB_EINVAL, "%s:%u: path '%.*s' has a '..' component",
+					     r->file, r->line_no, (int)n, v);
 		i = j + 1;
 	}
 	return config_value_copy(r, line, dst, size);

@@ -66,18 +66,14 @@ int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *
 	uint8_t header[1 + 8];
 	uint64_t max_credit;
 
-	if ((unsigned)src >= ENTROPY_SRC_COUNT) {
-		log_error("entropy: unknown source %u", (unsigned)src);
-		return KB_EINVAL;
-	}
-	if (pool->finished) {
-		log_error("entropy: %s added after the generator was seeded", source_names[src]);
-		return KB_EINVAL;
-	}
-	if (!len || !data || all_zero(data, len)) {
-		log_warn("entropy: %s is empty or all zeros, ignored", source_names[src]);
-		return KB_OK;
-	}
+	if ((unsigned)src >= ENTROPY_SRC_COUNT)
+		return log_error_ret(KB_EINVAL, "entropy: unknown source %u", (unsigned)src);
+	if (pool->finished)
+		return log_error_ret(KB_EINVAL, "entropy: %s added after the generator was seeded",
+				     source_names[src]);
+	if (!len || !data || all_zero(data, len))
+		return log_warn_ret(KB_OK, "entropy: %s is empty or all zeros, ignored",
+				    source_names[src]);
 
 	/* Source id and 64-bit length ahead of the bytes: inputs are uniquely decodable, so
 	 * moving bytes from one source to the next changes the digest. */
@@ -195,16 +191,14 @@ int entropy_finish(struct entropy_pool *pool, struct drbg *out)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
 
-	if (pool->finished) {
-		log_error("entropy: pool finished twice");
-		return KB_EINVAL;
-	}
+	if (pool->finished)
+		return log_error_ret(KB_EINVAL, "entropy: pool finished twice");
 	pool->finished = true;
 	if (!pool->contributed) {
 		secure_wipe(&pool->mix, sizeof(pool->mix));
 		secure_wipe(&pool->fixed, sizeof(pool->fixed));
-		log_error("entropy: no source contributed, the generator stays unseeded");
-		return KB_ENOENT;
+		return log_error_ret(
+			KB_ENOENT, "entropy: no source contributed, the generator stays unseeded");
 	}
 	if (pool->has_fixed) {
 		/* Reproducible layout: the fixed seed alone, the rest is dropped. */

@@ -16,16 +16,14 @@ int kb_file_open(const struct kb_platform *pf, const char *path, void **fh, uint
 static int load_open(const struct kb_platform *pf, const char *path, void *fh, uint64_t max,
 		     void **buf, uint64_t size)
 {
-	if (size > max) {
-		log_error("%s: %lu bytes, more than the %lu this file may have", path,
-			  (unsigned long)size, (unsigned long)max);
-		return KB_ERANGE;
-	}
+	if (size > max)
+		return log_error_ret(KB_ERANGE,
+				     "%s: %lu bytes, more than the %lu this file may have", path,
+				     (unsigned long)size, (unsigned long)max);
 	*buf = pf->pool_alloc(pf->ctx, size ? (size_t)size : 1);
-	if (!*buf) {
-		log_error("%s: no memory for %lu bytes", path, (unsigned long)size);
-		return KB_ENOMEM;
-	}
+	if (!*buf)
+		return log_error_ret(KB_ENOMEM, "%s: no memory for %lu bytes", path,
+				     (unsigned long)size);
 	int rc = pf->file_read(pf->ctx, fh, 0, *buf, size);
 	if (rc) {
 		pf->pool_free(pf->ctx, *buf);

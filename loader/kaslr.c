@@ -103,9 +103,11 @@ static int walk_map(const struct memmap *map, struct slot_walk *w)
 			continue;
 		if (e->pages > (UINT64_MAX - e->phys) / MEMMAP_PAGE_SIZE + 1 ||
 		    e->pages * MEMMAP_PAGE_SIZE - 1 > UINT64_MAX - e->phys) {
-			log_error("kaslr: memory map entry %zu (phys 0x%llx, %llu pages) wraps past 2^64",
-				  i, (unsigned long long)e->phys, (unsigned long long)e->pages);
-			return KB_ERANGE;
+			return log_error_ret(KB_ERANGE,
+					     "kaslr: memory map entry %zu (phys 0x%llx, %llu "
+					     "pages) wraps past 2^64",
+					     i, (unsigned long long)e->phys,
+					     (unsigned long long)e->pages);
 		}
 		if (e->type != MEMMAP_CONVENTIONAL ||
 		    (e->attr & (MEMMAP_ATTR_HOT_PLUGGABLE | MEMMAP_ATTR_SP)))
@@ -118,10 +120,10 @@ static int walk_map(const struct memmap *map, struct slot_walk *w)
 			continue;
 		walk_range(w, first, last);
 	}
-	if (w->overflow) {
-		log_error("kaslr: memory map has more than 2^64 slots (overlapping entries?)");
-		return KB_ERANGE;
-	}
+	if (w->overflow)
+		return log_error_ret(
+			KB_ERANGE,
+			"kaslr: memory map has more than 2^64 slots (overlapping entries?)");
 	return KB_OK;
 }
 
@@ -131,24 +133,19 @@ static int walk_init(struct slot_walk *w, const struct memmap *map,
 	size_t i, j;
 
 	*w = (struct slot_walk){ .req = req };
-	if (!map || (map->count && !map->entries)) {
-		log_error("kaslr: no memory map");
-		return KB_EINVAL;
-	}
-	if (!is_pow2(req->align) || req->align < MEMMAP_PAGE_SIZE) {
-		log_error("kaslr: alignment 0x%llx is not a power of two >= 4 KiB",
-			  (unsigned long long)req->align);
-		return KB_EINVAL;
-	}
-	if (!req->size || req->offset > UINT64_MAX - (req->size - 1)) {
-		log_error("kaslr: bad region size 0x%llx at offset 0x%llx",
-			  (unsigned long long)req->size, (unsigned long long)req->offset);
-		return KB_EINVAL;
-	}
-	if (req->n_avoid > KASLR_MAX_AVOID || (req->n_avoid && !req->avoid)) {
-		log_error("kaslr: %zu ranges to avoid, at most %d", req->n_avoid, KASLR_MAX_AVOID);
-		return KB_EINVAL;
-	}
+	if (!map || (map->count && !map->entries))
+		return log_error_ret(KB_EINVAL, "kaslr: no memory map");
+	if (!is_pow2(req->align) || req->align < MEMMAP_PAGE_SIZE)
+		return log_error_ret(KB_EINVAL,
+				     "kaslr: alignment 0x%llx is not a power of two >= 4 KiB",
+				     (unsigned long long)req->align);
+	if (!req->size || req->offset > UINT64_MAX - (req->size - 1))
+		return log_error_ret(KB_EINVAL, "kaslr: bad region size 0x%llx at offset 0x%llx",
+				     (unsigned long long)req->size,
+				     (unsigned long long)req->offset);
+	if (req->n_avoid > KASLR_MAX_AVOID || (req->n_avoid && !req->avoid))
+		return log_error_ret(KB_EINVAL, "kaslr: %zu ranges to avoid, at most %d",
+				     req->n_avoid, KASLR_MAX_AVOID);
 	w->need = req->offset + (req->size - 1);
 	w->lo = max_u64(req->min_addr, 1); /* never address 0 */
 	w->hi = req->max_addr ? req->max_addr - 1 : UINT64_MAX;
@@ -179,10 +176,9 @@ int kaslr_choose(const struct memmap *map, const struct kaslr_request *req, bool
 	err = walk_init(&w, map, req);
 	if (err)
 		return err;
-	if (random && (!rng || !drbg_is_seeded(rng))) {
-		log_error("kaslr: random placement asked for without a seeded generator");
-		return KB_EINVAL;
-	}
+	if (random && (!rng || !drbg_is_seeded(rng)))
+		return log_error_ret(
+			KB_EINVAL, "kaslr: random placement asked for without a seeded generator");
 
 	/* efi_random_alloc(): mirrored memory, when it has room, is the only candidate. */
 	w.mirrored_only = true;
@@ -198,14 +194,14 @@ int kaslr_choose(const struct memmap *map, const struct kaslr_request *req, bool
 		if (err)
 			return err;
 	}
-	if (!w.total) {
-		log_error("kaslr: no 0x%llx-aligned slot for 0x%llx bytes at offset 0x%llx in "
-			  "conventional memory within [0x%llx, 0x%llx]",
-			  (unsigned long long)req->align, (unsigned long long)req->size,
-			  (unsigned long long)req->offset, (unsigned long long)w.lo,
-			  (unsigned long long)w.hi);
-		return KB_ENOSPC;
-	}
+	if (!w.total)
+		return log_error_ret(
+			KB_ENOSPC,
+			"kaslr: no 0x%llx-aligned slot for 0x%llx bytes at offset 0x%llx in "
+			"conventional memory within [0x%llx, 0x%llx]",
+			(unsigned long long)req->align, (unsigned long long)req->size,
+			(unsigned long long)req->offset, (unsigned long long)w.lo,
+			(unsigned long long)w.hi);
 
 	if (random) {
 		bool mirrored = w.mirrored_only;
@@ -220,9 +216,9 @@ int kaslr_choose(const struct memmap *map, const struct kaslr_request *req, bool
 			return err;
 		if (!w.found || w.total != total) {
 			/* Cannot happen: the map is const and the walk deterministic. */
-			log_error("kaslr: slot %llu of %llu not found on the second walk",
-				  (unsigned long long)w.pick, (unsigned long long)total);
-			return KB_ERANGE;
+			return log_error_ret(
+				KB_ERANGE, "kaslr: slot %llu of %llu not found on the second walk",
+				(unsigned long long)w.pick, (unsigned long long)total);
 		}
 		*out_base = w.picked;
 	} else {
@@ -252,21 +248,20 @@ int kaslr_initrd_window(uint64_t kernel_start, uint64_t kernel_size, uint64_t *w
 {
 	uint64_t klast, wbase, lo, last;
 
-	if (!kernel_size || kernel_size - 1 > UINT64_MAX - kernel_start) {
-		log_error("kaslr: kernel range 0x%llx+0x%llx is empty or wraps",
-			  (unsigned long long)kernel_start, (unsigned long long)kernel_size);
-		return KB_ERANGE;
-	}
+	if (!kernel_size || kernel_size - 1 > UINT64_MAX - kernel_start)
+		return log_error_ret(
+			KB_ERANGE, "kaslr: kernel range 0x%llx+0x%llx is empty or wraps",
+			(unsigned long long)kernel_start, (unsigned long long)kernel_size);
 	klast = kernel_start + (kernel_size - 1);
 	wbase = align_down(kernel_start, BOOT_INITRD_WINDOW_ALIGN);
 	/* The highest window that still starts at or below the kernel. */
 	last = wbase > UINT64_MAX - (BOOT_INITRD_WINDOW_SIZE - 1) ?
 		UINT64_MAX : wbase + (BOOT_INITRD_WINDOW_SIZE - 1);
-	if (klast > last) {
-		log_error("kaslr: kernel 0x%llx..0x%llx fits no 1 GiB-aligned 32 GiB window",
-			  (unsigned long long)kernel_start, (unsigned long long)klast);
-		return KB_ERANGE;
-	}
+	if (klast > last)
+		return log_error_ret(
+			KB_ERANGE,
+			"kaslr: kernel 0x%llx..0x%llx fits no 1 GiB-aligned 32 GiB window",
+			(unsigned long long)kernel_start, (unsigned long long)klast);
 	/* The lowest window that still reaches the kernel's last byte. */
 	if (klast >= BOOT_INITRD_WINDOW_SIZE)
 		lo = (klast - (BOOT_INITRD_WINDOW_SIZE - 1) + BOOT_INITRD_WINDOW_ALIGN - 1) &
@@ -289,11 +284,9 @@ int kaslr_choose_in_window(const struct memmap *map, uint64_t win_lo, uint64_t w
 		.avoid = avoid, .n_avoid = n_avoid,
 	};
 
-	if (win_hi && win_hi <= win_lo) {
-		log_error("kaslr: empty window [0x%llx, 0x%llx)", (unsigned long long)win_lo,
-			  (unsigned long long)win_hi);
-		return KB_EINVAL;
-	}
+	if (win_hi && win_hi <= win_lo)
+		return log_error_ret(KB_EINVAL, "kaslr: empty window [0x%llx, 0x%llx)",
+				     (unsigned long long)win_lo, (unsigned long long)win_hi);
 	return kaslr_choose(map, &req, random, rng, out_base, out_nslots);
 }
 
@@ -316,11 +309,10 @@ int kaslr_choose_dt(const struct memmap *map, uint64_t dt_size, uint64_t max_add
 		    const struct kaslr_range *avoid, size_t n_avoid, bool random,
 		    struct drbg *rng, uint64_t *out_base, uint64_t *out_nslots)
 {
-	if (!dt_size || dt_size > BOOT_DT_MAX_SIZE) {
-		log_error("kaslr: DT of %llu bytes, booting.rst allows 1 to %llu",
-			  (unsigned long long)dt_size, (unsigned long long)BOOT_DT_MAX_SIZE);
-		return KB_ERANGE;
-	}
+	if (!dt_size || dt_size > BOOT_DT_MAX_SIZE)
+		return log_error_ret(
+			KB_ERANGE, "kaslr: DT of %llu bytes, booting.rst allows 1 to %llu",
+			(unsigned long long)dt_size, (unsigned long long)BOOT_DT_MAX_SIZE);
 	return kaslr_choose_in_window(map, 0, max_addr, KASLR_DT_ALIGN, dt_size, avoid, n_avoid,
 				      random, rng, out_base, out_nslots);
 }
@@ -359,19 +351,19 @@ int kaslr_choose_virt(struct drbg *rng, uint64_t window_lo, uint64_t window_hi, 
 {
 	uint64_t n;
 
-	if (!is_pow2(align) || !image_size || !rng || !drbg_is_seeded(rng)) {
-		log_error("kaslr: bad virtual placement request (align 0x%llx, size 0x%llx%s)",
-			  (unsigned long long)align, (unsigned long long)image_size,
-			  rng && drbg_is_seeded(rng) ? "" : ", no seeded generator");
-		return KB_EINVAL;
-	}
+	if (!is_pow2(align) || !image_size || !rng || !drbg_is_seeded(rng))
+		return log_error_ret(
+			KB_EINVAL,
+			"kaslr: bad virtual placement request (align 0x%llx, size 0x%llx%s)",
+			(unsigned long long)align, (unsigned long long)image_size,
+			rng && drbg_is_seeded(rng) ? "" : ", no seeded generator");
 	n = kaslr_virt_slots(window_lo, window_hi, align, image_size);
-	if (!n) {
-		log_error("kaslr: no 0x%llx-aligned virtual slot for 0x%llx bytes in [0x%llx, 0x%llx)",
-			  (unsigned long long)align, (unsigned long long)image_size,
-			  (unsigned long long)window_lo, (unsigned long long)window_hi);
-		return KB_ENOSPC;
-	}
+	if (!n)
+		return log_error_ret(KB_ENOSPC,
+				     "kaslr: no 0x%llx-aligned virtual slot for 0x%llx bytes in "
+				     "[0x%llx, 0x%llx)",
+				     (unsigned long long)align, (unsigned long long)image_size,
+				     (unsigned long long)window_lo, (unsigned long long)window_hi);
 	*out = align_up(window_lo, align) + drbg_uniform(rng, n) * align;
 	log_debug("kaslr: virtual base 0x%llx, one of %llu slots (%u bits)",
 		  (unsigned long long)*out, (unsigned long long)n, kaslr_entropy_bits(n));
@@ -384,12 +376,12 @@ int kaslr_choose_linear_offset(struct drbg *rng, uint64_t lm_lo, uint64_t lm_hi,
 	uint64_t pa_first, pa_end, va;
 	int err;
 
-	if (!is_pow2(align) || ram_hi <= ram_lo || ram_hi > UINT64_MAX - (align - 1)) {
-		log_error("kaslr: bad linear-map request: RAM [0x%llx, 0x%llx), align 0x%llx",
-			  (unsigned long long)ram_lo, (unsigned long long)ram_hi,
-			  (unsigned long long)align);
-		return KB_EINVAL;
-	}
+	if (!is_pow2(align) || ram_hi <= ram_lo || ram_hi > UINT64_MAX - (align - 1))
+		return log_error_ret(
+			KB_EINVAL,
+			"kaslr: bad linear-map request: RAM [0x%llx, 0x%llx), align 0x%llx",
+			(unsigned long long)ram_lo, (unsigned long long)ram_hi,
+			(unsigned long long)align);
 	/* Whole aligned blocks on both sides, so PA and VA agree modulo align. */
 	pa_first = align_down(ram_lo, align);
 	pa_end = align_up(ram_hi, align);

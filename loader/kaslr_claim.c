@@ -11,10 +11,8 @@ int kaslr_claim(const struct memmap *map, const struct kaslr_request *req, bool 
 	struct kaslr_range avoid[KASLR_MAX_AVOID];
 	struct kaslr_request r = *req;
 
-	if (!claim || attempts == 0 || attempts > KASLR_MAX_AVOID || req->n_avoid) {
-		log_error("%s: bad slot claim request", what);
-		return KB_EINVAL;
-	}
+	if (!claim || attempts == 0 || attempts > KASLR_MAX_AVOID || req->n_avoid)
+		return log_error_ret(KB_EINVAL, "%s: bad slot claim request", what);
 	r.avoid = avoid;
 	r.n_avoid = 0;
 	for (unsigned i = 0; i < attempts; i++) {
@@ -34,6 +32,6 @@ int kaslr_claim(const struct memmap *map, const struct kaslr_request *req, bool 
 		avoid[r.n_avoid].size = r.size;
 		r.n_avoid++;
 	}
-	log_error("%s: the firmware refused %u slots in a row", what, attempts);
-	return KB_ENOMEM;
+	return log_error_ret(KB_ENOMEM, "%s: the firmware refused %u slots in a row", what,
+			     attempts);
 }

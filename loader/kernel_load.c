@@ -95,21 +95,20 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	struct gzip_arena arena;
 	static uint8_t hdr[IMAGE_PE_PROBE_LEN];
 	int rc;
-	if (out->format == KERNEL_FMT_GZIP && secure_boot) {
-		log_error("%s: a gzip kernel carries no signature: refused under Secure Boot "
-			  "(use the signed Image or an EFI zboot image)", path);
-		return KB_EPERM;
-	}
-	if (len > COMPRESSED_KERNEL_MAX) {
-		log_error("%s: %lu bytes, more than the %lu this file may have", path,
-			  (unsigned long)len, (unsigned long)COMPRESSED_KERNEL_MAX);
-		return KB_ERANGE;
-	}
+	if (out->format == KERNEL_FMT_GZIP && secure_boot)
+		return log_error_ret(
+			KB_EPERM,
+			"%s: a gzip kernel carries no signature: refused under Secure Boot "
+			"(use the signed Image or an EFI zboot image)",
+			path);
+	if (len > COMPRESSED_KERNEL_MAX)
+		return log_error_ret(KB_ERANGE,
+				     "%s: %lu bytes, more than the %lu this file may have", path,
+				     (unsigned long)len, (unsigned long)COMPRESSED_KERNEL_MAX);
 	uint8_t *file = pf->pool_alloc(pf->ctx, (size_t)len);
-	if (!file) {
-		log_error("%s: no memory for %lu bytes", path, (unsigned long)len);
-		return KB_ENOMEM;
-	}
+	if (!file)
+		return log_error_ret(KB_ENOMEM, "%s: no memory for %lu bytes", path,
+				     (unsigned long)len);
 	rc = read_rest(pf, fh, file_hdr, file_head_len, file, len);
 	if (rc)
 		goto done;

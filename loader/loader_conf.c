@@ -78,9 +78,8 @@ static bool parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
 static int bad_value(const struct config_reader *r, const struct config_line *l,
 		     const char *expected)
 {
-	log_error("%s:%u: %.*s '%.*s': expected %s", r->file, r->line_no, (int)l->key_len,
-		  l->key, (int)l->value_len, l->value, expected);
-	return KB_EINVAL;
+	return log_error_ret(KB_EINVAL, "%s:%u: %.*s '%.*s': expected %s", r->file, r->line_no,
+			     (int)l->key_len, l->key, (int)l->value_len, l->value, expected);
 }
 
 static int parse_timeout(const struct config_reader *r, const struct config_line *l,
@@ -177,15 +176,14 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		"auto-firmware", "auto-reboot", "auto-poweroff", "beep", "secure-boot-enroll",
 		"reboot-for-bitlocker", "reboot-on-error" };
 	for (size_t i = 0; i < sizeof(systemd_only) / sizeof(systemd_only[0]); i++) {
-		if (config_key_is(l, systemd_only[i])) {
-			log_warn("%s:%u: systemd-boot's '%s' does not apply to kaslboot: ignored",
-				 r->file, r->line_no, systemd_only[i]);
-			return KB_OK;
-		}
+		if (config_key_is(l, systemd_only[i]))
+			return log_warn_ret(
+				KB_OK,
+				"%s:%u: systemd-boot's '%s' does not apply to kaslboot: ignored",
+				r->file, r->line_no, systemd_only[i]);
 	}
-	log_warn("%s:%u: unknown key '%.*s' ignored", r->file, r->line_no, (int)l->key_len,
-		 l->key);
-	return KB_OK;
+	return log_warn_ret(KB_OK, "%s:%u: unknown key '%.*s' ignored", r->file, r->line_no,
+			    (int)l->key_len, l->key);
 }
 
 int loader_conf_parse(const char *text, size_t len, struct kb_loader_conf *c)

@@ -150,11 +150,10 @@ static bool next_key(struct menu *m, bool tick, struct kb_key *key)
 {
 	for (;;) {
 		int rc = m->pf->read_key(m->pf->ctx, MENU_TICK_MS, key);
-		if (rc) {
-			log_warn("menu: the console's keys cannot be read (%s): booting '%s'",
-				 kb_strerror(rc), entry_at(m, m->hl)->bli_id);
-			return false;
-		}
+		if (rc)
+			return log_warn_ret(
+				false, "menu: the console's keys cannot be read (%s): booting '%s'",
+				kb_strerror(rc), entry_at(m, m->hl)->bli_id);
 		if (key->kind != KB_KEY_TIMEOUT || tick)
 			return true;
 	}

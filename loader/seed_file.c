@@ -78,10 +78,8 @@ static int read_and_mix(const struct kb_platform *pf, void *fh, struct entropy_p
 {
 	uint64_t take = size > SEED_FILE_MAX ? SEED_FILE_MAX : size;
 	*buf = pf->pool_alloc(pf->ctx, take > SEED_FILE_NEW_SIZE ? (size_t)take : SEED_FILE_NEW_SIZE);
-	if (!*buf) {
-		log_warn("%s: no memory to read it", SEED_FILE_PATH);
-		return KB_ENOMEM;
-	}
+	if (!*buf)
+		return log_warn_ret(KB_ENOMEM, "%s: no memory to read it", SEED_FILE_PATH);
 	int rc = pf->file_read(pf->ctx, fh, 0, *buf, take);
 	if (!rc)
 		entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
@@ -110,9 +108,10 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 		}
 		if (write_next_seed(pf, pool, fresh, sizeof(fresh)))
 			return SEED_FILE_CREATED;
-		log_warn("%s: missing, and it cannot be created: no seed for the next boot",
-			 SEED_FILE_PATH);
-		return SEED_FILE_NONE;
+		return log_warn_ret(
+			SEED_FILE_NONE,
+			"%s: missing, and it cannot be created: no seed for the next boot",
+			SEED_FILE_PATH);
 	}
 	if (!rc) {   /* read, then closed before it is rewritten */
 		rc = read_and_mix(pf, fh, pool, size, &buf);
@@ -121,8 +120,8 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 	if (rc) {
 		if (buf)
 			pf->pool_free(pf->ctx, buf);
-		log_warn("%s: cannot be read: not used", SEED_FILE_PATH);
-		return SEED_FILE_UNREADABLE;
+		return log_warn_ret(SEED_FILE_UNREADABLE, "%s: cannot be read: not used",
+				    SEED_FILE_PATH);
 	}
 	if (size < SEED_FILE_MIN || size > SEED_FILE_MAX) {
 		log_warn("%s: %lu bytes, outside %u..%u: mixed, not credited, %s", SEED_FILE_PATH,

@@ -55,11 +55,9 @@ static int map_image_and_fixmap(const struct mm_layout_params *p, struct mm_tabl
 	size_t n = 0, i;
 	uint64_t fdt_first, fdt_end;
 
-	if (p->nsegs > MAX_IMAGE_SEGMENTS || (p->nsegs && !p->segs)) {
-		log_error("mm: layout has %zu image segments (at most %d)", p->nsegs,
-			  MAX_IMAGE_SEGMENTS);
-		return KB_EINVAL;
-	}
+	if (p->nsegs > MAX_IMAGE_SEGMENTS || (p->nsegs && !p->segs))
+		return log_error_ret(KB_EINVAL, "mm: layout has %zu image segments (at most %d)",
+				     p->nsegs, MAX_IMAGE_SEGMENTS);
 	for (i = 0; i < p->nsegs; i++) {
 		r[n++] = (struct mm_region){
 			.va = p->image_va + p->segs[i].offset, .pa = p->image_pa + p->segs[i].offset,
@@ -67,15 +65,13 @@ static int map_image_and_fixmap(const struct mm_layout_params *p, struct mm_tabl
 			.name = p->segs[i].name,
 		};
 	}
-	if (p->fdt_size == 0 || p->fdt_size > BOOT_DT_MAX_SIZE) {
-		log_error("mm: DT of %llu bytes at pa %#llx does not fit the 2 MiB fixmap window",
-			  (unsigned long long)p->fdt_size, (unsigned long long)p->fdt_pa);
-		return KB_ERANGE;
-	}
-	if (p->fdt_access != MM_RO && p->fdt_access != MM_RW) {
-		log_error("mm: DT fixmap access must be MM_RO or MM_RW");
-		return KB_EINVAL;
-	}
+	if (p->fdt_size == 0 || p->fdt_size > BOOT_DT_MAX_SIZE)
+		return log_error_ret(
+			KB_ERANGE,
+			"mm: DT of %llu bytes at pa %#llx does not fit the 2 MiB fixmap window",
+			(unsigned long long)p->fdt_size, (unsigned long long)p->fdt_pa);
+	if (p->fdt_access != MM_RO && p->fdt_access != MM_RW)
+		return log_error_ret(KB_EINVAL, "mm: DT fixmap access must be MM_RO or MM_RW");
 	fdt_first = align_down(p->fdt_pa, MM_PAGE_SIZE);
 	fdt_end = align_up(p->fdt_pa + p->fdt_size, MM_PAGE_SIZE);
 	r[n++] = (struct mm_region){
@@ -216,10 +212,8 @@ int mm_layout_final(const struct mm_layout_params *p, struct mm_page_pool *pool,
 	uint64_t s = 0, e = 0, from = 0;
 	int rc;
 
-	if (!p->memmap || (p->memmap->count && !p->memmap->entries)) {
-		log_error("mm: the final layout needs a memory map");
-		return KB_EINVAL;
-	}
+	if (!p->memmap || (p->memmap->count && !p->memmap->entries))
+		return log_error_ret(KB_EINVAL, "mm: the final layout needs a memory map");
 	rc = mm_layout_init(p, pool, out);
 	while (!rc && next_ram_run(p->memmap, from, &s, &e)) {
 		rc = map_run(p, &b, s, e);

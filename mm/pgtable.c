@@ -34,10 +34,9 @@ int mm_tables_init(struct mm_tables *t, struct mm_page_pool *pool, unsigned va_b
 {
 	int rc;
 
-	if (va_bits != MM_VA_BITS_3LEVEL && va_bits != MM_VA_BITS_4LEVEL) {
-		log_error("mm: unsupported VA size %u bits (need 39 or 48)", va_bits);
-		return KB_EINVAL;
-	}
+	if (va_bits != MM_VA_BITS_3LEVEL && va_bits != MM_VA_BITS_4LEVEL)
+		return log_error_ret(KB_EINVAL, "mm: unsupported VA size %u bits (need 39 or 48)",
+				     va_bits);
 	t->pool = pool;
 	t->va_bits = va_bits;
 	t->high_half = high_half;
@@ -86,10 +85,9 @@ static const char *region_name(const struct mm_region *r)
 
 static int region_error(const struct mm_region *r, size_t i, int err, const char *why)
 {
-	log_error("mm: region '%s' (#%zu: va %#llx pa %#llx size %#llx): %s", region_name(r), i,
-		  (unsigned long long)r->va, (unsigned long long)r->pa,
-		  (unsigned long long)r->size, why);
-	return err;
+	return log_error_ret(err, "mm: region '%s' (#%zu: va %#llx pa %#llx size %#llx): %s",
+			     region_name(r), i, (unsigned long long)r->va,
+			     (unsigned long long)r->pa, (unsigned long long)r->size, why);
 }
 
 static int check_region(const struct mm_tables *t, const struct mm_region *r, size_t i)
@@ -181,9 +179,10 @@ static int map_range(struct mm_tables *t, uint64_t table_pa, unsigned level, uin
 				next = *e & MM_DESC_OA_MASK;
 			} else {
 				/* Validation ruled this out; refuse rather than split a live block. */
-				log_error("mm: va %#llx already mapped by a level %u block",
-					  (unsigned long long)va, level);
-				return KB_ERANGE;
+				return log_error_ret(
+					KB_ERANGE,
+					"mm: va %#llx already mapped by a level %u block",
+					(unsigned long long)va, level);
 			}
 			rc = map_range(t, next, level + 1, va, pa, chunk, attr);
 			if (rc)
@@ -240,10 +239,8 @@ int mm_map_regions(struct mm_tables *t, const struct mm_region *r, size_t n)
 	size_t i, j;
 	int rc;
 
-	if (n && !r) {
-		log_error("mm: mm_map_regions given no region list");
-		return KB_EINVAL;
-	}
+	if (n && !r)
+		return log_error_ret(KB_EINVAL, "mm: mm_map_regions given no region list");
 	for (i = 0; i < n; i++) {
 		rc = check_region(t, &r[i], i);
 		if (rc)
@@ -252,12 +249,14 @@ int mm_map_regions(struct mm_tables *t, const struct mm_region *r, size_t n)
 	for (i = 0; i < n; i++) {
 		for (j = i + 1; j < n; j++) {
 			uint64_t il = r[i].va + (r[i].size - 1), jl = r[j].va + (r[j].size - 1);
-			if (r[i].va <= jl && r[j].va <= il) {
-				log_error("mm: region '%s' (#%zu) overlaps region '%s' (#%zu) at va %#llx",
-					  region_name(&r[i]), i, region_name(&r[j]), j,
-					  (unsigned long long)(r[i].va > r[j].va ? r[i].va : r[j].va));
-				return KB_ERANGE;
-			}
+			if (r[i].va <= jl && r[j].va <= il)
+				return log_error_ret(KB_ERANGE,
+						     "mm: region '%s' (#%zu) overlaps region '%s' "
+						     "(#%zu) at va %#llx",
+						     region_name(&r[i]), i, region_name(&r[j]), j,
+						     (unsigned long long)(r[i].va > r[j].va ?
+										  r[i].va :
+										  r[j].va));
 		}
 		if (range_mapped(t, t->root_pa, start, r[i].va, r[i].size))
 			return region_error(&r[i], i, KB_ERANGE,

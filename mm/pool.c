@@ -12,16 +12,16 @@ int mm_pool_init(struct mm_page_pool *pool, void *base_va, uint64_t base_pa, siz
 {
 	uint64_t bytes = (uint64_t)npages << MM_PAGE_SHIFT;
 
-	if (!is_aligned(base_pa, MM_PAGE_SIZE) || !is_aligned((uintptr_t)base_va, MM_PAGE_SIZE)) {
-		log_error("mm: page pool at pa %#llx / va %p is not 4 KiB aligned",
-			  (unsigned long long)base_pa, base_va);
-		return KB_EINVAL;
-	}
+	if (!is_aligned(base_pa, MM_PAGE_SIZE) || !is_aligned((uintptr_t)base_va, MM_PAGE_SIZE))
+		return log_error_ret(KB_EINVAL,
+				     "mm: page pool at pa %#llx / va %p is not 4 KiB aligned",
+				     (unsigned long long)base_pa, base_va);
 	if (npages == 0 || (bytes >> MM_PAGE_SHIFT) != npages || base_pa + bytes < base_pa ||
 	    base_pa + bytes > MM_BIT(MM_PA_BITS)) {
-		log_error("mm: page pool of %zu pages at pa %#llx is empty or leaves the 48-bit PA space",
-			  npages, (unsigned long long)base_pa);
-		return KB_ERANGE;
+		return log_error_ret(KB_ERANGE,
+				     "mm: page pool of %zu pages at pa %#llx is empty or leaves "
+				     "the 48-bit PA space",
+				     npages, (unsigned long long)base_pa);
 	}
 	pool->base_pa = base_pa;
 	pool->base_va = base_va;
@@ -32,11 +32,10 @@ int mm_pool_init(struct mm_page_pool *pool, void *base_va, uint64_t base_pa, siz
 
 int mm_pool_alloc(struct mm_page_pool *pool, uint64_t *pa)
 {
-	if (pool->used >= pool->npages) {
-		log_error("mm: page-table pool exhausted (%zu pages at pa %#llx)", pool->npages,
-			  (unsigned long long)pool->base_pa);
-		return KB_ENOMEM;
-	}
+	if (pool->used >= pool->npages)
+		return log_error_ret(KB_ENOMEM,
+				     "mm: page-table pool exhausted (%zu pages at pa %#llx)",
+				     pool->npages, (unsigned long long)pool->base_pa);
 	/* A new table must read as all-invalid descriptors (bits[0] = 0) before it is hooked in. */
 	memset((char *)pool->base_va + (pool->used << MM_PAGE_SHIFT), 0, MM_PAGE_SIZE);
 	*pa = pool->base_pa + ((uint64_t)pool->used << MM_PAGE_SHIFT);

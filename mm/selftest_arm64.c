@@ -95,11 +95,11 @@ int mm_cpu_selftest_run(const void *fdt, uint64_t fdt_pa, uint64_t fdt_size,
 		return KB_EUNSUPP;
 	}
 	rc_id = read_seed ? read_seed(fdt, &seed_id) : KB_EINVAL;
-	if (!read_seed || rc_id == KB_ECORRUPT || fdt_size == 0 || fdt_size > BOOT_DT_MAX_SIZE) {
-		log_error("mm-selftest: the DT at pa %#llx is not a valid blob of at most 2 MiB",
-			  (unsigned long long)fdt_pa);
-		return KB_EINVAL;
-	}
+	if (!read_seed || rc_id == KB_ECORRUPT || fdt_size == 0 || fdt_size > BOOT_DT_MAX_SIZE)
+		return log_error_ret(
+			KB_EINVAL,
+			"mm-selftest: the DT at pa %#llx is not a valid blob of at most 2 MiB",
+			(unsigned long long)fdt_pa);
 	save_el1(&saved);
 	if (el == 1) {
 		/* Share the firmware's MAIR_EL1: our indices 0, 1, 3 must already mean what

@@ -22,16 +22,19 @@ int mm_table_phys(const struct mm_page_pool *pool, enum mm_addr_kind kind, uint6
 		break;
 	case MM_ADDR_KIMAGE:
 	default:
-		log_error("mm: table address %#llx is a kernel-image address; a TTBR needs its "
-			  "identity or linear-map alias (lm_alias)", (unsigned long long)addr);
-		return KB_EINVAL;
+		return log_error_ret(
+			KB_EINVAL,
+			"mm: table address %#llx is a kernel-image address; a TTBR needs its "
+			"identity or linear-map alias (lm_alias)",
+			(unsigned long long)addr);
 	}
-	if (!is_aligned(addr, MM_PAGE_SIZE) || !mm_pool_owns_pa(pool, p)) {
-		log_error("mm: table address %#llx (%s) is not a page-table page of the pool at pa "
-			  "%#llx: refusing to compute a TTBR from it", (unsigned long long)addr,
-			  kind == MM_ADDR_IDMAP ? "identity" : "linear", (unsigned long long)pool->base_pa);
-		return KB_EINVAL;
-	}
+	if (!is_aligned(addr, MM_PAGE_SIZE) || !mm_pool_owns_pa(pool, p))
+		return log_error_ret(
+			KB_EINVAL,
+			"mm: table address %#llx (%s) is not a page-table page of the pool at pa "
+			"%#llx: refusing to compute a TTBR from it",
+			(unsigned long long)addr, kind == MM_ADDR_IDMAP ? "identity" : "linear",
+			(unsigned long long)pool->base_pa);
 	*pa = p;
 	return KB_OK;
 }
@@ -44,12 +47,12 @@ int mm_ttbr_value(const struct mm_tables *t, enum mm_addr_kind kind, uint64_t ro
 
 	if (rc)
 		return rc;
-	if (pa != t->root_pa) {
-		log_error("mm: address %#llx is table page %#llx, not the root %#llx of this table set",
-			  (unsigned long long)root_addr, (unsigned long long)pa,
-			  (unsigned long long)t->root_pa);
-		return KB_EINVAL;
-	}
+	if (pa != t->root_pa)
+		return log_error_ret(KB_EINVAL,
+				     "mm: address %#llx is table page %#llx, not the root %#llx of "
+				     "this table set",
+				     (unsigned long long)root_addr, (unsigned long long)pa,
+				     (unsigned long long)t->root_pa);
 	/* TTBRn_EL1.BADDR[47:1] holds the root PA (4 KiB aligned, so bits [11:1] are 0);
 	 * ASID[63:48] = 0 and CnP[0] = 0. */
 	*ttbr = pa & MM_DESC_OA_MASK;
