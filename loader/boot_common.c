@@ -146,9 +146,9 @@ done:
 	return rc;
 }
 
-int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
-	       size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
-	       uint64_t *dt_pa)
+int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
+		    size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
+		    uint64_t *dt_pa)
 {
 	uint64_t base, nslots;
 	struct memmap map;
@@ -193,8 +193,8 @@ int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *
 	return rc;
 }
 
-int dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
-		    const struct initrd_set *initrd, uint64_t kaslr_seed, struct drbg *rng)
+int boot_dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
+			 const struct initrd_set *initrd, uint64_t kaslr_seed, struct drbg *rng)
 {
 	uint8_t rng_seed[RNG_SEED_BYTES];
 	drbg_generate(rng, rng_seed, sizeof(rng_seed));

@@ -51,14 +51,14 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 /* The DT the kernel gets: the entry's `devicetree` file (refused under Secure Boot), else
  * the firmware's, else (ACPI machines) a minimal one, opened into a 2 MiB-aligned 2 MiB
  * buffer of its own that avoids the given ranges. */
-int dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
-	       size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
-	       uint64_t *dt_pa);
+int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
+		    size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
+		    uint64_t *dt_pa);
 
 /* /chosen for the handoff: bootargs, initrd, kaslr-seed (0: none), a fresh rng-seed (none
  * unless the pool may hand over credited entropy: entropy_can_hand_over), no /memreserve/ (the EFI memory map rules), and the six
  * linux,uefi-* properties with the memory-map placeholders. */
-int dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
-		    const struct initrd_set *initrd, uint64_t kaslr_seed, struct drbg *rng);
+int boot_dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
+			 const struct initrd_set *initrd, uint64_t kaslr_seed, struct drbg *rng);
 
 #endif

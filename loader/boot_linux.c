@@ -55,14 +55,14 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 {
 	struct kaslr_range avoid[2] = { { a->k.image, a->k.info.image_size },
 					{ a->initrd.base, a->initrd.size } };
-	int rc = dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
-			    &a->dt_pa);
+	int rc = boot_dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
+				 &a->dt_pa);
 	if (rc)
 		return rc;
 	void *fdt = (void *)(uintptr_t)a->dt_pa;
 	uint64_t kaslr_seed = a->kaslr ? drbg_u64_nonzero(&a->rng) : 0;
 	/* Never logged: with the base it gives Linux's exact _text (issue 19). */
-	rc = dt_write_chosen(b, fdt, e, &a->initrd, kaslr_seed, &a->rng);
+	rc = boot_dt_write_chosen(b, fdt, e, &a->initrd, kaslr_seed, &a->rng);
 	kaslr_seed = 0;
 	if (!rc)
 		rc = dt_finish(fdt, &a->dt_size);

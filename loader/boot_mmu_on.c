@@ -332,13 +332,13 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct mmu_on_a
 		return rc;
 	struct kaslr_range avoid[2] = { { pl->phys, pl->slot_size },
 					{ a->initrd.base, a->initrd.size } };
-	rc = dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
-			&pl->dt_pa);
+	rc = boot_dt_prepare(b, e, avoid, a->initrd.size ? 2 : 1, a->kaslr, &a->rng, &a->allocs,
+			     &pl->dt_pa);
 	if (rc)
 		return rc;
 	void *fdt = (void *)(uintptr_t)pl->dt_pa;
 	a->kaslr_seed = a->kaslr ? drbg_u64_nonzero(&a->rng) : 0;
-	rc = dt_write_chosen(b, fdt, e, &a->initrd, a->kaslr_seed, &a->rng);
+	rc = boot_dt_write_chosen(b, fdt, e, &a->initrd, a->kaslr_seed, &a->rng);
 	if (rc)
 		return rc;
 	rc = dt_find_uart(fdt, &pl->uart);
