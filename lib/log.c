@@ -1,25 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "lib/log.h"
 
-#include "lib/counter.h"
 #include "lib/fmt.h"
 
 #define LOG_DEL 0x7f /* ASCII DEL, a control character */
 
-static log_sink_fn log_sink;
 static enum log_level log_level = LOG_INFO;
-static uint64_t sink_ticks;     /* counter ticks spent in the sink (the console) */
-static unsigned sink_lines;
 
-void log_set_sink(log_sink_fn sink) { log_sink = sink; }
 void log_set_level(enum log_level level) { log_level = level; }
 enum log_level log_get_level(void) { return log_level; }
-uint64_t log_sink_ticks(unsigned *lines)
-{
-	if (lines)
-		*lines = sink_lines;
-	return sink_ticks;
-}
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
@@ -28,7 +17,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	static const char *const tag[] = { "error: ", "warning: ", "", "" };
 	int n;
 
-	if (level > log_level || !log_sink)
+	if (level > log_level || !log_sink_installed())
 		return;
 	n = kfmt_snprintf(line, sizeof(line), "kaslboot: %s", tag[level]);
 	va_list ap;
@@ -46,8 +35,5 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	line[n++] = '\r';
 	line[n++] = '\n';
 	line[n] = '\0';
-	uint64_t t0 = cpu_counter();
-	log_sink(line, (size_t)n);
-	sink_ticks += cpu_counter() - t0;
-	sink_lines++;
+	log_sink_write(line, (size_t)n);
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/sink.h"
+
 enum log_level {
 	LOG_ERROR = 0, /* always shown: the one line that says why a boot failed */
 	LOG_WARN  = 1,
@@ -19,15 +21,8 @@ enum log_level {
 /* The longest line log_msg prints, its prefix and CR LF included; longer ones are cut. */
 #define LOG_LINE_MAX 512
 
-typedef void (*log_sink_fn)(const char *text, size_t len);
-
-void log_set_sink(log_sink_fn sink);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
-/* Counter ticks spent writing lines to the sink since the start (the firmware's console:
- * loader/firmware_time.h reports them), and how many lines (*lines, if not NULL). */
-uint64_t log_sink_ticks(unsigned *lines);
-
 /* Each call prints one line, "kaslboot: " + a level tag for errors/warnings + text. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)

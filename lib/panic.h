@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Fatal errors that no caller can handle (a smashed stack in libfdt): one line through the
- * log, then the platform's way out (the firmware's Exit while boot services are up), else
+/* Fatal errors that no caller can handle (a smashed stack in libfdt): one fixed line to the
+ * log's sink (lib/sink.h), then the platform's way out (the firmware's Exit while boot services are up), else
  * the CPU halts. The hook keeps lib/ below efi/: the adapter installs it. */
 #ifndef KASLBOOT_LIB_PANIC_H
 #define KASLBOOT_LIB_PANIC_H
