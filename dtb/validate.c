@@ -31,7 +31,8 @@ static int check_block_alignment(const void *fdt, const char *what, enum log_lev
 {
 	if (fdt_off_mem_rsvmap(fdt) % DT_RSVMAP_ALIGN) {
 		log_msg(lvl,
-			"%s: memory reservation block at offset 0x%x is not %u-byte aligned (DTSpec 5.6)",
+			"%s: memory reservation block at offset 0x%x is not %u-byte aligned "
+			"(DTSpec 5.6)",
 			what, fdt_off_mem_rsvmap(fdt), DT_RSVMAP_ALIGN);
 		return KB_EINVAL;
 	}
@@ -66,8 +67,8 @@ static int check_blocks_disjoint(const void *fdt, const char *what, enum log_lev
 	for (i = 0; i < 4; i++) {
 		if (b[i].end > fdt_totalsize(fdt)) {
 			log_msg(lvl, "%s: %s [0x%llx, 0x%llx) runs past totalsize 0x%x", what,
-				b[i].name, (unsigned long long)b[i].start, (unsigned long long)b[i].end,
-				fdt_totalsize(fdt));
+				b[i].name, (unsigned long long)b[i].start,
+				(unsigned long long)b[i].end, fdt_totalsize(fdt));
 			return KB_ECORRUPT;
 		}
 		for (j = i + 1; j < 4; j++) {
@@ -78,7 +79,8 @@ static int check_blocks_disjoint(const void *fdt, const char *what, enum log_lev
 				log_msg(lvl, "%s: %s [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
 					what, b[i].name, (unsigned long long)b[i].start,
 					(unsigned long long)b[i].end, b[j].name,
-					(unsigned long long)b[j].start, (unsigned long long)b[j].end);
+					(unsigned long long)b[j].start,
+					(unsigned long long)b[j].end);
 				return KB_ECORRUPT;
 			}
 		}

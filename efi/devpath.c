@@ -13,21 +13,19 @@ void efi_devpath_set_image(EFI_HANDLE image)
 {
 	EFI_LOADED_IMAGE *li = NULL;
 	EFI_GUID li_guid = LOADED_IMAGE_PROTOCOL;
-	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &li_guid, (void **)&li)) && li)
+	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &li_guid, (void **)&li)) &&
+	    li)
 		boot_device = li->DeviceHandle;
 }
 
 /* UEFI 2.10 section 10.3: the node types and the header every node starts with. */
-#define DP_TYPE_MEDIA        0x04
-#define DP_TYPE_END          0x7f
-#define DP_MEDIA_FILE_PATH   0x04
-#define DP_END_ENTIRE        0xff
-#define DP_HEADER_LEN        4u
+#define DP_TYPE_MEDIA      0x04
+#define DP_TYPE_END        0x7f
+#define DP_MEDIA_FILE_PATH 0x04
+#define DP_END_ENTIRE      0xff
+#define DP_HEADER_LEN      4u
 
-static UINT16 node_len(const UINT8 *n)
-{
-	return (UINT16)(n[2] | n[3] << 8);
-}
+static UINT16 node_len(const UINT8 *n) { return (UINT16)(n[2] | n[3] << 8); }
 
 static void put_node(UINT8 *n, UINT8 type, UINT8 sub_type, UINT16 len)
 {
@@ -51,8 +49,10 @@ UINT8 *efi_file_device_path(const char *path, size_t *len)
 	if (!boot_device || path_to_uefi(path, tmp, sizeof(tmp)))
 		return NULL;
 	long n = utf16_from_utf8(tmp, w, KB_PATH_MAX);
-	if (n < 0 || EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, boot_device, &dp_guid,
-						 (void **)&dev)) || !dev)
+	if (n < 0 ||
+	    EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, boot_device, &dp_guid,
+					(void **)&dev)) ||
+	    !dev)
 		return NULL;
 	/* The device's nodes up to (not including) its end node. */
 	const UINT8 *d = (const UINT8 *)dev;
@@ -60,7 +60,7 @@ UINT8 *efi_file_device_path(const char *path, size_t *len)
 	while (d[dev_len] != DP_TYPE_END) {
 		UINT16 l = node_len(d + dev_len);
 		if (l < DP_HEADER_LEN)
-			return NULL;   /* a malformed path: better none than a wrong one */
+			return NULL; /* a malformed path: better none than a wrong one */
 		dev_len += l;
 	}
 	size_t file_len = DP_HEADER_LEN + ((size_t)n + 1) * sizeof(uint16_t);

@@ -91,7 +91,6 @@ static bool in_file(uint64_t off, uint64_t size, size_t len)
 	return off <= len && size <= len - off;
 }
 
-
 /* The file offset of link-time [vaddr, vaddr + size), which must lie in the file-backed
  * part of one PT_LOAD segment (the dynamic tables are read from the file, not memory). */
 static int vaddr_to_file(const struct elf_payload_info *info, uint64_t vaddr, uint64_t size,

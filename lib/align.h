@@ -8,30 +8,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-static inline bool is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
-}
+static inline bool is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
-static inline uint64_t align_down(uint64_t x, uint64_t a)
-{
-	return x & ~(a - 1);
-}
+static inline uint64_t align_down(uint64_t x, uint64_t a) { return x & ~(a - 1); }
 
-static inline uint64_t align_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
+static inline uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
 /* How far x lies past the last a-aligned address. */
-static inline uint64_t align_offset(uint64_t x, uint64_t a)
-{
-	return x & (a - 1);
-}
+static inline uint64_t align_offset(uint64_t x, uint64_t a) { return x & (a - 1); }
 
-static inline bool is_aligned(uint64_t x, uint64_t a)
-{
-	return !align_offset(x, a);
-}
+static inline bool is_aligned(uint64_t x, uint64_t a) { return !align_offset(x, a); }
 
 #endif

@@ -38,6 +38,6 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
  * reads as one step (systemd's `return log_error_errno(r, ...)`). code is evaluated after
  * the line is printed, as it was when the two were written apart. */
 #define log_error_ret(code, ...) (log_msg(LOG_ERROR, __VA_ARGS__), (code))
-#define log_warn_ret(code, ...) (log_msg(LOG_WARN, __VA_ARGS__), (code))
+#define log_warn_ret(code, ...)  (log_msg(LOG_WARN, __VA_ARGS__), (code))
 
 #endif

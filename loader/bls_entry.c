@@ -13,7 +13,6 @@
 #define ENTRIES_DIR      "loader/entries/"
 #define PAYLOAD_KEY      "kaslboot-payload"
 
-
 static bool ascii_eq_nocase(const char *a, size_t n, const char *b)
 {
 	if (strlen(b) != n)

@@ -205,7 +205,8 @@ int boot_dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
 		rc = dt_set_kaslr_seed(fdt, kaslr_seed);
 	if (!rc)
 		rc = dt_set_rng_seed(fdt, rng_seed,
-				     entropy_can_hand_over(&b->entropy.pool) ? sizeof(rng_seed) : 0);
+				     entropy_can_hand_over(&b->entropy.pool) ? sizeof(rng_seed) :
+									       0);
 	secure_wipe(rng_seed, sizeof(rng_seed));
 	/* Linux takes reservations from the EFI memory map; its stub drops /memreserve/ too. */
 	if (!rc)

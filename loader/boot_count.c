@@ -28,10 +28,7 @@ void boot_count_next_name(const struct kb_entry *e, char *out, size_t size)
 		      e->file_name + n - SUFFIX_LEN);
 }
 
-void boot_count_forget(const struct kb_platform *pf)
-{
-	bli_delete(pf, BOOT_COUNT_PATH_VAR);
-}
+void boot_count_forget(const struct kb_platform *pf) { bli_delete(pf, BOOT_COUNT_PATH_VAR); }
 
 void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e)
 {

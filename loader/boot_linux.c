@@ -74,8 +74,9 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct linux_attempt *a)
 {
 	log_info("kaslr: %s; entropy: %s; %lu slots (%u bits), %lu KiB aligned",
-		 !a->kaslr ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") :
-		 a->k.info.phys_anywhere ? "on" : "on (lowest slot: flags bit 3 clear)",
+		 !a->kaslr               ? (a->nokaslr ? "off (nokaslr)" : "off (loader.conf)") :
+		 a->k.info.phys_anywhere ? "on" :
+					   "on (lowest slot: flags bit 3 clear)",
 		 b->entropy.sources, (unsigned long)a->k.nslots, kaslr_entropy_bits(a->k.nslots),
 		 (unsigned long)(a->k.align >> 10));
 	/* Each phase's time is on the "phases" line, printed just before ExitBootServices. */
@@ -128,7 +129,7 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 		goto fail;
 
 	log_plan(b, e, &a);
-	if (entropy_can_hand_over(&b->entropy.pool))   /* what Linux credits: issue 19 */
+	if (entropy_can_hand_over(&b->entropy.pool)) /* what Linux credits: issue 19 */
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
 	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */

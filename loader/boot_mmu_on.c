@@ -216,12 +216,12 @@ static int check_tables(const struct mm_layout *l, const struct mm_layout_params
 				p->segs[i].attrs, p->segs[i].name);
 	ok = ok && walk_absent(&l->ttbr1, pl->stack_top - KASLBOOT_STACK_SIZE_MIN - KASLBOOT_GUARD_SIZE,
 			       "stack guard page");
-	ok = ok && walk_range(&l->ttbr1, align_down(pl->dt_va, MM_PAGE_SIZE), dt_page, dt_end - dt_page,
-			      MM_NORMAL_WB, MM_RO | MM_XN, "fixmap DT");
+	ok = ok && walk_range(&l->ttbr1, align_down(pl->dt_va, MM_PAGE_SIZE), dt_page,
+			      dt_end - dt_page, MM_NORMAL_WB, MM_RO | MM_XN, "fixmap DT");
 	if (ok && pl->has_uart)
 		ok = walk_range(&l->ttbr1, align_down(pl->uart_va, MM_PAGE_SIZE),
-				align_down(pl->uart.pa, MM_PAGE_SIZE), MM_PAGE_SIZE, MM_DEVICE_nGnRE,
-				MM_RW | MM_XN, "fixmap UART");
+				align_down(pl->uart.pa, MM_PAGE_SIZE), MM_PAGE_SIZE,
+				MM_DEVICE_nGnRE, MM_RW | MM_XN, "fixmap UART");
 	ok = ok && l->has_ttbr0 &&
 	     walk_range(&l->ttbr0, pl->tramp_pa, pl->tramp_pa, pl->tramp_size, MM_NORMAL_WB,
 			MM_RO | MM_EXEC, "trampoline idmap");
@@ -258,8 +258,6 @@ static __attribute__((noreturn)) void fatal_after_exit(const struct mmu_on_plan 
 	}
 	cpu_halt();
 }
-
-
 
 /* Everything one attempt holds; given back in one place when it fails. */
 struct mmu_on_attempt {
@@ -463,8 +461,9 @@ static void log_plan(struct kb_boot *b, const struct kb_entry *e, const struct m
 		  "uart 0x%lx (pa 0x%lx) idmap 0x%lx+0x%lx",
 		  (unsigned long)(pl->virt + a->info.entry_offset), (unsigned long)a->info.span,
 		  (unsigned long)pl->stack_top, (unsigned long)pl->dt_va, (unsigned long)pl->dt_pa,
-		  (unsigned long)pl->dt_size, (unsigned long)pl->uart_va, (unsigned long)pl->uart.pa,
-		  (unsigned long)pl->tramp_pa, (unsigned long)pl->tramp_size);
+		  (unsigned long)pl->dt_size, (unsigned long)pl->uart_va,
+		  (unsigned long)pl->uart.pa, (unsigned long)pl->tramp_pa,
+		  (unsigned long)pl->tramp_size);
 	log_debug("mmu-on: TTBR1 switch: %s", mm_ttbr1_switch_name(sw));
 }
 
@@ -542,7 +541,7 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 		goto fail;
 
 	log_plan(b, e, &a, el, sw);
-	if (entropy_can_hand_over(&b->entropy.pool))   /* what Linux credits: issue 19 */
+	if (entropy_can_hand_over(&b->entropy.pool)) /* what Linux credits: issue 19 */
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	a.kaslr_seed = 0;
 	drbg_wipe(&a.rng);

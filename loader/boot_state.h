@@ -16,8 +16,8 @@ struct kb_boot {
 	const struct kb_platform *pf;
 	const struct kb_firmware *fw;
 	const struct kb_loader_conf *conf;
-	struct boot_entropy entropy;   /* gathered once, before the first attempt */
-	uint64_t t_start;              /* counter when the firmware entered kaslboot */
+	struct boot_entropy entropy; /* gathered once, before the first attempt */
+	uint64_t t_start;            /* counter when the firmware entered kaslboot */
 };
 
 #endif

@@ -114,7 +114,6 @@ bool config_glob_match(const char *p, const char *s)
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-
 static bool is_id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -346,4 +345,3 @@ int config_default_entry(struct kb_entry *out,
 		 out->initrd_count ? " with " : "", out->initrd_count ? out->initrd[0] : "");
 	return KB_OK;
 }
-

@@ -192,7 +192,6 @@ int config_select(const struct kb_entry *entries, unsigned int count,
 int config_default_entry(struct kb_entry *out,
 			 bool (*exists)(const char *path, void *ctx), void *ctx);
 
-
 /* ---- loader/cmdline.c ------------------------------------------------------------------ */
 
 /* True if the kernel command line has the parameter opt, parsed the way Linux's

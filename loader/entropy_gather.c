@@ -82,7 +82,7 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 	entropy_add(pool, ENTROPY_SRC_COUNTER, &c, sizeof(c), 0);
 	/* Last: the next boot's seed is derived from everything above. */
 	be->seed_file = conf && conf->random_seed_off ? SEED_FILE_OFF :
-			seed_file_mix(pf, pool, fw->secure_boot);
+							seed_file_mix(pf, pool, fw->secure_boot);
 	if (conf && conf->kaslr_seed_fixed) {
 		uint64_t s = conf->kaslr_seed;
 		entropy_add(pool, ENTROPY_SRC_CONFIG_SEED, &s, sizeof(s), 0);
@@ -96,7 +96,8 @@ int entropy_gather(const struct kb_platform *pf, const struct kb_firmware *fw,
 		 entropy_strong_bits(pool), seed_file_state_name(be->seed_file));
 	if (!rc && !entropy_is_fixed(pool) && !entropy_can_hand_over(pool))
 		log_info("entropy: under %u bits credited: no rng-seed, seed table or "
-			 "LoaderRandomSeed for the OS (a kaslr-seed at most)", ENTROPY_HANDOFF_BITS);
+			 "LoaderRandomSeed for the OS (a kaslr-seed at most)",
+			 ENTROPY_HANDOFF_BITS);
 	return rc;
 }
 

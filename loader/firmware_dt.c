@@ -5,11 +5,10 @@
 #include "lib/log.h"
 
 /* How the one warning names the blob and says what follows. */
-#define FIRMWARE_DT_IGNORED \
+#define FIRMWARE_DT_IGNORED                                                                        \
 	"ignoring the firmware devicetree (Linux gets an empty one, as from its EFI stub)"
 
-const struct kb_firmware *firmware_dt_screen(const struct kb_firmware *fw,
-					     struct kb_firmware *copy)
+const struct kb_firmware *firmware_dt_screen(const struct kb_firmware *fw, struct kb_firmware *copy)
 {
 	if (!fw->fdt || fw->fdt_valid)
 		return fw;

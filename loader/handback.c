@@ -21,10 +21,7 @@ void handback_commit(const struct kb_boot *b, bool own_seed_table)
 }
 
 /* dt_refill_seeds' fill callback. */
-static void fill_from(void *rng, void *buf, size_t len)
-{
-	drbg_generate(rng, buf, len);
-}
+static void fill_from(void *rng, void *buf, size_t len) { drbg_generate(rng, buf, len); }
 
 void handback_return(struct kb_boot *b)
 {
@@ -43,5 +40,6 @@ void handback_return(struct kb_boot *b)
 	drbg_wipe(&rng);
 	if (dt_seeds || table)
 		log_info("for the next boot option: %u firmware DT seed(s)%s refilled with fresh "
-			 "bytes", dt_seeds, table ? " and the earlier random seed table" : "");
+			 "bytes",
+			 dt_seeds, table ? " and the earlier random seed table" : "");
 }

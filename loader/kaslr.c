@@ -30,7 +30,6 @@ struct slot_walk {
 	uint64_t lowest;
 };
 
-
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 

@@ -56,8 +56,8 @@ static int claim_slot(const struct kb_platform *pf, const char *path,
 
 /* Secure Boot: the platform checks the signed PE in buf (exactly what will run).
  * *measured: the verifier put it into PCR 4 itself (loader/measure.h). */
-static int verify(const struct kb_platform *pf, bool secure_boot, const void *buf,
-		  uint64_t len, const char *path, bool *measured)
+static int verify(const struct kb_platform *pf, bool secure_boot, const void *buf, uint64_t len,
+		  const char *path, bool *measured)
 {
 	struct measure_mark mark;
 	*measured = false;

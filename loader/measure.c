@@ -32,9 +32,9 @@ static const char loader_conf_name[] = "loader.conf";
  * about the next one, and the command line and initrd that boot must reach their PCRs
  * whenever the TPM takes them. */
 static struct {
-	bool present;   /* a TPM answered measure_begin (or failed to: still tried) */
-	bool warned;    /* the boot's one warning about a failing TPM was given */
-	bool full;      /* the boot's one warning about a full event log was given */
+	bool present; /* a TPM answered measure_begin (or failed to: still tried) */
+	bool warned;  /* the boot's one warning about a failing TPM was given */
+	bool full;    /* the boot's one warning about a full event log was given */
 } tpm;
 
 static uint8_t event_buf[TAG_HEADER + DESC_MAX];
@@ -86,7 +86,8 @@ static void event_failed(const char *what, unsigned pcr, int rc)
 	}
 	tpm.warned = true;
 	log_warn("tpm: measuring %s into PCR %u failed (%s): that PCR will not match a "
-		 "prediction; the next measurements are still made", what, pcr, kb_strerror(rc));
+		 "prediction; the next measurements are still made",
+		 what, pcr, kb_strerror(rc));
 }
 
 /* EFI_VOLUME_FULL (the platform's KB_ENOSPC): "the event was measured (the PCR extended)
@@ -102,7 +103,8 @@ static void log_full(const char *what, unsigned pcr)
 	}
 	tpm.full = true;
 	log_warn("tpm: the firmware's event log is full: %s extended into PCR %u, not logged; "
-		 "measuring goes on", what, pcr);
+		 "measuring goes on",
+		 what, pcr);
 }
 
 /* A measurement's answer: 0 or log-full counts as measured. */
@@ -117,10 +119,7 @@ static void measured(const char *what, unsigned pcr, int rc, uint64_t len, const
 			  (unsigned long)len);
 }
 
-static bool usable(void)
-{
-	return tpm.present;
-}
+static bool usable(void) { return tpm.present; }
 
 /* The firmware's hashing is timed as PHASE_MEASURE (a 10 MiB kernel in four banks takes
  * about a second under QEMU), then the interrupted phase goes on. */
@@ -179,7 +178,8 @@ void measure_begin(const struct kb_platform *pf)
 		/* The banks are only the variable's business: each event is still tried. */
 		banks = 0;
 		tpm.present = true;
-		warn_once("asking for the active PCR banks", "", rc, "LoaderTpm2ActivePcrBanks "
+		warn_once("asking for the active PCR banks", "", rc,
+			  "LoaderTpm2ActivePcrBanks "
 			  "says none; each measurement is still tried; booting on");
 	}
 	bli_set_tpm2_active_pcr_banks(pf, banks);

@@ -94,7 +94,7 @@ void measure_kernel(const struct kb_platform *pf, const char *path, const void *
  * or when the log cannot be read: false, and kaslboot measures the image itself. */
 struct measure_mark {
 	bool valid;
-	const void *last;   /* the log's last entry before the verification */
+	const void *last; /* the log's last entry before the verification */
 };
 void measure_verify_begin(const struct kb_platform *pf, struct measure_mark *m);
 bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark *m,

@@ -138,7 +138,8 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 		/* Rewritten all the same: the next boot's seed differs from this one's. Not
 		 * credited: anyone with root in the OS can write the ESP. */
 		log_warn("%s: Secure Boot is on and no firmware source was credited: mixed, not "
-			 "credited", SEED_FILE_PATH);
+			 "credited",
+			 SEED_FILE_PATH);
 		state = SEED_FILE_UNTRUSTED;
 	} else {
 		entropy_credit(pool, ENTROPY_SRC_SEED_FILE,
@@ -156,8 +157,8 @@ enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_
 	/* Nothing from the ESP or NVRAM was credited yet: this is the firmware's share. */
 	unsigned fw_bits = entropy_strong_bits(pool);
 	bool want_token = mix_system_token(pf, pool);
-	enum seed_file_state state = seed_file_update(pf, pool, fw_bits,
-						      !secure_boot || fw_bits > 0);
+	enum seed_file_state state =
+		seed_file_update(pf, pool, fw_bits, !secure_boot || fw_bits > 0);
 	/* After the file: a trusted seed file is a credited source for the token too. */
 	if (want_token)
 		create_system_token(pf, pool);

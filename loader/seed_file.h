@@ -39,16 +39,16 @@
 
 /* What happened to the seed file this boot (the log and the tests read it). */
 enum seed_file_state {
-	SEED_FILE_CREDITED,       /* read, rewritten, flushed: credited */
-	SEED_FILE_CREATED,        /* missing: a new one was written (nothing to credit yet) */
-	SEED_FILE_NOT_CREATED,    /* missing, and the pool has too few credited bits to make one */
-	SEED_FILE_UNTRUSTED,      /* Secure Boot, no firmware source: mixed, rewritten, not credited */
-	SEED_FILE_NOT_CREDITED,   /* read and mixed, but it could not be rewritten */
-	SEED_FILE_BAD_SIZE,       /* shorter than 32 bytes or over 32 KiB: mixed, not credited
+	SEED_FILE_CREDITED,    /* read, rewritten, flushed: credited */
+	SEED_FILE_CREATED,     /* missing: a new one was written (nothing to credit yet) */
+	SEED_FILE_NOT_CREATED, /* missing, and the pool has too few credited bits to make one */
+	SEED_FILE_UNTRUSTED,   /* Secure Boot, no firmware source: mixed, rewritten, not credited */
+	SEED_FILE_NOT_CREDITED, /* read and mixed, but it could not be rewritten */
+	SEED_FILE_BAD_SIZE,     /* shorter than 32 bytes or over 32 KiB: mixed, not credited
 				   * (replaced when the pool could make a new one) */
-	SEED_FILE_UNREADABLE,     /* it exists but could not be read */
-	SEED_FILE_NONE,           /* missing, and it could not be created */
-	SEED_FILE_OFF,            /* loader.conf random-seed-mode off: not touched */
+	SEED_FILE_UNREADABLE,   /* it exists but could not be read */
+	SEED_FILE_NONE,         /* missing, and it could not be created */
+	SEED_FILE_OFF,          /* loader.conf random-seed-mode off: not touched */
 };
 
 /* Mixes LoaderSystemToken, then the seed file, as above, and creates what is missing when

@@ -185,7 +185,7 @@ int tpm_log_pcr_since(const struct kb_tpm_log *log, const void *after, uint32_t 
 		if (rc)
 			return rc;
 		if (!p)
-			p = first;   /* the Spec ID entry extends no PCR (EV_NO_ACTION) */
+			p = first; /* the Spec ID entry extends no PCR (EV_NO_ACTION) */
 	} else if (!p) {
 		if (get_le32(first + TPM_LOG_OFF_PCR_INDEX) == pcr)
 			return 1;

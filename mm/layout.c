@@ -81,8 +81,11 @@ static int map_image_and_fixmap(const struct mm_layout_params *p, struct mm_tabl
 	if (p->has_console)
 		r[n++] = (struct mm_region){
 			.va = mm_fixmap_slot_va(MM_FIX_EARLYCON),
-			.pa = align_down(p->console_pa, MM_PAGE_SIZE), .size = MM_PAGE_SIZE,
-			.type = MM_DEVICE_nGnRE, .attrs = MM_RW | MM_XN, .name = "fixmap: earlycon",
+			.pa = align_down(p->console_pa, MM_PAGE_SIZE),
+			.size = MM_PAGE_SIZE,
+			.type = MM_DEVICE_nGnRE,
+			.attrs = MM_RW | MM_XN,
+			.name = "fixmap: earlycon",
 		};
 	return mm_map_regions(t, r, n);
 }
@@ -91,8 +94,11 @@ static int map_trampoline(const struct mm_layout_params *p, struct mm_page_pool 
 			  struct mm_layout *out)
 {
 	struct mm_region r = {
-		.va = align_down(p->tramp_pa, MM_PAGE_SIZE), .pa = align_down(p->tramp_pa, MM_PAGE_SIZE),
-		.type = MM_NORMAL_WB, .attrs = MM_RO | MM_EXEC, .name = "trampoline idmap",
+		.va = align_down(p->tramp_pa, MM_PAGE_SIZE),
+		.pa = align_down(p->tramp_pa, MM_PAGE_SIZE),
+		.type = MM_NORMAL_WB,
+		.attrs = MM_RO | MM_EXEC,
+		.name = "trampoline idmap",
 	};
 	int rc;
 

@@ -126,11 +126,13 @@ static unsigned check_refilled(const void *fdt)
 		fdt_for_each_property_offset(prop, fdt, node) {
 			v = fdt_getprop_by_offset(fdt, prop, &pname, &l);
 			FUZZ_CHECK(v && pname);
-			if ((strcmp(pname, DT_PROP_RNG_SEED) && strcmp(pname, DT_PROP_KASLR_SEED)) ||
+			if ((strcmp(pname, DT_PROP_RNG_SEED) &&
+			     strcmp(pname, DT_PROP_KASLR_SEED)) ||
 			    l <= 0)
 				continue;
 			for (int i = 0; i < l; i++)
-				FUZZ_CHECKF(v[i] == REFILL_BYTE, "%s in %s not refilled", pname, name);
+				FUZZ_CHECKF(v[i] == REFILL_BYTE, "%s in %s not refilled", pname,
+					    name);
 			n++;
 		}
 	}

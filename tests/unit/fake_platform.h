@@ -67,8 +67,8 @@ struct fake_tpm_event {
 	size_t event_len;
 	char path[FAKE_PATH_MAX];     /* tpm_measure_pe */
 	uint64_t link_base;
-	bool by_verifier;             /* verify_image measured it (verify_measures) */
-	bool logged;                  /* in the log; false: the PCR was extended, the log full */
+	bool by_verifier; /* verify_image measured it (verify_measures) */
+	bool logged;      /* in the log; false: the PCR was extended, the log full */
 };
 
 struct fake_fw {

@@ -460,7 +460,7 @@ static void test_efi_stub_kernel_on_64k_slots(void **state)
 		assert_true(run_boot(&rc));
 		check_linux_handoff();
 		assert_int_equal(fake_cpu.entry % 0x10000, 0);
-		assert_logged(" slots (");   /* the base itself only at debug (issue 19) */
+		assert_logged(" slots ("); /* the base itself only at debug (issue 19) */
 		assert_logged("64 KiB aligned");
 		offsets[i] = fake_cpu.entry % (2ULL << 20);
 		unsigned j;

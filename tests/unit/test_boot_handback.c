@@ -26,14 +26,14 @@
 #include "crypto/drbg.h"
 #include "loader/seed_table.h"
 
-#define RAM_BYTES (256ULL << 20)
+#define RAM_BYTES         (256ULL << 20)
 #define KERNEL_IMAGE_SIZE (4ULL << 20)
-#define KERNEL_FILE_SIZE (64u << 10)
+#define KERNEL_FILE_SIZE  (64u << 10)
 /* dt_qemu_virt.dts: the firmware's kaslr-seed. */
 #define FIXTURE_KASLR_SEED 0x0123456789abcdefULL
 /* An earlier seed table's bytes, as a previous loader would have left them. */
 #define EARLIER_BYTES 32u
-#define EARLIER_FILL 0x5c
+#define EARLIER_FILL  0x5c
 
 static uint8_t kernel_file[KERNEL_FILE_SIZE];
 
@@ -116,7 +116,7 @@ static void test_count_path_absent_when_uncounted_fallback_boots(void **state)
 	assert_true(fake_cpu.linux_entered);
 	assert_string_equal(var_text("LoaderEntrySelected"), "b.conf");
 	assert_logged("falling back to entry 'b'");
-	assert_true(has_file("/loader/entries/a+2-1.conf"));   /* a's try is used up */
+	assert_true(has_file("/loader/entries/a+2-1.conf")); /* a's try is used up */
 	if (fake_fw_var("LoaderBootCountPath"))
 		fail_msg("LoaderBootCountPath names %s, but uncounted b booted",
 			 var_text("LoaderBootCountPath"));
@@ -234,8 +234,8 @@ static void test_nothing_booted_leaves_fresh_seeds_and_the_earlier_table(void **
 
 		if (fake_fw_table(&linux_random_seed_table_guid) != earlier)
 			fail_msg("the earlier seed table is not installed after nothing booted "
-				 "(late failure %d): %p", late,
-				 fake_fw_table(&linux_random_seed_table_guid));
+				 "(late failure %d): %p",
+				 late, fake_fw_table(&linux_random_seed_table_guid));
 		uint32_t size;
 		memcpy(&size, earlier, sizeof(size));
 		assert_int_equal(size, EARLIER_BYTES);
@@ -355,7 +355,7 @@ static void test_earlier_table_helpers(void **state)
 	seed_table_install(&fake_platform, &rng, &allocs, &installed);
 	assert_true(installed);
 	assert_ptr_not_equal(fake_fw_table(&linux_random_seed_table_guid), earlier);
-	fake.fail_at = fake.calls + 1;   /* putting the earlier table back is refused */
+	fake.fail_at = fake.calls + 1; /* putting the earlier table back is refused */
 	log_capture_clear();
 	seed_table_remove(&fake_platform, earlier, &installed);
 	assert_null(fake_fw_table(&linux_random_seed_table_guid));
@@ -389,7 +389,7 @@ static void boot_ignoring_firmware_dt(const char *why)
 	int chosen = fdt_path_offset(dt, "/chosen");
 	assert_true(chosen >= 0);
 	assert_string_equal(fdt_getprop(dt, chosen, "bootargs", &len), "console=ttyAMA0");
-	assert_true(fdt_path_offset(dt, "/memory@40000000") < 0);   /* nothing of the firmware's */
+	assert_true(fdt_path_offset(dt, "/memory@40000000") < 0); /* nothing of the firmware's */
 }
 
 /* Garbage where the firmware's DT table points, on an ACPI machine: Linux boots. */
@@ -401,11 +401,11 @@ static void test_garbage_firmware_dt_under_acpi_boots(void **state)
 	memset(garbage, 0xa5, 4096);
 	flow_fw.acpi = true;
 	flow_fw.fdt = garbage;
-	flow_fw.fdt_size = 0;   /* as efi/sysinfo.c gives a blob whose header fails */
+	flow_fw.fdt_size = 0; /* as efi/sysinfo.c gives a blob whose header fails */
 	flow_fw.fdt_valid = false;
 	boot_ignoring_firmware_dt("bad magic 0xa5a5a5a5");
 	for (unsigned i = 0; i < 4096; i++)
-		assert_int_equal(garbage[i], 0xa5);   /* never written */
+		assert_int_equal(garbage[i], 0xa5); /* never written */
 	flow_fw.fdt = NULL;
 	free(garbage);
 }
@@ -450,7 +450,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_count_path_names_counted_fallback, flow_teardown),
 		cmocka_unit_test_teardown(test_count_path_absent_when_nothing_boots, flow_teardown),
 		cmocka_unit_test_teardown(
-			test_nothing_booted_leaves_fresh_seeds_and_the_earlier_table, flow_teardown),
+			test_nothing_booted_leaves_fresh_seeds_and_the_earlier_table,
+			flow_teardown),
 		cmocka_unit_test_teardown(test_nothing_booted_fixed_seed_leaves_seeds_as_found,
 					  flow_teardown),
 		cmocka_unit_test_teardown(test_nothing_booted_weak_pool_leaves_seeds_as_found,

@@ -508,10 +508,10 @@ static void test_refill_seeds_in_place(void **state)
 
 	log_capture_start(LOG_DEBUG);
 	memset(c3, 0xc3, sizeof(c3));
-	refill_zeros = 1;   /* the first kaslr-seed is drawn twice */
+	refill_zeros = 1; /* the first kaslr-seed is drawn twice */
 	refill_calls = 0;
 	assert_int_equal(dt_refill_seeds(fw, refill_fill, NULL, &count), KB_OK);
-	assert_int_equal(count, 5);   /* two kaslr-seed and two rng-seed in /chosen, one in @1 */
+	assert_int_equal(count, 5); /* two kaslr-seed and two rng-seed in /chosen, one in @1 */
 	assert_int_equal(refill_calls, 6);
 	assert_int_equal(fdt_totalsize(fw), size);
 	assert_int_equal(dt_validate(fw, size, "refilled"), KB_OK);

@@ -30,18 +30,19 @@
 #include "loader/seed_table.h"
 #include "assert_kb.h"
 
-#define RAM_BYTES (256ULL << 20)
+#define RAM_BYTES         (256ULL << 20)
 #define KERNEL_IMAGE_SIZE (4ULL << 20)
-#define KERNEL_FILE_SIZE (64u << 10)
+#define KERNEL_FILE_SIZE  (64u << 10)
 
 static uint8_t kernel_file[KERNEL_FILE_SIZE];
 
 static const char linux_entry[] = "title Linux\nlinux /Image\noptions console=ttyAMA0\n";
 
 /* A seed file as an attacker (or bootctl) would write it: 32 bytes. */
-static const uint8_t planted_seed[SEED_FILE_NEW_SIZE] = {
-	0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-	13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28 };
+static const uint8_t planted_seed[SEED_FILE_NEW_SIZE] = { 0xde, 0xad, 0xbe, 0xef, 1,  2,  3,  4,
+							  5,    6,    7,    8,    9,  10, 11, 12,
+							  13,   14,   15,   16,   17, 18, 19, 20,
+							  21,   22,   23,   24,   25, 26, 27, 28 };
 static const uint8_t planted_token[SYSTEM_TOKEN_SIZE] = { 0x70, 0x6b, 1, 2, 3 };
 
 /* A machine with no source of its own: no DT (so no DT seeds), no EFI_RNG_PROTOCOL, and
@@ -61,9 +62,10 @@ static void setup_bare(const char *loader_conf, bool secure_boot)
 static void plant_seed_and_token(void)
 {
 	fake_fw_add_file(SEED_FILE_PATH, planted_seed, sizeof(planted_seed));
-	assert_kb_ok(fake_platform.var_set(fake_platform.ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR,
-					   KB_VAR_NON_VOLATILE | KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME,
-					   planted_token, sizeof(planted_token)));
+	assert_kb_ok(
+		fake_platform.var_set(fake_platform.ctx, &bli_vendor_guid, SYSTEM_TOKEN_VAR,
+				      KB_VAR_NON_VOLATILE | KB_VAR_BOOTSERVICE | KB_VAR_RUNTIME,
+				      planted_token, sizeof(planted_token)));
 }
 
 static const struct fake_file *seed_file(void)
@@ -246,7 +248,7 @@ static void test_layout_not_logged(void **state)
 	(void)state;
 	setup_bare(NULL, false);
 	fake.has_rng = true;
-	log_set_level(LOG_INFO);   /* efi_main's level when loader.conf says nothing */
+	log_set_level(LOG_INFO); /* efi_main's level when loader.conf says nothing */
 	assert_true(run_boot(&rc));
 	assert_logged(" slots (");
 	assert_false(logged_hex(fake_cpu.entry));

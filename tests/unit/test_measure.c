@@ -408,7 +408,7 @@ static void test_tpm_failing_mid_boot(void **state)
 			fail_msg("measurement %u failing: %u measured:\n%s", k, fake.nevents,
 				 captured_log);
 		assert_int_equal(fake.tpm_measure_calls, 5);
-		if (k <= 2)   /* loader.conf or the Image: the command line and initrd still in */
+		if (k <= 2) /* loader.conf or the Image: the command line and initrd still in */
 			expect_cmdline_and_initrd_pcrs();
 		expect_event_log_table(0);
 	}
@@ -596,7 +596,7 @@ static void test_secure_boot_verifier_measured_once(void **state)
 	const struct fake_tpm_event *e = &fake.events[0];
 	assert_true(e->by_verifier);
 	assert_int_equal(e->len, KERNEL_FILE_SIZE);
-	assert_int_equal((uint64_t)(uintptr_t)e->data, fake_cpu.entry);   /* where it runs */
+	assert_int_equal((uint64_t)(uintptr_t)e->data, fake_cpu.entry); /* where it runs */
 	expect_cmdline_events(1, cmdline, true);
 	expect_initrd_event(3);
 	assert_int_equal(fake.nevents, 4);
@@ -661,8 +661,8 @@ static void test_secure_boot_full_log_verifier_taken_as_measured(void **state)
 }
 
 /* An EFI zboot file: 6.1's layout (header, PE signature, gzip payload of the Image). */
-#define ZB_PAYLOAD_OFF 0x1000u
-#define ZB_PE_OFF 0x40u
+#define ZB_PAYLOAD_OFF    0x1000u
+#define ZB_PE_OFF         0x40u
 #define ZB_LINUX_PE_MAGIC 0x818223cdu
 static uint8_t *make_zboot(size_t *len)
 {
@@ -741,7 +741,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_linux_boot_measured, flow_teardown),
 		cmocka_unit_test_teardown(test_efi_stub_image_measured_as_pe, flow_teardown),
-		cmocka_unit_test_teardown(test_pe_the_firmware_refuses_is_measured_as_bytes, flow_teardown),
+		cmocka_unit_test_teardown(test_pe_the_firmware_refuses_is_measured_as_bytes,
+					  flow_teardown),
 		cmocka_unit_test_teardown(test_gzip_kernel_measured_twice, flow_teardown),
 		cmocka_unit_test_teardown(test_devicetree_file_measured, flow_teardown),
 		cmocka_unit_test_teardown(test_mmu_on_payload_measured, flow_teardown),
@@ -761,7 +762,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_secure_boot_silent_verifier, flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_full_log_verifier_taken_as_measured,
 					  flow_teardown),
-		cmocka_unit_test_teardown(test_secure_boot_zboot_two_events_not_three, flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_zboot_two_events_not_three,
+					  flow_teardown),
 		cmocka_unit_test_teardown(test_log_full_measuring_goes_on, flow_teardown),
 	};
 	make_files();

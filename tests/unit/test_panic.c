@@ -23,10 +23,7 @@ static void sink(const char *text, size_t len)
 	}
 }
 
-static void leave(void)
-{
-	longjmp(out, 1);
-}
+static void leave(void) { longjmp(out, 1); }
 
 static void test_panic_writes_one_line_then_exits(void **state)
 {

@@ -252,7 +252,7 @@ static void test_secure_boot_needs_firmware_source(void **state)
 	assert_int_equal(captured_warnings, 1);
 	assert_logged("Secure Boot is on and no firmware source was credited: mixed, not "
 		      "credited");
-	assert_memory_not_equal(seed()->data, old, sizeof(old));   /* rewritten all the same */
+	assert_memory_not_equal(seed()->data, old, sizeof(old)); /* rewritten all the same */
 	assert_null(fake_fw_var(SYSTEM_TOKEN_VAR));
 
 	assert_int_equal(gather_with(&pool, 64, true), SEED_FILE_CREDITED);

@@ -304,20 +304,20 @@ static void test_pcr_since(void **state)
 	(void)state;
 	memset(buf, 0, sizeof(buf));
 	len = spec_id(buf, 3);
-	for (unsigned i = 0; i < 6; i++) {   /* PCRs 0, 4, 7, 4, 7, 9 */
+	for (unsigned i = 0; i < 6; i++) { /* PCRs 0, 4, 7, 4, 7, 9 */
 		static const unsigned pcr[6] = { 0, 4, 7, 4, 7, 9 };
 		at[i] = len;
 		len += event2(buf + len, pcr[i], (uint8_t)i, 5 + i);
 	}
 	struct kb_tpm_log l = log_of(at[5]);
-	assert_int_equal(tpm_log_pcr_since(&l, buf + at[2], 4), 1);   /* at[3], not the last */
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[2], 4), 1); /* at[3], not the last */
 	assert_int_equal(tpm_log_pcr_since(&l, buf + at[3], 4), 0);
 	assert_int_equal(tpm_log_pcr_since(&l, buf + at[3], 9), 1);
-	assert_int_equal(tpm_log_pcr_since(&l, buf + at[5], 9), 0);   /* nothing since */
-	assert_int_equal(tpm_log_pcr_since(&l, NULL, 0), 1);          /* at[0]; not Spec ID */
+	assert_int_equal(tpm_log_pcr_since(&l, buf + at[5], 9), 0); /* nothing since */
+	assert_int_equal(tpm_log_pcr_since(&l, NULL, 0), 1);        /* at[0]; not Spec ID */
 	l = log_of(at[2]);
 	assert_int_equal(tpm_log_pcr_since(&l, NULL, 9), 0);
-	assert_int_equal(tpm_log_pcr_since(&l, buf, 4), 1);           /* from the Spec ID */
+	assert_int_equal(tpm_log_pcr_since(&l, buf, 4), 1); /* from the Spec ID */
 	/* A mark past the last entry, or one that is not an entry's start. */
 	assert_int_equal(tpm_log_pcr_since(&l, buf + at[3], 4), KB_ECORRUPT);
 	assert_int_equal(tpm_log_pcr_since(&l, buf + at[0] + 1, 4), KB_ECORRUPT);
