@@ -81,9 +81,10 @@ static int read_and_mix(const struct kb_platform *pf, void *fh, struct entropy_p
 	if (!*buf)
 		return log_warn_ret(KB_ENOMEM, "%s: no memory to read it", SEED_FILE_PATH);
 	int rc = pf->file_read(pf->ctx, fh, 0, *buf, take);
-	if (!rc)
-		entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
-	return rc;
+	if (rc)
+		return rc;
+	entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
+	return 0;
 }
 
 /* The seed file itself. fw_bits: what the firmware's sources were credited with, before
