@@ -152,9 +152,10 @@ int efi_tpm_active_banks(void *ctx, uint32_t *banks)
 	if (rc)
 		return rc;
 	rc = status(uefi_call_wrapper(p->get_active_pcr_banks, 2, p, &b), "GetActivePcrBanks");
-	if (!rc)
-		*banks = b;
-	return rc;
+	if (rc)
+		return rc;
+	*banks = b;
+	return 0;
 }
 
 /* HashLogExtendEvent with an EFI_TCG2_EVENT around event[0..event_len) (pool memory for

@@ -8,13 +8,13 @@
 
 const char *image_page_size_name(unsigned page_size_code)
 {
-	switch (page_size_code) {
-	case IMAGE_PAGE_SIZE_UNSPECIFIED: return "unspecified";
-	case IMAGE_PAGE_SIZE_4K: return "4K";
-	case IMAGE_PAGE_SIZE_16K: return "16K";
-	case IMAGE_PAGE_SIZE_64K: return "64K";
-	default: return "?";
-	}
+	static const char *const names[] = {
+		[IMAGE_PAGE_SIZE_UNSPECIFIED] = "unspecified",
+		[IMAGE_PAGE_SIZE_4K] = "4K",
+		[IMAGE_PAGE_SIZE_16K] = "16K",
+		[IMAGE_PAGE_SIZE_64K] = "64K",
+	};
+	return page_size_code < sizeof(names) / sizeof(names[0]) ? names[page_size_code] : "?";
 }
 
 int image_header_validate(const void *buf, size_t file_len, struct image_info *out,

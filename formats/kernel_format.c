@@ -34,12 +34,12 @@ enum kernel_format kernel_format_detect(const void *buf, size_t len)
 
 const char *kernel_format_name(enum kernel_format fmt)
 {
-	switch (fmt) {
-	case KERNEL_FMT_IMAGE: return "arm64 Image";
-	case KERNEL_FMT_GZIP: return "gzip-compressed Image";
-	case KERNEL_FMT_ZBOOT: return "EFI zboot image";
-	case KERNEL_FMT_ELF: return "ELF";
-	case KERNEL_FMT_UNKNOWN: break;
-	}
-	return "unknown format";
+	static const char *const names[] = {
+		[KERNEL_FMT_UNKNOWN] = "unknown format",
+		[KERNEL_FMT_IMAGE] = "arm64 Image",
+		[KERNEL_FMT_GZIP] = "gzip-compressed Image",
+		[KERNEL_FMT_ZBOOT] = "EFI zboot image",
+		[KERNEL_FMT_ELF] = "ELF",
+	};
+	return (unsigned)fmt < sizeof(names) / sizeof(names[0]) ? names[fmt] : "unknown format";
 }

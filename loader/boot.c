@@ -114,18 +114,20 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	requested_entry(load_options, id, sizeof(id));
 
 	rc = boot_config_load(pf, &bc, id);
-	firmware_report(pf, fw);   /* at `log debug`, which loader.conf may have set */
-	if (!rc && bc.conf.selftest[0] && boot_selftest_run(pf, fw, bc.conf.selftest))
-		log_error("selftest %s failed; booting on", bc.conf.selftest);
+	firmware_report(pf, fw); /* at `log debug`, which loader.conf may have set */
 	b.conf = &bc.conf;
-	if (!rc)
-		rc = entropy_gather(pf, fw, b.conf, &b.entropy);
-	if (!rc) {
-		/* An entry named by the load options was asked for: no menu in between. */
-		if (!id[0])
-			run_menu(&b, &bc);
-		rc = boot_entries(&b, &bc);
-	}
+	if (rc)
+		goto out;
+	if (bc.conf.selftest[0] && boot_selftest_run(pf, fw, bc.conf.selftest))
+		log_error("selftest %s failed; booting on", bc.conf.selftest);
+	rc = entropy_gather(pf, fw, b.conf, &b.entropy);
+	if (rc)
+		goto out;
+	/* An entry named by the load options was asked for: no menu in between. */
+	if (!id[0])
+		run_menu(&b, &bc);
+	rc = boot_entries(&b, &bc);
+out:
 	handback_return(&b);
 	entropy_gather_wipe(&b.entropy);
 	boot_config_free(pf, &bc);

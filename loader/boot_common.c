@@ -127,18 +127,17 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		padded += align_up(sizes[i], INITRD_PAD);
 	}
 	phase_enter(PHASE_PLACE);
-	if (!rc)
-		measure_initrd(pf, p, raw);
-	for (unsigned i = e->initrd_count; !rc && i-- > 0;) {
+	if (rc)
+		goto done;
+	measure_initrd(pf, p, raw);
+	for (unsigned i = e->initrd_count; i-- > 0;) {
 		uint64_t end = i + 1 < e->initrd_count ? pad_off[i + 1] : total;
 		if (pad_off[i] != raw_off[i])
 			memmove(p + pad_off[i], p + raw_off[i], sizes[i]);
 		memset(p + pad_off[i] + sizes[i], 0, end - pad_off[i] - sizes[i]);
 	}
-	if (!rc) {
-		out->base = base;
-		out->size = total;
-	}
+	out->base = base;
+	out->size = total;
 done:
 	phase_enter(PHASE_INITRD_READ);
 	initrds_close(pf, fh, opened);
@@ -171,10 +170,10 @@ int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_ra
 				"entry '%s': a devicetree file is refused while Secure Boot is on",
 				e->id);
 		rc = kb_file_load(b->pf, e->devicetree, BOOT_DT_MAX_SIZE, &file, &len);
-		if (!rc)
-			measure_devicetree(b->pf, e->devicetree, file, len);   /* PCR 1, as read */
-		if (!rc)
+		if (!rc) {
+			measure_devicetree(b->pf, e->devicetree, file, len); /* PCR 1, as read */
 			rc = dt_open(file, len, e->devicetree, buf, BOOT_DT_MAX_SIZE);
+		}
 		kb_file_free(b->pf, file);
 	} else if (b->fw->fdt) {
 		/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
@@ -185,12 +184,12 @@ int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_ra
 	} else {
 		rc = dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
 	}
+	*dt_pa = base;
+	if (rc)
+		return rc;
 	/* The firmware's seeds stay in its DT until kaslboot commits (loader/handback.h), so
 	 * the copy still holds them: the kernel gets kaslboot's own, never these. */
-	if (!rc)
-		rc = dt_wipe_seeds(buf);
-	*dt_pa = base;
-	return rc;
+	return dt_wipe_seeds(buf);
 }
 
 int boot_dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
@@ -199,21 +198,27 @@ int boot_dt_write_chosen(struct kb_boot *b, void *fdt, const struct kb_entry *e,
 	uint8_t rng_seed[RNG_SEED_BYTES];
 	drbg_generate(rng, rng_seed, sizeof(rng_seed));
 	int rc = dt_set_bootargs(fdt, e->options);
-	if (!rc && initrd->size)
+	if (rc)
+		goto wipe;
+	if (initrd->size) {
 		rc = dt_set_initrd(fdt, initrd->base, initrd->base + initrd->size);
-	if (!rc)
-		rc = dt_set_kaslr_seed(fdt, kaslr_seed);
-	if (!rc)
-		rc = dt_set_rng_seed(fdt, rng_seed,
-				     entropy_can_hand_over(&b->entropy.pool) ? sizeof(rng_seed) :
-									       0);
-	secure_wipe(rng_seed, sizeof(rng_seed));
+		if (rc)
+			goto wipe;
+	}
+	rc = dt_set_kaslr_seed(fdt, kaslr_seed);
+	if (rc)
+		goto wipe;
+	rc = dt_set_rng_seed(fdt, rng_seed,
+			     entropy_can_hand_over(&b->entropy.pool) ? sizeof(rng_seed) : 0);
+wipe:
+	secure_wipe(rng_seed, sizeof(rng_seed)); /* on every path, failed or not */
+	if (rc)
+		return rc;
 	/* Linux takes reservations from the EFI memory map; its stub drops /memreserve/ too. */
-	if (!rc)
-		rc = dt_delete_memreserve(fdt);
-	if (!rc)
-		rc = dt_set_efi_handoff(fdt, b->fw->system_table,
-					b->fw->secure_boot ? DT_SECURE_BOOT_ENABLED
-							   : DT_SECURE_BOOT_DISABLED);
-	return rc;
+	rc = dt_delete_memreserve(fdt);
+	if (rc)
+		return rc;
+	return dt_set_efi_handoff(fdt, b->fw->system_table,
+				  b->fw->secure_boot ? DT_SECURE_BOOT_ENABLED :
+						       DT_SECURE_BOOT_DISABLED);
 }

@@ -178,10 +178,10 @@ static int load_loader_conf(const struct kb_platform *pf, struct boot_config *bc
 	int rc = kb_file_load_optional(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
 	if (rc == KB_ENOENT)
 		return 0;
-	if (!rc)
-		measure_loader_conf(pf, text, len);   /* PCR 5, as read */
-	if (!rc)
+	if (!rc) {
+		measure_loader_conf(pf, text, len); /* PCR 5, as read */
 		rc = loader_conf_parse(text, len, &bc->conf);
+	}
 	kb_file_free(pf, text);
 	if (rc)
 		return rc;
@@ -226,8 +226,9 @@ int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
 	memset(bc, 0, sizeof(*bc));
 	loader_conf_init(&bc->conf);
 	rc = load_loader_conf(pf, bc);
-	if (!rc)
-		rc = load_entries(pf, bc);
+	if (rc)
+		return rc;
+	rc = load_entries(pf, bc);
 	if (rc)
 		return rc;
 	apply_timeout_vars(pf, bc);

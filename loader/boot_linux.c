@@ -64,9 +64,9 @@ static int write_dt(struct kb_boot *b, const struct kb_entry *e, struct linux_at
 	/* Never logged: with the base it gives Linux's exact _text (issue 19). */
 	rc = boot_dt_write_chosen(b, fdt, e, &a->initrd, kaslr_seed, &a->rng);
 	kaslr_seed = 0;
-	if (!rc)
-		rc = dt_finish(fdt, &a->dt_size);
-	return rc;
+	if (rc)
+		return rc;
+	return dt_finish(fdt, &a->dt_size);
 }
 
 /* The entropy (sources, slots, bits) at info; the addresses only at debug: with the
@@ -121,10 +121,12 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	log_info("entry '%s': %s", e->id, e->title[0] ? e->title : e->linux_path);
 
 	rc = boot_kaslr_policy(b, e, &a.rng, &a.kaslr, &a.nokaslr);
-	if (!rc)
-		rc = load_kernel_and_initrd(b, e, &a);
-	if (!rc)
-		rc = write_dt(b, e, &a);
+	if (rc)
+		goto fail;
+	rc = load_kernel_and_initrd(b, e, &a);
+	if (rc)
+		goto fail;
+	rc = write_dt(b, e, &a);
 	if (rc)
 		goto fail;
 

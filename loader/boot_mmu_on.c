@@ -149,11 +149,11 @@ static int choose_virt(bool kaslr, struct drbg *rng, uint64_t span, struct mmu_o
 	}
 	rc = kaslr_choose_virt(rng, KASLBOOT_IMAGE_VA_WINDOW_LO, KASLBOOT_IMAGE_VA_WINDOW_HI,
 			       KASLBOOT_IMAGE_ALIGN, vsize, &pl->virt);
-	if (!rc)
-		rc = kaslr_choose_linear_offset(rng, KASLBOOT_LINEAR_WINDOW_LO, KASLBOOT_LINEAR_WINDOW_HI,
-						pl->ram_lo, pl->ram_hi, KASLBOOT_LINEAR_ALIGN,
-						&pl->lm_offset);
-	return rc;
+	if (rc)
+		return rc;
+	return kaslr_choose_linear_offset(rng, KASLBOOT_LINEAR_WINDOW_LO, KASLBOOT_LINEAR_WINDOW_HI,
+					  pl->ram_lo, pl->ram_hi, KASLBOOT_LINEAR_ALIGN,
+					  &pl->lm_offset);
 }
 
 /* The image segments plus the stack above the guard page, as mm/layout.h segments. */
@@ -296,14 +296,16 @@ static int load_payload(struct kb_boot *b, const struct kb_entry *e, struct mmu_
 	if (rc)
 		return rc;   /* one line, naming the file and what is wrong with it */
 	rc = b->pf->memmap_get(b->pf->ctx, &a->map);
-	if (!rc)
-		rc = ram_bounds(&a->map, pl);
+	if (rc)
+		return rc;
+	rc = ram_bounds(&a->map, pl);
 	if (rc)
 		return rc;
 	pl->slot_size = a->info.span + KASLBOOT_GUARD_SIZE + KASLBOOT_STACK_SIZE_MIN;
 	rc = claim_slot(e->linux_path, &a->map, a->kaslr, &a->rng, &a->allocs, pl);
-	if (!rc)
-		rc = choose_virt(a->kaslr, &a->rng, a->info.span, pl);
+	if (rc)
+		return rc;
+	rc = choose_virt(a->kaslr, &a->rng, a->info.span, pl);
 	if (rc)
 		return rc;
 	pl->stack_top = pl->virt + pl->slot_size;
@@ -376,16 +378,18 @@ static int build_tables(struct mmu_on_attempt *a)
 	uint64_t pool_pa;
 	int rc = kb_alloc_below(&a->allocs, INIT_POOL_PAGES * MM_PAGE_SIZE, 0, KB_MEM_DATA,
 				&pool_pa);
-	if (!rc)
-		rc = mm_pool_init(&a->init_pool, (void *)(uintptr_t)pool_pa, pool_pa, INIT_POOL_PAGES);
+	if (rc)
+		return rc;
+	rc = mm_pool_init(&a->init_pool, (void *)(uintptr_t)pool_pa, pool_pa, INIT_POOL_PAGES);
+	if (rc)
+		return rc;
 	a->final_pool_pages = FINAL_POOL_BASE_PAGES + FINAL_POOL_PAGES_PER_RUN * pl->ram_runs +
 			      FINAL_POOL_PAGES_PER_GIB * ((pl->ram_bytes >> 30) + 1);
-	if (!rc)
-		rc = kb_alloc_below(&a->allocs, a->final_pool_pages * MM_PAGE_SIZE, 0, KB_MEM_DATA,
-				    &pool_pa);
-	if (!rc)
-		rc = mm_pool_init(&a->final_pool, (void *)(uintptr_t)pool_pa, pool_pa,
-				  a->final_pool_pages);
+	rc = kb_alloc_below(&a->allocs, a->final_pool_pages * MM_PAGE_SIZE, 0, KB_MEM_DATA,
+			    &pool_pa);
+	if (rc)
+		return rc;
+	rc = mm_pool_init(&a->final_pool, (void *)(uintptr_t)pool_pa, pool_pa, a->final_pool_pages);
 	if (rc)
 		return rc;
 
@@ -398,31 +402,39 @@ static int build_tables(struct mmu_on_attempt *a)
 		.lm_offset = pl->lm_offset,
 	};
 	rc = mm_layout_init(&a->lp, &a->init_pool, &a->init_l);
-	if (!rc)
-		rc = check_tables(&a->init_l, &a->lp, pl, NULL);
-	/* The all-invalid table the break-before-make switch points TTBR1 at. */
-	if (!rc)
-		rc = mm_pool_alloc(&a->init_pool, &a->zero_pa);
-	if (!rc)
-		rc = mm_ttbr_value(&a->init_l.ttbr1, MM_ADDR_IDMAP,
-				   (uint64_t)(uintptr_t)a->init_l.ttbr1.root, IDMAP_LM_OFFSET,
-				   &a->ttbr1_init);
-	if (!rc)
-		rc = mm_ttbr_value(&a->init_l.ttbr0, MM_ADDR_IDMAP,
-				   (uint64_t)(uintptr_t)a->init_l.ttbr0.root, IDMAP_LM_OFFSET,
-				   &a->ttbr0);
-	if (!rc)
-		rc = mm_layout_final(&a->lp, &a->final_pool, &a->final_l);
-	if (!rc)
-		rc = check_tables(&a->final_l, &a->lp, pl, &a->map);
 	if (rc)
-		return log_error_ret(rc, "mmu-on: building or checking the page tables failed (%s)",
-				     kb_strerror(rc));
+		goto fail;
+	rc = check_tables(&a->init_l, &a->lp, pl, NULL);
+	if (rc)
+		goto fail;
+	/* The all-invalid table the break-before-make switch points TTBR1 at. */
+	rc = mm_pool_alloc(&a->init_pool, &a->zero_pa);
+	if (rc)
+		goto fail;
+	rc = mm_ttbr_value(&a->init_l.ttbr1, MM_ADDR_IDMAP,
+			   (uint64_t)(uintptr_t)a->init_l.ttbr1.root, IDMAP_LM_OFFSET,
+			   &a->ttbr1_init);
+	if (rc)
+		goto fail;
+	rc = mm_ttbr_value(&a->init_l.ttbr0, MM_ADDR_IDMAP,
+			   (uint64_t)(uintptr_t)a->init_l.ttbr0.root, IDMAP_LM_OFFSET, &a->ttbr0);
+	if (rc)
+		goto fail;
+	rc = mm_layout_final(&a->lp, &a->final_pool, &a->final_l);
+	if (rc)
+		goto fail;
+	rc = check_tables(&a->final_l, &a->lp, pl, &a->map);
+	if (rc)
+		goto fail;
 	log_debug("mmu-on: tables: init %lu/%u pages, final (dry run) %lu/%lu pages",
 		  (unsigned long)a->init_pool.used, INIT_POOL_PAGES,
 		  (unsigned long)a->final_pool.used, (unsigned long)a->final_pool_pages);
 	a->final_pool.used = 0;
 	return 0;
+
+fail:
+	return log_error_ret(rc, "mmu-on: building or checking the page tables failed (%s)",
+			     kb_strerror(rc));
 }
 
 /* The last allocation before exit: room for the final map's portable copy, sized from a
@@ -529,14 +541,18 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 			e->linux_path);
 	}
 	rc = boot_kaslr_policy(b, e, &a.rng, &a.kaslr, &a.nokaslr);
-	if (!rc)
-		rc = load_payload(b, e, &a);
-	if (!rc)
-		rc = write_dt(b, e, &a);
-	if (!rc)
-		rc = build_tables(&a);
-	if (!rc)
-		rc = reserve_final_copy(b, &a);
+	if (rc)
+		goto fail;
+	rc = load_payload(b, e, &a);
+	if (rc)
+		goto fail;
+	rc = write_dt(b, e, &a);
+	if (rc)
+		goto fail;
+	rc = build_tables(&a);
+	if (rc)
+		goto fail;
+	rc = reserve_final_copy(b, &a);
 	if (rc)
 		goto fail;
 

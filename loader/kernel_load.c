@@ -49,9 +49,10 @@ static int claim_slot(const struct kb_platform *pf, const char *path,
 			  (unsigned long)(out->align >= (1u << 20) ? out->align >> 20 : out->align >> 10),
 			  out->align >= (1u << 20) ? "MiB" : "KiB",
 			  (unsigned long)(info->image_size >> 20));
-	if (!rc)
-		out->image = out->base + info->text_offset;
-	return rc;
+	if (rc)
+		return rc;
+	out->image = out->base + info->text_offset;
+	return 0;
 }
 
 /* Secure Boot: the platform checks the signed PE in buf (exactly what will run).
@@ -141,8 +142,9 @@ static int load_compressed(const struct kb_platform *pf, bool secure_boot, const
 	 * alignment and is checked against what really inflated. */
 	gzip_arena_init(&arena, gzip_arena_mem, sizeof(gzip_arena_mem));
 	rc = gzip_peek(gz, gz_len, hdr, IMAGE_HEADER_SIZE, &arena, path);
-	if (!rc)
-		rc = image_header_validate(hdr, IMAGE_HEADER_SIZE, &out->info, path);
+	if (rc)
+		goto done;
+	rc = image_header_validate(hdr, IMAGE_HEADER_SIZE, &out->info, path);
 	if (rc)
 		goto done;
 	size_t head_len = out->info.image_size < sizeof(hdr) ? IMAGE_HEADER_SIZE : sizeof(hdr);
@@ -180,10 +182,12 @@ static int load_image(const struct kb_platform *pf, bool secure_boot, const char
 		      struct loaded_kernel *out)
 {
 	int rc = image_header_validate(hdr, size, &out->info, path);
-	if (!rc)
-		rc = image_pe_check_length(hdr, head_len, size, path);
-	if (!rc)
-		rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
+	if (rc)
+		return rc;
+	rc = image_pe_check_length(hdr, head_len, size, path);
+	if (rc)
+		return rc;
+	rc = claim_slot(pf, path, &out->info, hdr, head_len, random, rng, allocs, out);
 	if (rc)
 		return rc;
 	rc = read_rest(pf, fh, hdr, head_len, (uint8_t *)(uintptr_t)out->image, size);

@@ -321,17 +321,19 @@ void measure_event_log_install(const struct kb_platform *pf, struct kb_allocs *a
 	memset(&log, 0, sizeof(log));
 	enum kb_phase was = measuring();
 	int rc = pf->tpm_event_log(pf->ctx, &log);
-	if (!rc)
-		rc = tpm_log_extent(&log, &ext);
-	if (!rc)
-		rc = kb_alloc_below(allocs, tpm_log_table_size(&ext), 0, KB_MEM_ACPI_RECLAIM, &pa);
-	if (!rc) {
-		tpm_log_table_fill((void *)(uintptr_t)pa, &log, &ext);
-		rc = pf->install_config_table(pf->ctx, &linux_tpm_event_log_guid,
-					      (void *)(uintptr_t)pa);
-		if (rc)
-			kb_free(allocs, pa);
-	}
+	if (rc)
+		goto out;
+	rc = tpm_log_extent(&log, &ext);
+	if (rc)
+		goto out;
+	rc = kb_alloc_below(allocs, tpm_log_table_size(&ext), 0, KB_MEM_ACPI_RECLAIM, &pa);
+	if (rc)
+		goto out;
+	tpm_log_table_fill((void *)(uintptr_t)pa, &log, &ext);
+	rc = pf->install_config_table(pf->ctx, &linux_tpm_event_log_guid, (void *)(uintptr_t)pa);
+	if (rc)
+		kb_free(allocs, pa);
+out:
 	phase_enter(was);
 	if (rc) {
 		warn_once("handing the event log to Linux", "", rc,

@@ -81,9 +81,10 @@ static int read_and_mix(const struct kb_platform *pf, void *fh, struct entropy_p
 	if (!*buf)
 		return log_warn_ret(KB_ENOMEM, "%s: no memory to read it", SEED_FILE_PATH);
 	int rc = pf->file_read(pf->ctx, fh, 0, *buf, take);
-	if (!rc)
-		entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
-	return rc;
+	if (rc)
+		return rc;
+	entropy_add(pool, ENTROPY_SRC_SEED_FILE, *buf, (size_t)take, 0);
+	return 0;
 }
 
 /* The seed file itself. fw_bits: what the firmware's sources were credited with, before
@@ -167,16 +168,16 @@ enum seed_file_state seed_file_mix(const struct kb_platform *pf, struct entropy_
 
 const char *seed_file_state_name(enum seed_file_state s)
 {
-	switch (s) {
-	case SEED_FILE_CREDITED: return "credited";
-	case SEED_FILE_CREATED: return "created";
-	case SEED_FILE_NOT_CREATED: return "missing, not created (too few credited bits)";
-	case SEED_FILE_UNTRUSTED: return "mixed, not credited (Secure Boot and no firmware source)";
-	case SEED_FILE_NOT_CREDITED: return "mixed, not credited";
-	case SEED_FILE_BAD_SIZE: return "bad size, mixed, not credited";
-	case SEED_FILE_UNREADABLE: return "unreadable";
-	case SEED_FILE_NONE: return "none";
-	case SEED_FILE_OFF: return "off (random-seed-mode off)";
-	}
-	return "?";
+	static const char *const names[] = {
+		[SEED_FILE_CREDITED] = "credited",
+		[SEED_FILE_CREATED] = "created",
+		[SEED_FILE_NOT_CREATED] = "missing, not created (too few credited bits)",
+		[SEED_FILE_UNTRUSTED] = "mixed, not credited (Secure Boot and no firmware source)",
+		[SEED_FILE_NOT_CREDITED] = "mixed, not credited",
+		[SEED_FILE_BAD_SIZE] = "bad size, mixed, not credited",
+		[SEED_FILE_UNREADABLE] = "unreadable",
+		[SEED_FILE_NONE] = "none",
+		[SEED_FILE_OFF] = "off (random-seed-mode off)",
+	};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

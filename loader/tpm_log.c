@@ -152,11 +152,15 @@ int tpm_log_extent(const struct kb_tpm_log *log, struct tpm_log_extent *out)
 		/* The digest sizes come from the first entry; the last is that entry itself
 		 * when nothing else was logged. */
 		rc = tpm_log_spec_id(first, TPM_LOG_MAX_BYTES, &algs, &spec_size);
-		if (!rc && last == first)
+		if (rc)
+			return rc;
+		if (last == first)
 			size = spec_size;
-		else if (!rc)
+		else
 			rc = tpm_log_event2_size(last, avail, &algs, &size);
-		if (!rc && log->final_events)
+		if (rc)
+			return rc;
+		if (log->final_events)
 			rc = final_events_size(log->final_events, &algs, &out->final_preboot_size);
 	}
 	if (rc)

@@ -114,12 +114,12 @@ int mm_layout_init(const struct mm_layout_params *p, struct mm_page_pool *pool,
 		   struct mm_layout *out)
 {
 	int rc = mm_tables_init(&out->ttbr1, pool, p->va_bits, true);
-
-	if (!rc)
-		rc = map_image_and_fixmap(p, &out->ttbr1);
-	if (!rc)
-		rc = map_trampoline(p, pool, out);
-	return rc;
+	if (rc)
+		return rc;
+	rc = map_image_and_fixmap(p, &out->ttbr1);
+	if (rc)
+		return rc;
+	return map_trampoline(p, pool, out);
 }
 
 struct batch {
@@ -202,8 +202,9 @@ static int map_run(const struct mm_layout_params *p, struct batch *b, uint64_t s
 			}
 		}
 		rc = batch_add(b, s, ro_start, p->lm_offset, MM_RW | MM_XN);
-		if (!rc)
-			rc = batch_add(b, ro_start, ro_end, p->lm_offset, MM_RO | MM_XN);
+		if (rc)
+			return rc;
+		rc = batch_add(b, ro_start, ro_end, p->lm_offset, MM_RO | MM_XN);
 		if (rc)
 			return rc;
 		s = ro_end;

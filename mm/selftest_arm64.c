@@ -132,8 +132,9 @@ int mm_cpu_selftest_run(const void *fdt, uint64_t fdt_pa, uint64_t fdt_size,
 		.fdt_access = MM_RO, .has_console = true, .console_pa = image_pa,
 	};
 	rc = mm_layout_init(&p, pool, &l);
-	if (!rc)
-		rc = mm_ttbr_value(&l.ttbr1, MM_ADDR_IDMAP, (uint64_t)(uintptr_t)l.ttbr1.root, 0, &ttbr1);
+	if (rc)
+		return rc;
+	rc = mm_ttbr_value(&l.ttbr1, MM_ADDR_IDMAP, (uint64_t)(uintptr_t)l.ttbr1.root, 0, &ttbr1);
 	if (rc)
 		return rc;
 

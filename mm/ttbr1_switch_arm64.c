@@ -38,7 +38,7 @@ const char *mm_ttbr1_switch_name(enum mm_ttbr1_switch kind)
 		[MM_SWITCH_NONE_MAIR] = "swapper installed directly (firmware MAIR/TTBR1 not shareable)",
 		[MM_SWITCH_NONE_VHE] = "swapper installed directly (VHE: TTBR1_EL1 is EL2's)",
 	};
-	return names[kind];
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
 /* AT S1E1R of va lands on pa's page. */
