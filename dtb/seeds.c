@@ -185,14 +185,6 @@ struct refill {
 	unsigned count;
 };
 
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 /* Overwrites every seed property's value of the node in place: the tree's layout does not
  * change, so the walk stays valid. */
 static int refill_node(void *fdt, int node, void *arg)
@@ -213,7 +205,7 @@ static int refill_node(void *fdt, int node, void *arg)
 		bool kaslr = strcmp(pname, DT_PROP_KASLR_SEED) == 0;
 		for (unsigned t = 0; t < DT_REFILL_NONZERO_TRIES; t++) {
 			r->fill(r->arg, p, (size_t)len);
-			if (!kaslr || !all_zero(p, (size_t)len))
+			if (!kaslr || !bytes_all_zero(p, (size_t)len))
 				break;
 		}
 		r->count++;

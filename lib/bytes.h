@@ -7,6 +7,8 @@
 #ifndef KASLBOOT_LIB_BYTES_H
 #define KASLBOOT_LIB_BYTES_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 static inline uint16_t get_le16(const void *p)
@@ -69,6 +71,17 @@ static inline void put_be64(void *p, uint64_t v)
 	uint8_t *b = p;
 	put_be32(b, (uint32_t)(v >> 32));
 	put_be32(b + 4, (uint32_t)v);
+}
+
+/* Whether len bytes are all zero (an absent or consumed seed). Every byte is read, however
+ * early a non-zero one comes: the bytes may be secret, and the time says nothing of them. */
+static inline bool bytes_all_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t acc = 0;
+	while (len--)
+		acc |= *b++;
+	return !acc;
 }
 
 #endif

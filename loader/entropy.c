@@ -51,15 +51,6 @@ void entropy_init(struct entropy_pool *pool)
 	sha256_update(&pool->fixed, fixed_domain, sizeof(fixed_domain));
 }
 
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	uint8_t acc = 0;
-
-	while (len--)
-		acc |= *p++;
-	return !acc;
-}
-
 int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *data,
 		size_t len, unsigned credited_bits)
 {
@@ -71,7 +62,7 @@ int entropy_add(struct entropy_pool *pool, enum entropy_source src, const void *
 	if (pool->finished)
 		return log_error_ret(KB_EINVAL, "entropy: %s added after the generator was seeded",
 				     source_names[src]);
-	if (!len || !data || all_zero(data, len))
+	if (!len || !data || bytes_all_zero(data, len))
 		return log_warn_ret(KB_OK, "entropy: %s is empty or all zeros, ignored",
 				    source_names[src]);
 
