@@ -234,20 +234,26 @@ void measure_kernel(const struct kb_platform *pf, const char *path, const void *
 	extend(pf, MEASURE_PCR_BOOT_LOADER_CODE, EV_IPL, image, len, desc, n, path);
 }
 
+/* The firmware's event log, read on either side of the verification (its time is the
+ * measure phase's). False, with a debug line, when it cannot be read: kaslboot then
+ * measures `what` itself. */
+static bool read_event_log(const struct kb_platform *pf, struct kb_tpm_log *log, const char *what)
+{
+	enum kb_phase was = measuring();
+	int rc = pf->tpm_event_log(pf->ctx, log);
+	phase_enter(was);
+	if (rc)
+		log_debug("tpm: the event log cannot be read (%s): kaslboot measures %s itself",
+			  kb_strerror(rc), what);
+	return !rc;
+}
+
 void measure_verify_begin(const struct kb_platform *pf, struct measure_mark *m)
 {
 	struct kb_tpm_log log;
 	memset(m, 0, sizeof(*m));
-	if (!usable())
+	if (!usable() || !read_event_log(pf, &log, "the kernel"))
 		return;
-	enum kb_phase was = measuring();
-	int rc = pf->tpm_event_log(pf->ctx, &log);
-	phase_enter(was);
-	if (rc) {
-		log_debug("tpm: the event log cannot be read (%s): kaslboot measures %s itself",
-			  kb_strerror(rc), "the kernel");
-		return;
-	}
 	m->valid = true;
 	m->last = log.last;
 }
@@ -256,16 +262,8 @@ bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark 
 			const char *path)
 {
 	struct kb_tpm_log log;
-	if (!m->valid)
+	if (!m->valid || !read_event_log(pf, &log, path))
 		return false;
-	enum kb_phase was = measuring();
-	int rc = pf->tpm_event_log(pf->ctx, &log);
-	phase_enter(was);
-	if (rc) {
-		log_debug("tpm: the event log cannot be read (%s): kaslboot measures %s itself",
-			  kb_strerror(rc), path);
-		return false;
-	}
 	bool by_verifier = log.truncated ||
 			   tpm_log_pcr_since(&log, m->last, MEASURE_PCR_BOOT_LOADER_CODE) == 1;
 	if (by_verifier)
