@@ -487,25 +487,6 @@ static void test_flags_bit3_clear_gets_lowest_slot(void **state)
 }
 
 /* A Boot Loader Interface string variable as the OS would set it (UTF-16LE + NUL). */
-static void set_var(const char *name, const char *value)
-{
-	uint16_t w[128];
-	long n = utf16_from_utf8(value, w, 128);
-	assert_true(n >= 0);
-	assert_int_equal(fake_platform.var_set(NULL, &bli_vendor_guid, name, BLI_PERSISTENT, w,
-					       ((size_t)n + 1) * 2), 0);
-}
-
-static const char *var_text(const char *name)
-{
-	static char text[512];
-	const struct fake_var *v = fake_fw_var(name);
-	if (!v)
-		return NULL;
-	assert_true(utf16_to_utf8((const uint16_t *)v->data, v->len / 2, text, sizeof(text)));
-	return text;
-}
-
 /* `bootctl set-oneshot b.conf`: b boots once, the variable is gone afterwards;
  * `bootctl set-default a.conf` is the default otherwise. */
 static void test_oneshot_and_default_variables(void **state)
@@ -514,8 +495,8 @@ static void test_oneshot_and_default_variables(void **state)
 	(void)state;
 	flow_firmware_init(true);
 	setup_esp("default b\n", linux_entry, linux_entry);
-	set_var("LoaderEntryDefault", "a.conf");
-	set_var("LoaderEntryOneShot", "b.conf");
+	flow_set_var("LoaderEntryDefault", "a.conf", BLI_PERSISTENT);
+	flow_set_var("LoaderEntryOneShot", "b.conf", BLI_PERSISTENT);
 	assert_true(run_boot(&rc));
 	check_entry_selected("b.conf");
 	assert_null(fake_fw_var("LoaderEntryOneShot"));
@@ -523,7 +504,7 @@ static void test_oneshot_and_default_variables(void **state)
 
 	flow_firmware_init(true);
 	setup_esp("default b\n", linux_entry, linux_entry);
-	set_var("LoaderEntryDefault", "a.conf");
+	flow_set_var("LoaderEntryDefault", "a.conf", BLI_PERSISTENT);
 	assert_true(run_boot(&rc));
 	check_entry_selected("a.conf");
 	assert_logged("chosen by LoaderEntryDefault");
@@ -552,12 +533,13 @@ static void test_loader_variables(void **state)
 	assert_int_equal(v->len, 8);
 	memcpy(&features, v->data, 8);
 	assert_int_equal(features, BLI_FEATURES);
-	assert_string_equal(var_text("LoaderImageIdentifier"), "\\EFI\\BOOT\\BOOTAA64.EFI");
-	assert_string_equal(var_text("LoaderDevicePartUUID"), "0fc63daf-8483-4772-8e79-3d69d8477de4");
-	assert_non_null(var_text("LoaderTimeInitUSec"));
-	uint64_t exec = strtoull(var_text("LoaderTimeExecUSec"), NULL, 10);
-	assert_true(exec >= strtoull(var_text("LoaderTimeInitUSec"), NULL, 10));
-	assert_non_null(var_text("LoaderInfo"));
+	assert_string_equal(flow_var_text("LoaderImageIdentifier"), "\\EFI\\BOOT\\BOOTAA64.EFI");
+	assert_string_equal(flow_var_text("LoaderDevicePartUUID"),
+			    "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	assert_non_null(flow_var_text("LoaderTimeInitUSec"));
+	uint64_t exec = strtoull(flow_var_text("LoaderTimeExecUSec"), NULL, 10);
+	assert_true(exec >= strtoull(flow_var_text("LoaderTimeInitUSec"), NULL, 10));
+	assert_non_null(flow_var_text("LoaderInfo"));
 }
 
 /* Boot counting: the entry's file is renamed before it boots, and systemd-bless-boot is
@@ -572,7 +554,7 @@ static void test_boot_counting(void **state)
 	assert_true(run_boot(&rc));
 	check_entry_selected("k.conf");
 	assert_non_null(fake_fw_var("LoaderBootCountPath"));
-	assert_string_equal(var_text("LoaderBootCountPath"), "\\loader\\entries\\k+2-2.conf");
+	assert_string_equal(flow_var_text("LoaderBootCountPath"), "\\loader\\entries\\k+2-2.conf");
 	bool found = false;
 	for (unsigned i = 0; i < fake.nfiles; i++)
 		found |= !strcmp(fake.files[i].path, "/loader/entries/k+2-2.conf");
@@ -607,8 +589,8 @@ static void test_bad_variables(void **state)
 	(void)state;
 	flow_firmware_init(true);
 	setup_esp(NULL, linux_entry, NULL);
-	set_var("LoaderEntryOneShot", "missing.conf");
-	set_var("LoaderConfigTimeout", "soon");
+	flow_set_var("LoaderEntryOneShot", "missing.conf", BLI_PERSISTENT);
+	flow_set_var("LoaderConfigTimeout", "soon", BLI_PERSISTENT);
 	/* An odd number of bytes: not UTF-16. */
 	assert_int_equal(fake_platform.var_set(NULL, &bli_vendor_guid, "LoaderEntryDefault",
 					       BLI_PERSISTENT, "abc", 3), 0);

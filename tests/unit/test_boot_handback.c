@@ -79,25 +79,6 @@ static bool run_boot(int *rc)
 	return fake_cpu_run_boot(&flow_fw, rc);
 }
 
-static const char *var_text(const char *name)
-{
-	static char text[512];
-	const struct fake_var *v = fake_fw_var(name);
-	if (!v)
-		return NULL;
-	assert_true(utf16_to_utf8((const uint16_t *)v->data, v->len / 2, text, sizeof(text)));
-	return text;
-}
-
-static void set_var(const char *name, const char *value)
-{
-	uint16_t w[128];
-	long n = utf16_from_utf8(value, w, 128);
-	assert_true(n >= 0);
-	assert_kb_ok(fake_platform.var_set(NULL, &bli_vendor_guid, name, BLI_VOLATILE, w,
-					   ((size_t)n + 1) * 2));
-}
-
 /* ---- point 3: LoaderBootCountPath ---------------------------------------------------- */
 
 /* A counted entry that fails uses up its try (its file is renamed), but the variable must
@@ -111,15 +92,15 @@ static void test_count_path_absent_when_uncounted_fallback_boots(void **state)
 	setup_esp("default a\n");
 	add_entry("a+3.conf", missing_entry);
 	add_entry("b.conf", linux_entry);
-	set_var("LoaderBootCountPath", "\\loader\\entries\\stale+1-1.conf");
+	flow_set_var("LoaderBootCountPath", "\\loader\\entries\\stale+1-1.conf", BLI_VOLATILE);
 	assert_true(run_boot(&rc));
 	assert_true(fake_cpu.linux_entered);
-	assert_string_equal(var_text("LoaderEntrySelected"), "b.conf");
+	assert_string_equal(flow_var_text("LoaderEntrySelected"), "b.conf");
 	assert_logged("falling back to entry 'b'");
 	assert_true(has_file("/loader/entries/a+2-1.conf")); /* a's try is used up */
 	if (fake_fw_var("LoaderBootCountPath"))
 		fail_msg("LoaderBootCountPath names %s, but uncounted b booted",
-			 var_text("LoaderBootCountPath"));
+			 flow_var_text("LoaderBootCountPath"));
 }
 
 /* A counted fallback: the variable names the fallback's new file, not the failed one's. */
@@ -132,11 +113,11 @@ static void test_count_path_names_counted_fallback(void **state)
 	add_entry("a+3.conf", missing_entry);
 	add_entry("b+2.conf", linux_entry);
 	assert_true(run_boot(&rc));
-	assert_string_equal(var_text("LoaderEntrySelected"), "b.conf");
+	assert_string_equal(flow_var_text("LoaderEntrySelected"), "b.conf");
 	assert_true(has_file("/loader/entries/a+2-1.conf"));
 	assert_true(has_file("/loader/entries/b+1-1.conf"));
 	assert_non_null(fake_fw_var("LoaderBootCountPath"));
-	assert_string_equal(var_text("LoaderBootCountPath"), "\\loader\\entries\\b+1-1.conf");
+	assert_string_equal(flow_var_text("LoaderBootCountPath"), "\\loader\\entries\\b+1-1.conf");
 }
 
 /* Every entry fails: the firmware's next boot option runs an OS, whose systemd-bless-boot
@@ -154,7 +135,7 @@ static void test_count_path_absent_when_nothing_boots(void **state)
 	assert_last_logged("nothing booted: returning to the firmware (");
 	if (fake_fw_var("LoaderBootCountPath"))
 		fail_msg("LoaderBootCountPath names %s after nothing booted",
-			 var_text("LoaderBootCountPath"));
+			 flow_var_text("LoaderBootCountPath"));
 }
 
 /* ---- point 6: what a failed run leaves ----------------------------------------------- */
