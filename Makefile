@@ -155,15 +155,17 @@ $(BUILD)/kaslboot.so: $(PE_HEADER_OBJ) $(EFI_OBJS) $(PE_LDS)
 		$(addprefix -Wl$(comma),$(EFI_LDFLAGS)) $(PE_HEADER_OBJ) $(EFI_OBJS) \
 		-Wl,--start-group $(EFI_LIBS) -Wl,--end-group -o $@
 
-# The file is the image as loaded (file offset = RVA) up to the end of .data's raw part:
-# the sections pe/kaslboot.lds puts there, padded to _data_raw_end (SizeOfRawData is a
-# whole number of FileAlignment units, and EDK2 reads each section's last byte). .bss is
-# not copied: the header declares it as .data's zero-filled tail. scripts/pe-check.py
+# First the image as loaded (file offset = RVA) up to the end of .data's raw part: the
+# sections pe/kaslboot.lds puts there, padded to _data_raw_end (SizeOfRawData is a whole
+# number of FileAlignment units, and EDK2 reads each section's last byte). .bss is not
+# copied: the header declares it as .data's zero-filled tail. scripts/pe-pack.py then
+# places each section at the file offset the header gives it, and scripts/pe-check.py
 # loads the result as a firmware would and compares it with the ELF.
-$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-check.py
+$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-pack.py scripts/pe-check.py
 	@echo "  PE      $@"
 	@$(OBJCOPY) -j .text -j .dynamic -j .data -j '.rela.*' -O binary \
-		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@
+		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@.flat
+	@$(PYTHON) scripts/pe-pack.py $@.flat $@ && rm -f $@.flat
 	@$(PYTHON) scripts/pe-check.py $< $@ || { rm -f $@; exit 1; }
 
 esp: $(BUILD)/esp.img

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The PE32+ header of BOOTAA64.EFI and its entry point, in place of gnu-efi's
  * crt0-efi-aarch64.o. The image is linked as an ELF shared object with pe/kaslboot.lds
- * and copied flat (objcopy -O binary), so file offset = RVA: this header fills the first
- * page, _start begins the second. Two sections, as gnu-efi's: .text (code, read-only
+ * and copied flat (objcopy -O binary, file offset = RVA); scripts/pe-pack.py then moves
+ * each section to the file offset this header gives it. In memory this header fills the
+ * first page and _start begins the second; in the file the header takes 512 bytes and
+ * .text follows it. Two sections, as gnu-efi's: .text (code, read-only
  * data, the dynamic section) and .data (data, GOT, the ELF relocations, then the
  * zero-initialized data). The .data section's VirtualSize covers the zero-initialized
  * data, its SizeOfRawData does not: the loader zero-fills the difference (PE format,
@@ -21,7 +23,9 @@
 #define PE_SUBSYSTEM_EFI_APP    10
 #define PE_SECTION_ALIGN        0x1000
 #define PE_FILE_ALIGN           0x200
-#define PE_HEADERS_SIZE         0x1000 /* the header page; .text starts at RVA 0x1000 */
+/* SizeOfHeaders: the headers take one FileAlignment unit of the file; in memory they have
+ * the first page, as .text starts on a page of its own (RVA PE_SECTION_ALIGN). */
+#define PE_HEADERS_SIZE         PE_FILE_ALIGN
 #define PE_NUM_DATA_DIRS        6      /* up to the (empty) base relocation directory */
 /* Section flags: CNT_CODE | MEM_EXECUTE | MEM_READ; CNT_INITIALIZED_DATA | MEM_READ |
  * MEM_WRITE. */
@@ -78,8 +82,8 @@ section_table:
 	.ascii	".text\0\0\0"
 	.long	_data - _start          /* VirtualSize */
 	.long	_start - ImageBase      /* VirtualAddress */
-	.long	_data - _start          /* SizeOfRawData */
-	.long	_start - ImageBase      /* PointerToRawData (file offset = RVA) */
+	.long	_pe_text_raw_size       /* SizeOfRawData: the code, to FileAlignment */
+	.long	PE_HEADERS_SIZE         /* PointerToRawData: right after the headers */
 	.long	0, 0                    /* PointerToRelocations, PointerToLinenumbers */
 	.short	0, 0                    /* NumberOfRelocations, NumberOfLinenumbers */
 	.long	PE_SCN_TEXT
@@ -88,13 +92,13 @@ section_table:
 	.long	_pe_data_virt_size      /* VirtualSize: initialized + zero-initialized */
 	.long	_data - ImageBase       /* VirtualAddress */
 	.long	_pe_data_raw_size       /* SizeOfRawData: what the file holds */
-	.long	_data - ImageBase       /* PointerToRawData */
+	.long	PE_HEADERS_SIZE + _pe_text_raw_size /* PointerToRawData: right after .text's */
 	.long	0, 0
 	.short	0, 0
 	.long	PE_SCN_DATA
 
 	/* _start at RVA 0x1000: the header page ends here. */
-	.balign	PE_HEADERS_SIZE, 0
+	.balign	PE_SECTION_ALIGN, 0
 
 /* efi_main(ImageHandle, SystemTable) after zeroing the zero-initialized data (the PE loader
  * already has; this makes the image independent of that) and applying the image's own

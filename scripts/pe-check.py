@@ -102,7 +102,7 @@ def load_pe(pe, errors):
         image[va + n:va + vsize] = bytes(vsize - n)
         sections.append((name, va, vsize, raw_size, chars))
         prev_end = va + vsize
-    return image, sections, entry
+    return image, sections, entry, size_of_headers
 
 
 def main(elf_path, pe_path):
@@ -112,7 +112,7 @@ def main(elf_path, pe_path):
     if loaded is None:
         print(f"pe-check: {pe_path}: " + "; ".join(errors))
         return 1
-    image, sections, entry = loaded
+    image, sections, entry, size_of_headers = loaded
     elf_secs = elf_sections(elf)
     start = elf_symbol(elf, elf_secs, "_start")
     if entry != start:
@@ -121,6 +121,8 @@ def main(elf_path, pe_path):
     if not any(va <= entry < va + vs and ch & IMAGE_SCN_MEM_EXECUTE for _, va, vs, _, ch in sections):
         errors.append("the entry point is in no executable section")
 
+    covered = [(0, size_of_headers)] + [(va, va + vs) for _, va, vs, _, _ in sections]
+    uncovered = [(a[1], b[0]) for a, b in zip(covered, covered[1:]) if a[1] < b[0]]
     dynamic = None
     for name, typ, flags, addr, off, size in elf_secs:
         if not flags & SHF_ALLOC or size == 0 or name in NOT_LOADED:
@@ -130,8 +132,15 @@ def main(elf_path, pe_path):
                           f"{len(image):#x}-byte image")
             continue
         want = bytes(size) if typ == SHT_NOBITS else elf[off:off + size]
-        if image[addr:addr + size] != want:
-            bad = next(i for i in range(size) if image[addr + i] != want[i])
+        got = bytearray(image[addr:addr + size])
+        # The header page past SizeOfHeaders belongs to no PE section: a loader leaves it as
+        # it finds it. The ELF may hold only the header's padding (zeros) there.
+        for lo, hi in uncovered:
+            a, b = max(lo, addr), min(hi, addr + size)
+            if a < b:
+                got[a - addr:b - addr] = bytes(b - a)
+        if got != want:
+            bad = next(i for i in range(size) if got[i] != want[i])
             errors.append(f"ELF {name}: the loaded image differs at {addr + bad:#x}")
         if name == ".dynamic":
             dynamic = (addr, size)
