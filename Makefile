@@ -90,8 +90,8 @@ EFI_CFLAGS := -std=gnu11 -Os -flto=auto -g $(WARN) -ffreestanding -ffunction-sec
 EFI_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
 
 # The PE32+ header and _start are ours (pe/header_aarch64.S, laid out by pe/kaslboot.lds),
-# not gnu-efi's crt0: its header copies zero-initialized data into the file. gnu-efi
-# still provides _relocate (EFI_LIBS). --gc-sections with -ffunction-sections
+# not gnu-efi's crt0: its header copies zero-initialized data into the file, and its
+# _relocate reads 24-byte RELA entries (efi/self_relocate.c reads RELR). --gc-sections with -ffunction-sections
 # -fdata-sections: what only the host tests call does not ship; the linker script keeps
 # the header and exports no symbol (an exported symbol would be a root).
 PE_LDS := pe/kaslboot.lds
@@ -99,10 +99,9 @@ PE_HEADER_OBJ := $(BUILD)/efi-obj/pe/header_aarch64.o
 comma := ,
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z norelro --no-undefined --no-warn-rwx-segments \
         --gc-sections -T $(PE_LDS)
-# gnu-efi: its headers, and _relocate from libgnuefi.a; not libefi.a (efi/firmware.c
-# stands in for the little of it kaslboot used).
-EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a \
-        $(GNUEFI_LIB)/libgnuefi.a
+# gnu-efi: its headers only; not libefi.a (efi/firmware.c stands in for the little of it
+# kaslboot used).
+EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)/libz.a
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -Iinclude \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -161,11 +160,11 @@ $(BUILD)/kaslboot.so: $(PE_HEADER_OBJ) $(EFI_OBJS) $(PE_LDS)
 # copied: the header declares it as .data's zero-filled tail. scripts/pe-pack.py then
 # places each section at the file offset the header gives it, and scripts/pe-check.py
 # loads the result as a firmware would and compares it with the ELF.
-$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-pack.py scripts/pe-check.py
+$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-pack.py scripts/pe-check.py scripts/pe_elf.py
 	@echo "  PE      $@"
-	@$(OBJCOPY) -j .text -j .dynamic -j .data -j '.rela.*' -O binary \
+	@$(OBJCOPY) -j .text -j .data -O binary \
 		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@.flat
-	@$(PYTHON) scripts/pe-pack.py $@.flat $@ && rm -f $@.flat
+	@$(PYTHON) scripts/pe-pack.py $< $@.flat $@ && rm -f $@.flat
 	@$(PYTHON) scripts/pe-check.py $< $@ || { rm -f $@; exit 1; }
 
 esp: $(BUILD)/esp.img

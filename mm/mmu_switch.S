@@ -11,7 +11,9 @@
 
 #define CURRENTEL_EL2 (2 << MM_CURRENTEL_SHIFT)
 
-	.text
+	/* A section of its own, which pe/kaslboot.lds puts on .text's first page: aligned
+	 * anywhere else, it would cost up to a page of padding in the file. */
+	.section .text.idmap, "ax"
 	.balign	4096
 	.globl	mm_tramp_start
 mm_tramp_start:

@@ -3,9 +3,9 @@
  * crt0-efi-aarch64.o. The image is linked as an ELF shared object with pe/kaslboot.lds
  * and copied flat (objcopy -O binary, file offset = RVA); scripts/pe-pack.py then moves
  * each section to the file offset this header gives it. In memory this header fills the
- * first page and _start begins the second; in the file the header takes 512 bytes and
+ * first page and .text begins the second; in the file the header takes 512 bytes and
  * .text follows it. Two sections, as gnu-efi's: .text (code, read-only
- * data, the dynamic section) and .data (data, GOT, the ELF relocations, then the
+ * data, the image's RELR relocation table) and .data (data, GOT, then the
  * zero-initialized data). The .data section's VirtualSize covers the zero-initialized
  * data, its SizeOfRawData does not: the loader zero-fills the difference (PE format,
  * "Section Table": VirtualSize > SizeOfRawData), so zero-initialized statics take no
@@ -54,11 +54,11 @@ pe_signature:
 optional_header:
 	.short	PE_OPT_MAGIC_PE32PLUS
 	.byte	0x02, 0x14              /* Major/MinorLinkerVersion, as gnu-efi's */
-	.long	_data - _start          /* SizeOfCode: the .text section */
+	.long	_pe_text_virt_size      /* SizeOfCode: the .text section */
 	.long	_pe_data_raw_size       /* SizeOfInitializedData */
 	.long	_pe_bss_size            /* SizeOfUninitializedData */
 	.long	_start - ImageBase      /* AddressOfEntryPoint */
-	.long	_start - ImageBase      /* BaseOfCode */
+	.long	_text_start - ImageBase /* BaseOfCode */
 	/* Windows-specific fields */
 	.quad	0                       /* ImageBase: the image relocates itself */
 	.long	PE_SECTION_ALIGN
@@ -80,8 +80,8 @@ optional_header:
 
 section_table:
 	.ascii	".text\0\0\0"
-	.long	_data - _start          /* VirtualSize */
-	.long	_start - ImageBase      /* VirtualAddress */
+	.long	_pe_text_virt_size      /* VirtualSize */
+	.long	_text_start - ImageBase /* VirtualAddress */
 	.long	_pe_text_raw_size       /* SizeOfRawData: the code, to FileAlignment */
 	.long	PE_HEADERS_SIZE         /* PointerToRawData: right after the headers */
 	.long	0, 0                    /* PointerToRelocations, PointerToLinenumbers */
@@ -97,13 +97,14 @@ section_table:
 	.short	0, 0
 	.long	PE_SCN_DATA
 
-	/* _start at RVA 0x1000: the header page ends here. */
+	/* .text starts at RVA 0x1000: the header page ends here. */
 	.balign	PE_SECTION_ALIGN, 0
 
 /* efi_main(ImageHandle, SystemTable) after zeroing the zero-initialized data (the PE loader
- * already has; this makes the image independent of that) and applying the image's own
- * R_AARCH64_RELATIVE relocations with gnu-efi's _relocate(ImageBase, _DYNAMIC). Returns
- * _relocate's error, or efi_main's status. */
+ * already has; this makes the image independent of that) and adding the load address to
+ * the image's own pointers (self_relocate(ImageBase, _relr): efi/self_relocate.c). Returns
+ * efi_main's status. */
+	.section .text.start, "ax"
 	.globl	_start
 _start:
 	stp	x29, x30, [sp, #-32]!
@@ -119,14 +120,11 @@ _start:
 	stp	xzr, xzr, [x8], #16
 	b	0b
 
-1:	mov	x2, x0                  /* _relocate(ldbase, dyn, image, systab) */
-	mov	x3, x1
-	adr	x0, ImageBase
-	adrp	x1, _DYNAMIC
-	add	x1, x1, #:lo12:_DYNAMIC
-	bl	_relocate
-	cbnz	x0, 2f
-	ldp	x0, x1, [sp, #16]
+1:	adr	x0, ImageBase           /* self_relocate(load address, RELR table) */
+	adrp	x1, _relr
+	add	x1, x1, #:lo12:_relr
+	bl	self_relocate
+	ldp	x0, x1, [sp, #16]       /* efi_main(ImageHandle, SystemTable) */
 	bl	efi_main
-2:	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #32
 	ret

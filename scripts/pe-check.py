@@ -10,8 +10,9 @@ linker made. This script reads the PE as EDK2's PeCoffLoader does (headers, ever
 section's raw data inside the file, SizeOfRawData bytes copied, the rest of VirtualSize
 zero-filled, into SizeOfImage bytes that start out as garbage), then compares the result
 byte for byte with every allocated ELF section (NOBITS ones as zeros), checks the entry
-point, and checks that _relocate() will find its R_AARCH64_RELATIVE table inside the image
-and that every word it patches lies in a writable section. Prints one line; exits 1 with
+point, and reads the RELR table at _relr as efi/self_relocate.c does (its own reader, not
+pe-pack.py's writer): it must name exactly the ELF's R_AARCH64_RELATIVE places, each in a
+writable section and holding its addend. Prints one line; exits 1 with
 the reasons on any mismatch, or when the file is over its size budget. PE field names:
 Microsoft "PE Format"; ELF: the System V gABI.
 """
@@ -19,12 +20,14 @@ import os
 import struct
 import sys
 
+from pe_elf import SHF_ALLOC, SHT_NOBITS, elf_relative_relocs, elf_sections, elf_symbol
+
 # ELF sections the linker makes for -shared that the image does not use at run time (no
-# symbol is looked up): they may lie outside the PE image.
-NOT_LOADED = {".dynsym", ".dynstr", ".hash", ".gnu.hash", ".note.gnu.build-id"}
-SHT_NOBITS, SHF_ALLOC = 8, 0x2
-DT_NULL, DT_RELA, DT_RELASZ, DT_RELAENT = 0, 7, 8, 9
-R_AARCH64_NONE, R_AARCH64_RELATIVE = 0, 1027
+# symbol is looked up; pe-pack.py turned the RELA table into RELR at _relr): they lie
+# outside the PE image.
+NOT_LOADED = {".dynsym", ".dynstr", ".hash", ".gnu.hash", ".note.gnu.build-id", ".dynamic",
+              ".rela.dyn", ".rela.plt", ".rela.got", ".rela.data"}
+WORD = 8
 IMAGE_FILE_MACHINE_ARM64, PE32PLUS, EFI_APPLICATION = 0xAA64, 0x20B, 10
 IMAGE_SCN_MEM_WRITE, IMAGE_SCN_MEM_EXECUTE = 0x80000000, 0x20000000
 # The loader's size budget (docs/hacking.md, "Build rules"): the firmware reads the whole
@@ -34,32 +37,6 @@ PE_MAX_BYTES = 160 * 1024
 # (KASLBOOT_PE_BUDGET_KIB=176 make ...): the check says so on every build, and .ci/run
 # clears the variable, so nothing over 160 KiB lands.
 BUDGET_OVERRIDE = "KASLBOOT_PE_BUDGET_KIB"
-
-
-def elf_sections(elf):
-    (e_shoff,) = struct.unpack_from("<Q", elf, 0x28)
-    e_shentsize, e_shnum, e_shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
-    raw = [struct.unpack_from("<IIQQQQIIQQ", elf, e_shoff + i * e_shentsize) for i in range(e_shnum)]
-    strtab = raw[e_shstrndx][4]
-    out = []
-    for name, typ, flags, addr, off, size, *_ in raw:
-        end = elf.index(b"\0", strtab + name)
-        out.append((elf[strtab + name:end].decode(), typ, flags, addr, off, size))
-    return out
-
-
-def elf_symbol(elf, sections, want):
-    """The value of symbol `want` in .symtab (local or global), or None."""
-    symtab = next((s for s in sections if s[0] == ".symtab"), None)
-    strtab = next((s for s in sections if s[0] == ".strtab"), None)
-    if not symtab or not strtab:
-        return None
-    for off in range(symtab[4], symtab[4] + symtab[5], 24):
-        name, _, _, _, value, _ = struct.unpack_from("<IBBHQQ", elf, off)
-        end = elf.index(b"\0", strtab[4] + name)
-        if elf[strtab[4] + name:end].decode() == want:
-            return value
-    return None
 
 
 def load_pe(pe, errors):
@@ -121,9 +98,20 @@ def main(elf_path, pe_path):
     if not any(va <= entry < va + vs and ch & IMAGE_SCN_MEM_EXECUTE for _, va, vs, _, ch in sections):
         errors.append("the entry point is in no executable section")
 
+    try:
+        relocs = elf_relative_relocs(elf, elf_secs)
+    except ValueError as e:
+        errors.append(f"{e}: efi/self_relocate.c applies only RELATIVE relocations")
+        relocs = {}
+    relr = (elf_symbol(elf, elf_secs, "_relr"), elf_symbol(elf, elf_secs, "_relr_end"))
+    if None in relr:
+        errors.append("no _relr/_relr_end symbols (pe/kaslboot.lds)")
+        relr = (0, 0)
     covered = [(0, size_of_headers)] + [(va, va + vs) for _, va, vs, _, _ in sections]
-    uncovered = [(a[1], b[0]) for a, b in zip(covered, covered[1:]) if a[1] < b[0]]
-    dynamic = None
+    # Compared apart: the header page past SizeOfHeaders belongs to no PE section (a loader
+    # leaves it as it finds it; the ELF may hold only the header's padding, zeros, there),
+    # and the RELR room, which pe-pack.py filled.
+    skipped = [(a[1], b[0]) for a, b in zip(covered, covered[1:]) if a[1] < b[0]] + [relr]
     for name, typ, flags, addr, off, size in elf_secs:
         if not flags & SHF_ALLOC or size == 0 or name in NOT_LOADED:
             continue
@@ -131,46 +119,50 @@ def main(elf_path, pe_path):
             errors.append(f"ELF {name} [{addr:#x}, {addr + size:#x}) lies outside the "
                           f"{len(image):#x}-byte image")
             continue
-        want = bytes(size) if typ == SHT_NOBITS else elf[off:off + size]
+        want = bytearray(size) if typ == SHT_NOBITS else bytearray(elf[off:off + size])
+        for place, addend in relocs.items():     # each place holds its link-time value
+            if addr <= place and place + WORD <= addr + size:
+                want[place - addr:place - addr + WORD] = struct.pack("<q", addend)
         got = bytearray(image[addr:addr + size])
-        # The header page past SizeOfHeaders belongs to no PE section: a loader leaves it as
-        # it finds it. The ELF may hold only the header's padding (zeros) there.
-        for lo, hi in uncovered:
+        for lo, hi in skipped[:-1]:
             a, b = max(lo, addr), min(hi, addr + size)
             if a < b:
                 got[a - addr:b - addr] = bytes(b - a)
+        a, b = max(relr[0], addr), min(relr[1], addr + size)
+        if a < b:
+            got[a - addr:b - addr] = want[a - addr:b - addr]
         if got != want:
             bad = next(i for i in range(size) if got[i] != want[i])
             errors.append(f"ELF {name}: the loaded image differs at {addr + bad:#x}")
-        if name == ".dynamic":
-            dynamic = (addr, size)
 
-    # What _relocate() does: walk _DYNAMIC for DT_RELA/DT_RELASZ, apply RELATIVE entries.
-    if dynamic is None:
-        errors.append("no .dynamic in the image")
-    else:
-        tags = {}
-        for off in range(dynamic[0], dynamic[0] + dynamic[1], 16):
-            tag, val = struct.unpack_from("<qQ", image, off)
-            if tag == DT_NULL:
-                break
-            tags[tag] = val
-        rela, relasz, relaent = tags.get(DT_RELA, 0), tags.get(DT_RELASZ, 0), tags.get(DT_RELAENT, 24)
-        writable = [(va, va + vs) for _, va, vs, _, ch in sections if ch & IMAGE_SCN_MEM_WRITE]
-        if rela + relasz > len(image):
-            errors.append(f"DT_RELA [{rela:#x}, {rela + relasz:#x}) is outside the image")
+    # What efi/self_relocate.c does: even words are places, odd words bitmaps of the 63
+    # places that follow, a zero word ends the table.
+    places, where, cur = set(), None, relr[0]
+    while True:
+        if cur + WORD > relr[1]:
+            errors.append("the RELR table has no end inside its room")
+            break
+        (word,) = struct.unpack_from("<Q", image, cur)
+        cur += WORD
+        if word == 0:
+            break
+        if not word & 1:
+            places.add(word)
+            where = word + WORD
+        elif where is None:
+            errors.append("the RELR table starts with a bitmap")
+            break
         else:
-            for off in range(rela, rela + relasz, relaent):
-                r_offset, r_info, _ = struct.unpack_from("<QQq", image, off)
-                typ = r_info & 0xFFFFFFFF
-                if typ == R_AARCH64_NONE:
-                    continue
-                if typ != R_AARCH64_RELATIVE:
-                    errors.append(f"relocation type {typ} at {r_offset:#x}: _relocate ignores it")
-                    break
-                if not any(lo <= r_offset and r_offset + 8 <= hi for lo, hi in writable):
-                    errors.append(f"RELATIVE relocation of {r_offset:#x}: not in a writable section")
-                    break
+            places.update(where + WORD * (bit - 1) for bit in range(1, 64) if word >> bit & 1)
+            where += 63 * WORD
+    if places != set(relocs):
+        errors.append(f"RELR names {len(places)} places, the ELF {len(relocs)} relocations; "
+                      f"first difference {min(places ^ set(relocs)):#x}")
+    writable = [(va, va + vs) for _, va, vs, _, ch in sections if ch & IMAGE_SCN_MEM_WRITE]
+    for place in sorted(places):
+        if not any(lo <= place and place + WORD <= hi for lo, hi in writable):
+            errors.append(f"relocation of {place:#x}: not in a writable section")
+            break
 
     budget = PE_MAX_BYTES
     if os.environ.get(BUDGET_OVERRIDE):
