@@ -244,8 +244,9 @@ unit: layers licence lint-tests $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
 # The Debian end-to-end test (tests/integration/test_debian_e2e.py) is part of
 # `integration`; `make e2e` runs it alone.
 E2E_TEST := tests/integration/test_debian_e2e.py
+# --durations: the slowest tests in every run's log, to keep .ci/run under its 45 minutes.
 integration: $(BUILD)/esp.img $(PROBE_ELF)
-	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q --durations=12 tests/integration $(PYTEST_ARGS)
 e2e: $(BUILD)/esp.img
 	$(PYTHON) -m pytest -q $(E2E_TEST) $(PYTEST_ARGS)
 
