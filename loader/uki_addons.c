@@ -151,3 +151,24 @@ void uki_measure_dt_addon(const struct kb_platform *pf, const struct uki_addon *
 				 measure_event(pf, MEASURE_PCR_KERNEL_CONFIG, UKI_TAG_DEVICETREE,
 					       dt->data, dt->size, a->name));
 }
+
+void uki_measure_initrd_addons(const struct kb_platform *pf, const struct uki_addon *a, size_t n,
+			       struct uki_measured *m)
+{
+	for (size_t i = n; i-- > 0;) {
+		const struct uki_section *u = uki_section_find(a[i].s, a[i].n, ".ucode");
+		if (u)
+			uki_measured_add(&m->parameters,
+					 measure_event(pf, MEASURE_PCR_KERNEL_CONFIG,
+						       UKI_TAG_UCODE_ADDON, u->data, u->size,
+						       a[i].name));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct uki_section *r = uki_section_find(a[i].s, a[i].n, ".initrd");
+		if (r)
+			uki_measured_add(&m->parameters,
+					 measure_event(pf, MEASURE_PCR_KERNEL_CONFIG,
+						       UKI_TAG_INITRD_ADDON, r->data, r->size,
+						       a[i].name));
+	}
+}

@@ -59,6 +59,15 @@ const struct uki_section *uki_addon_dt(const struct uki_addon *a);
 void uki_measure_dt_addon(const struct kb_platform *pf, const struct uki_addon *a,
 			  struct uki_measured *m);
 
+/* The selected addons' .ucode (in reverse order: the kernel takes the first microcode it
+ * finds) then .initrd sections, measured into PCR 12 under tags 0xdac08e1a and 0x49dffe0f
+ * with the addon's file name (stub.c measure_and_append_ucode_addons,
+ * measure_and_append_initrd_addons), after the credentials and extensions. The caller
+ * passes the same sections to Linux: ucode addons first, then the UKI's .ucode and
+ * .initrd, the generated archives, then the initrd addons. */
+void uki_measure_initrd_addons(const struct kb_platform *pf, const struct uki_addon *a, size_t n,
+			       struct uki_measured *m);
+
 /* systemd's mangle_stub_cmdline in place: every byte <= 0x20 or 0x7f becomes a space,
  * leading and trailing ones are dropped. */
 void uki_cmdline_mangle(char *s);

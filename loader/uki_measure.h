@@ -18,6 +18,16 @@
  *   12   EV_IPL                    the configuration extensions cpio "Configuration extension
  *                                                                     initrd"
  *
+ * The order of the events, which PCR 12's value depends on (stub.c run()):
+ *   0. what systemd-boot measures before it starts the UKI (boot.c image_start): the load
+ *      options it passes, "@N" (N > 0) then a space and the entry's options when there are
+ *      any, EV_IPL (measure_load_options); none for a UKI entry booted as it is;
+ *   1. uki_measure_profile;   2. uki_measure_sections (PCR 11);
+ *   3. uki_measure_cmdline with the loader's command line, when Secure Boot is off (the
+ *      stub drops it under Secure Boot when the UKI has a .cmdline) and it is not empty;
+ *   4. uki_addons_cmdline;    5. uki_measure_dt_addon for each DT addon applied;
+ *   6. uki_extras_pack for each kind, in enum order;   7. uki_measure_initrd_addons.
+ *
  * PCR 11 takes the sections in the canonical order of src/fundamental/uki.h (never the
  * file's): .linux .osrel .cmdline .initrd .ucode .splash .dtb .uname .sbat .pcrpkey
  * .profile .dtbauto .hwids; .pcrsig never (it signs the result). A section of size 0 is
@@ -40,8 +50,10 @@ struct uki_section {
 };
 
 /* Event tags (systemd 257 src/fundamental/tpm2-pcr.h). */
-#define UKI_TAG_PROFILE    0x13aed6dbu /* UKI_PROFILE_EVENT_TAG_ID */
-#define UKI_TAG_DEVICETREE 0x6c46f751u /* DEVICETREE_ADDON_EVENT_TAG_ID */
+#define UKI_TAG_PROFILE      0x13aed6dbu /* UKI_PROFILE_EVENT_TAG_ID */
+#define UKI_TAG_DEVICETREE   0x6c46f751u /* DEVICETREE_ADDON_EVENT_TAG_ID */
+#define UKI_TAG_INITRD_ADDON 0x49dffe0fu /* INITRD_ADDON_EVENT_TAG_ID */
+#define UKI_TAG_UCODE_ADDON  0xdac08e1au /* UCODE_ADDON_EVENT_TAG_ID */
 
 /* systemd-stub's record of what reached the TPM, one per group of events, for the
  * StubPcr* variables (stub.c combine_measured_flag): -1 nothing was submitted, 0 something

@@ -196,6 +196,37 @@ static void test_devicetree(void **state)
 	assert_int_equal(m.parameters, 1);
 }
 
+/* Microcode addons in reverse order, then initrd addons in order, each tagged with the
+ * addon's name: 0xdac08e1a, 0x49dffe0f. */
+static void test_initrd_and_ucode_addons(void **state)
+{
+	(void)state;
+	const struct uki_section a1[] = { { ".ucode", "u1", 2 }, { ".initrd", "i1", 2 } };
+	const struct uki_section a2[] = { { ".cmdline", "x", 1 } };
+	const struct uki_section a3[] = { { ".initrd", "i3", 2 }, { ".ucode", "u3", 2 } };
+	struct uki_addon a[] = { { "1.addon.efi", a1, 2 },
+				 { "2.addon.efi", a2, 1 },
+				 { "3.addon.efi", a3, 2 } };
+	struct uki_measured m;
+	uki_measured_init(&m);
+	uki_measure_initrd_addons(&fake_platform, a, 3, &m);
+	static const char *const data[] = { "u3", "u1", "i1", "i3" };
+	static const uint8_t tags[][4] = { { 0x1a, 0x8e, 0xc0, 0xda },
+					   { 0x1a, 0x8e, 0xc0, 0xda },
+					   { 0x0f, 0xfe, 0xdf, 0x49 },
+					   { 0x0f, 0xfe, 0xdf, 0x49 } };
+	static const char names[] = "3113";
+	assert_int_equal(fake.nevents, 4);
+	for (unsigned k = 0; k < 4; k++) {
+		assert_int_equal(fake.events[k].pcr, 12);
+		assert_int_equal(fake.events[k].type, 0x6u);
+		assert_memory_equal(fake.events[k].data, data[k], 2);
+		assert_memory_equal(fake.events[k].event, tags[k], 4);
+		assert_int_equal(fake.events[k].event[8], (uint8_t)names[k]);
+	}
+	assert_int_equal(m.parameters, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +237,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_mangle),
 		cmocka_unit_test_setup_teardown(test_devicetree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_initrd_and_ucode_addons, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
