@@ -124,3 +124,20 @@ def test_uki_with_dtb_and_splash_pcr11_matches(tools, tmp_path):
     sections = sections_of(uki, tools["pypath"], str(out))
     assert ".dtb" in [n for n, _ in sections] and ".splash" in [n for n, _ in sections]
     assert kaslboot_pcr11(sections) == predicted(tools, sections)
+
+
+def test_dtbauto_and_hwids_systemd_measure_257_swaps_them(tools, tmp_path):
+    """systemd-measure 257 maps --hwids= to the .dtbauto slot and --dtbauto= to .hwids (its
+    option enum is ordered ... PROFILE, HWIDS, DTBAUTO; uki.h ... PROFILE, DTBAUTO, HWIDS).
+    The stub measures .dtbauto before .hwids, as kaslboot does: 257's prediction matches
+    only with the two files passed the other way round."""
+    files = {}
+    for name, size in ((".linux", 5000), (".dtbauto", 700), (".hwids", 300)):
+        files[name] = tmp_path / name[1:]
+        files[name].write_bytes(os.urandom(size))
+    sections = [(n, str(p)) for n, p in files.items()]
+    ours = kaslboot_pcr11(sections)
+    swapped = [(".linux", str(files[".linux"])), (".hwids", str(files[".dtbauto"])),
+               (".dtbauto", str(files[".hwids"]))]
+    assert ours == predicted(tools, swapped)
+    assert ours != predicted(tools, sections)
