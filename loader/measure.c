@@ -286,31 +286,37 @@ static const uint8_t *load_options(const char *cmdline, size_t *n)
 	return (const uint8_t *)cmdline;
 }
 
+/* systemd's tpm_log_load_options (systemd-boot 252 and 257, systemd-stub 257): EV_IPL into
+ * PCR 12, the load options in UTF-16 with their NUL both hashed and logged. */
+static bool load_options_event(const struct kb_platform *pf, const uint8_t *data, size_t n)
+{
+	return extend(pf, MEASURE_PCR_KERNEL_CONFIG, EV_IPL, data, n, data, n, "the command line");
+}
+
 bool measure_load_options(const struct kb_platform *pf, const char *cmdline)
 {
 	size_t n;
 	if (!usable() || !cmdline[0])
 		return false;
-	/* systemd's tpm_log_load_options (systemd-boot 252 and 257, systemd-stub 257): EV_IPL
-	 * into PCR 12, the load options in UTF-16 with their NUL both hashed and logged. */
 	const uint8_t *data = load_options(cmdline, &n);
-	return extend(pf, MEASURE_PCR_KERNEL_CONFIG, EV_IPL, data, n, data, n, "the command line");
+	return load_options_event(pf, data, n);
 }
 
 void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
 		     enum measure_cmdline_for who)
 {
 	size_t n;
+	if (!usable() || !cmdline[0])
+		return;
 	/* systemd-boot's PCR 12 event, then the stub's: the same LoadOptions hashed into
 	 * PCR 9 under its tag. Each is tried on its own. */
-	measure_load_options(pf, cmdline);
-	if (!usable() || !cmdline[0] || who != MEASURE_CMDLINE_LINUX)
-		return;
 	const uint8_t *data = load_options(cmdline, &n);
-	extend(pf, MEASURE_PCR_KERNEL_INITRD, EV_EVENT_TAG, data, n, event_buf,
-	       tagged_event(MEASURE_TAG_LOAD_OPTIONS, stub_load_options_text,
-			    sizeof(stub_load_options_text)),
-	       "the command line (LoadOptions)");
+	load_options_event(pf, data, n);
+	if (who == MEASURE_CMDLINE_LINUX)
+		extend(pf, MEASURE_PCR_KERNEL_INITRD, EV_EVENT_TAG, data, n, event_buf,
+		       tagged_event(MEASURE_TAG_LOAD_OPTIONS, stub_load_options_text,
+				    sizeof(stub_load_options_text)),
+		       "the command line (LoadOptions)");
 }
 
 bool measure_event(const struct kb_platform *pf, unsigned pcr, uint32_t tag, const void *data,
