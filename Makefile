@@ -184,6 +184,11 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
 	@mkdir -p $(@D)
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
+# Host programs the integration tests run against a reference tool (tests/tools/).
+$(BUILD)/tools/%: tests/tools/%.c $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(UNIT_HELPERS) $(BUILD)/libkaslboot-host.a $(HOST_LIBS) -o $@
 
 # The layering of docs/hacking.md, checked on every `make unit` (scripts/layers.sh has the
 # rules: lib/ includes only lib/; mm/, dtb/, formats/ and crypto/ only lib/ and themselves;
@@ -245,7 +250,7 @@ unit: layers licence lint-tests $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
 # `integration`; `make e2e` runs it alone.
 E2E_TEST := tests/integration/test_debian_e2e.py
 # --durations: the slowest tests in every run's log, to keep .ci/run under its 45 minutes.
-integration: $(BUILD)/esp.img $(PROBE_ELF)
+integration: $(BUILD)/esp.img $(PROBE_ELF) $(BUILD)/tools/uki_pcr11
 	$(PYTHON) -m pytest -q --durations=12 tests/integration $(PYTEST_ARGS)
 e2e: $(BUILD)/esp.img
 	$(PYTHON) -m pytest -q $(E2E_TEST) $(PYTEST_ARGS)

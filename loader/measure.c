@@ -108,7 +108,7 @@ static void log_full(const char *what, unsigned pcr)
 }
 
 /* A measurement's answer: 0 or log-full counts as measured. */
-static void measured(const char *what, unsigned pcr, int rc, uint64_t len, const char *as)
+static bool measured(const char *what, unsigned pcr, int rc, uint64_t len, const char *as)
 {
 	if (rc == KB_ENOSPC)
 		log_full(what, pcr);
@@ -117,6 +117,7 @@ static void measured(const char *what, unsigned pcr, int rc, uint64_t len, const
 	else
 		log_debug("tpm: measured %s into PCR %u (%s%lu bytes)", what, pcr, as,
 			  (unsigned long)len);
+	return !rc || rc == KB_ENOSPC;
 }
 
 static bool usable(void) { return tpm.present; }
@@ -130,13 +131,13 @@ static enum kb_phase measuring(void)
 	return was;
 }
 
-static void extend(const struct kb_platform *pf, unsigned pcr, uint32_t type, const void *data,
+static bool extend(const struct kb_platform *pf, unsigned pcr, uint32_t type, const void *data,
 		   uint64_t len, const void *event, size_t event_len, const char *what)
 {
 	enum kb_phase was = measuring();
 	int rc = pf->tpm_measure(pf->ctx, pcr, type, data, len, event, event_len);
 	phase_enter(was);
-	measured(what, pcr, rc, len, "");
+	return measured(what, pcr, rc, len, "");
 }
 
 /* "sha1,sha256" for the log line. */
@@ -273,28 +274,69 @@ bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark 
 	return by_verifier;
 }
 
+/* The command line as measured: UTF-16LE with its NUL in cmdline_buf, or, when it is not
+ * text the firmware could hold, its UTF-8 bytes with their NUL. */
+static const uint8_t *load_options(const char *cmdline, size_t *n)
+{
+	*n = to_utf16le(cmdline, cmdline_buf, sizeof(cmdline_buf));
+	if (*n)
+		return cmdline_buf;
+	log_debug("tpm: the command line is not UCS-2 text: measuring its UTF-8 bytes");
+	*n = strlen(cmdline) + 1;
+	return (const uint8_t *)cmdline;
+}
+
+/* systemd's tpm_log_load_options (systemd-boot 252 and 257, systemd-stub 257): EV_IPL into
+ * PCR 12, the load options in UTF-16 with their NUL both hashed and logged. */
+static bool load_options_event(const struct kb_platform *pf, const uint8_t *data, size_t n)
+{
+	return extend(pf, MEASURE_PCR_KERNEL_CONFIG, EV_IPL, data, n, data, n, "the command line");
+}
+
+bool measure_load_options(const struct kb_platform *pf, const char *cmdline)
+{
+	size_t n;
+	if (!usable() || !cmdline[0])
+		return false;
+	const uint8_t *data = load_options(cmdline, &n);
+	return load_options_event(pf, data, n);
+}
+
 void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
 		     enum measure_cmdline_for who)
 {
+	size_t n;
 	if (!usable() || !cmdline[0])
 		return;
-	/* systemd-boot 252 (tpm_log_load_options): EV_IPL into PCR 12, the load options in
-	 * UTF-16 with their NUL both hashed and logged; the stub then hashes the same
-	 * LoadOptions into PCR 9 under its tag. */
-	const uint8_t *data = cmdline_buf;
-	size_t n = to_utf16le(cmdline, cmdline_buf, sizeof(cmdline_buf));
-	if (!n) {
-		/* Not text the firmware could hold: still measured, as its UTF-8 bytes. */
-		data = (const uint8_t *)cmdline;
-		n = strlen(cmdline) + 1;
-		log_debug("tpm: the command line is not UCS-2 text: measuring its UTF-8 bytes");
-	}
-	extend(pf, MEASURE_PCR_KERNEL_CONFIG, EV_IPL, data, n, data, n, "the command line");
-	if (who == MEASURE_CMDLINE_LINUX && usable())
+	/* systemd-boot's PCR 12 event, then the stub's: the same LoadOptions hashed into
+	 * PCR 9 under its tag. Each is tried on its own. */
+	const uint8_t *data = load_options(cmdline, &n);
+	load_options_event(pf, data, n);
+	if (who == MEASURE_CMDLINE_LINUX)
 		extend(pf, MEASURE_PCR_KERNEL_INITRD, EV_EVENT_TAG, data, n, event_buf,
 		       tagged_event(MEASURE_TAG_LOAD_OPTIONS, stub_load_options_text,
 				    sizeof(stub_load_options_text)),
 		       "the command line (LoadOptions)");
+}
+
+bool measure_event(const struct kb_platform *pf, unsigned pcr, uint32_t tag, const void *data,
+		   uint64_t len, const char *desc)
+{
+	uint8_t text[DESC_MAX];
+	if (!usable())
+		return false;
+	size_t n = to_utf16le(desc, text, sizeof(text));
+	if (!tag)
+		return extend(pf, pcr, EV_IPL, data, len, text, n, desc);
+	return extend(pf, pcr, EV_EVENT_TAG, data, len, event_buf, tagged_event(tag, text, n),
+		      desc);
+}
+
+bool measure_text(const struct kb_platform *pf, unsigned pcr, uint32_t tag, const char *text)
+{
+	uint8_t data[DESC_MAX];
+	size_t n = to_utf16le(text, data, sizeof(data));
+	return n && measure_event(pf, pcr, tag, data, n, text);
 }
 
 void measure_initrd(const struct kb_platform *pf, const void *data, uint64_t len)

@@ -17,6 +17,8 @@
  *        "Linux initrd"                 (kaslboot's padding left out)        initrd
  *   12   EV_IPL, the command line       the command line, UTF-16LE + NUL     systemd-boot
  *
+ * and, for a UKI, what systemd-stub 257 measures (loader/uki_measure.h): PCR 11, 12, 13.
+ *
  * One PCR 4 event per image: under Secure Boot the verifier (shim's Verify, the firmware's
  * LoadImage) measures what it accepts into PCR 4 itself, and then kaslboot does not
  * (measure_verify_begin/_end tell).
@@ -40,7 +42,9 @@
 #define MEASURE_PCR_BOOT_LOADER_CODE  4u
 #define MEASURE_PCR_BOOT_LOADER_CONF  5u
 #define MEASURE_PCR_KERNEL_INITRD     9u   /* the kernel's EFI stub */
+#define MEASURE_PCR_KERNEL_BOOT       11u  /* systemd-stub's UKI sections */
 #define MEASURE_PCR_KERNEL_CONFIG     12u  /* systemd-boot's command line */
+#define MEASURE_PCR_SYSEXTS           13u  /* systemd-stub's system extensions */
 
 /* Event types (PC Client Platform Firmware Profile r1.05, "Event Types"). */
 #define EV_EVENT_TAG                     0x00000006u
@@ -102,6 +106,16 @@ bool measure_verify_end(const struct kb_platform *pf, const struct measure_mark 
 /* The command line handed over (empty: nothing, as systemd-boot and the stub). */
 void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
 		     enum measure_cmdline_for who);
+/* systemd's tpm_log_load_options: the command line into PCR 12 as EV_IPL, its UTF-16LE
+ * with NUL both hashed and logged (empty: nothing). True when the PCR was extended. */
+bool measure_load_options(const struct kb_platform *pf, const char *cmdline);
+/* One event of systemd's kind: EV_IPL (tag 0) or EV_EVENT_TAG with that tag id, described
+ * by desc in UTF-16LE with its NUL (systemd's tpm_log_ipl_event, tpm_log_tagged_event).
+ * True when the PCR was extended (a full log included); false without a TPM. */
+bool measure_event(const struct kb_platform *pf, unsigned pcr, uint32_t tag, const void *data,
+		   uint64_t len, const char *desc);
+/* The same with text in UTF-16LE and its NUL as both the data and the description. */
+bool measure_text(const struct kb_platform *pf, unsigned pcr, uint32_t tag, const char *text);
 /* The initrd files' bytes, concatenated, as systemd-boot hands them to the stub. */
 void measure_initrd(const struct kb_platform *pf, const void *data, uint64_t len);
 
