@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The image's own relocation, in place of gnu-efi's _relocate(): the PE carries no
  * base-relocation directory (the firmware loads it anywhere and relocates nothing), and
  * instead of the linker's 24-byte RELA entries it carries the places in RELR form (the
