@@ -100,6 +100,14 @@ static int t_file_write(void *c, const char *path, const void *buf, uint64_t siz
 {
 	return TIMED(FW_FILE_WRITE, file_write, path, buf, size);
 }
+static int t_file_open_rw(void *c, const char *path, void **fh, uint64_t *size)
+{
+	return TIMED(FW_FILE_OPEN, file_open_rw, path, fh, size);
+}
+static int t_file_rewrite(void *c, void *fh, const void *buf, uint64_t size)
+{
+	return TIMED(FW_FILE_WRITE, file_rewrite, fh, buf, size);
+}
 static int t_file_rename(void *c, const char *path, const char *new_name)
 {
 	return TIMED(FW_FILE_WRITE, file_rename, path, new_name);
@@ -155,7 +163,8 @@ static const struct kb_platform timed_platform = {
 	.pool_free = t_pool_free,         .file_open = t_file_open,
 	.file_read = t_file_read,         .file_close = t_file_close,
 	.dir_list = t_dir_list,           .file_write = t_file_write,
-	.file_rename = t_file_rename,     .var_get = t_var_get,
+	.file_rename = t_file_rename,     .file_open_rw = t_file_open_rw,
+	.file_rewrite = t_file_rewrite,   .var_get = t_var_get,
 	.var_set = t_var_set,             .verify_image = t_verify_image,
 	.rng = t_rng,                     .read_key = t_read_key,
 	.set_watchdog = t_set_watchdog,   .console_write = t_console_write,
