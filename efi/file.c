@@ -99,15 +99,46 @@ struct efi_open_file {
 	char path[KB_PATH_MAX];
 };
 
+/* The regular file a directory listing is at, while its callback runs (efi_dir_list):
+ * opened for reading from the directory's handle by its name, and its size taken from the
+ * listing. That spares a path walk from the root and a GetInfo, which in edk2's FAT driver
+ * cleans up the volume and sends the device a flush (FatSetOrGetInfo): with a thousand
+ * entries, a thousand calls. */
+static struct {
+	EFI_FILE_HANDLE dir;
+	const char *dir_path;
+	const char *name;
+	const CHAR16 *wname;
+	uint64_t size;
+} listed;
+
+static bool is_listed(const char *path)
+{
+	size_t n = listed.name ? strlen(listed.dir_path) : 0;
+	return n && !strncmp(path, listed.dir_path, n) && path[n] == '/' &&
+	       !strcmp(path + n + 1, listed.name);
+}
+
 /* A regular file opened in `mode`, wrapped as kb_platform's handle with its size. */
 static int open_handle(const char *path, UINT64 mode, void **out, uint64_t *size)
 {
 	EFI_FILE_HANDLE fh;
 	bool dir = false;
-	int rc = open_mode(path, &fh, mode);
-	if (rc)
-		return rc;
-	rc = handle_size(fh, path, size, &dir);
+	int rc;
+	if (mode == EFI_FILE_MODE_READ && is_listed(path)) {
+		EFI_STATUS s = uefi_call_wrapper(listed.dir->Open, 5, listed.dir, &fh,
+						 (CHAR16 *)listed.wname, mode, 0);
+		if (EFI_ERROR(s))
+			return log_error_ret(efi_status_to_kb(s), "%s: cannot open: %s", path,
+					     efi_status_text(s));
+		*size = listed.size;
+		rc = 0;
+	} else {
+		rc = open_mode(path, &fh, mode);
+		if (rc)
+			return rc;
+		rc = handle_size(fh, path, size, &dir);
+	}
 	if (!rc && dir) {
 		log_error("%s: is a directory, not a file", path);
 		rc = KB_EINVAL;
@@ -216,7 +247,13 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 				 dir, name);
 			continue;
 		}
+		listed.dir = dh;
+		listed.dir_path = dir;
+		listed.name = name;
+		listed.wname = u.info.FileName;
+		listed.size = u.info.FileSize;
 		fn(name, arg);
+		listed.name = NULL;
 	}
 	uefi_call_wrapper(dh->Close, 1, dh);
 	return 0;
