@@ -158,7 +158,7 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 		log_warn("%s: %lu bytes, outside %u..%u: mixed, not credited, %s", SEED_FILE_PATH,
 			 (unsigned long)size, SEED_FILE_MIN, SEED_FILE_MAX,
 			 can_make ? "replaced" : "kept (too few credited bits to make a new seed)");
-		pf->file_close(pf->ctx, fh);   /* replaced whole: closed first */
+		pf->file_close(pf->ctx, fh); /* replaced whole: closed first */
 		if (can_make)
 			write_next_seed(pf, pool, buf, SEED_FILE_NEW_SIZE);
 		state = SEED_FILE_BAD_SIZE;

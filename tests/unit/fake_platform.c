@@ -451,7 +451,7 @@ static int file_rewrite(void *ctx, void *fh, const void *buf, uint64_t size)
 		return KB_EIO;
 	struct fake_file *f = fh;
 	if (size > f->len)
-		abort();   /* not in place: the platform promises no growth */
+		abort(); /* not in place: the platform promises no growth */
 	memcpy(f->data, buf, size);
 	fake.rewrites++;
 	return 0;

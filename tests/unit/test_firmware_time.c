@@ -188,9 +188,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_calls_pass_through_and_are_counted, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_a_listings_callbacks_are_not_the_listings, setup,
+		cmocka_unit_test_setup_teardown(test_a_listings_callbacks_are_not_the_listings,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_persons_wait_is_not_counted, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_a_persons_wait_is_not_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_memory_peak, setup, teardown),
 	};
