@@ -12,7 +12,9 @@
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (60) each, one after the other
 #   make fuzz-smoke the same for 5 s each (what `make check` runs)
 #   make bench      host benchmarks, then the boot benchmark (kaslboot against the kernel's
-#                   own EFI stub under QEMU; BENCH_BOOTS=N boots each, default 5)
+#                   own EFI stub under QEMU, steady state and first boot, the ESP's writes
+#                   reaching its image; BENCH_BOOTS=N boots each, default 5;
+#                   BENCH_ARGS="--entries 1,10,100,1000 --memory": the entries scaling)
 #
 # Layout: efi/ is the only code that sees UEFI types; loader/, mm/, dtb/, formats/ and
 # crypto/ are portable C that is built twice: into the PE and, for tests, for the host.

@@ -99,15 +99,46 @@ struct efi_open_file {
 	char path[KB_PATH_MAX];
 };
 
-int efi_file_open(void *ctx, const char *path, void **out, uint64_t *size)
+/* The regular file a directory listing is at, while its callback runs (efi_dir_list):
+ * opened for reading from the directory's handle by its name, and its size taken from the
+ * listing. That spares a path walk from the root and a GetInfo, which in edk2's FAT driver
+ * cleans up the volume and sends the device a flush (FatSetOrGetInfo): with a thousand
+ * entries, a thousand calls. */
+static struct {
+	EFI_FILE_HANDLE dir;
+	const char *dir_path;
+	const char *name;
+	const CHAR16 *wname;
+	uint64_t size;
+} listed;
+
+static bool is_listed(const char *path)
+{
+	size_t n = listed.name ? strlen(listed.dir_path) : 0;
+	return n && !strncmp(path, listed.dir_path, n) && path[n] == '/' &&
+	       !strcmp(path + n + 1, listed.name);
+}
+
+/* A regular file opened in `mode`, wrapped as kb_platform's handle with its size. */
+static int open_handle(const char *path, UINT64 mode, void **out, uint64_t *size)
 {
 	EFI_FILE_HANDLE fh;
 	bool dir = false;
-	(void)ctx;
-	int rc = open_file(path, &fh);
-	if (rc)
-		return rc;
-	rc = handle_size(fh, path, size, &dir);
+	int rc;
+	if (mode == EFI_FILE_MODE_READ && is_listed(path)) {
+		EFI_STATUS s = uefi_call_wrapper(listed.dir->Open, 5, listed.dir, &fh,
+						 (CHAR16 *)listed.wname, mode, 0);
+		if (EFI_ERROR(s))
+			return log_error_ret(efi_status_to_kb(s), "%s: cannot open: %s", path,
+					     efi_status_text(s));
+		*size = listed.size;
+		rc = 0;
+	} else {
+		rc = open_mode(path, &fh, mode);
+		if (rc)
+			return rc;
+		rc = handle_size(fh, path, size, &dir);
+	}
 	if (!rc && dir) {
 		log_error("%s: is a directory, not a file", path);
 		rc = KB_EINVAL;
@@ -127,6 +158,38 @@ int efi_file_open(void *ctx, const char *path, void **out, uint64_t *size)
 	f->path[n] = 0;
 	*out = f;
 	return 0;
+}
+
+int efi_file_open(void *ctx, const char *path, void **out, uint64_t *size)
+{
+	(void)ctx;
+	return open_handle(path, EFI_FILE_MODE_READ, out, size);
+}
+
+int efi_file_open_rw(void *ctx, const char *path, void **out, uint64_t *size)
+{
+	(void)ctx;
+	return open_handle(path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, out, size);
+}
+
+/* Write, then Flush, and nothing between them: edk2's FAT driver (FatPkg) writes its dirty
+ * cache back and flushes the device in every call that cleans up the volume (GetInfo and
+ * SetInfo among them), so a GetInfo after the Write would cost a device flush of its own.
+ * Its Flush writes the file's directory entry (the modification time: FatOFileFlush, on
+ * every file written) with the data, then flushes the device once. */
+int efi_file_rewrite(void *ctx, void *handle, const void *buf, uint64_t size)
+{
+	struct efi_open_file *f = handle;
+	UINTN n = (UINTN)size;
+	(void)ctx;
+	EFI_STATUS s = uefi_call_wrapper(f->fh->SetPosition, 2, f->fh, 0);
+	if (!EFI_ERROR(s))
+		s = uefi_call_wrapper(f->fh->Write, 3, f->fh, &n, (void *)buf);
+	if (!EFI_ERROR(s) && n != size)
+		s = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(s))
+		s = uefi_call_wrapper(f->fh->Flush, 1, f->fh);
+	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
 
 void efi_file_close(void *ctx, void *handle)
@@ -184,7 +247,13 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 				 dir, name);
 			continue;
 		}
+		listed.dir = dh;
+		listed.dir_path = dir;
+		listed.name = name;
+		listed.wname = u.info.FileName;
+		listed.size = u.info.FileSize;
 		fn(name, arg);
+		listed.name = NULL;
 	}
 	uefi_call_wrapper(dh->Close, 1, dh);
 	return 0;
@@ -193,32 +262,30 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 {
 	EFI_FILE_HANDLE fh;
+	EFI_GUID info_guid = EFI_FILE_INFO_ID;
 	(void)ctx;
 	int rc = open_mode(path, &fh, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
 					EFI_FILE_MODE_CREATE);
 	if (rc)
 		return rc;
+	/* The old size is asked for before anything is written: in edk2's FAT driver a
+	 * GetInfo after the Write would write the cache back and flush the device once more
+	 * (efi_file_rewrite). */
+	EFI_FILE_INFO *info = efi_file_info(fh);
+	EFI_STATUS s = info ? uefi_call_wrapper(fh->SetPosition, 2, fh, 0) : EFI_DEVICE_ERROR;
 	UINTN n = (UINTN)size;
-	EFI_STATUS s = uefi_call_wrapper(fh->SetPosition, 2, fh, 0);
 	if (!EFI_ERROR(s))
 		s = uefi_call_wrapper(fh->Write, 3, fh, &n, (void *)buf);
 	if (!EFI_ERROR(s) && n != size)
 		s = EFI_VOLUME_FULL;
 	/* A longer old file keeps its tail unless the size is set (UEFI 2.10 13.5, SetInfo
 	 * with EFI_FILE_INFO.FileSize truncates). */
-	if (!EFI_ERROR(s)) {
-		EFI_FILE_INFO *info = efi_file_info(fh);
-		if (!info) {
-			s = EFI_DEVICE_ERROR;
-		} else {
-			if (info->FileSize != size) {
-				EFI_GUID info_guid = EFI_FILE_INFO_ID;
-				info->FileSize = size;
-				s = uefi_call_wrapper(fh->SetInfo, 4, fh, &info_guid, info->Size, info);
-			}
-			efi_pool_put(info);
-		}
+	if (!EFI_ERROR(s) && info->FileSize > size) {
+		info->FileSize = size;
+		s = uefi_call_wrapper(fh->SetInfo, 4, fh, &info_guid, info->Size, info);
 	}
+	if (info)
+		efi_pool_put(info);
 	if (!EFI_ERROR(s))
 		s = uefi_call_wrapper(fh->Flush, 1, fh);
 	EFI_STATUS c = uefi_call_wrapper(fh->Close, 1, fh);

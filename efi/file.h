@@ -16,6 +16,8 @@ void efi_fs_close(void);
 int efi_file_open(void *ctx, const char *path, void **fh, uint64_t *size);
 int efi_file_read(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t size);
 void efi_file_close(void *ctx, void *fh);
+int efi_file_open_rw(void *ctx, const char *path, void **fh, uint64_t *size);
+int efi_file_rewrite(void *ctx, void *fh, const void *buf, uint64_t size);
 int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg);
 int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size);
 int efi_file_rename(void *ctx, const char *path, const char *new_name);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "loader/firmware_time.h"
 
+#include <stdbool.h>
+
 #include "lib/counter.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -20,6 +22,51 @@ static struct {
 	uint64_t log_ticks0;    /* the log's console time and lines when the wrap began */
 	unsigned log_lines0;
 } ft;
+
+/* kaslboot's own memory: pool, and pages taken outside the phases that place and read the
+ * payload (the kernel, initrds, inflated image and DT are the OS's, not the loader's).
+ * Each live allocation is remembered to be subtracted when it is given back; beyond
+ * OWN_TRACK_MAX live ones the rest go uncounted (the report says so). */
+#define OWN_TRACK_MAX 64
+static struct {
+	struct {
+		uint64_t addr, bytes;
+	} live[OWN_TRACK_MAX];
+	unsigned n;
+	uint64_t bytes, peak;
+	bool overflow;
+} own;
+
+static void own_add(uint64_t addr, uint64_t bytes)
+{
+	if (own.n == OWN_TRACK_MAX) {
+		own.overflow = true;
+		return;
+	}
+	own.live[own.n].addr = addr;
+	own.live[own.n++].bytes = bytes;
+	own.bytes += bytes;
+	if (own.bytes > own.peak)
+		own.peak = own.bytes;
+}
+
+static void own_remove(uint64_t addr)
+{
+	for (unsigned i = 0; i < own.n; i++) {
+		if (own.live[i].addr != addr)
+			continue;
+		own.bytes -= own.live[i].bytes;
+		own.live[i] = own.live[--own.n];
+		return;
+	}
+}
+
+static bool payload_phase(void)
+{
+	enum kb_phase p = phase_current();
+	return p == PHASE_PLACE || p == PHASE_KERNEL_READ || p == PHASE_INITRD_READ ||
+	       p == PHASE_INFLATE || p == PHASE_DT;
+}
 
 static void account(enum fw_call_kind kind, uint64_t t0)
 {
@@ -47,19 +94,36 @@ static int t_memmap_get(void *c, struct memmap *out) { return TIMED(FW_MEMORY, m
 static void t_memmap_free(void *c, struct memmap *m) { TIMED_VOID(FW_MEMORY, memmap_free, m); }
 static int t_alloc_at(void *c, uint64_t base, uint64_t bytes, enum kb_mem_kind kind)
 {
-	return TIMED(FW_MEMORY, alloc_at, base, bytes, kind);
+	int r = TIMED(FW_MEMORY, alloc_at, base, bytes, kind);
+	if (!r && !payload_phase())
+		own_add(base, bytes);
+	return r;
 }
 static int t_alloc_below(void *c, uint64_t bytes, uint64_t max, enum kb_mem_kind kind,
 			 uint64_t *base)
 {
-	return TIMED(FW_MEMORY, alloc_below, bytes, max, kind, base);
+	int r = TIMED(FW_MEMORY, alloc_below, bytes, max, kind, base);
+	if (!r && !payload_phase())
+		own_add(*base, bytes);
+	return r;
 }
 static void t_free_pages(void *c, uint64_t base, uint64_t bytes)
 {
+	own_remove(base);
 	TIMED_VOID(FW_MEMORY, free_pages, base, bytes);
 }
-static void *t_pool_alloc(void *c, size_t bytes) { return TIMED(FW_MEMORY, pool_alloc, bytes); }
-static void t_pool_free(void *c, void *p) { TIMED_VOID(FW_MEMORY, pool_free, p); }
+static void *t_pool_alloc(void *c, size_t bytes)
+{
+	void *p = TIMED(FW_MEMORY, pool_alloc, bytes);
+	if (p)
+		own_add((uint64_t)(uintptr_t)p, bytes);
+	return p;
+}
+static void t_pool_free(void *c, void *p)
+{
+	own_remove((uint64_t)(uintptr_t)p);
+	TIMED_VOID(FW_MEMORY, pool_free, p);
+}
 static int t_file_open(void *c, const char *path, void **fh, uint64_t *size)
 {
 	return TIMED(FW_FILE_OPEN, file_open, path, fh, size);
@@ -99,6 +163,14 @@ static int t_dir_list(void *c, const char *dir, kb_dir_fn fn, void *arg)
 static int t_file_write(void *c, const char *path, const void *buf, uint64_t size)
 {
 	return TIMED(FW_FILE_WRITE, file_write, path, buf, size);
+}
+static int t_file_open_rw(void *c, const char *path, void **fh, uint64_t *size)
+{
+	return TIMED(FW_FILE_OPEN, file_open_rw, path, fh, size);
+}
+static int t_file_rewrite(void *c, void *fh, const void *buf, uint64_t size)
+{
+	return TIMED(FW_FILE_WRITE, file_rewrite, fh, buf, size);
 }
 static int t_file_rename(void *c, const char *path, const char *new_name)
 {
@@ -149,19 +221,34 @@ static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, struct kb
 }
 
 static const struct kb_platform timed_platform = {
-	.memmap_get = t_memmap_get,       .memmap_free = t_memmap_free,
-	.alloc_at = t_alloc_at,           .alloc_below = t_alloc_below,
-	.free_pages = t_free_pages,       .pool_alloc = t_pool_alloc,
-	.pool_free = t_pool_free,         .file_open = t_file_open,
-	.file_read = t_file_read,         .file_close = t_file_close,
-	.dir_list = t_dir_list,           .file_write = t_file_write,
-	.file_rename = t_file_rename,     .var_get = t_var_get,
-	.var_set = t_var_set,             .verify_image = t_verify_image,
-	.rng = t_rng,                     .read_key = t_read_key,
-	.set_watchdog = t_set_watchdog,   .console_write = t_console_write,
-	.console_clear = t_console_clear, .console_highlight = t_console_highlight,
-	.tpm_active_banks = t_tpm_active_banks, .tpm_measure = t_tpm_measure,
-	.tpm_measure_pe = t_tpm_measure_pe, .tpm_event_log = t_tpm_event_log,
+	.memmap_get = t_memmap_get,
+	.memmap_free = t_memmap_free,
+	.alloc_at = t_alloc_at,
+	.alloc_below = t_alloc_below,
+	.free_pages = t_free_pages,
+	.pool_alloc = t_pool_alloc,
+	.pool_free = t_pool_free,
+	.file_open = t_file_open,
+	.file_read = t_file_read,
+	.file_close = t_file_close,
+	.dir_list = t_dir_list,
+	.file_write = t_file_write,
+	.file_rename = t_file_rename,
+	.file_open_rw = t_file_open_rw,
+	.file_rewrite = t_file_rewrite,
+	.var_get = t_var_get,
+	.var_set = t_var_set,
+	.verify_image = t_verify_image,
+	.rng = t_rng,
+	.read_key = t_read_key,
+	.set_watchdog = t_set_watchdog,
+	.console_write = t_console_write,
+	.console_clear = t_console_clear,
+	.console_highlight = t_console_highlight,
+	.tpm_active_banks = t_tpm_active_banks,
+	.tpm_measure = t_tpm_measure,
+	.tpm_measure_pe = t_tpm_measure_pe,
+	.tpm_event_log = t_tpm_event_log,
 	.install_config_table = t_install_config_table,
 	.exit_boot_services = t_exit_boot_services,
 };
@@ -173,6 +260,9 @@ const struct kb_platform *firmware_time_wrap(const struct kb_platform *inner)
 		ft.calls[i] = 0;
 	}
 	ft.inner = inner;
+	own.n = 0;
+	own.bytes = own.peak = 0;
+	own.overflow = false;
 	ft.log_ticks0 = log_sink_ticks(&ft.log_lines0);
 	return &timed_platform;
 }
@@ -185,6 +275,13 @@ uint64_t firmware_time_us(enum fw_call_kind kind)
 unsigned firmware_time_calls(enum fw_call_kind kind)
 {
 	return ft.calls[kind];
+}
+
+uint64_t firmware_time_own_peak(bool *all_counted)
+{
+	if (all_counted)
+		*all_counted = !own.overflow;
+	return own.peak;
 }
 
 void firmware_time_report(void)
@@ -220,6 +317,8 @@ void firmware_time_report(void)
 			phases += phase_us(i);
 	phase_ms_text(ms, sizeof(ms), fw);
 	phase_ms_text(ms2, sizeof(ms2), phases > fw ? phases - fw : 0);
-	log_debug("firmware calls (ms): %s; in the firmware %s, in kaslboot %s", n ? line : "none",
-		  ms, ms2);
+	log_debug("firmware calls (ms): %s; in the firmware %s, in kaslboot %s; own memory "
+		  "peak %lu KiB%s (pool and pages; kernel, initrds, DT left out)",
+		  n ? line : "none", ms, ms2, (unsigned long)((own.peak + 1023) / 1024),
+		  own.overflow ? " or more" : "");
 }

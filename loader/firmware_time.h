@@ -7,6 +7,7 @@
 #ifndef KASLBOOT_LOADER_FIRMWARE_TIME_H
 #define KASLBOOT_LOADER_FIRMWARE_TIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "loader/platform.h"
@@ -33,11 +34,16 @@ const struct kb_platform *firmware_time_wrap(const struct kb_platform *inner);
 /* Microseconds and calls of one kind so far. */
 uint64_t firmware_time_us(enum fw_call_kind kind);
 unsigned firmware_time_calls(enum fw_call_kind kind);
+/* The peak of kaslboot's own allocations since the wrap, in bytes: pool, and pages taken
+ * outside the phases that place and read the payload (PHASE_PLACE, the kernel and initrd
+ * reads, the inflate, the DT). *all_counted false when there were more live allocations
+ * than it follows (then the peak is a lower bound). */
+uint64_t firmware_time_own_peak(bool *all_counted);
 /* One debug line: "firmware calls (ms): file-read 12.1 (6), var-set 6.5 (10), ...,
  * log-lines 4.0 (14); in the firmware 30.2, in kaslboot 3.1": the kinds called
  * (milliseconds, calls), the log's lines written to the console since the wrap, then the
  * phases' time from the configuration on (loader/phase_time.h; not the menu, not the
- * exit) split in two. */
+ * exit) split in two, then kaslboot's own memory peak. */
 void firmware_time_report(void);
 
 #endif

@@ -119,6 +119,14 @@ struct kb_platform {
 	/* Replaces the file's contents with buf (creating it), then flushes it to the medium.
 	 * Not logged: writes never stop a boot, the caller warns. */
 	int (*file_write)(void *ctx, const char *path, const void *buf, uint64_t size);
+	/* Opens an existing regular file for reading and writing in place, as file_open
+	 * (KB_ENOENT not logged); KB_EPERM (not logged) when the volume or the file refuses
+	 * writes, so that the caller may still open it for reading. */
+	int (*file_open_rw)(void *ctx, const char *path, void **fh, uint64_t *size);
+	/* Overwrites the first `size` bytes of a file open from file_open_rw (no more than
+	 * its length: the size and the clusters stay), then flushes it to the medium: one
+	 * write and one flush, nothing else asked of the file system. Not logged. */
+	int (*file_rewrite)(void *ctx, void *fh, const void *buf, uint64_t size);
 	/* Renames a file within its directory (new_name: a name, not a path), then flushes.
 	 * Not logged. */
 	int (*file_rename)(void *ctx, const char *path, const char *new_name);

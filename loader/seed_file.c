@@ -53,11 +53,8 @@ static void create_system_token(const struct kb_platform *pf, struct entropy_poo
 }
 
 /* The next boot's seed: len bytes derived from the whole pool, old seed included, under a
- * label of its own (so it is never this boot's generator seed), written in place over the
- * old one (same size: no truncation, so a power cut leaves the old or the new seed) and
- * flushed. True when it reached the medium. */
-static bool write_next_seed(const struct kb_platform *pf, const struct entropy_pool *pool,
-			    uint8_t *buf, size_t len)
+ * label of its own (so it is never this boot's generator seed). */
+static void next_seed(const struct entropy_pool *pool, uint8_t *buf, size_t len)
 {
 	uint8_t key[SHA256_DIGEST_SIZE];
 	struct drbg g;
@@ -66,7 +63,28 @@ static bool write_next_seed(const struct kb_platform *pf, const struct entropy_p
 	drbg_generate(&g, buf, len);
 	drbg_wipe(&g);
 	secure_wipe(key, sizeof(key));
+}
+
+/* The next seed as a whole new file (created, or replacing one of the wrong size), flushed.
+ * True when it reached the medium. */
+static bool write_next_seed(const struct kb_platform *pf, const struct entropy_pool *pool,
+			    uint8_t *buf, size_t len)
+{
+	next_seed(pool, buf, len);
 	int rc = pf->file_write(pf->ctx, SEED_FILE_PATH, buf, len);
+	secure_wipe(buf, len);
+	return rc == 0;
+}
+
+/* The next seed written in place over the old one through the handle it was read from
+ * (same size: no truncation, so a power cut leaves the old or the new seed), flushed:
+ * one open, one write, one flush for the whole file's work. True when it reached the
+ * medium. */
+static bool rewrite_next_seed(const struct kb_platform *pf, void *fh,
+			      const struct entropy_pool *pool, uint8_t *buf, size_t len)
+{
+	next_seed(pool, buf, len);
+	int rc = pf->file_rewrite(pf->ctx, fh, buf, len);
 	secure_wipe(buf, len);
 	return rc == 0;
 }
@@ -87,6 +105,17 @@ static int read_and_mix(const struct kb_platform *pf, void *fh, struct entropy_p
 	return 0;
 }
 
+/* Opens the seed file for reading and rewriting; *writable false when the ESP refuses
+ * writes (then it is opened to be read and mixed all the same). */
+static int open_seed(const struct kb_platform *pf, void **fh, uint64_t *size, bool *writable)
+{
+	int rc = pf->file_open_rw(pf->ctx, SEED_FILE_PATH, fh, size);
+	*writable = rc == 0;
+	if (rc == KB_EPERM)
+		rc = pf->file_open(pf->ctx, SEED_FILE_PATH, fh, size);
+	return rc;
+}
+
 /* The seed file itself. fw_bits: what the firmware's sources were credited with, before
  * anything from the ESP; trusted: the file may be credited (not Secure Boot, or a firmware
  * source besides). */
@@ -96,11 +125,11 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 {
 	uint64_t size = 0;
 	uint8_t *buf = NULL, fresh[SEED_FILE_NEW_SIZE];
-	bool can_make = fw_bits >= SEED_FILE_CREDIT_BITS;
+	bool can_make = fw_bits >= SEED_FILE_CREDIT_BITS, writable;
 	enum seed_file_state state;
 	void *fh;
 
-	int rc = pf->file_open(pf->ctx, SEED_FILE_PATH, &fh, &size);
+	int rc = open_seed(pf, &fh, &size, &writable);
 	if (rc == KB_ENOENT) {
 		if (!can_make) {
 			log_info("%s: missing, not created: %u bits credited, a new seed needs %u",
@@ -114,9 +143,10 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 			"%s: missing, and it cannot be created: no seed for the next boot",
 			SEED_FILE_PATH);
 	}
-	if (!rc) {   /* read, then closed before it is rewritten */
+	if (!rc) {
 		rc = read_and_mix(pf, fh, pool, size, &buf);
-		pf->file_close(pf->ctx, fh);
+		if (rc)
+			pf->file_close(pf->ctx, fh);
 	}
 	if (rc) {
 		if (buf)
@@ -128,10 +158,11 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 		log_warn("%s: %lu bytes, outside %u..%u: mixed, not credited, %s", SEED_FILE_PATH,
 			 (unsigned long)size, SEED_FILE_MIN, SEED_FILE_MAX,
 			 can_make ? "replaced" : "kept (too few credited bits to make a new seed)");
+		pf->file_close(pf->ctx, fh); /* replaced whole: closed first */
 		if (can_make)
 			write_next_seed(pf, pool, buf, SEED_FILE_NEW_SIZE);
 		state = SEED_FILE_BAD_SIZE;
-	} else if (!write_next_seed(pf, pool, buf, (size_t)size)) {
+	} else if (!writable || !rewrite_next_seed(pf, fh, pool, buf, (size_t)size)) {
 		log_warn("%s: cannot be rewritten (read-only ESP?): mixed, not credited",
 			 SEED_FILE_PATH);
 		state = SEED_FILE_NOT_CREDITED;
@@ -148,6 +179,8 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 								: SEED_FILE_CREDIT_BITS);
 		state = SEED_FILE_CREDITED;
 	}
+	if (state != SEED_FILE_BAD_SIZE)
+		pf->file_close(pf->ctx, fh);
 	pf->pool_free(pf->ctx, buf);
 	return state;
 }

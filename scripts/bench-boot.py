@@ -17,11 +17,27 @@ the jump and the kernel's own start), kaslboot's phase timings (its "phases (ms)
 medians) and the KASLR evidence (Linux's "KASLR enabled" and the kernel's physical base in
 every boot).
 
-By default every boot is a machine's usual boot, not its first: the ESP holds a
-\\loader\\random-seed and the variable store a LoaderSystemToken (kaslboot, like
-systemd-boot, creates both on the first boot: an NV variable write and a new file, which
-the fresh store and snapshot ESP of each QEMU run would otherwise repeat every time).
---first-boot measures that first boot instead.
+Two kinds of boot are measured (--mode): the steady state, a machine's usual boot after
+installation (the ESP holds a \\loader\\random-seed and the variable store a
+LoaderSystemToken, as kaslboot-install or bootctl leave them), and the first boot on a
+fresh ESP (kaslboot, like systemd-boot, then creates both: an NV variable write and a new
+file).
+
+The ESP's writes and flushes reach the disk: each boot runs on a copy of the image of its
+own (no -snapshot, under which QEMU drops the guest's flushes), with QEMU's default
+cache=writeback: the guest's writes land in the host's page cache and each flush it sends
+(the FAT driver's FlushBlocks, a virtio-blk FLUSH) becomes an fdatasync of the image, as
+an SD card, eMMC or SSD with a volatile write cache honours FLUSH CACHE. directsync would
+make each of the FAT driver's writes synchronous on its own, which no such device does.
+The copy is synced before QEMU starts, so that the host writing back the copy's own pages
+never lands in the guest's first flush (that was 26-45 ms).
+
+--entries N,N,... measures instead how the loader time grows with the number of Type #1
+entries: the same ESP with N entries in all (the demo's and N-1 more, each with its own
+version), kaslboot and systemd-boot in the steady state.
+
+--memory adds one untimed boot of kaslboot at `log debug` per ESP, for the peak of
+kaslboot's own allocations (its "own memory peak" figure).
 
 Guest RAM is backed before each boot (QEMU -mem-prealloc): otherwise the host's page faults
 on the guest's first touch of each page land inside the timed window, in whichever loader
@@ -52,6 +68,8 @@ REPORT_END = "KASLBOOT-REPORT-END"
 LOADER_LINE = re.compile(r"^(kaslboot: |EFI stub: |BdsDxe: starting )")
 PHASES = re.compile(r"kaslboot: phases \(ms\): (.*?); reads ([\d.]+), other ([\d.]+) "
                     r"\(([\d.]+)% of reads\)")
+MEMORY = re.compile(r"own memory peak (\d+ KiB(?: or more)?)")
+FW_CALLS = re.compile(r"kaslboot: firmware calls \(ms\): (.*?); in the firmware")
 ESC = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 # A gap this long in the serial output starts a new line for timing purposes.
 PAUSE = 0.02
@@ -147,12 +165,47 @@ def summary(totals):
     return med, fastest, ratios
 
 
-def boot_once(a, name, esp, boot_spec):
-    cmd = [sys.executable, RUNNER, "--esp", esp, "--rng", "--mem", a.mem, "--cpu", a.cpu,
-           "--mem-prealloc", "--boot", boot_spec, "--until", REPORT_END,
+def disk_copy(base, path):
+    """A copy of the ESP image for one boot, on the disk before QEMU starts."""
+    shutil.copyfile(base, path)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def flush_cost(tmp, base, rounds=9):
+    """The device flush alone, as the seed file's rewrite makes the host do it: the FAT
+    driver's two 64 KiB cache pages (the file's data and its directory entry) written to a
+    synced copy of the image, then one fdatasync. (median, fastest) in ms."""
+    img = os.path.join(tmp, "flush.img")
+    disk_copy(base, img)
+    page = 64 * 1024
+    times = []
+    fd = os.open(img, os.O_RDWR)
+    try:
+        for _ in range(rounds):
+            os.pwrite(fd, os.urandom(page), 0)
+            os.pwrite(fd, os.urandom(page), 4 * page)
+            t0 = time.monotonic()
+            os.fdatasync(fd)
+            times.append((time.monotonic() - t0) * 1000)
+            time.sleep(0.05)
+    finally:
+        os.close(fd)
+        os.unlink(img)
+    return statistics.median(times), min(times)
+
+
+def boot_once(a, name, esp, boot_spec, token=None):
+    run_img = os.path.join(a.tmp, "run.img")
+    disk_copy(esp, run_img)
+    cmd = [sys.executable, RUNNER, "--esp", run_img, "--esp-writable", "--rng", "--mem", a.mem,
+           "--cpu", a.cpu, "--mem-prealloc", "--boot", boot_spec, "--until", REPORT_END,
            "--timeout", str(a.timeout)]
-    if a.token:
-        cmd += ["--loader-var", "LoaderSystemToken=hex:" + a.token]
+    if token:
+        cmd += ["--loader-var", "LoaderSystemToken=hex:" + token]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     chunks = []
     fd = proc.stdout.fileno()
@@ -168,6 +221,7 @@ def boot_once(a, name, esp, boot_spec):
             break
         chunks.append((now, data))
     rc = proc.wait()
+    os.unlink(run_img)
     b = Boot(name, timed_lines(chunks), rc)
     if a.log_dir:
         os.makedirs(a.log_dir, exist_ok=True)
@@ -187,11 +241,18 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def esp_with(tmp, name, base, files):
-    """A copy of the ESP image `base` with `files` ({ESP path: host file}) added."""
+def esp_with(tmp, name, base, files, entries=None):
+    """A copy of the ESP image `base` with `files` ({ESP path: host file}) added, and the
+    entry files in the host directory `entries` copied to \\loader\\entries."""
     img = os.path.join(tmp, name + ".img")
     shutil.copyfile(base, img)
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    if entries:
+        names = sorted(os.listdir(entries))
+        for i in range(0, len(names), 200):
+            subprocess.run(["mcopy", "-o", "-i", img] +
+                           [os.path.join(entries, n) for n in names[i:i + 200]] +
+                           ["::/loader/entries/"], check=True, env=env)
     for path, src in files.items():
         parts = path.strip("\\").split("\\")
         for i in range(1, len(parts)):
@@ -200,6 +261,54 @@ def esp_with(tmp, name, base, files):
         subprocess.run(["mcopy", "-o", "-i", img, src, "::/" + "/".join(parts)], check=True,
                        env=env)
     return img
+
+
+def entry_files(tmp, n):
+    """A directory of n Type #1 entries like the demo's, each with a version of its own."""
+    d = os.path.join(tmp, "entries-%d" % n)
+    os.makedirs(d, exist_ok=True)
+    for i in range(n):
+        with open(os.path.join(d, "bench-%04d.conf" % i), "w") as f:
+            f.write("title Bench entry %d\nversion 6.1.0-%d\nlinux /Image\n"
+                    "initrd /initrd.img\noptions console=ttyAMA0 earlycon panic=-1\n"
+                    "architecture aa64\n" % (i, i))
+    return d
+
+
+def loaders_on(a, tmp, tag, base, entries=None, stub=True):
+    """(name, ESP image, Boot#### spec) of every loader measured on the ESP `base`."""
+    esp = esp_with(tmp, "kaslboot-" + tag, base, {}, entries) if entries else base
+    out = [("kaslboot", esp, "kaslboot:%s" % a.loader)]
+    if stub:
+        # The stub takes initrd= from its load options (drivers/firmware/efi/libstub).
+        out.append(("stub", esp, "linux:%s:initrd=%s %s" % (a.kernel, a.initrd, a.options)))
+    if a.systemd_boot:
+        sd = "\\EFI\\systemd\\systemd-bootaa64.efi"
+        out.append(("systemd-boot", esp_with(tmp, "systemd-boot-" + tag, esp,
+                                             {sd: a.systemd_boot}), "systemd-boot:%s" % sd))
+    for v in a.variant:
+        name, _, efi = v.partition("=")
+        out.append((name, esp_with(tmp, name + "-" + tag, esp, {a.loader: efi}),
+                    "%s:%s" % (name, a.loader)))
+    return out
+
+
+def memory_boot(a, tmp, tag, esp, token):
+    """One untimed kaslboot boot at `log debug`: its own memory peak and firmware calls."""
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    conf = subprocess.run(["mtype", "-i", esp, "::/loader/loader.conf"], env=env,
+                          stdout=subprocess.PIPE, check=True).stdout.decode()
+    conf = re.sub(r"(?m)^log .*$", "", conf) + "\nlog debug\n"
+    path = os.path.join(tmp, "loader-debug.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    img = esp_with(tmp, "memory-" + tag, esp, {"\\loader\\loader.conf": path})
+    b = boot_once(a, "kaslboot-debug-" + tag, img, "kaslboot:%s" % a.loader, token)
+    os.unlink(img)
+    m = MEMORY.search(b.log)
+    calls = FW_CALLS.search(b.log)
+    print("%s: kaslboot's own memory peak %s (log debug boot); firmware calls (ms): %s" %
+          (tag, m.group(1) if m else "? (no report)", calls.group(1) if calls else "?"))
 
 
 def main():
@@ -218,9 +327,16 @@ def main():
                          "reads the same loader.conf and entry")
     ap.add_argument("--variant", action="append", default=[], metavar="NAME=EFI",
                     help="also this build of kaslboot, on a copy of the ESP (A/B of builds)")
-    ap.add_argument("--first-boot", action="store_true",
-                    help="no seed file on the ESP and no LoaderSystemToken: each loader's "
-                         "first boot on the machine")
+    ap.add_argument("--mode", choices=["steady", "first", "both"], default="both",
+                    help="the steady state (seed file and token present), the first boot on "
+                         "a fresh ESP, or both (default)")
+    ap.add_argument("--first-boot", action="store_true", help="the same as --mode first")
+    ap.add_argument("--entries", metavar="N,N,...",
+                    help="the entries-scaling run: ESPs with N Type #1 entries each "
+                         "(e.g. 1,10,100,1000), steady state, kaslboot and systemd-boot")
+    ap.add_argument("--memory", action="store_true",
+                    help="also one untimed `log debug` boot of kaslboot per ESP: its own "
+                         "memory peak")
     ap.add_argument("--mem", default="1G")
     ap.add_argument("--cpu", default="max")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per boot")
@@ -228,61 +344,101 @@ def main():
     a = ap.parse_args()
     if not os.path.exists(a.esp):
         ap.error("no such ESP image: %s (make esp)" % a.esp)
+    if a.first_boot:
+        a.mode = "first"
 
     with tempfile.TemporaryDirectory(prefix="kaslboot-bench-") as tmp:
-        a.token = None
-        if not a.first_boot:
-            # systemd's sizes: a 32-byte seed file and a 32-byte system token.
-            seed = os.path.join(tmp, "random-seed")
-            with open(seed, "wb") as f:
-                f.write(os.urandom(32))
-            a.esp = esp_with(tmp, "esp", a.esp, {"\\loader\\random-seed": seed})
-            a.token = os.urandom(32).hex()
-        loaders = [
-            ("kaslboot", a.esp, "kaslboot:%s" % a.loader),
-            # The stub takes initrd= from its load options (drivers/firmware/efi/libstub).
-            ("stub", a.esp, "linux:%s:initrd=%s %s" % (a.kernel, a.initrd, a.options)),
-        ]
-        if a.systemd_boot:
-            sd = "\\EFI\\systemd\\systemd-bootaa64.efi"
-            loaders.append(("systemd-boot", esp_with(tmp, "systemd-boot", a.esp,
-                                                     {sd: a.systemd_boot}),
-                            "systemd-boot:%s" % sd))
-        for v in a.variant:
-            name, _, efi = v.partition("=")
-            loaders.append((name, esp_with(tmp, name, a.esp, {a.loader: efi}),
-                            "%s:%s" % (name, a.loader)))
-        run(a, loaders)
+        a.tmp = tmp
+        # systemd's sizes: a 32-byte seed file and a 32-byte system token.
+        seed = os.path.join(tmp, "random-seed")
+        with open(seed, "wb") as f:
+            f.write(os.urandom(32))
+        steady = esp_with(tmp, "steady", a.esp, {"\\loader\\random-seed": seed})
+        token = os.urandom(32).hex()
+        if a.entries:
+            scaling(a, tmp, steady, token, [int(n) for n in a.entries.split(",")])
+            return
+        print("the device flush alone (host: two 64 KiB writes to a copy of the ESP image, "
+              "one fdatasync): median %.2f ms, fastest %.2f ms of 9" % flush_cost(tmp, a.esp),
+              flush=True)
+        modes = ["steady", "first"] if a.mode == "both" else [a.mode]
+        ratios = {}
+        for mode in modes:
+            base, tok = (steady, token) if mode == "steady" else (a.esp, None)
+            ratios[mode] = run(a, mode, loaders_on(a, tmp, mode, base), tok)
+            if a.memory:
+                memory_boot(a, tmp, mode, base, tok)
+        if len(modes) > 1:
+            print("summary, ratio to the stub (medians / fastest boots):")
+            for mode in modes:
+                print("  %-7s %s" % (mode, ", ".join("%s %.3f / %.3f" % (n, r[0], r[1])
+                                                     for n, r in ratios[mode].items())))
 
 
-def run(a, loaders):
+def scaling(a, tmp, steady, token, sizes):
+    """Loader time against the number of Type #1 entries: the demo's entry and n-1 more."""
+    rows = {}
+    for n in sizes:
+        d = entry_files(tmp, n - 1) if n > 1 else None
+        loaders = loaders_on(a, tmp, "n%d" % n, steady, d, stub=False)
+        boots = interleaved(a, loaders, token, "%d entries" % n)
+        rows[n] = {name: (median([b.total_ms() for b in bs]), min(b.total_ms() for b in bs))
+                   for name, bs in boots.items()}
+        if a.memory:
+            memory_boot(a, tmp, "%d entries" % n, loaders[0][1], token)
+        for _, esp, _ in loaders:
+            if esp != steady and os.path.exists(esp):
+                os.unlink(esp)
+    names = list(rows[sizes[0]])
+    print("entries scaling, steady state, ms from \"loading Boot0000\" to Linux's first line "
+          "(median / fastest of %d):" % a.boots)
+    print("%7s %s" % ("entries", " ".join("%21s" % n for n in names)))
+    for n in sizes:
+        print("%7d %s" % (n, " ".join("%11.1f / %7.1f" % rows[n][k] for k in names)))
+    n0 = sizes[0]
+    for n in sizes[1:]:
+        print("per entry, %d -> %d (ms, medians): %s" % (n0, n, ", ".join(
+            "%s %.3f" % (k, (rows[n][k][0] - rows[n0][k][0]) / (n - n0)) for k in names)))
+
+
+def interleaved(a, loaders, token, what):
+    """a.boots boots of each loader, the order alternating every round; {name: [Boot]}."""
     names = [n for n, _, _ in loaders]
     width = max(9, max(len(n) for n in names))
-    col = lambda v: fmt(v, width)
     boots = {n: [] for n in names}
     print("bench-boot: %d boots each, interleaved, %s; ms from BdsDxe's \"loading Boot0000\" "
-          "to \"Booting Linux on physical CPU\"" %
-          (a.boots, "first boot" if a.first_boot else "seed file and system token present"),
-          flush=True)
+          "to \"Booting Linux on physical CPU\"" % (a.boots, what), flush=True)
     print("%-6s %s" % ("boot", " ".join("%*s" % (width, n) for n in names)), flush=True)
     for i in range(a.boots):
         order = loaders if i % 2 == 0 else loaders[::-1]
         row = {}
         for name, esp, spec in order:
-            b = boot_once(a, name, esp, spec)
+            b = boot_once(a, name, esp, spec, token)
             if b.total_ms() is None:
                 sys.stderr.write(b.log[-3000:] + "\n")
                 sys.exit("bench-boot: %s boot %d did not reach the kernel (rc %d)" %
                          (name, i + 1, b.rc))
             boots[name].append(b)
             row[name] = b.total_ms()
-        print("%-6d %s" % (i + 1, " ".join(col(row[n]) for n in names)), flush=True)
+        print("%-6d %s" % (i + 1, " ".join(fmt(row[n], width) for n in names)), flush=True)
+    return boots
+
+
+def run(a, mode, loaders, token):
+    what = ("first boot on a fresh ESP (no seed file, no token)" if mode == "first" else
+            "steady state (seed file and system token present)")
+    what += "; the ESP's writes and flushes reach a copy of its image per boot"
+    boots = interleaved(a, loaders, token, what)
+    names = list(boots)
+    width = max(9, max(len(n) for n in names))
+    col = lambda v: fmt(v, width)
 
     med, fastest, ratios = summary({n: [b.total_ms() for b in boots[n]] for n in names})
     print("%-6s %s" % ("median", " ".join(col(med[n]) for n in names)))
     print("%-6s %s" % ("min", " ".join(col(fastest[n]) for n in names)))
     for n, (by_median, by_fastest) in ratios.items():
-        print("ratio %s/stub: %.3f (medians), %.3f (fastest boots)" % (n, by_median, by_fastest))
+        print("%s: ratio %s/stub: %.3f (medians), %.3f (fastest boots)" %
+              (mode, n, by_median, by_fastest))
     tails = {n: median([b.tail_ms() for b in boots[n]]) for n in names}
     print("tail, the loader's last line to the kernel's first (median ms): " +
           ", ".join("%s %s" % (n, fmt(tails[n], 0)) for n in names))
@@ -300,6 +456,7 @@ def run(a, loaders):
         bases = [r.get("kernel_code", "?").split("-")[0] for r in reports]
         print("%s: Linux says %s; kernel code at %s (%d distinct of %d)" %
               (n, " / ".join(kaslr) or "?", " ".join(bases), len(set(bases)), len(bases)))
+    return ratios
 
 
 if __name__ == "__main__":

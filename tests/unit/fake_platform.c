@@ -349,11 +349,8 @@ static struct fake_file *find_file(const char *path)
 }
 
 /* A handle is the file's slot; every open and read is counted, and what stays open. */
-static int file_open(void *ctx, const char *path, void **fh, uint64_t *size)
+static int open_found(const char *path, void **fh, uint64_t *size)
 {
-	(void)ctx;
-	if (inject("file_open"))
-		return KB_EIO;
 	struct fake_file *f = find_file(path);
 	if (!f)
 		return KB_ENOENT;
@@ -364,6 +361,14 @@ static int file_open(void *ctx, const char *path, void **fh, uint64_t *size)
 	fake.files_open++;
 	fake.opens++;
 	return 0;
+}
+
+static int file_open(void *ctx, const char *path, void **fh, uint64_t *size)
+{
+	(void)ctx;
+	if (inject("file_open"))
+		return KB_EIO;
+	return open_found(path, fh, size);
 }
 
 static int file_read(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t size)
@@ -414,6 +419,7 @@ static int file_write(void *ctx, const char *path, const void *buf, uint64_t siz
 	if (fake.writes_fail)
 		return KB_EPERM;
 	struct fake_file *f = find_file(path);
+	fake.writes++;
 	if (!f) {
 		fake_fw_add_file(path, buf, size);
 		return 0;
@@ -422,6 +428,32 @@ static int file_write(void *ctx, const char *path, const void *buf, uint64_t siz
 	f->data = malloc(size ? size : 1);
 	memcpy(f->data, buf, size);
 	f->len = size;
+	return 0;
+}
+
+/* A read-only ESP refuses the open for writing, as edk2's FAT driver does
+ * (EFI_WRITE_PROTECTED), so the caller learns it before anything was written. */
+static int file_open_rw(void *ctx, const char *path, void **fh, uint64_t *size)
+{
+	if (inject("file_open_rw"))
+		return KB_EIO;
+	(void)ctx;
+	if (fake.writes_fail && find_file(path))
+		return KB_EPERM;
+	return open_found(path, fh, size);
+}
+
+/* In place: the file keeps its length; counted, as the flushes it stands for. */
+static int file_rewrite(void *ctx, void *fh, const void *buf, uint64_t size)
+{
+	(void)ctx;
+	if (inject("file_rewrite"))
+		return KB_EIO;
+	struct fake_file *f = fh;
+	if (size > f->len)
+		abort(); /* not in place: the platform promises no growth */
+	memcpy(f->data, buf, size);
+	fake.rewrites++;
 	return 0;
 }
 
@@ -895,6 +927,8 @@ const struct kb_platform fake_platform = {
 	.dir_list = dir_list,
 	.file_write = file_write,
 	.file_rename = file_rename,
+	.file_open_rw = file_open_rw,
+	.file_rewrite = file_rewrite,
 	.var_get = var_get,
 	.var_set = var_set,
 	.verify_image = verify_image,

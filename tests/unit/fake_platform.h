@@ -93,6 +93,8 @@ struct fake_fw {
 	unsigned opens;            /* file_open calls that succeeded */
 	uint64_t bytes_read;       /* by file_read, all files */
 	unsigned renames;
+	unsigned writes;   /* file_write calls that succeeded (whole-file replaces) */
+	unsigned rewrites; /* file_rewrite calls that succeeded (in place + flush) */
 
 	struct fake_var vars[FAKE_MAX_VARS];
 	unsigned nvars;

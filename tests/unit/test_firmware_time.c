@@ -151,15 +151,49 @@ static void test_report(void **state)
 	assert_true(strtod(own + strlen("in kaslboot "), NULL) >= 3.0);
 }
 
+/* kaslboot's own memory: the pool and the pages it takes outside the payload's phases, at
+ * their highest at once; what is given back no longer counts; the payload's pages never. */
+static void test_own_memory_peak(void **state)
+{
+	(void)state;
+	bool all;
+	uint64_t base, kernel;
+	phase_init(cpu_counter());
+	phase_enter(PHASE_CONFIG);
+	const struct kb_platform *pf = firmware_time_wrap(&fake_platform);
+	void *a = pf->pool_alloc(pf->ctx, 1000);
+	void *b = pf->pool_alloc(pf->ctx, 3000);
+	assert_int_equal(pf->alloc_below(pf->ctx, 2 * 4096, 0, KB_MEM_DATA, &base), 0);
+	pf->pool_free(pf->ctx, b);
+	pf->free_pages(pf->ctx, base, 2 * 4096);
+	void *c = pf->pool_alloc(pf->ctx, 500);
+	phase_enter(PHASE_KERNEL_READ);
+	assert_int_equal(pf->alloc_below(pf->ctx, 64 * 4096, 0, KB_MEM_CODE, &kernel), 0);
+	assert_int_equal(firmware_time_own_peak(&all), 1000 + 3000 + 2 * 4096);
+	assert_true(all);
+	pf->free_pages(pf->ctx, kernel, 64 * 4096);
+	pf->pool_free(pf->ctx, a);
+	pf->pool_free(pf->ctx, c);
+	phase_enter(PHASE_EXIT);
+	log_capture_clear();
+	firmware_time_report();
+	assert_non_null(strstr(captured_last, "own memory peak 12 KiB (pool and pages"));
+	/* A new wrap starts from nothing. */
+	firmware_time_wrap(&fake_platform);
+	assert_int_equal(firmware_time_own_peak(NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_calls_pass_through_and_are_counted, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_a_listings_callbacks_are_not_the_listings, setup,
+		cmocka_unit_test_setup_teardown(test_a_listings_callbacks_are_not_the_listings,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_persons_wait_is_not_counted, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_a_persons_wait_is_not_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_memory_peak, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,6 +155,43 @@ static void test_unwritable(void **state)
 	assert_null(seed());
 }
 
+/* The everyday boot: the file is opened once, read, rewritten in place through the same
+ * handle and flushed (one file_rewrite), never replaced whole nor closed and reopened;
+ * credited only once that rewrite succeeded. */
+static void test_one_open_one_rewrite(void **state)
+{
+	struct entropy_pool pool;
+	uint8_t old[SEED_FILE_NEW_SIZE];
+	(void)state;
+	memset(old, 0x42, sizeof(old));
+	fake_fw_add_file(SEED_FILE_PATH, old, sizeof(old));
+	assert_int_equal(gather(&pool), SEED_FILE_CREDITED);
+	assert_int_equal(fake.opens, 1);
+	assert_int_equal(fake.rewrites, 1);
+	assert_int_equal(fake.writes, 0);
+	assert_int_equal(fake.files_open, 0);
+	assert_int_equal(seed()->len, sizeof(old));
+	assert_memory_not_equal(seed()->data, old, sizeof(old));
+
+	/* The rewrite (its write or its flush) fails: mixed, not credited, one warning, the
+	 * old seed left as it was. */
+	for (unsigned k = 1; k < 12; k++) {
+		fake_fw_init(RAM);
+		fake_fw_add_file(SEED_FILE_PATH, old, sizeof(old));
+		fake.fail_at = k;
+		enum seed_file_state st = gather(&pool);
+		if (!fake.failed_op || strcmp(fake.failed_op, "file_rewrite"))
+			continue;
+		assert_int_equal(st, SEED_FILE_NOT_CREDITED);
+		assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
+		assert_int_equal(captured_warnings, 1);
+		assert_int_equal(fake.files_open, 0);
+		assert_memory_equal(seed()->data, old, sizeof(old));
+		return;
+	}
+	fail_msg("no file_rewrite call to fail");
+}
+
 /* Every failing platform call during the seed work: never a crash, never a credit without
  * a successful rewrite, never a pool leak. */
 static void test_every_call_fails(void **state)
@@ -315,6 +352,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_valid_size_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_open_one_rewrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_call_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_system_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed_table, setup, teardown),
