@@ -337,7 +337,8 @@ KERNEL_INSTALL_D ?= /usr/lib/kernel/install.d
 KASLBOOT_LIBDIR := $(PREFIX)/lib/kaslboot
 INSTALLED := $(KASLBOOT_LIBDIR)/kaslbootaa64.efi $(PREFIX)/bin/kaslboot-install \
 	$(SYSCONFDIR)/kernel/postinst.d/zz-kaslboot $(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot \
-	$(SYSCONFDIR)/initramfs/post-update.d/kaslboot $(KERNEL_INSTALL_D)/89-kaslboot.install
+	$(SYSCONFDIR)/initramfs/post-update.d/kaslboot $(KERNEL_INSTALL_D)/89-kaslboot.install \
+	$(KERNEL_INSTALL_D)/91-kaslboot-sign.install
 
 install: $(BUILD)/BOOTAA64.EFI
 	install -D -m 0644 $(BUILD)/BOOTAA64.EFI $(DESTDIR)$(KASLBOOT_LIBDIR)/kaslbootaa64.efi
@@ -348,6 +349,7 @@ install: $(BUILD)/BOOTAA64.EFI
 	install -D -m 0755 install/hooks/postrm.d-zz-kaslboot $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot
 	install -D -m 0755 install/hooks/post-update.d-kaslboot $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/kaslboot
 	install -D -m 0755 install/kernel-install/89-kaslboot.install $(DESTDIR)$(KERNEL_INSTALL_D)/89-kaslboot.install
+	install -D -m 0755 install/kernel-install/91-kaslboot-sign.install $(DESTDIR)$(KERNEL_INSTALL_D)/91-kaslboot-sign.install
 
 # Takes back what `install` put there; what kaslboot-install put on an ESP stays (run
 # `kaslboot-install --remove` first).
