@@ -243,6 +243,9 @@ unit: layers licence lint-tests $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
 # The Debian end-to-end test (tests/integration/test_debian_e2e.py) is part of
 # `integration`; `make e2e` runs it alone.
 E2E_TEST := tests/integration/test_debian_e2e.py
+# The Debian release it builds: trixie (13) by default, `make e2e SUITE=bookworm` for 12.
+SUITE ?= trixie
+export SUITE
 integration: $(BUILD)/esp.img $(PROBE_ELF)
 	$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 e2e: $(BUILD)/esp.img
