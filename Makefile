@@ -251,6 +251,9 @@ unit: layers licence lint-tests $(UNIT_BINS) fuzz-replay-bins $(BENCH_BINS)
 # The Debian end-to-end test (tests/integration/test_debian_e2e.py) is part of
 # `integration`; `make e2e` runs it alone.
 E2E_TEST := tests/integration/test_debian_e2e.py
+# The Debian release it builds: trixie (13) by default, `make e2e SUITE=bookworm` for 12.
+SUITE ?= trixie
+export SUITE
 # --durations: the slowest tests in every run's log, to keep .ci/run under its 45 minutes.
 integration: $(BUILD)/esp.img $(PROBE_ELF) $(BUILD)/tools/uki_pcr11
 	$(PYTHON) -m pytest -q --durations=12 tests/integration $(PYTEST_ARGS)
@@ -346,7 +349,8 @@ KERNEL_INSTALL_D ?= /usr/lib/kernel/install.d
 KASLBOOT_LIBDIR := $(PREFIX)/lib/kaslboot
 INSTALLED := $(KASLBOOT_LIBDIR)/kaslbootaa64.efi $(PREFIX)/bin/kaslboot-install \
 	$(SYSCONFDIR)/kernel/postinst.d/zz-kaslboot $(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot \
-	$(SYSCONFDIR)/initramfs/post-update.d/kaslboot $(KERNEL_INSTALL_D)/89-kaslboot.install
+	$(SYSCONFDIR)/initramfs/post-update.d/kaslboot $(KERNEL_INSTALL_D)/89-kaslboot.install \
+	$(KERNEL_INSTALL_D)/91-kaslboot-sign.install
 
 install: $(BUILD)/BOOTAA64.EFI
 	install -D -m 0644 $(BUILD)/BOOTAA64.EFI $(DESTDIR)$(KASLBOOT_LIBDIR)/kaslbootaa64.efi
@@ -357,6 +361,7 @@ install: $(BUILD)/BOOTAA64.EFI
 	install -D -m 0755 install/hooks/postrm.d-zz-kaslboot $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-kaslboot
 	install -D -m 0755 install/hooks/post-update.d-kaslboot $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/kaslboot
 	install -D -m 0755 install/kernel-install/89-kaslboot.install $(DESTDIR)$(KERNEL_INSTALL_D)/89-kaslboot.install
+	install -D -m 0755 install/kernel-install/91-kaslboot-sign.install $(DESTDIR)$(KERNEL_INSTALL_D)/91-kaslboot-sign.install
 
 # Takes back what `install` put there; what kaslboot-install put on an ESP stays (run
 # `kaslboot-install --remove` first).

@@ -5,12 +5,16 @@
 # apt runs with a private configuration (its own sources list, lists and cache under
 # CACHE/apt-SUITE), pointed at the mirror the machine's apt uses (scripts/debian-mirror.sh).
 #
-#   apt-suite.sh SUITE ARCH CACHE PKG...
+#   apt-suite.sh [--deb | --show] SUITE ARCH CACHE PKG...
 #
 # Each PKG is unpacked into CACHE/SUITE-ARCH/PKG/ once (a stamp names the version), and
-# that directory is printed, one per line. The package lists are refreshed once a day.
+# that directory is printed, one per line. --deb: only downloads each PKG's .deb into
+# CACHE/SUITE-ARCH/debs/ (kept) and prints its path. --show: prints `apt-cache show` of the
+# PKGs (every version the suite offers). The package lists are refreshed once a day.
 set -euo pipefail
-[ $# -ge 4 ] || { echo "usage: apt-suite.sh SUITE ARCH CACHE PKG..." >&2; exit 2; }
+MODE=unpack
+case ${1:-} in --deb) MODE=deb; shift ;; --show) MODE=show; shift ;; esac
+[ $# -ge 4 ] || { echo "usage: apt-suite.sh [--deb | --show] SUITE ARCH CACHE PKG..." >&2; exit 2; }
 SUITE=$1 ARCH=$2 CACHE=$3
 shift 3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -37,8 +41,22 @@ if [ -z "$(find "$STATE/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/n
   apt-get "${APT_OPTS[@]}" update -qq >&2 ||
     { echo "apt-suite: cannot read $SUITE's package lists from $MAIN" >&2; exit 1; }
 fi
+if [ "$MODE" = show ]; then
+  exec apt-cache "${APT_OPTS[@]}" show "$@"
+fi
 for pkg in "$@"; do
   out=$CACHE/$SUITE-$ARCH/$pkg
+  if [ "$MODE" = deb ]; then
+    mkdir -p "$CACHE/$SUITE-$ARCH/debs"
+    deb=$(find "$CACHE/$SUITE-$ARCH/debs" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
+    if [ -z "$deb" ]; then
+      (cd "$CACHE/$SUITE-$ARCH/debs" && apt-get "${APT_OPTS[@]}" download -qq "$pkg" >&2) ||
+        { echo "apt-suite: cannot download $pkg from $SUITE" >&2; exit 1; }
+      deb=$(find "$CACHE/$SUITE-$ARCH/debs" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
+    fi
+    echo "$deb"
+    continue
+  fi
   ver=$(apt-cache "${APT_OPTS[@]}" show "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
   [ -n "$ver" ] || { echo "apt-suite: $SUITE has no package $pkg for $ARCH" >&2; exit 1; }
   if [ ! -e "$out/.version-$ver" ]; then

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Builds the Debian 12 arm64 system that tests/integration/test_debian_e2e.py boots: a GPT
+# Builds the Debian arm64 system that tests/integration/test_debian_e2e.py boots: a GPT
 # disk with an ESP (FAT) and an ext4 root, on which kaslboot was installed by
 # kaslboot-install and the Debian kernel's entry was written by kaslboot's hooks through
-# systemd's kernel-install, as on a real machine. Needs root (chroot, mounts), mmdebstrap
-# and qemu-user-static (arm64 maintainer scripts run under binfmt_misc).
+# systemd's kernel-install, as on a real machine. SUITE (environment) picks the release:
+# trixie (Debian 13, systemd 257, Linux 6.12; the default) or bookworm (Debian 12, systemd
+# 252, Linux 6.1). Needs root (chroot, mounts), mmdebstrap and qemu-user-static (arm64
+# maintainer scripts run under binfmt_misc). Packages come from the mirror this machine's
+# apt uses (scripts/debian-mirror.sh): the project names none.
 #
 #   mkdebian.sh kernels CACHE           print "OLD NEW": the two kernel packages used
-#   mkdebian.sh rootfs CACHE            CACHE/rootfs-<hash>/, built once per recipe
+#   mkdebian.sh rootfs CACHE            CACHE/rootfs-SUITE-<hash>/, built once per recipe
+#   mkdebian.sh rootfs-dir CACHE        print that directory's name, build nothing
 #   mkdebian.sh disk CACHE WORK OUT     OUT: the disk image (WORK: scratch space)
 #
 # The cached rootfs holds only Debian's packages, no kaslboot, so it is cached under
-# CACHE keyed by a hash of its recipe (the function below): only the first run, or a
-# changed recipe, pays for mmdebstrap. `disk` then installs kaslboot and the kernel into a
-# copy of it, every run, so that what is tested is this tree's installer and hooks.
+# CACHE keyed by a hash of its recipe (the function below, the suite and the mirror): only
+# the first run, or a changed recipe, pays for mmdebstrap. `disk` then installs kaslboot
+# and the kernel into a copy of it, every run, so that what is tested is this tree's
+# installer and hooks.
 set -euo pipefail
 # Debian's own tools only: mmdebstrap runs a Python filter per package, and a python3 shim
 # earlier in PATH (pyenv) would cost seconds each.
@@ -21,10 +26,16 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 GUEST=$REPO/tests/integration/debian
+SUITE=${SUITE:-trixie}
+case $SUITE in
+bookworm | trixie) ;;
+*) echo "mkdebian: error: SUITE=$SUITE: bookworm or trixie" >&2; exit 2 ;;
+esac
+read -r MIRROR SECURITY_MIRROR < <(bash "$HERE/debian-mirror.sh")
 MIRRORS=(
-  "deb http://deb.debian.org/debian bookworm main"
-  "deb http://deb.debian.org/debian bookworm-updates main"
-  "deb http://deb.debian.org/debian-security bookworm-security main"
+  "deb $MIRROR $SUITE main"
+  "deb $MIRROR $SUITE-updates main"
+  "deb $SECURITY_MIRROR $SUITE-security main"
 )
 ESP_MIB=320            # two cloud kernels with their initrds, and room to spare
 ROOT_MIB=2048
@@ -35,20 +46,28 @@ log() { echo "mkdebian: $*" >&2; }
 die() { echo "mkdebian: error: $*" >&2; exit 1; }
 
 # The recipe of the cached rootfs. Its text is hashed: edit it and the cache rebuilds.
-# minbase plus what the test needs: systemd as init, udev, efibootmgr, bootctl (Debian 12
-# ships it in systemd-boot; its hooks stay idle, as systemd-boot is never installed on the
-# ESP), initramfs-tools and what Debian's kernel packages depend on. The kernels are not in
-# it: `disk` installs them after kaslboot, so that kaslboot's hooks write their entries.
+# minbase plus what the test needs: systemd as init, udev, efibootmgr, bootctl,
+# initramfs-tools and what Debian's kernel packages depend on. bootctl: Debian 12 ships it
+# in systemd-boot (whose hooks stay idle, as systemd-boot is never installed on the ESP),
+# Debian 13 in systemd-boot-tools (no hooks). Debian 13 also gets what a user signing
+# their own kernels and sealing secrets to the TPM installs: sbsigntool,
+# systemd-cryptenroll (systemd-cryptsetup, cryptsetup-bin) and the TSS libraries systemd
+# loads for the TPM. The kernels are not in it: `disk` installs them after kaslboot, so
+# that kaslboot's hooks write their entries.
 build_rootfs() {
-  local out=$1
+  local out=$1 pkgs=systemd,systemd-sysv,udev,efibootmgr,initramfs-tools,kmod,linux-base,zstd,e2fsprogs
+  case $SUITE in
+  bookworm) pkgs+=,systemd-boot ;;
+  trixie) pkgs+=,systemd-boot-tools,sbsigntool,systemd-cryptsetup,cryptsetup-bin,libtss2-esys-3.0.2-0t64,libtss2-rc0t64,libtss2-mu-4.0.1-0t64,libtss2-tcti-device0t64 ;;
+  esac
   # shellcheck disable=SC2016
   mmdebstrap --architectures=arm64 --variant=minbase \
     --aptopt='Acquire::Check-Valid-Until "false"' --aptopt='APT::Install-Recommends "false"' \
-    --include=systemd,systemd-sysv,udev,efibootmgr,systemd-boot,initramfs-tools,kmod,linux-base,zstd,e2fsprogs \
+    --include="$pkgs" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     --customize-hook='rm -f "$1"/etc/machine-id "$1"/var/lib/dbus/machine-id' \
-    bookworm "$out" "${MIRRORS[@]}"
+    "$SUITE" "$out" "${MIRRORS[@]}"
 }
 
 # qemu-aarch64 for the chroot: binfmt_misc mounted and the handler registered (with the F
@@ -70,7 +89,7 @@ ensure_binfmt() {
 rootfs_dir() {
   local cache=$1 hash
   hash=$(declare -f build_rootfs | cat - <(printf '%s\n' "${MIRRORS[@]}") | sha256sum | cut -c1-16)
-  echo "$cache/rootfs-$hash"
+  echo "$cache/rootfs-$SUITE-$hash"
 }
 
 cmd_rootfs() {
@@ -80,7 +99,7 @@ cmd_rootfs() {
   if [ -d "$dir" ]; then echo "$dir"; return 0; fi
   ensure_binfmt
   log "building $dir with mmdebstrap (once per recipe)"
-  rm -rf "$cache"/rootfs-*
+  rm -rf "$cache"/rootfs-"$SUITE"-*
   # A directory, not a tarball: copying it is quicker than unpacking one.
   build_rootfs "$dir.tmp" >&2
   mv "$dir.tmp" "$dir"
@@ -89,14 +108,17 @@ cmd_rootfs() {
 
 # The two kernels: OLD is installed when the image is made, NEW later, by the guest. NEW
 # must sort after OLD (BLS: the newest version boots by default). Preferred: two ABIs of
-# the cloud flavour (a real upgrade, e.g. 6.1.0-50-cloud-arm64 -> 6.1.0-57-cloud-arm64);
-# with one ABI in the archive, OLD is the generic flavour, which sorts before "cloud".
+# the cloud flavour (a real upgrade, e.g. 6.1.0-50-cloud-arm64 -> 6.1.0-57-cloud-arm64 in
+# Debian 12, 6.12.117+deb13-cloud-arm64 -> 6.12.118+deb13-cloud-arm64 in Debian 13); with
+# one ABI in the archive, OLD is the generic flavour, which sorts before "cloud". The
+# suite's package lists and .deb files are apt-suite.sh's, kept under CACHE/apt.
+apt_suite() { bash "$HERE/apt-suite.sh" "$@"; }
 kernel_pkgs() {
-  local all old new
-  all=$(apt-cache show linux-image-cloud-arm64:arm64 linux-image-arm64:arm64 2>/dev/null |
+  local cache=$1 all old new
+  all=$(apt_suite --show "$SUITE" arm64 "$cache/apt" linux-image-cloud-arm64 linux-image-arm64 2>/dev/null |
         sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//' |
-        grep -E '^linux-image-[0-9.]+-[0-9]+-(cloud-)?arm64$' | sort -uV)
-  [ -n "$all" ] || die "apt knows no linux-image-*-arm64 (dpkg --add-architecture arm64; apt-get update)"
+        grep -E '^linux-image-[0-9.]+(-[0-9]+|\+deb[0-9]+)-(cloud-)?arm64$' | sort -uV)
+  [ -n "$all" ] || die "$SUITE offers no linux-image-*-arm64 (apt-suite.sh --show $SUITE arm64 ...)"
   new=$(printf '%s\n' "$all" | tail -n1)
   old=$(printf '%s\n' "$all" | grep -- '-cloud-arm64$' | head -n1)
   if [ "$old" = "$new" ]; then
@@ -106,15 +128,8 @@ kernel_pkgs() {
   echo "$old $new"
 }
 
-# .deb files into CACHE/debs (kept: later runs download nothing).
-fetch_deb() {
-  local debs=$1 pkg=$2
-  ls "$debs/${pkg}"_*_arm64.deb >/dev/null 2>&1 && return 0
-  mkdir -p "$debs"
-  (cd "$debs" && { apt-get download -qq "$pkg:arm64" 2>/dev/null ||
-                   { apt-get update -qq && apt-get download -qq "$pkg:arm64"; }; })
-}
-deb_of() { find "$1" -maxdepth 1 -name "${2}_*_arm64.deb" | sort | head -n1; }
+# The .deb of a package (downloaded once, kept: later runs download nothing).
+deb_of() { apt_suite --deb "$SUITE" arm64 "$1/apt" "$2"; }
 
 mounts=()
 cleanup() {
@@ -128,12 +143,11 @@ in_root() {
 }
 
 cmd_disk() {
-  local cache=$1 work=$2 out=$3 base old new debs mid
+  local cache=$1 work=$2 out=$3 base old new old_deb new_deb mid
   base=$(cmd_rootfs "$cache")
-  read -r old new < <(kernel_pkgs)
-  debs=$cache/debs
-  fetch_deb "$debs" "$old"
-  fetch_deb "$debs" "$new"
+  read -r old new < <(kernel_pkgs "$cache")
+  old_deb=$(deb_of "$cache" "$old")
+  new_deb=$(deb_of "$cache" "$new")
   ensure_binfmt
   [ -f "$REPO/build/BOOTAA64.EFI" ] || die "build/BOOTAA64.EFI missing (make efi)"
 
@@ -164,7 +178,7 @@ EOF
   mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
   ln -sf ../kaslboot-e2e.service "$root/etc/systemd/system/multi-user.target.wants/kaslboot-e2e.service"
   mkdir -p "$root/root/debs"
-  cp "$(deb_of "$debs" "$new")" "$root/root/debs/"
+  cp "$new_deb" "$root/root/debs/"
   printf 'OLD=%s\nNEW=%s\n' "${old#linux-image-}" "${new#linux-image-}" >"$root/root/debs/versions"
 
   # The ESP is a tmpfs at /boot/efi while the kernel is installed, so that kernel-install
@@ -181,8 +195,8 @@ EOF
     --root "$root" --efi "$root/usr/lib/kaslboot/kaslbootaa64.efi" --no-variables >&2
 
   log "dpkg -i $old (its hooks write the entry, under qemu-user)"
-  cp "$(deb_of "$debs" "$old")" "$root/tmp/"
-  in_root dpkg -i "/tmp/$(basename "$(deb_of "$debs" "$old")")" >&2
+  cp "$old_deb" "$root/tmp/"
+  in_root dpkg -i "/tmp/$(basename "$old_deb")" >&2
   rm -f "$root"/tmp/*.deb
   ls "$root/boot/efi/loader/entries/$mid-${old#linux-image-}.conf" >/dev/null ||
     die "the hooks wrote no entry for $old"
@@ -205,8 +219,9 @@ EOF
 }
 
 case ${1:-} in
-kernels) kernel_pkgs ;;
+kernels) kernel_pkgs "$2" ;;
 rootfs) cmd_rootfs "$2" ;;
+rootfs-dir) rootfs_dir "$2" ;;
 disk) cmd_disk "$2" "$3" "$4" ;;
-*) echo "usage: $0 kernels|rootfs CACHE|disk CACHE WORK OUT" >&2; exit 2 ;;
+*) echo "usage: [SUITE=trixie|bookworm] $0 kernels|rootfs CACHE|disk CACHE WORK OUT" >&2; exit 2 ;;
 esac

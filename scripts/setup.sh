@@ -15,7 +15,7 @@ HOST_PKGS=(
   mtools dosfstools                                            # ESP images without loop mounts
   device-tree-compiler libfdt-dev                              # dtc + host libfdt for dtb/ tests
   libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests
-  clang libclang-rt-14-dev libfuzzer-14-dev                    # make fuzz: libFuzzer, ASan, UBSan
+  clang                                                        # make fuzz (runtimes below)
   python3 python3-pytest python3-pexpect              # integration tests
   cpio gzip xz-utils git                                       # initramfs and payload handling
   sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
@@ -25,6 +25,15 @@ HOST_PKGS=(
   gdisk e2fsprogs                                              # its GPT disk, ext4 root (mkfs -d)
   clang-format cppcheck shellcheck                             # make lint
 )
+
+# libFuzzer and the sanitizer runtimes of Debian's default clang: 14 in Debian 12, 19 in
+# Debian 13 (their package names carry the version).
+case $(sed -n 's/^VERSION_ID="\{0,1\}\([0-9]*\).*/\1/p' /etc/os-release) in
+12) CLANG_V=14 ;;
+13) CLANG_V=19 ;;
+*) CLANG_V=$(apt-cache depends clang 2>/dev/null | sed -n 's/^ *Depends: clang-\([0-9]\+\)$/\1/p' | head -n1) ;;
+esac
+[ -n "${CLANG_V:-}" ] && HOST_PKGS+=("libclang-rt-$CLANG_V-dev" "libfuzzer-$CLANG_V-dev")
 
 missing() {
   local p out=()

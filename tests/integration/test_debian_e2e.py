@@ -30,12 +30,39 @@ import pytest
 from kaslboot_qemu import BUILD, ROOT, boot
 
 MKDEBIAN = os.path.join(ROOT, "scripts", "mkdebian.sh")
+# Debian 13 (systemd 257, Linux 6.12) unless SUITE=bookworm (Debian 12, systemd 252, 6.1):
+# `make e2e SUITE=bookworm`.
+SUITE = os.environ.get("SUITE") or "trixie"
 CACHE = os.path.join(BUILD, "debian-rootfs")
-WORK = os.path.join(BUILD, "debian-e2e")
+# KASLBOOT_E2E_WORK: another place for the image and logs (a second run beside one that is
+# still booting).
+WORK = os.environ.get("KASLBOOT_E2E_WORK") or os.path.join(BUILD, "debian-e2e", SUITE)
 NO_RNDR = "cortex-a72"
 # Boot 1 installs a kernel (update-initramfs under TCG): minutes, not seconds.
 BOOT_TIMEOUT = {1: 1500, 2: 600, 3: 600, 4: 900}
-FEATURES = ("One-shot entry control", "Default entry control", "Boot loader sets ESP information")
+# What bootctl status prints for the LoaderFeatures bits kaslboot sets (+) and leaves clear
+# (-), in each release's words. 252 lists bits 0-7 and the ESP line among them; 257 lists
+# bits 0-14 and prints "Boot loader set partition information" after them
+# (src/bootctl/bootctl-status.c of each; kaslboot's bits: loader/bli.h).
+FEATURES = {
+    "bookworm": {"+": ("Boot counting", "Menu timeout control", "One-shot menu timeout control",
+                       "Default entry control", "One-shot entry control",
+                       "Support for passing random seed to OS", "Support Type #1 sort-key field",
+                       "Support @saved pseudo-entry", "Support Type #1 devicetree field",
+                       "Boot loader sets ESP information"),
+                 "-": ("Support for XBOOTLDR partition", "Load drop-in drivers")},
+    "trixie": {"+": ("Boot counting", "Menu timeout control", "One-shot menu timeout control",
+                     "Default entry control", "One-shot entry control",
+                     "Support for passing random seed to OS", "Support Type #1 sort-key field",
+                     "Support @saved pseudo-entry", "Support Type #1 devicetree field",
+                     "Menu can be disabled", "Boot loader set partition information"),
+               "-": ("Support for XBOOTLDR partition", "Load drop-in drivers",
+                     "Enroll SecureBoot keys", "Retain SHIM protocols",
+                     "Multi-Profile UKIs are supported")},
+}
+# A developer's shortcut while changing checks: KASLBOOT_E2E_LOGS=DIR judges the logs of an
+# earlier run kept in DIR (build.log, boot<n>.log, kernels) instead of building and booting.
+REPLAY = os.environ.get("KASLBOOT_E2E_LOGS")
 
 
 class Report:
@@ -64,8 +91,22 @@ class Report:
             self.n, "complete" if self.complete else "INCOMPLETE", self.boot.rc, tail)
 
 
+def replay(version):
+    build = open(os.path.join(REPLAY, "build.log")).read()
+    old, new = open(os.path.join(REPLAY, "kernels")).read().split()
+    reports = []
+    for n in range(1, 5):
+        log = open(os.path.join(REPLAY, "boot%d.log" % n), errors="replace").read()
+        reports.append(Report(type("B", (), {"log": log, "rc": 0})(), n))
+    m = re.search(r"Product: kaslboot (\S+)", reports[0].log)
+    return dict(build=build, old=old[len("linux-image-"):], new=new[len("linux-image-"):],
+                r=reports, version=m.group(1) if m else version)
+
+
 @pytest.fixture(scope="module")
 def e2e():
+    if REPLAY:
+        return replay(None)
     if os.geteuid() != 0:
         pytest.fail("the Debian e2e test needs root (chroot, mounts)")
     os.makedirs(WORK, exist_ok=True)
@@ -78,14 +119,17 @@ def e2e():
     # must not change what the boots are compared with.
     version = loader_version()
     t0 = time.monotonic()
+    env = dict(os.environ, SUITE=SUITE)
     p = subprocess.run(["bash", MKDEBIAN, "disk", CACHE, os.path.join(WORK, "work"), disk],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     build_s = time.monotonic() - t0
     with open(os.path.join(WORK, "build.log"), "w") as f:
         f.write(p.stdout)
     assert p.returncode == 0, "mkdebian.sh failed:\n" + p.stdout[-6000:]
     old, new = subprocess.run(["bash", MKDEBIAN, "kernels", CACHE], check=True, text=True,
-                              stdout=subprocess.PIPE).stdout.split()
+                              stdout=subprocess.PIPE, env=env).stdout.split()
+    with open(os.path.join(WORK, "kernels"), "w") as f:
+        f.write("%s %s\n" % (old, new))
     reports = []
     for n in range(1, 5):
         t = time.monotonic()
@@ -96,8 +140,8 @@ def e2e():
         r = Report(b, n)
         r.seconds = time.monotonic() - t
         reports.append(r)
-    timings = "e2e timings: image %.0fs (rootfs cache %s), boots %s" % (
-        build_s, "hit" if "building " not in p.stdout else "built",
+    timings = "e2e timings (%s): image %.0fs (rootfs cache %s), boots %s" % (
+        SUITE, build_s, "hit" if "building " not in p.stdout else "built",
         ", ".join("%.0fs" % r.seconds for r in reports))
     print("\n" + timings)
     with open(os.path.join(WORK, "timings.txt"), "w") as f:
@@ -156,14 +200,41 @@ def test_bootctl_status_names_kaslboot(e2e):
 
 def test_bootctl_status_lists_kaslboot_features(e2e):
     status = e2e["r"][0].text("bootctl-status")
-    for feature in FEATURES:
-        assert re.search(r"✓ %s$" % re.escape(feature), status, re.M), (feature, status)
+    for mark, names in (("✓", FEATURES[SUITE]["+"]), ("✗", FEATURES[SUITE]["-"])):
+        for feature in names:
+            assert re.search(r"%s %s$" % (mark, re.escape(feature)), status, re.M), \
+                (mark, feature, status)
+
+
+def test_bootctl_status_esp_partition_matches(e2e):
+    # LoaderDevicePartUUID, as bootctl shows it under "Current Boot Loader", is the partition
+    # bootctl itself finds the ESP on ($BOOT) and the one mounted at /boot/efi; bootctl
+    # warns when the loader's differs.
+    r = e2e["r"][0]
+    status = r.text("bootctl-status")
+    loader = status.split("Current Boot Loader:", 1)[-1].split("\n\n", 1)[0]
+    m = re.search(r"^\s+(?:ESP|Partition): /dev/disk/by-partuuid/([0-9a-f-]{36})$", loader, re.M)
+    assert m, status
+    boot = re.search(r"\$BOOT: /boot/efi \(/dev/disk/by-partuuid/([0-9a-f-]{36})\)", status)
+    assert boot and boot.group(1) == m.group(1), status
+    assert r.one("esp-partuuid") == m.group(1), r
+    assert "reports a different partition UUID" not in status, status
 
 
 def test_bootctl_status_random_seed_passed_to_os(e2e):
-    # systemd 252's PID 1 credits LoaderRandomSeed and marks it taken; bootctl shows that.
-    status = e2e["r"][0].text("bootctl-status")
-    assert re.search(r"^\s+Passed to OS: yes$", status, re.M), status
+    r = e2e["r"][0]
+    status = r.text("bootctl-status")
+    assert re.search(r"^\s+System Token: set$", status, re.M), status
+    assert re.search(r"^\s+Exists: yes$", status, re.M), status
+    if SUITE == "bookworm":
+        # systemd 252's PID 1 credits LoaderRandomSeed and marks it taken; bootctl shows that.
+        assert re.search(r"^\s+Passed to OS: yes$", status, re.M), status
+    # The seed reaches Linux as LINUX_EFI_RANDOM_SEED_TABLE (the efi: line's RNG=), which
+    # 253+ reads instead of LoaderRandomSeed (bootctl 257 no longer shows "Passed to OS"),
+    # and the CRNG is ready before userspace starts.
+    assert re.search(r"\bRNG=0x[0-9a-f]+", r.text("efi")), r.text("efi")
+    crng = re.match(r"\[\s*(\d+\.\d+)\] random: crng init done", r.one("crng") or "")
+    assert crng and float(crng.group(1)) < 1.0, r.one("crng")
 
 
 def test_bootctl_list_shows_the_entry(e2e):
@@ -171,12 +242,15 @@ def test_bootctl_list_shows_the_entry(e2e):
     listing = r.text("bootctl-list")
     assert re.search(r"^\s+id: %s-%s\.conf$" % (mid, re.escape(old)), listing, re.M), listing
     assert re.search(r"^\s+version: %s$" % re.escape(old), listing, re.M), listing
-    assert re.search(r"^\s+linux: /%s/%s/linux$" % (mid, re.escape(old)), listing, re.M), listing
+    # The path in the entry, relative to the ESP; bootctl 257 shows it under the ESP's mount
+    # point ("/boot/efi//<token>/..."), 252 as written.
+    assert re.search(r"^\s+linux: (/boot/efi/)?/%s/%s/linux$" % (mid, re.escape(old)), listing,
+                     re.M), listing
 
 
-def test_systemd_analyze_reports_loader_time(e2e):
+def test_systemd_analyze_reports_firmware_and_loader_time(e2e):
     analyze = e2e["r"][0].text("analyze")
-    assert re.search(r"\d+(\.\d+)?m?s \(loader\)", analyze), analyze
+    assert re.search(r"\d+(\.\d+)?m?s \(firmware\) \+ \d+(\.\d+)?m?s \(loader\)", analyze), analyze
 
 
 def test_kaslr_layout_differs_between_boots(e2e):

@@ -551,6 +551,7 @@ def test_make_install_and_uninstall(tmp_path):
     files = sorted(str(f.relative_to(dest)) for f in dest.rglob("*") if f.is_file())
     assert files == ["etc/initramfs/post-update.d/kaslboot", "etc/kernel/postinst.d/zz-kaslboot",
                      "etc/kernel/postrm.d/zz-kaslboot", "usr/lib/kernel/install.d/89-kaslboot.install",
+                     "usr/lib/kernel/install.d/91-kaslboot-sign.install",
                      "usr/local/bin/kaslboot-install", "usr/local/lib/kaslboot/kaslbootaa64.efi"], files
     script = (dest / "usr/local/bin/kaslboot-install").read_text()
     assert "\nLIBDIR=/usr/local/lib/kaslboot\n" in script
@@ -559,3 +560,197 @@ def test_make_install_and_uninstall(tmp_path):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert p.returncode == 0, p.stdout
     assert [f for f in dest.rglob("*") if f.is_file()] == []
+
+
+# --- signing with the user's own key (--sign-key/--sign-cert) ------------------------------
+
+SIGN_CONF = "etc/kernel/kaslboot-sign.conf"
+
+
+def user_key(sysroot, passphrase=None):
+    """A key and certificate of the user's, in <root>/etc/keys (as the system sees them:
+    /etc/keys/db.key), made as a user would with openssl."""
+    d = sysroot.root / "etc" / "keys"
+    d.mkdir(parents=True, exist_ok=True)
+    key, cert = d / "db.key", d / "db.crt"
+    cmd = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-subj", "/CN=kaslboot test db",
+           "-days", "30", "-keyout", str(key), "-out", str(cert)]
+    cmd += ["-passout", "pass:" + passphrase] if passphrase else ["-noenc"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return str(key), str(cert)
+
+
+def signatures(path, cert=None):
+    """How many signatures the PE at path carries; with cert: whether one is cert's."""
+    if cert:
+        return subprocess.run(["sbverify", "--cert", cert, str(path)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    out = subprocess.run(["sbverify", "--list", str(path)], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True).stdout
+    return len(re.findall(r"^signature \d+$", out, re.M))
+
+
+def real_efi_or_fail():
+    if not os.path.exists(REAL_EFI):
+        pytest.fail("build/BOOTAA64.EFI is missing (make efi): signing needs a real PE")
+    return REAL_EFI
+
+
+def test_sign_installs_kaslboot_signed_once_and_records_the_key(sysroot):
+    key, cert = user_key(sysroot)
+    sysroot.efi = real_efi_or_fail()
+    sysroot.run("--no-variables", "--sign-key", key, "--sign-cert", cert, check=0)
+    for rel in (LOADER, REMOVABLE):
+        assert signatures(sysroot.esp / rel) == 1, rel
+        assert signatures(sysroot.esp / rel, cert), rel
+    # Where the key is, as the installed system sees it (the root taken off).
+    conf = (sysroot.root / SIGN_CONF).read_text()
+    assert "\nKEY=/etc/keys/db.key\nCERT=/etc/keys/db.crt\n" in conf, conf
+    # A second run, with or without the options: the conf says to sign, and the result is
+    # the same signed file, so nothing changes.
+    before = tree(sysroot.esp, mtimes=True)
+    for args in ((), ("--sign-key", key, "--sign-cert", cert)):
+        p = sysroot.run("--no-variables", *args, check=0)
+        assert "nothing to do" in p.stdout, p.stdout
+    assert tree(sysroot.esp, mtimes=True) == before
+
+
+def test_sign_leaves_a_loader_signed_with_that_cert_as_it_is(sysroot):
+    key, cert = user_key(sysroot)
+    signed = sysroot.tmp / "signed.efi"
+    subprocess.run(["sbsign", "--key", key, "--cert", cert, "--output", str(signed),
+                    real_efi_or_fail()], check=True, stderr=subprocess.DEVNULL)
+    sysroot.run("--no-variables", "--efi", str(signed), "--sign-key", key, "--sign-cert", cert,
+                check=0)
+    assert sysroot.read(LOADER) == signed.read_bytes()
+    assert signatures(sysroot.esp / LOADER) == 1
+
+
+def test_update_signs_the_newer_loader(sysroot):
+    key, cert = user_key(sysroot)
+    sysroot.run("--no-variables", "--efi", real_efi_or_fail(), "--sign-key", key,
+                "--sign-cert", cert, check=0)
+    # A newer build: the same PE with a higher version in its marker.
+    data = open(REAL_EFI, "rb").read()
+    m = re.search(rb"#### LoaderInfo: kaslboot (\S+) ####", data)
+    newer = data.replace(m.group(1), b"99.0".ljust(len(m.group(1)), b"+"), 1)
+    path = sysroot.tmp / "newer.efi"
+    path.write_bytes(newer)
+    sysroot.run("--update", "--efi", str(path), check=0)
+    assert b"kaslboot 99.0" in sysroot.read(LOADER)
+    assert signatures(sysroot.esp / LOADER) == 1 and signatures(sysroot.esp / LOADER, cert)
+
+
+def test_remove_leaves_the_users_key_and_certificate(sysroot):
+    key, cert = user_key(sysroot)
+    before = (open(key, "rb").read(), open(cert, "rb").read())
+    sysroot.run("--no-variables", "--efi", real_efi_or_fail(), "--sign-key", key,
+                "--sign-cert", cert, check=0)
+    p = sysroot.run("--remove", check=0)
+    assert not (sysroot.root / SIGN_CONF).exists(), p.stdout
+    assert (open(key, "rb").read(), open(cert, "rb").read()) == before
+    assert sorted(os.listdir(sysroot.root / "etc" / "keys")) == ["db.crt", "db.key"]
+    assert not (sysroot.esp / LOADER).exists()
+
+
+def test_sign_refuses_a_key_with_a_passphrase(sysroot):
+    key, cert = user_key(sysroot, passphrase="secret")
+    p = sysroot.run("--no-variables", "--sign-key", key, "--sign-cert", cert)
+    one_error(p, "is protected by a passphrase")
+    assert os.listdir(sysroot.esp) == []
+
+
+def test_sign_refuses_a_key_outside_the_root(sysroot):
+    key, cert = user_key(sysroot)
+    outside = sysroot.tmp / "db.key"
+    shutil.copy(key, outside)
+    p = sysroot.run("--no-variables", "--sign-key", str(outside), "--sign-cert", cert)
+    one_error(p, "is outside --root")
+
+
+def test_sign_refuses_a_key_and_cert_that_do_not_match(sysroot):
+    key, _ = user_key(sysroot)
+    other = sysroot.tmp / "other"
+    other.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-subj", "/CN=other",
+                    "-noenc", "-keyout", str(other / "k"), "-out", str(sysroot.root / "etc/keys/other.crt")],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = sysroot.run("--no-variables", "--efi", real_efi_or_fail(), "--sign-key", key,
+                    "--sign-cert", str(sysroot.root / "etc/keys/other.crt"))
+    one_error(p, "cannot sign")
+    assert os.listdir(sysroot.esp) == []
+
+
+def test_sign_needs_sbsign(sysroot):
+    key, cert = user_key(sysroot)
+    p = sysroot.run("--no-variables", "--sign-key", key, "--sign-cert", cert,
+                    env={"PATH": path_without(sysroot.tmp, "sbsign")})
+    one_error(p, "sbsign is not installed (apt install sbsigntool)")
+
+
+class SigningKernelInstall(KernelInstall):
+    """kernel-install with kaslboot's two plugins around 90-loaderentry, and the conf that
+    kaslboot-install --sign-key writes in its conf root."""
+
+    def __init__(self, tmp_path, esp, key, cert):
+        super().__init__(tmp_path, esp)
+        (self.conf / "kaslboot-sign.conf").write_text("KEY=%s\nCERT=%s\n" % (key, cert))
+
+    def run(self, *args):
+        env = dict(os.environ, BOOT_ROOT=str(self.esp), MACHINE_ID=MACHINE_ID,
+                   KERNEL_INSTALL_CONF_ROOT=str(self.conf),
+                   KERNEL_INSTALL_PLUGINS=" ".join([PLUGIN, "/usr/lib/kernel/install.d/90-loaderentry.install",
+                                                    SIGN_PLUGIN]))
+        return subprocess.run(["kernel-install"] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, text=True)
+
+    def pe_kernel(self, version):
+        files = self.kernel(version)
+        shutil.copy(real_efi_or_fail(), files[0])
+        return files
+
+
+SIGN_PLUGIN = os.path.join(ROOT, "install", "kernel-install", "91-kaslboot-sign.install")
+
+
+def test_kernel_install_signs_each_kernel_once(sysroot):
+    kernel_install_or_skip()
+    key, cert = user_key(sysroot)
+    esp = installed_esp(sysroot)
+    ki = SigningKernelInstall(sysroot.tmp, esp, key, cert)
+    files = ki.pe_kernel("6.12.117+deb13-cloud-arm64")
+    p = ki.run("add", "6.12.117+deb13-cloud-arm64", *files)
+    assert p.returncode == 0, p.stderr
+    assert "kaslboot: signed kernel 6.12.117+deb13-cloud-arm64 with %s" % cert in p.stdout
+    linux = esp / MACHINE_ID / "6.12.117+deb13-cloud-arm64" / "linux"
+    assert signatures(linux) == 1 and signatures(linux, cert)
+    # The source in /boot is not the plugin's: it stays unsigned.
+    assert signatures(files[0]) == 0
+    # Again (update-initramfs's hook): a fresh copy, signed once.
+    assert ki.run("add", "6.12.117+deb13-cloud-arm64", *files).returncode == 0
+    assert signatures(linux) == 1
+    # A kernel that already carries the user's signature is copied as it is.
+    subprocess.run(["sbsign", "--key", key, "--cert", cert, "--output", files[0], files[0]],
+                   check=True, stderr=subprocess.DEVNULL)
+    p = ki.run("add", "6.12.117+deb13-cloud-arm64", *files)
+    assert p.returncode == 0 and "signed kernel" not in p.stdout, p.stdout
+    assert signatures(linux) == 1
+
+
+def test_kernel_install_refuses_a_kernel_it_cannot_sign(sysroot):
+    kernel_install_or_skip()
+    key, cert = user_key(sysroot)
+    esp = installed_esp(sysroot)
+    ki = SigningKernelInstall(sysroot.tmp, esp, key, cert)
+    before = tree(esp)
+    # A gzip Image (Debian 12's arm64 vmlinuz) is no PE: sbsign cannot sign it.
+    p = ki.run("add", "6.1.0-57-cloud-arm64", *ki.kernel("6.1.0-57-cloud-arm64"))
+    assert p.returncode != 0
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is not an EFI binary, so it cannot be signed" in lines[0], p.stderr
+    assert tree(esp) == before
+    # The key gone: refused before anything is copied, too.
+    os.unlink(key)
+    p = ki.run("add", "6.12.117+deb13-cloud-arm64", *ki.pe_kernel("6.12.117+deb13-cloud-arm64"))
+    assert p.returncode != 0 and "cannot read the signing key" in p.stderr, p.stderr
+    assert tree(esp) == before
