@@ -156,7 +156,8 @@ static int parse_overlays(const struct config_reader *r, const struct config_lin
 		while (v < end && *v != ' ' && *v != '\t')
 			v++;
 		if (e->overlay_count == KB_MAX_OVERLAYS)
-			return log_error_ret(KB_ERANGE, "%s:%u: more than %d 'devicetree-overlay' files",
+			return log_error_ret(KB_ERANGE,
+					     "%s:%u: more than %d 'devicetree-overlay' files",
 					     r->file, r->line_no, KB_MAX_OVERLAYS);
 		word.value = w;
 		word.value_len = (size_t)(v - w);

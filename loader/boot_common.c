@@ -86,7 +86,8 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		if (rc) {
 			if (rc == KB_ENOENT || rc == KB_EINVAL)
 				log_error("%s: %s (initrd of entry '%s')", e->initrd[opened],
-					  rc == KB_ENOENT ? "no such file" : "a directory, not a file",
+					  rc == KB_ENOENT ? "no such file" :
+							    "a directory, not a file",
 					  e->id);
 			goto done;
 		}

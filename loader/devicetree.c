@@ -19,16 +19,16 @@ static int open_firmware_dt(const struct kb_boot *b, void *buf)
 	/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
 	 * space that dt_open drops); dt_open validates it against that size. */
 	if (b->fw->fdt)
-		return b->fw->fdt_valid ?
-			dt_open_valid(b->fw->fdt, "firmware devicetree", buf, BOOT_DT_MAX_SIZE) :
-			dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf,
-				BOOT_DT_MAX_SIZE);
+		return b->fw->fdt_valid ? dt_open_valid(b->fw->fdt, "firmware devicetree", buf,
+							BOOT_DT_MAX_SIZE) :
+					  dt_open(b->fw->fdt, b->fw->fdt_size,
+						  "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
 	return dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
 }
 
 /* A DT file, open: read, validated into buf, measured as read. */
-static int load_dt_file(const struct kb_platform *pf, const char *path, void *fh,
-			uint64_t size, void *buf)
+static int load_dt_file(const struct kb_platform *pf, const char *path, void *fh, uint64_t size,
+			void *buf)
 {
 	void *file = NULL;
 	int rc = kb_file_load_open(pf, path, fh, BOOT_DT_MAX_SIZE, &file, size);
@@ -76,14 +76,16 @@ static int pick_board_dt(const struct kb_boot *b, const char *dir, char *path, v
 			return 0;
 		}
 		log_warn("FdtFile names %s, which is not there: matching the firmware's "
-			 "compatible instead", path);
+			 "compatible instead",
+			 path);
 	}
 	for (int i = 0; b->fw->fdt && (c = dt_root_compatible(b->fw->fdt, i)); i++) {
 		if (!dt_compatible_path(dir, c, path, KB_PATH_MAX))
 			continue;
 		int rc = pf->file_open(pf->ctx, path, fh, size);
 		if (!rc) {
-			log_info("devicetree %s: matches the firmware's compatible \"%s\"", path, c);
+			log_info("devicetree %s: matches the firmware's compatible \"%s\"", path,
+				 c);
 			return 0;
 		}
 		if (rc != KB_ENOENT && rc != KB_EINVAL)
@@ -135,7 +137,8 @@ static int load_entry_dt(const struct kb_boot *b, const struct kb_entry *e, void
 		}
 	}
 	if (rc == KB_ENOENT)
-		return log_error_ret(rc, "%s: no such file (devicetree of entry '%s')", path, e->id);
+		return log_error_ret(rc, "%s: no such file (devicetree of entry '%s')", path,
+				     e->id);
 	if (rc)
 		return rc;
 	rc = load_dt_file(pf, path, fh, size, buf);

@@ -21,8 +21,10 @@
 #include "loader/config.h"
 
 /* U-Boot's vendor GUID (include/efi_loader.h, U_BOOT_GUID), under which `FdtFile` is read. */
-#define DT_FDTFILE_GUID                                                                   \
-	{ 0xe61d73b9, 0xa384, 0x4acc, { 0xae, 0xab, 0x82, 0xe8, 0x28, 0xf3, 0x62, 0x8b } }
+#define DT_FDTFILE_GUID                                                                            \
+	{                                                                                          \
+		0xe61d73b9, 0xa384, 0x4acc, { 0xae, 0xab, 0x82, 0xe8, 0x28, 0xf3, 0x62, 0x8b }     \
+	}
 #define DT_FDTFILE_VAR "FdtFile"
 
 /* Fills buf (BOOT_DT_MAX_SIZE bytes, BOOT_DT_ALIGN aligned) with the entry's DT as above. */

@@ -15,7 +15,7 @@ int kb_file_open(const struct kb_platform *pf, const char *path, void **fh, uint
 }
 
 int kb_file_load_open(const struct kb_platform *pf, const char *path, void *fh, uint64_t max,
-		     void **buf, uint64_t size)
+		      void **buf, uint64_t size)
 {
 	if (size > max)
 		return log_error_ret(KB_ERANGE,

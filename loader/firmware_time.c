@@ -152,6 +152,7 @@ static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, struct kb
 	return ft.inner->exit_boot_services(ft.inner->ctx, hook, arg, out);
 }
 
+/* clang-format off */
 static const struct kb_platform timed_platform = {
 	.memmap_get = t_memmap_get,       .memmap_free = t_memmap_free,
 	.alloc_at = t_alloc_at,           .alloc_below = t_alloc_below,
@@ -170,6 +171,7 @@ static const struct kb_platform timed_platform = {
 	.install_config_table = t_install_config_table,
 	.exit_boot_services = t_exit_boot_services,
 };
+/* clang-format on */
 
 const struct kb_platform *firmware_time_wrap(const struct kb_platform *inner)
 {

@@ -160,14 +160,16 @@ static void test_devicetree_overlays(void **state)
 	(void)state;
 	assert_int_equal(parse("d.conf", "linux /k\ndevicetree /a.dtb\n"
 					 "devicetree-overlay /o1.dtbo  /dir/o2.dtbo\n"
-					 "devicetree-overlay\t/o3.dtbo\n"), 0);
+					 "devicetree-overlay\t/o3.dtbo\n"),
+			 0);
 	assert_false(e.hidden);
 	assert_int_equal(e.overlay_count, 3);
 	assert_string_equal(e.overlay[0], "/o1.dtbo");
 	assert_string_equal(e.overlay[1], "/dir/o2.dtbo");
 	assert_string_equal(e.overlay[2], "/o3.dtbo");
-	assert_int_equal(parse("m.conf", "linux /k\ndevicetree-overlay /1 /2 /3 /4 /5 /6 /7 /8 /9\n"),
-			 KB_ERANGE);
+	assert_int_equal(
+		parse("m.conf", "linux /k\ndevicetree-overlay /1 /2 /3 /4 /5 /6 /7 /8 /9\n"),
+		KB_ERANGE);
 	assert_logged("error: loader/entries/m.conf:2: more than 8 'devicetree-overlay' files");
 	assert_int_equal(parse("p.conf", "linux /k\ndevicetree-overlay /ok.dtbo /../x.dtbo\n"),
 			 KB_EINVAL);
@@ -326,7 +328,8 @@ int main(void)
 		cmocka_unit_test_setup(test_initrds_in_order_up_to_limit, log_capture_setup),
 		cmocka_unit_test_setup(test_options_joined_with_one_space, log_capture_setup),
 		cmocka_unit_test_setup(test_options_total_too_long, log_capture_setup),
-		cmocka_unit_test_setup(test_comments_blank_lines_crlf_whitespace, log_capture_setup),
+		cmocka_unit_test_setup(test_comments_blank_lines_crlf_whitespace,
+				       log_capture_setup),
 		cmocka_unit_test_setup(test_missing_linux_is_an_error, log_capture_setup),
 		cmocka_unit_test_setup(test_architecture, log_capture_setup),
 		cmocka_unit_test_setup(test_unsupported_entries_are_hidden, log_capture_setup),

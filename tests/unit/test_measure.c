@@ -38,13 +38,13 @@
 #define INITRD_B_SIZE 1234u
 
 /* Event types and tags as the specifications and the peers' sources spell them. */
-#define T_EV_POST_CODE 0x1u
+#define T_EV_POST_CODE                     0x1u
 #define T_EV_EVENT_TAG 0x6u
 #define T_EV_IPL 0xdu
 #define T_EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
 #define T_TAG_INITRD 0x8f3b22ecu
 #define T_TAG_LOAD_OPTIONS 0x8f3b22edu
-#define T_TAG_LOADER_CONF 0xf5bc582au
+#define T_TAG_LOADER_CONF                  0xf5bc582au
 /* include/linux/efi.h: LINUX_EFI_TPM_EVENT_LOG_GUID. */
 static const struct kb_guid t_event_log_guid = {
 	0xb7799cb0, 0xeca2, 0x4943, { 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa } };
@@ -356,13 +356,15 @@ static void test_devicetree_file_measured(void **state)
 	void *dtb = dt_compile_fixture("dt_board.dts", &dtb_len);
 	void *one = dt_compile_fixture_with("dt_overlay_one.dtso", "-@", &one_len);
 	void *two = dt_compile_fixture_with("dt_overlay_two.dtso", "-@", &two_len);
-	boot_setup(NULL, "linux /Image\ndevicetree /board.dtb\n"
-			 "devicetree-overlay /two.dtbo /one.dtbo\n", NULL, true);
+	boot_setup(NULL,
+		   "linux /Image\ndevicetree /board.dtb\n"
+		   "devicetree-overlay /two.dtbo /one.dtbo\n",
+		   NULL, true);
 	fake_fw_add_file("/board.dtb", dtb, dtb_len);
 	fake_fw_add_file("/one.dtbo", one, one_len);
 	fake_fw_add_file("/two.dtbo", two, two_len);
 	assert_true(run_boot());
-	assert_int_equal(fake.nevents, 4);   /* the Image, the DT, two overlays */
+	assert_int_equal(fake.nevents, 4); /* the Image, the DT, two overlays */
 	size_t n = uboot_dtb_event(dtb, ev);
 	expect_event(1, 1, T_EV_POST_CODE, ev, n, ev, n);
 	n = uboot_dtb_event(two, ev);
@@ -539,7 +541,7 @@ static void test_measuring_is_its_own_phase(void **state)
 	measure_devicetree(&fake_platform, "/big.dtb", blob);
 	assert_int_equal(fake.nevents, 1);
 	assert_int_equal(phase_current(), PHASE_DT);
-	assert_true(phase_us(PHASE_MEASURE) > 0);   /* a digest of 7 MiB */
+	assert_true(phase_us(PHASE_MEASURE) > 0); /* a digest of 7 MiB */
 }
 
 /* A log the firmware hands out broken is one warning, and no table. */
