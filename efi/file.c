@@ -139,10 +139,8 @@ static int open_handle(const char *path, UINT64 mode, void **out, uint64_t *size
 			return rc;
 		rc = handle_size(fh, path, size, &dir);
 	}
-	if (!rc && dir) {
-		log_error("%s: is a directory, not a file", path);
-		rc = KB_EINVAL;
-	}
+	if (!rc && dir)
+		rc = KB_EINVAL; /* not logged: a `devicetree` may name a directory */
 	struct efi_open_file *f = rc ? NULL : efi_pool_get(sizeof(*f));
 	if (!rc && !f) {
 		log_error("%s: no memory to open it", path);

@@ -5,6 +5,7 @@
 #include "efi/exit.h"
 #include "efi/file.h"
 #include "efi/devpath.h"
+#include "efi/dt_fixup.h"
 #include "efi/firmware.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
@@ -222,6 +223,7 @@ const struct kb_platform efi_platform = {
 	.tpm_measure = efi_tpm_measure,
 	.tpm_measure_pe = efi_tpm_measure_pe,
 	.tpm_event_log = efi_tpm_event_log,
+	.dt_fixup = efi_dt_fixup,
 	.install_config_table = install_config_table,
 	.exit_boot_services = efi_exit_boot_services,
 };

@@ -140,8 +140,38 @@ static void warn_repeat(const struct config_reader *r, const struct config_line 
 			 (int)l->key_len, l->key);
 }
 
+/* BLS `devicetree-overlay`: one or more paths separated by spaces, applied in order; a
+ * second line adds to the list. */
+static int parse_overlays(const struct config_reader *r, const struct config_line *l,
+			  struct kb_entry *e)
+{
+	struct config_line word = *l;
+	const char *v = l->value, *end = l->value + l->value_len;
+	while (v < end) {
+		if (*v == ' ' || *v == '\t') {
+			v++;
+			continue;
+		}
+		const char *w = v;
+		while (v < end && *v != ' ' && *v != '\t')
+			v++;
+		if (e->overlay_count == KB_MAX_OVERLAYS)
+			return log_error_ret(KB_ERANGE,
+					     "%s:%u: more than %d 'devicetree-overlay' files",
+					     r->file, r->line_no, KB_MAX_OVERLAYS);
+		word.value = w;
+		word.value_len = (size_t)(v - w);
+		int err = config_path_copy(r, &word, e->overlay[e->overlay_count],
+					   sizeof(e->overlay[0]));
+		if (err)
+			return err;
+		e->overlay_count++;
+	}
+	return KB_OK;
+}
+
 static int parse_line(const struct config_reader *r, const struct config_line *l,
-		      struct kb_entry *e, bool *has_efi, bool *has_overlay)
+		      struct kb_entry *e, bool *has_efi)
 {
 	if (config_key_is(l, "title")) {
 		warn_repeat(r, l, e->title);
@@ -167,6 +197,8 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		warn_repeat(r, l, e->devicetree);
 		return config_path_copy(r, l, e->devicetree, sizeof(e->devicetree));
 	}
+	if (config_key_is(l, "devicetree-overlay"))
+		return parse_overlays(r, l, e);
 	if (config_key_is(l, "initrd")) {
 		if (e->initrd_count == KB_MAX_INITRDS)
 			return log_error_ret(KB_ERANGE, "%s:%u: more than %d 'initrd' lines",
@@ -216,10 +248,6 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		*has_efi = true;
 		return KB_OK;
 	}
-	if (config_key_is(l, "devicetree-overlay")) {
-		*has_overlay = true;
-		return KB_OK;
-	}
 	/* BLS: unknown keys are ignored, so newer entries still boot. */
 	return log_warn_ret(KB_OK, "%s:%u: unknown key '%.*s' ignored", r->file, r->line_no,
 			    (int)l->key_len, l->key);
@@ -229,7 +257,7 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 {
 	struct config_reader r;
 	struct config_line l;
-	bool has_efi = false, has_overlay = false;
+	bool has_efi = false;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -241,7 +269,7 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 
 	config_reader_init(&r, ENTRIES_DIR, file_name, text, len);
 	while ((ret = config_reader_next(&r, &l)) > 0) {
-		ret = parse_line(&r, &l, e, &has_efi, &has_overlay);
+		ret = parse_line(&r, &l, e, &has_efi);
 		if (ret)
 			return ret;
 	}
@@ -250,11 +278,6 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 
 	if (e->hidden)
 		return KB_OK;
-	if (has_overlay) {
-		log_warn("%s: 'devicetree-overlay' is not supported: entry hidden", r.file);
-		e->hidden = true;
-		return KB_OK;
-	}
 	if (!e->linux_path[0]) {
 		if (has_efi) {
 			log_info("%s: an 'efi'/'uki' entry without 'linux': entry hidden", r.file);

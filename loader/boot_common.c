@@ -3,11 +3,9 @@
 
 #include <string.h>
 
-#include "dtb/buffer.h"
 #include "dtb/chosen.h"
 #include "dtb/efi_handoff.h"
 #include "dtb/seeds.h"
-#include "dtb/validate.h"
 #include "lib/align.h"
 #include "lib/counter.h"
 #include "lib/err.h"
@@ -15,7 +13,7 @@
 #include "lib/log.h"
 #include "lib/secure_wipe.h"
 #include "loader/bli.h"
-#include "loader/file_load.h"
+#include "loader/devicetree.h"
 #include "loader/firmware_time.h"
 #include "loader/measure.h"
 #include "loader/phase_time.h"
@@ -86,9 +84,11 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 	for (; opened < e->initrd_count; opened++) {
 		rc = pf->file_open(pf->ctx, e->initrd[opened], &fh[opened], &sizes[opened]);
 		if (rc) {
-			if (rc == KB_ENOENT)
-				log_error("%s: no such file (initrd of entry '%s')",
-					  e->initrd[opened], e->id);
+			if (rc == KB_ENOENT || rc == KB_EINVAL)
+				log_error("%s: %s (initrd of entry '%s')", e->initrd[opened],
+					  rc == KB_ENOENT ? "no such file" :
+							    "a directory, not a file",
+					  e->id);
 			goto done;
 		}
 		total += align_up(sizes[opened], INITRD_PAD);
@@ -161,29 +161,7 @@ int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_ra
 		return log_error_ret(rc ? rc : KB_ENOMEM,
 				     "cannot allocate 2 MiB for the devicetree");
 	void *buf = (void *)(uintptr_t)base;
-	if (e->devicetree[0]) {
-		void *file = NULL;
-		uint64_t len = 0;
-		if (b->fw->secure_boot)
-			return log_error_ret(
-				KB_EPERM,
-				"entry '%s': a devicetree file is refused while Secure Boot is on",
-				e->id);
-		rc = kb_file_load(b->pf, e->devicetree, BOOT_DT_MAX_SIZE, &file, &len);
-		if (!rc) {
-			measure_devicetree(b->pf, e->devicetree, file, len); /* PCR 1, as read */
-			rc = dt_open(file, len, e->devicetree, buf, BOOT_DT_MAX_SIZE);
-		}
-		kb_file_free(b->pf, file);
-	} else if (b->fw->fdt) {
-		/* The firmware's blob, as big as its header says (AAVMF's is ~1 MiB, mostly free
-		 * space that dt_open drops); dt_open validates it against that size. */
-		rc = b->fw->fdt_valid ?
-			dt_open_valid(b->fw->fdt, "firmware devicetree", buf, BOOT_DT_MAX_SIZE) :
-			dt_open(b->fw->fdt, b->fw->fdt_size, "firmware devicetree", buf, BOOT_DT_MAX_SIZE);
-	} else {
-		rc = dt_create_minimal(buf, BOOT_DT_MAX_SIZE);
-	}
+	rc = boot_dt_fill(b, e, buf);
 	*dt_pa = base;
 	if (rc)
 		return rc;

@@ -48,9 +48,10 @@ int initrds_load(struct kb_boot *b, const struct kb_entry *e, uint64_t kernel_st
 		 uint64_t kernel_size, bool random, struct drbg *rng, struct kb_allocs *allocs,
 		 struct initrd_set *out);
 
-/* The DT the kernel gets: the entry's `devicetree` file (refused under Secure Boot), else
- * the firmware's, else (ACPI machines) a minimal one, opened into a 2 MiB-aligned 2 MiB
- * buffer of its own that avoids the given ranges. */
+/* The DT the kernel gets (loader/devicetree.h: the entry's `devicetree` file or the one
+ * its directory holds for this board, else the firmware's, else a minimal one; then its
+ * overlays), opened into a 2 MiB-aligned 2 MiB buffer of its own that avoids the given
+ * ranges, the firmware's seeds wiped from it. */
 int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_range *avoid,
 		    size_t n_avoid, bool random, struct drbg *rng, struct kb_allocs *allocs,
 		    uint64_t *dt_pa);

@@ -36,6 +36,7 @@
  * not limited: their array grows from the firmware's pool. */
 #define KB_ENTRIES_INITIAL  64    /* entries the first allocation holds */
 #define KB_MAX_INITRDS      8     /* `initrd` lines per entry */
+#define KB_MAX_OVERLAYS     8     /* `devicetree-overlay` files per entry */
 #define KB_CMDLINE_MAX      4096  /* bytes of the joined `options`, including the NUL */
 #define KB_ID_MAX           KB_NAME_MAX /* an entry id is its file's name */
 #define KB_TITLE_MAX        128
@@ -71,7 +72,10 @@ struct kb_entry {
 	char initrd[KB_MAX_INITRDS][KB_PATH_MAX]; /* in file order, concatenated by efi/ */
 	unsigned int initrd_count;
 	char options[KB_CMDLINE_MAX];     /* every `options` line, joined with one space */
-	char devicetree[KB_PATH_MAX];     /* "" if absent */
+	char devicetree[KB_PATH_MAX];     /* "" if absent; a file, or a directory of
+					   * <vendor>/<board>.dtb files */
+	char overlay[KB_MAX_OVERLAYS][KB_PATH_MAX]; /* `devicetree-overlay`, in order */
+	unsigned int overlay_count;
 	enum kb_payload payload;
 	bool hidden;                      /* not bootable here (architecture, efi-only...) */
 	unsigned int tries_left;          /* KB_TRIES_NONE without a boot counter */
@@ -117,7 +121,7 @@ bool config_is_entry_file_name(const char *file_name);
  * ASCII); text/len its contents (need not be NUL-terminated). Fills *out; the id is
  * file_name without ".conf" and without a boot counter. Returns 0 or a negative kb_err after
  * one log_error naming "loader/entries/<file_name>:<line>". An entry for another
- * architecture, or one kaslboot cannot boot (only `efi`/`uki`, `devicetree-overlay`), is
+ * architecture, or one kaslboot cannot boot (only `efi`/`uki`), is
  * returned with hidden = true and is never selected. */
 int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out);
 

@@ -9,12 +9,13 @@ int kb_file_open(const struct kb_platform *pf, const char *path, void **fh, uint
 	int rc = pf->file_open(pf->ctx, path, fh, size);
 	if (rc == KB_ENOENT)
 		log_error("%s: no such file", path);
+	else if (rc == KB_EINVAL)
+		log_error("%s: is a directory, not a file", path);
 	return rc;
 }
 
-/* The body of both loads, from an open file. */
-static int load_open(const struct kb_platform *pf, const char *path, void *fh, uint64_t max,
-		     void **buf, uint64_t size)
+int kb_file_load_open(const struct kb_platform *pf, const char *path, void *fh, uint64_t max,
+		      void **buf, uint64_t size)
 {
 	if (size > max)
 		return log_error_ret(KB_ERANGE,
@@ -40,7 +41,7 @@ int kb_file_load(const struct kb_platform *pf, const char *path, uint64_t max, v
 	int rc = kb_file_open(pf, path, &fh, size);
 	if (rc)
 		return rc;
-	rc = load_open(pf, path, fh, max, buf, *size);
+	rc = kb_file_load_open(pf, path, fh, max, buf, *size);
 	pf->file_close(pf->ctx, fh);
 	return rc;
 }
@@ -52,7 +53,7 @@ int kb_file_load_optional(const struct kb_platform *pf, const char *path, uint64
 	*buf = NULL;
 	if (pf->file_open(pf->ctx, path, &fh, size))
 		return KB_ENOENT;
-	int rc = load_open(pf, path, fh, max, buf, *size);
+	int rc = kb_file_load_open(pf, path, fh, max, buf, *size);
 	pf->file_close(pf->ctx, fh);
 	return rc;
 }

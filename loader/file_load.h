@@ -18,6 +18,10 @@ int kb_file_open(const struct kb_platform *pf, const char *path, void **fh, uint
  * anything is read. */
 int kb_file_load(const struct kb_platform *pf, const char *path, uint64_t max, void **buf,
 		 uint64_t *size);
+/* The same from a file already open (its handle and size from file_open), which the
+ * caller still closes. */
+int kb_file_load_open(const struct kb_platform *pf, const char *path, void *fh, uint64_t max,
+		      void **buf, uint64_t size);
 /* The same for a file that may be absent: one that cannot be opened is KB_ENOENT with no
  * line of its own (the platform has logged any failure other than a missing file). */
 int kb_file_load_optional(const struct kb_platform *pf, const char *path, uint64_t max,

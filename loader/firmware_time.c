@@ -211,6 +211,10 @@ static int t_tpm_measure_pe(void *c, unsigned pcr, const void *image, uint64_t l
 	return TIMED(FW_TPM, tpm_measure_pe, pcr, image, len, link_base, path);
 }
 static int t_tpm_event_log(void *c, struct kb_tpm_log *out) { return TIMED(FW_TPM, tpm_event_log, out); }
+static int t_dt_fixup(void *c, void *fdt, size_t *buf_size)
+{
+	return TIMED(FW_OTHER, dt_fixup, fdt, buf_size);
+}
 static int t_install_config_table(void *c, const struct kb_guid *guid, void *table)
 {
 	return TIMED(FW_OTHER, install_config_table, guid, table);
@@ -249,9 +253,11 @@ static const struct kb_platform timed_platform = {
 	.tpm_measure = t_tpm_measure,
 	.tpm_measure_pe = t_tpm_measure_pe,
 	.tpm_event_log = t_tpm_event_log,
+	.dt_fixup = t_dt_fixup,
 	.install_config_table = t_install_config_table,
 	.exit_boot_services = t_exit_boot_services,
 };
+/* clang-format on */
 
 const struct kb_platform *firmware_time_wrap(const struct kb_platform *inner)
 {

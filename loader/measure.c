@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "crypto/sha256.h"
+#include "dtb/measured_parts.h"
 #include "lib/bytes.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
@@ -196,15 +198,30 @@ void measure_loader_conf(const struct kb_platform *pf, const void *text, uint64_
 	       tagged_event(MEASURE_TAG_LOADER_CONF, desc, n), "loader.conf");
 }
 
-void measure_devicetree(const struct kb_platform *pf, const char *path, const void *dtb,
-			uint64_t len)
+/* U-Boot's event for the DT it hands over (lib/efi_loader/efi_tcg2.c,
+ * efi_tcg2_measure_dtb): a UEFI_PLATFORM_FIRMWARE_BLOB2 (TCG PC Client PFP: a one-byte
+ * description size, the description) whose description is "DTB DATA" with its NUL,
+ * followed by the SHA-256 of the DT's measured parts; the event itself is what is hashed
+ * into each bank. */
+static const char dtb_event_text[] = "DTB DATA";
+
+void measure_devicetree(const struct kb_platform *pf, const char *path, const void *dtb)
 {
-	uint8_t desc[DESC_MAX];
+	uint8_t ev[1 + sizeof(dtb_event_text) + SHA256_DIGEST_SIZE];
+	struct dt_part parts[DT_MEASURED_PARTS];
+	struct sha256_ctx c;
 	if (!usable())
 		return;
-	size_t n = to_utf16le(path, desc, sizeof(desc));
-	extend(pf, MEASURE_PCR_PLATFORM_CONFIG, EV_EVENT_TAG, dtb, len, event_buf,
-	       tagged_event(MEASURE_TAG_DEVICETREE, desc, n), path);
+	enum kb_phase was = measuring(); /* hashing the blocks is measuring too */
+	dt_measured_parts(dtb, parts);
+	sha256_init(&c);
+	for (unsigned i = 0; i < DT_MEASURED_PARTS; i++)
+		sha256_update(&c, parts[i].at, parts[i].len);
+	ev[0] = sizeof(dtb_event_text);
+	memcpy(ev + 1, dtb_event_text, sizeof(dtb_event_text));
+	sha256_final(&c, ev + 1 + sizeof(dtb_event_text));
+	phase_enter(was);
+	extend(pf, MEASURE_PCR_PLATFORM_CONFIG, EV_POST_CODE, ev, sizeof(ev), ev, sizeof(ev), path);
 }
 
 void measure_kernel(const struct kb_platform *pf, const char *path, const void *image,

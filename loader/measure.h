@@ -5,7 +5,8 @@
  * TPM PCR Registry; systemd's TPM2_PCR_MEASUREMENTS.md):
  *
  *   PCR  event                          what (digest of)                    as
- *   1    EV_EVENT_TAG 0x6c46f751        a `devicetree` file, as read         systemd's DT tag
+ *   1    EV_POST_CODE "DTB DATA"        a `devicetree` file as read, each    U-Boot's
+ *        (+ SHA-256 of its blocks)      `devicetree-overlay` file as read    DTB event
  *   4    EV_EFI_BOOT_SERVICES_APPL.     a PE kernel (EFI stub, zboot),       the firmware's
  *        (PE_COFF_IMAGE)                Authenticode, as LoadImage would     LoadImage
  *   4    EV_IPL "path" (UTF-16)         a kernel without PE header (raw      -
@@ -47,17 +48,17 @@
 #define MEASURE_PCR_SYSEXTS           13u  /* systemd-stub's system extensions */
 
 /* Event types (PC Client Platform Firmware Profile r1.05, "Event Types"). */
+#define EV_POST_CODE                     0x00000001u
 #define EV_EVENT_TAG                     0x00000006u
 #define EV_IPL                           0x0000000du
 #define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
 
 /* TCG_PCClientTaggedEvent ids: the kernel's (drivers/firmware/efi/libstub/efistub.h,
  * INITRD_EVENT_TAG_ID, LOAD_OPTIONS_EVENT_TAG_ID) and systemd's (src/boot/measure.h,
- * LOADER_CONF_CONTENT_EVENT_TAG_ID, DEVICETREE_ADDON_EVENT_TAG_ID). */
+ * LOADER_CONF_CONTENT_EVENT_TAG_ID). */
 #define MEASURE_TAG_LINUX_INITRD      0x8f3b22ecu
 #define MEASURE_TAG_LOAD_OPTIONS      0x8f3b22edu
 #define MEASURE_TAG_LOADER_CONF       0xf5bc582au
-#define MEASURE_TAG_DEVICETREE        0x6c46f751u
 
 /* EFI_TCG2_BOOT_HASH_ALG_* (TCG EFI Protocol Specification): the bits of
  * LoaderTpm2ActivePcrBanks. */
@@ -81,9 +82,10 @@ void measure_begin(const struct kb_platform *pf);
 
 /* \loader\loader.conf as read (text NULL: nothing read, nothing measured). */
 void measure_loader_conf(const struct kb_platform *pf, const void *text, uint64_t len);
-/* A `devicetree` file as read, before kaslboot edits /chosen. */
-void measure_devicetree(const struct kb_platform *pf, const char *path, const void *dtb,
-			uint64_t len);
+/* A `devicetree` or `devicetree-overlay` file as read (validated: dt_validate), before
+ * the firmware's fixups and kaslboot's /chosen edits: U-Boot's "DTB DATA" event in PCR 1
+ * (what a predictor can compute from the file; the fixups depend on the machine). */
+void measure_devicetree(const struct kb_platform *pf, const char *path, const void *dtb);
 /* What kaslboot loads to run (PCR 4): a PE (an Image with an EFI stub, a zboot file) as
  * LoadImage would have measured it, anything else (an Image without stub, a gzip file, an
  * ELF payload) as the digest of its bytes. */

@@ -185,6 +185,15 @@ struct kb_platform {
 	/* Where the firmware's event log is (GetEventLog, crypto-agile format preferred). */
 	int (*tpm_event_log)(void *ctx, struct kb_tpm_log *out);
 
+	/* ---- devicetree ---------------------------------------------------------------- */
+	/* EFI_DT_FIXUP_PROTOCOL (Fixup with EFI_DT_APPLY_FIXUPS | EFI_DT_RESERVE_MEMORY, as
+	 * systemd-boot asks): the firmware adds to the tree at fdt (whose buffer holds
+	 * *buf_size bytes) what only it knows, and reserves in the memory map what the tree
+	 * reserves. KB_ENOENT: no such protocol (not logged); KB_ENOMEM
+	 * (EFI_BUFFER_TOO_SMALL): *buf_size says how much the firmware wants; other failures
+	 * logged. */
+	int (*dt_fixup)(void *ctx, void *fdt, size_t *buf_size);
+
 	/* ---- leaving ------------------------------------------------------------------- */
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */
 	int (*install_config_table)(void *ctx, const struct kb_guid *guid, void *table);

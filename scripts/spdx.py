@@ -39,6 +39,7 @@ DTS_LINE = "// " + TAG
 KINDS = [
     ("*.c", C_LINE), ("*.h", C_LINE), ("*.S", C_LINE), ("*.lds", C_LINE),
     ("*.dts", DTS_LINE),
+    ("*.dtso", DTS_LINE),
     ("*.py", HASH_LINE), ("*.sh", HASH_LINE), ("*.mk", HASH_LINE), ("Makefile", HASH_LINE),
     ("*.conf", HASH_LINE), ("*.service", HASH_LINE), ("*.install", HASH_LINE),
     (".gitignore", HASH_LINE), (".editorconfig", HASH_LINE), (".clang-format", HASH_LINE),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Writes the binary seed inputs of the fuzz targets whose input is a file format:
-tests/fuzz/corpus/{image,gzip,elf,dt,kaslr}/. The text targets' seeds (config, cmdline,
+tests/fuzz/corpus/{image,gzip,elf,dt,overlay,kaslr}/. The text targets' seeds (config, cmdline,
 glob, version, fmt) are written by hand. Deterministic: running it again gives the same
 bytes. Needs dtc (device-tree-compiler) for the DT seeds.
 
@@ -217,6 +217,18 @@ def dt_seeds():
     put("dt", "misaligned-rsvmap", plan() + bytes(mis))
 
 
+def overlay_seeds():
+    """fuzz_overlay.c: a slack byte, then a .dtbo compiled with dtc -@."""
+    fx = os.path.join(REPO, "tests", "unit", "fixtures")
+    def dtbo(name):
+        return subprocess.run(["dtc", "-q", "-@", "-I", "dts", "-O", "dtb", "-o", "-",
+                               os.path.join(fx, name)], check=True,
+                              stdout=subprocess.PIPE).stdout
+    put("overlay", "path-target", u8(16) + dtbo("dt_overlay_one.dtso"))
+    put("overlay", "path-target-no-room", u8(0) + dtbo("dt_overlay_two.dtso"))
+    put("overlay", "label-target", u8(16) + dtbo("dt_overlay_label.dtso"))
+
+
 # ---- memory maps for slot choice (fuzz_kaslr.c read_input) ---------------------------------
 def kaslr_seeds():
     seed = bytes(range(32))
@@ -251,6 +263,7 @@ def main():
     gzip_seeds()
     elf_seeds()
     dt_seeds()
+    overlay_seeds()
     kaslr_seeds()
     return 0
 

@@ -28,7 +28,6 @@ EV_EFI_ACTION = 0x80000007
 TAG_LINUX_INITRD = 0x8F3B22EC
 TAG_LOAD_OPTIONS = 0x8F3B22ED
 TAG_LOADER_CONF = 0xF5BC582A
-TAG_DEVICETREE = 0x6C46F751
 # EFI_TCG2_BOOT_HASH_ALG_* of LoaderTpm2ActivePcrBanks.
 BANK_BITS = {"sha1": 0x1, "sha256": 0x2, "sha384": 0x4, "sha512": 0x8}
 PCRS = (1, 4, 5, 9, 12)
@@ -245,9 +244,34 @@ def test_loader_conf_in_pcr5(measured):
     assert b"Exit Boot Services Invocation" in actions
 
 
+EV_POST_CODE = 0x1
+
+
+def uboot_dtb_event(blob):
+    """U-Boot's event for a DT (lib/efi_loader/efi_tcg2.c, efi_tcg2_measure_dtb): a
+    UEFI_PLATFORM_FIRMWARE_BLOB2 with the description "DTB DATA" and its NUL, then the
+    SHA-256 of the header, the structure and strings blocks and the reservations up to
+    their empty entry."""
+    off_struct, off_strings, off_rsv = struct.unpack_from(">III", blob, 8)
+    size_strings, size_struct = struct.unpack_from(">II", blob, 32)
+    rsv_end = off_rsv
+    while struct.unpack_from(">QQ", blob, rsv_end)[1]:
+        rsv_end += 16
+    h = hashlib.sha256(blob[:40] + blob[off_struct:off_struct + size_struct] +
+                       blob[off_strings:off_strings + size_strings] + blob[off_rsv:rsv_end + 16])
+    return bytes([9]) + b"DTB DATA\0" + h.digest()
+
+
 def test_devicetree_in_pcr1(measured):
+    """The `devicetree` file as read, as U-Boot measures the DT it hands over."""
     _, files, _, events = measured
-    check_tagged_file_event(events, 1, files["/virt.dtb"], TAG_DEVICETREE, "/virt.dtb")
+    ours = [(d, data) for p, t, d, data in events
+            if p == 1 and t == EV_POST_CODE and data.startswith(b"\x09DTB DATA\0")]
+    assert len(ours) == 1, ours
+    digests, data = ours[0]
+    assert data == uboot_dtb_event(files["/virt.dtb"])
+    assert digests["sha256"] == hashlib.sha256(data).digest()
+    assert digests["sha1"] == hashlib.sha1(data).digest()
 
 
 def test_tpm_that_stops_answering_costs_one_warning(demo_esp):

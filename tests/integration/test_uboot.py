@@ -6,7 +6,10 @@ seed file is created, then rewritten in place), its own memory map and devicetre
 (with an EFI RNG it passes the DT's rng-seed but no kaslr-seed), no variable store kept
 across runs, and U-Boot's runtime services. -cpu cortex-a72 has no RNDR, so Linux's KASLR
 comes only from the kaslr-seed kaslboot hands over."""
-from kaslboot_qemu import DEBUG_CONF, boot_report, check_consistent, make_esp
+import subprocess
+
+from kaslboot_qemu import (DEBUG_CONF, NO_RNDR, boot_report, check_consistent, dump_dtb,
+                           make_esp)
 
 
 def kaslboot_problems(b):
@@ -53,3 +56,30 @@ def test_two_boots_under_uboot(tmp_path, demo_esp):
     assert not kaslboot_problems(second), second.log[-4000:]
     assert f1["base"] != f2["base"], (f1, f2)
     assert first.report["stext"] != second.report["stext"]
+
+
+def test_devicetree_file_gets_the_firmwares_fixups(tmp_path):
+    """An entry's `devicetree` file goes through U-Boot's EFI_DT_FIXUP_PROTOCOL before
+    kaslboot's /chosen edits: QEMU's own DT with a model of its own and no memory node
+    reaches Linux with that model and the memory node U-Boot's fixup writes from what it
+    knows of the machine (arch_fixup_fdt -> fdt_fixup_memory_banks: 1 GiB at 0x40000000)."""
+    dtb = tmp_path / "virt.dtb"
+    dump_dtb(dtb, cpu=NO_RNDR)
+    subprocess.run(["fdtput", "-t", "s", str(dtb), "/", "model", "kaslboot fixup test"],
+                   check=True)
+    subprocess.run(["fdtput", "-r", str(dtb), "/memory@40000000"], check=True)
+    listing = subprocess.run(["fdtget", "-l", str(dtb), "/"], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout.split()
+    assert not [n for n in listing if n.startswith("memory")], listing
+    esp = make_esp(tmp_path, {
+        "/virt.dtb": dtb.read_bytes(),
+        "/loader/entries/debian.conf":
+            "linux /Image\ninitrd /initrd.img\noptions console=ttyAMA0 panic=-1\n"
+            "devicetree /virt.dtb\n"})
+    b = boot_report(esp, firmware="u-boot", timeout=300)
+    assert "kaslboot: /virt.dtb: the firmware's devicetree fixups applied" in b.log, \
+        b.log[-4000:]
+    assert b.report["model"] == "kaslboot fixup test", b.report
+    # 1 GiB at 0x40000000 in the root's 2 + 2 cells.
+    assert "=00000000400000000000000040000000" in b.report["dt_memory"], b.report
+    assert not kaslboot_problems(b), b.log[-4000:]

@@ -48,14 +48,15 @@ static inline void *dt_read_stream(FILE *f, size_t *size)
 	return buf;
 }
 
-/* Compiles fixtures/<name> with dtc; the caller frees the blob. */
-static inline void *dt_compile_fixture(const char *name, size_t *size)
+/* Compiles fixtures/<name> with dtc and its options (flags: "" or "-@" for an overlay,
+ * whose symbols libfdt's fdt_overlay_apply needs); the caller frees the blob. */
+static inline void *dt_compile_fixture_with(const char *name, const char *flags, size_t *size)
 {
 	char cmd[512];
 	FILE *p;
 	void *blob;
 
-	snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o - %s%s", DT_FIXTURES, name);
+	snprintf(cmd, sizeof(cmd), "dtc -q %s -I dts -O dtb -o - %s%s", flags, DT_FIXTURES, name);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	blob = dt_read_stream(p, size);
@@ -63,6 +64,12 @@ static inline void *dt_compile_fixture(const char *name, size_t *size)
 	assert_true(*size >= sizeof(struct fdt_header));
 	assert_int_equal(fdt_totalsize(blob), *size);
 	return blob;
+}
+
+/* Compiles fixtures/<name> with dtc; the caller frees the blob. */
+static inline void *dt_compile_fixture(const char *name, size_t *size)
+{
+	return dt_compile_fixture_with(name, "", size);
 }
 
 /* The dtc -I dtb -O dts text of a blob (NUL-terminated); the caller frees it. */

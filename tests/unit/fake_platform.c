@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <openssl/sha.h>
+#include <libfdt.h>
 
 #include "fake_platform.h"
 #include "lib/err.h"
@@ -568,6 +569,26 @@ static int rng(void *ctx, void *buf, size_t len)
 	return 0;
 }
 
+static int dt_fixup(void *ctx, void *fdt, size_t *buf_size)
+{
+	(void)ctx;
+	if (inject("dt_fixup"))
+		return KB_EIO;
+	if (!fake.has_dt_fixup)
+		return KB_ENOENT;
+	fake.dt_fixup_calls++;
+	if (fake.dt_fixup_want > *buf_size) {
+		*buf_size = fake.dt_fixup_want;
+		return KB_ENOMEM;
+	}
+	/* As U-Boot: the whole buffer is the tree's to grow into. */
+	fdt_set_totalsize(fdt, (uint32_t)*buf_size);
+	int node = fdt_add_subnode(fdt, 0, "fake-fixup");
+	if (node < 0 || fdt_setprop_string(fdt, node, "by", "fake firmware"))
+		return KB_EINVAL;
+	return 0;
+}
+
 static int read_key(void *ctx, unsigned timeout_ms, struct kb_key *key)
 {
 	(void)ctx;
@@ -933,6 +954,7 @@ const struct kb_platform fake_platform = {
 	.var_set = var_set,
 	.verify_image = verify_image,
 	.rng = rng,
+	.dt_fixup = dt_fixup,
 	.read_key = read_key,
 	.set_watchdog = set_watchdog,
 	.console_write = console_write,

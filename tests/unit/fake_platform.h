@@ -169,6 +169,12 @@ struct fake_fw {
 	uint8_t tpm_final[FAKE_TPM_LOG_MAX];
 	size_t tpm_final_len;
 
+	/* EFI_DT_FIXUP_PROTOCOL: with has_dt_fixup, Fixup adds a node /fake-fixup to the tree
+	 * it is given (or asks for dt_fixup_want bytes when its buffer is smaller). */
+	bool has_dt_fixup;
+	size_t dt_fixup_want;
+	unsigned dt_fixup_calls;
+
 	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
 	unsigned exit_calls;
 	unsigned exit_refusals;    /* the first this many fail, before anything was exited */

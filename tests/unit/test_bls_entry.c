@@ -152,10 +152,28 @@ static void test_unsupported_entries_are_hidden(void **state)
 	assert_true(e.hidden);
 	assert_int_equal(parse("u.conf", "uki /EFI/Linux/foo.efi\n"), 0);
 	assert_true(e.hidden);
+}
+
+/* BLS devicetree-overlay: space-separated paths, in order; another line adds more. */
+static void test_devicetree_overlays(void **state)
+{
+	(void)state;
 	assert_int_equal(parse("d.conf", "linux /k\ndevicetree /a.dtb\n"
-					 "devicetree-overlay /o.dtbo\n"), 0);
-	assert_true(e.hidden);
-	assert_logged("warning: loader/entries/d.conf: 'devicetree-overlay' is not supported");
+					 "devicetree-overlay /o1.dtbo  /dir/o2.dtbo\n"
+					 "devicetree-overlay\t/o3.dtbo\n"),
+			 0);
+	assert_false(e.hidden);
+	assert_int_equal(e.overlay_count, 3);
+	assert_string_equal(e.overlay[0], "/o1.dtbo");
+	assert_string_equal(e.overlay[1], "/dir/o2.dtbo");
+	assert_string_equal(e.overlay[2], "/o3.dtbo");
+	assert_int_equal(
+		parse("m.conf", "linux /k\ndevicetree-overlay /1 /2 /3 /4 /5 /6 /7 /8 /9\n"),
+		KB_ERANGE);
+	assert_logged("error: loader/entries/m.conf:2: more than 8 'devicetree-overlay' files");
+	assert_int_equal(parse("p.conf", "linux /k\ndevicetree-overlay /ok.dtbo /../x.dtbo\n"),
+			 KB_EINVAL);
+	assert_logged("error: loader/entries/p.conf:2: path '/../x.dtbo' has a '..' component");
 }
 
 static void test_unknown_key_warns_and_is_ignored(void **state)
@@ -310,10 +328,12 @@ int main(void)
 		cmocka_unit_test_setup(test_initrds_in_order_up_to_limit, log_capture_setup),
 		cmocka_unit_test_setup(test_options_joined_with_one_space, log_capture_setup),
 		cmocka_unit_test_setup(test_options_total_too_long, log_capture_setup),
-		cmocka_unit_test_setup(test_comments_blank_lines_crlf_whitespace, log_capture_setup),
+		cmocka_unit_test_setup(test_comments_blank_lines_crlf_whitespace,
+				       log_capture_setup),
 		cmocka_unit_test_setup(test_missing_linux_is_an_error, log_capture_setup),
 		cmocka_unit_test_setup(test_architecture, log_capture_setup),
 		cmocka_unit_test_setup(test_unsupported_entries_are_hidden, log_capture_setup),
+		cmocka_unit_test_setup(test_devicetree_overlays, log_capture_setup),
 		cmocka_unit_test_setup(test_unknown_key_warns_and_is_ignored, log_capture_setup),
 		cmocka_unit_test_setup(test_repeated_single_key_last_wins, log_capture_setup),
 		cmocka_unit_test_setup(test_key_without_value, log_capture_setup),

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "dtb/compatible.h"
+
+#include <string.h>
+#include <libfdt.h>
+
+const char *dt_root_compatible(const void *fdt, int index)
+{
+	int len;
+	const char *s = fdt_stringlist_get(fdt, 0, "compatible", index, &len);
+	return s && len > 0 ? s : NULL;
+}
+
+/* One path component from a compatible string's side: no separator, no dot names. */
+static bool safe_component(const char *s, size_t n)
+{
+	if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == '\\' || s[i] == ',')
+			return false;
+	return true;
+}
+
+bool dt_compatible_path(const char *dir, const char *compatible, char *out, size_t size)
+{
+	static const char ext[] = ".dtb";
+	const char *comma = strchr(compatible, ',');
+	size_t dl = strlen(dir), cl = strlen(compatible);
+	out[0] = 0;
+	if (!comma)
+		return false;
+	size_t vl = (size_t)(comma - compatible), bl = cl - vl - 1;
+	if (!safe_component(compatible, vl) || !safe_component(comma + 1, bl))
+		return false;
+	while (dl && dir[dl - 1] == '/')
+		dl--;
+	/* dir "/" vendor "/" board ".dtb" NUL */
+	if (dl + 1 + cl + sizeof(ext) > size)
+		return false;
+	memcpy(out, dir, dl);
+	out[dl] = '/';
+	memcpy(out + dl + 1, compatible, cl + 1);
+	out[dl + 1 + vl] = '/';
+	memcpy(out + dl + 1 + cl, ext, sizeof(ext));
+	return true;
+}
