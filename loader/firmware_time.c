@@ -257,7 +257,6 @@ static const struct kb_platform timed_platform = {
 	.install_config_table = t_install_config_table,
 	.exit_boot_services = t_exit_boot_services,
 };
-/* clang-format on */
 
 const struct kb_platform *firmware_time_wrap(const struct kb_platform *inner)
 {
