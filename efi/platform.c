@@ -6,6 +6,7 @@
 #include "efi/file.h"
 #include "efi/devpath.h"
 #include "efi/firmware.h"
+#include "efi/gop.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"
@@ -216,6 +217,7 @@ const struct kb_platform efi_platform = {
 	.console_write = console_write,
 	.console_clear = console_clear,
 	.console_highlight = console_highlight,
+	.gop_mode = efi_gop_mode,
 	.tpm_active_banks = efi_tpm_active_banks,
 	.tpm_measure = efi_tpm_measure,
 	.tpm_measure_pe = efi_tpm_measure_pe,

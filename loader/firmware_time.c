@@ -139,6 +139,7 @@ static int t_tpm_measure_pe(void *c, unsigned pcr, const void *image, uint64_t l
 	return TIMED(FW_TPM, tpm_measure_pe, pcr, image, len, link_base, path);
 }
 static int t_tpm_event_log(void *c, struct kb_tpm_log *out) { return TIMED(FW_TPM, tpm_event_log, out); }
+static int t_gop_mode(void *c, struct kb_gop_mode *out) { return TIMED(FW_OTHER, gop_mode, out); }
 static int t_install_config_table(void *c, const struct kb_guid *guid, void *table)
 {
 	return TIMED(FW_OTHER, install_config_table, guid, table);
@@ -149,19 +150,33 @@ static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, struct kb
 }
 
 static const struct kb_platform timed_platform = {
-	.memmap_get = t_memmap_get,       .memmap_free = t_memmap_free,
-	.alloc_at = t_alloc_at,           .alloc_below = t_alloc_below,
-	.free_pages = t_free_pages,       .pool_alloc = t_pool_alloc,
-	.pool_free = t_pool_free,         .file_open = t_file_open,
-	.file_read = t_file_read,         .file_close = t_file_close,
-	.dir_list = t_dir_list,           .file_write = t_file_write,
-	.file_rename = t_file_rename,     .var_get = t_var_get,
-	.var_set = t_var_set,             .verify_image = t_verify_image,
-	.rng = t_rng,                     .read_key = t_read_key,
-	.set_watchdog = t_set_watchdog,   .console_write = t_console_write,
-	.console_clear = t_console_clear, .console_highlight = t_console_highlight,
-	.tpm_active_banks = t_tpm_active_banks, .tpm_measure = t_tpm_measure,
-	.tpm_measure_pe = t_tpm_measure_pe, .tpm_event_log = t_tpm_event_log,
+	.memmap_get = t_memmap_get,
+	.memmap_free = t_memmap_free,
+	.alloc_at = t_alloc_at,
+	.alloc_below = t_alloc_below,
+	.free_pages = t_free_pages,
+	.pool_alloc = t_pool_alloc,
+	.pool_free = t_pool_free,
+	.file_open = t_file_open,
+	.file_read = t_file_read,
+	.file_close = t_file_close,
+	.dir_list = t_dir_list,
+	.file_write = t_file_write,
+	.file_rename = t_file_rename,
+	.var_get = t_var_get,
+	.var_set = t_var_set,
+	.verify_image = t_verify_image,
+	.rng = t_rng,
+	.read_key = t_read_key,
+	.set_watchdog = t_set_watchdog,
+	.console_write = t_console_write,
+	.console_clear = t_console_clear,
+	.console_highlight = t_console_highlight,
+	.tpm_active_banks = t_tpm_active_banks,
+	.tpm_measure = t_tpm_measure,
+	.tpm_measure_pe = t_tpm_measure_pe,
+	.tpm_event_log = t_tpm_event_log,
+	.gop_mode = t_gop_mode,
 	.install_config_table = t_install_config_table,
 	.exit_boot_services = t_exit_boot_services,
 };

@@ -87,6 +87,22 @@ struct kb_tpm_log {
 	const void *final_events;
 };
 
+/* The framebuffer of the firmware's graphics output (EFI_GRAPHICS_OUTPUT_PROTOCOL, UEFI 2.10
+ * section 12.9): its current mode as GOP's Mode and Mode->Info give it. */
+enum kb_pixel_format { /* EFI_GRAPHICS_PIXEL_FORMAT (UEFI 2.10 section 12.9.2) */
+		       KB_PIXEL_RGBX8 = 0,    /* PixelRedGreenBlueReserved8BitPerColor */
+		       KB_PIXEL_BGRX8 = 1,    /* PixelBlueGreenRedReserved8BitPerColor */
+		       KB_PIXEL_BITMASK = 2,  /* PixelBitMask: the masks say where each colour is */
+		       KB_PIXEL_BLT_ONLY = 3, /* PixelBltOnly: no framebuffer the OS could use */
+};
+struct kb_gop_mode {
+	uint64_t fb_base;       /* FrameBufferBase */
+	uint32_t width, height; /* HorizontalResolution, VerticalResolution */
+	uint32_t stride;        /* PixelsPerScanLine */
+	uint32_t format;        /* enum kb_pixel_format, or whatever the firmware says */
+	uint32_t red_mask, green_mask, blue_mask, rsvd_mask; /* PixelInformation */
+};
+
 struct kb_platform {
 	void *ctx;
 
@@ -154,6 +170,12 @@ struct kb_platform {
 	int (*console_write)(void *ctx, const char *utf8);
 	int (*console_clear)(void *ctx);
 	int (*console_highlight)(void *ctx, bool on);
+
+	/* The graphics output Linux's EFI stub would pass on (libstub gop.c, find_gop): the
+	 * first GOP that also drives a console (EFI_CONSOLE_OUT_DEVICE), else the first one,
+	 * skipping those without a framebuffer (PixelBltOnly). KB_ENOENT when there is none;
+	 * not logged. */
+	int (*gop_mode)(void *ctx, struct kb_gop_mode *out);
 
 	/* ---- TPM 2.0 (EFI_TCG2_PROTOCOL, TCG EFI Protocol Specification) ------------------ */
 	/* Every operation returns KB_ENOENT when there is no TPM (no protocol, or the firmware

@@ -636,6 +636,17 @@ static int install_config_table(void *ctx, const struct kb_guid *guid, void *tab
 	return 0;
 }
 
+static int gop_mode(void *ctx, struct kb_gop_mode *out)
+{
+	(void)ctx;
+	if (inject("gop_mode"))
+		return KB_EIO;
+	if (!fake.has_gop)
+		return KB_ENOENT;
+	*out = fake.gop;
+	return 0;
+}
+
 /* ---- TPM ------------------------------------------------------------------------- */
 
 /* TPM_ALG_SHA1 and TPM_ALG_SHA256 (TPM 2.0 Library, Part 2, TPM_ALG_ID). */
@@ -904,6 +915,7 @@ const struct kb_platform fake_platform = {
 	.console_write = console_write,
 	.console_clear = console_clear,
 	.console_highlight = console_highlight,
+	.gop_mode = gop_mode,
 	.tpm_active_banks = tpm_active_banks,
 	.tpm_measure = tpm_measure,
 	.tpm_measure_pe = tpm_measure_pe,

@@ -124,6 +124,10 @@ struct fake_fw {
 	} tables[FAKE_MAX_TABLES];
 	unsigned ntables;
 
+	/* A graphics output (gop_mode answers with `gop`), or none (KB_ENOENT). */
+	bool has_gop;
+	struct kb_gop_mode gop;
+
 	bool secure_boot;
 	bool verify_refuses;
 	/* The verifier measures what it accepts into PCR 4 when there is a TPM, as shim's
