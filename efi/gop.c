@@ -8,8 +8,9 @@
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 /* EFI_CONSOLE_OUT_DEVICE_GUID (edk2 MdePkg/Include/Guid/ConsoleOutDevice.h): on the handle
  * of a device the console splitter writes to, i.e. a real screen rather than a virtual GOP. */
-static EFI_GUID conout_guid = { 0xd3b36f2c, 0xd551, 0x11d4,
-				{ 0x9a, 0x46, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } };
+static EFI_GUID conout_guid = {
+	0xd3b36f2c, 0xd551, 0x11d4, { 0x9a, 0x46, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d }
+};
 
 /* The GOP Linux's stub picks (libstub gop.c, find_gop): the first with a framebuffer that
  * drives a console, else the first with a framebuffer. */
@@ -18,8 +19,8 @@ static EFI_GRAPHICS_OUTPUT_PROTOCOL *find_gop(void)
 	EFI_HANDLE *handles = NULL;
 	UINTN n = 0;
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *first = NULL, *found = NULL;
-	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &gop_guid, NULL,
-					&n, &handles)))
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &gop_guid, NULL, &n,
+					&handles)))
 		return NULL;
 	for (UINTN i = 0; i < n && !found; i++) {
 		EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;

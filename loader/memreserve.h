@@ -31,8 +31,7 @@ _Static_assert(sizeof(struct linux_efi_memreserve_head) == 16, "the head is 16 b
 
 /* An empty head in LoaderData tracked in allocs, installed; one warning on failure (the
  * kernel then only loses persistent reservations). */
-void memreserve_install(const struct kb_platform *pf, struct kb_allocs *allocs,
-			bool *installed);
+void memreserve_install(const struct kb_platform *pf, struct kb_allocs *allocs, bool *installed);
 void memreserve_remove(const struct kb_platform *pf, bool *installed);
 
 #endif

@@ -7,12 +7,13 @@
 #include "lib/log.h"
 
 const struct kb_guid linux_screen_info_table_guid = {
-	0xe03fc20a, 0x85dc, 0x406e, { 0xb9, 0x0e, 0x4a, 0xb5, 0x02, 0x37, 0x1d, 0x95 } };
+	0xe03fc20a, 0x85dc, 0x406e, { 0xb9, 0x0e, 0x4a, 0xb5, 0x02, 0x37, 0x1d, 0x95 }
+};
 
 /* Bits per colour channel of the two fixed formats, and their depth (UEFI 2.10 12.9.2:
  * "8-bit red, green, blue and reserved"). */
 #define FIXED_CHANNEL_BITS 8u
-#define FIXED_DEPTH 32u
+#define FIXED_DEPTH        32u
 
 /* The lowest set bit of a channel mask and the span up to its highest (UEFI: the bits are
  * contiguous), as the stub's find_bits: __ffs, __fls - __ffs + 1. */
@@ -44,8 +45,8 @@ int screen_info_fill(const struct kb_gop_mode *m, struct linux_screen_info *si)
 		mask_bits(m->green_mask, &si->green_pos, &si->green_size);
 		mask_bits(m->blue_mask, &si->blue_pos, &si->blue_size);
 		mask_bits(m->rsvd_mask, &si->rsvd_pos, &si->rsvd_size);
-		si->lfb_depth = (uint16_t)(si->red_size + si->green_size + si->blue_size +
-					   si->rsvd_size);
+		si->lfb_depth =
+			(uint16_t)(si->red_size + si->green_size + si->blue_size + si->rsvd_size);
 		linelength = (uint64_t)m->stride * si->lfb_depth / 8;
 	} else {
 		/* RGBX: red in the lowest byte; BGRX: blue there. */
@@ -74,15 +75,14 @@ int screen_info_fill(const struct kb_gop_mode *m, struct linux_screen_info *si)
 	return KB_OK;
 }
 
-void screen_info_install(const struct kb_platform *pf, struct kb_allocs *allocs,
-			 bool *installed)
+void screen_info_install(const struct kb_platform *pf, struct kb_allocs *allocs, bool *installed)
 {
 	struct kb_gop_mode m;
 	struct linux_screen_info si;
 	uint64_t pa;
 	*installed = false;
 	if (pf->gop_mode(pf->ctx, &m))
-		return;   /* no graphics output: a serial-only machine */
+		return; /* no graphics output: a serial-only machine */
 	if (screen_info_fill(&m, &si)) {
 		log_warn("graphics output %ux%u (pixel format %u, %u per line): not a framebuffer "
 			 "Linux can use",

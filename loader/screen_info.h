@@ -26,8 +26,7 @@ struct linux_screen_info {
 	uint32_t lfb_base, lfb_size;
 	uint16_t cl_magic, cl_offset;
 	uint16_t lfb_linelength;
-	uint8_t red_size, red_pos, green_size, green_pos, blue_size, blue_pos, rsvd_size,
-		rsvd_pos;
+	uint8_t red_size, red_pos, green_size, green_pos, blue_size, blue_pos, rsvd_size, rsvd_pos;
 	uint16_t vesapm_seg, vesapm_off, pages, vesa_attributes;
 	uint32_t capabilities, ext_lfb_base;
 	uint8_t reserved[2];
@@ -47,9 +46,9 @@ _Static_assert(offsetof(struct linux_screen_info, ext_lfb_base) == 0x3a, "ext_lf
 _Static_assert(sizeof(struct linux_screen_info) == 0x40, "struct screen_info is 64 bytes");
 
 /* include/uapi/linux/screen_info.h */
-#define LINUX_VIDEO_TYPE_EFI 0x70                  /* orig_video_isVGA: "EFI graphic mode" */
+#define LINUX_VIDEO_TYPE_EFI               0x70 /* orig_video_isVGA: "EFI graphic mode" */
 #define LINUX_VIDEO_CAPABILITY_SKIP_QUIRKS (1u << 0)
-#define LINUX_VIDEO_CAPABILITY_64BIT_BASE (1u << 1) /* ext_lfb_base holds bits 63..32 */
+#define LINUX_VIDEO_CAPABILITY_64BIT_BASE  (1u << 1) /* ext_lfb_base holds bits 63..32 */
 
 /* include/linux/efi.h: LINUX_EFI_SCREEN_INFO_TABLE_GUID e03fc20a-85dc-406e-b90e-4ab502371d95. */
 extern const struct kb_guid linux_screen_info_table_guid;
@@ -63,8 +62,7 @@ int screen_info_fill(const struct kb_gop_mode *m, struct linux_screen_info *si);
 /* Reads the firmware's GOP and installs the table in EfiACPIReclaimMemory tracked in allocs
  * (the stub's alloc_screen_info); *installed says whether it did. No GOP: nothing, quietly;
  * anything else that fails: one warning, Linux then finds no framebuffer (as without it). */
-void screen_info_install(const struct kb_platform *pf, struct kb_allocs *allocs,
-			 bool *installed);
+void screen_info_install(const struct kb_platform *pf, struct kb_allocs *allocs, bool *installed);
 /* Removes it again (an attempt backing out frees its page), as the stub's free_screen_info. */
 void screen_info_remove(const struct kb_platform *pf, bool *installed);
 

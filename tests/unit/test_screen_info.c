@@ -20,7 +20,10 @@
 
 /* QEMU's ramfb under edk2 (QemuRamfbDxe): 800x600 XRGB8888, i.e. BGRX in memory. */
 static const struct kb_gop_mode ramfb = {
-	.fb_base = 0x7f000000, .width = 800, .height = 600, .stride = 800,
+	.fb_base = 0x7f000000,
+	.width = 800,
+	.height = 600,
+	.stride = 800,
 	.format = KB_PIXEL_BGRX8,
 };
 
@@ -28,7 +31,7 @@ static void test_bgrx_as_the_stub(void **state)
 {
 	struct linux_screen_info si;
 	(void)state;
-	memset(&si, 0xa5, sizeof(si));   /* every other field must come back zero */
+	memset(&si, 0xa5, sizeof(si)); /* every other field must come back zero */
 	assert_kb_ok(screen_info_fill(&ramfb, &si));
 	assert_int_equal(si.orig_video_isVGA, 0x70);
 	assert_int_equal(si.lfb_width, 800);
@@ -38,7 +41,7 @@ static void test_bgrx_as_the_stub(void **state)
 	assert_int_equal(si.lfb_size, 3200 * 600);
 	assert_int_equal(si.lfb_base, 0x7f000000);
 	assert_int_equal(si.ext_lfb_base, 0);
-	assert_int_equal(si.capabilities, 1);   /* SKIP_QUIRKS only: the base fits 32 bits */
+	assert_int_equal(si.capabilities, 1); /* SKIP_QUIRKS only: the base fits 32 bits */
 	assert_int_equal(si.pages, 1);
 	assert_int_equal(si.red_pos, 16);
 	assert_int_equal(si.green_pos, 8);
@@ -68,7 +71,7 @@ static void test_rgbx_and_a_base_above_4g(void **state)
 	(void)state;
 	m.format = KB_PIXEL_RGBX8;
 	m.fb_base = 0x8000001000ULL;
-	m.stride = 832;   /* a padded line: the stride, not the width, gives linelength */
+	m.stride = 832; /* a padded line: the stride, not the width, gives linelength */
 	assert_kb_ok(screen_info_fill(&m, &si));
 	assert_int_equal(si.red_pos, 0);
 	assert_int_equal(si.blue_pos, 16);
@@ -76,7 +79,7 @@ static void test_rgbx_and_a_base_above_4g(void **state)
 	assert_int_equal(si.lfb_size, 832 * 4 * 600);
 	assert_int_equal(si.lfb_base, 0x1000);
 	assert_int_equal(si.ext_lfb_base, 0x80);
-	assert_int_equal(si.capabilities, 3);   /* SKIP_QUIRKS | 64BIT_BASE */
+	assert_int_equal(si.capabilities, 3); /* SKIP_QUIRKS | 64BIT_BASE */
 }
 
 static void test_bitmask_rgb565(void **state)
@@ -110,7 +113,7 @@ static void test_no_framebuffer_refused(void **state)
 	(void)state;
 	m.format = KB_PIXEL_BLT_ONLY;
 	assert_kb_err(screen_info_fill(&m, &si), KB_EUNSUPP);
-	m.format = 4;   /* PixelFormatMax */
+	m.format = 4; /* PixelFormatMax */
 	assert_kb_err(screen_info_fill(&m, &si), KB_EUNSUPP);
 	/* 16384 pixels a line of 4 bytes: 65536 does not fit lfb_linelength (u16). */
 	m = ramfb;
@@ -184,12 +187,12 @@ static void test_install_refused(void **state)
 	fake.has_gop = true;
 	fake.gop = ramfb;
 	log_capture_clear();
-	fake.fail_at = fake.calls + 3;   /* gop_mode, alloc_below, install_config_table */
+	fake.fail_at = fake.calls + 3; /* gop_mode, alloc_below, install_config_table */
 	screen_info_install(&fake_platform, &allocs, &si_on);
 	assert_false(si_on);
 	assert_string_equal(fake.failed_op, "install_config_table");
 	assert_logged("the screen_info table cannot be installed: Linux gets no framebuffer");
-	fake.fail_at = fake.calls + 2;   /* alloc_below, install_config_table */
+	fake.fail_at = fake.calls + 2; /* alloc_below, install_config_table */
 	memreserve_install(&fake_platform, &allocs, &rsv_on);
 	assert_false(rsv_on);
 	assert_logged("the memreserve table cannot be installed");
