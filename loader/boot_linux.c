@@ -16,6 +16,7 @@
 #include "loader/kernel_load.h"
 #include "loader/phase_time.h"
 #include "loader/screen_info.h"
+#include "loader/vamap.h"
 #include "mm/cpu.h"
 
 /* Everything one attempt holds; given back in one place when it fails. */
@@ -144,8 +145,12 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 	screen_info_install(b->pf, &a.allocs, &a.screen_info);
 	memreserve_install(b->pf, &a.allocs, &a.memreserve);
 
+	bool vamap = vamap_needed(b->fw);
+	if (vamap)
+		log_info("runtime services: SetVirtualAddressMap for Ampere eMAG/Altra firmware, "
+			 "as Linux's stub calls it there");
 	clean_image(&a);
-	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
+	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, vamap, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */
 	handback_commit(b, a.seed_table);

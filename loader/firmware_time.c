@@ -144,9 +144,10 @@ static int t_install_config_table(void *c, const struct kb_guid *guid, void *tab
 {
 	return TIMED(FW_OTHER, install_config_table, guid, table);
 }
-static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, struct kb_exit_map *out)
+static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, bool vamap,
+				struct kb_exit_map *out)
 {
-	return ft.inner->exit_boot_services(ft.inner->ctx, hook, arg, out);
+	return ft.inner->exit_boot_services(ft.inner->ctx, hook, arg, vamap, out);
 }
 
 static const struct kb_platform timed_platform = {

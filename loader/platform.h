@@ -203,12 +203,15 @@ struct kb_platform {
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */
 	int (*install_config_table)(void *ctx, const struct kb_guid *guid, void *table);
 	/* ExitBootServices: the console is detached; the final map goes into a LoaderData
-	 * buffer allocated here (out); runtime descriptors get VirtualStart = PhysicalStart;
-	 * hook runs after each GetMemoryMap. If that fails before anything was exited the
+	 * buffer allocated here (out); hook runs after each GetMemoryMap. Runtime descriptors
+	 * get VirtualStart = PhysicalStart, or with vamap the stub's virtual addresses
+	 * (loader/vamap.h), which SetVirtualAddressMap installs right after ExitBootServices
+	 * (its failure is written into the map, as the stub writes it). If that fails before anything was exited the
 	 * console comes back, one line says why and an error is returned: the caller backs
 	 * out with boot services intact. Once ExitBootServices has been refused, UEFI allows
 	 * nothing else: the platform halts. */
-	int (*exit_boot_services)(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out);
+	int (*exit_boot_services)(void *ctx, kb_exit_hook hook, void *arg, bool vamap,
+				  struct kb_exit_map *out);
 };
 
 /* What the firmware offers, gathered by the platform before the flow starts
@@ -222,6 +225,11 @@ struct kb_firmware {
 	bool rng_protocol;      /* EFI_RNG_PROTOCOL is installed */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
 	void *seed_table;       /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
+	/* The first SMBIOS Processor Information structure (type 4) as EFI_SMBIOS_PROTOCOL's
+	 * GetNext gives it, readable up to smbios_type4_max bytes; NULL when none. */
+	const void *smbios_type4;
+	size_t smbios_type4_max;
+	bool rt_no_svam;        /* EFI_RT_PROPERTIES_TABLE: SetVirtualAddressMap unsupported */
 	char image_path[256];   /* kaslboot's own file, "\EFI\BOOT\BOOTAA64.EFI"; "" unknown */
 	char esp_part_uuid[40]; /* the GPT partition GUID it was loaded from; "" if none */
 	char vendor[64];        /* FirmwareVendor, UTF-8 */

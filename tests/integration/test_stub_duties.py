@@ -89,6 +89,8 @@ def test_kernel_console_on_the_firmware_framebuffer(trixie_esp, tmp_path):
         b.log[-6000:]
     assert b.find(r"fb0: EFI VGA frame buffer device"), b.log[-6000:]
     assert (w, h) == (width, height), (w, h, width, height)
+    # QEMU's processor is no Ampere part: runtime services stay 1:1, as the stub leaves them.
+    assert "SetVirtualAddressMap" not in b.log
 
 def test_gic_its_lpi_tables_reserved(trixie_esp):
     """GICv3 with an ITS: the ITS driver reserves its LPI tables for the next kernel
@@ -102,3 +104,19 @@ def test_gic_its_lpi_tables_reserved(trixie_esp):
     bad = [l for l in b.log.splitlines()
            if re.search(r"WARNING:.*irq-gic-v3-its|failed to reserve|-ENODEV", l)]
     assert not bad, "\n".join(bad)
+
+
+def test_ampere_firmware_gets_set_virtual_address_map(debug_esp):
+    """SMBIOS type 4 naming an eMAG (QEMU passes it to AAVMF): kaslboot calls
+    SetVirtualAddressMap as Linux's stub does on Ampere firmware, and Linux's runtime
+    services work through the new mapping (variables and the EFI RTC), which they would
+    not if the map's virtual addresses were not the ones the firmware was relocated to
+    (a refused SVAM leaves Linux without runtime services: no variables, no rtc-efi)."""
+    b = boot(debug_esp, cpu="cortex-a72", until=r"KASLBOOT-REPORT-END", timeout=240,
+             extra=["-smbios", "type=4,version=eMAG"])
+    assert b.report, b.log[-3000:]
+    assert "kaslboot: runtime services: SetVirtualAddressMap for Ampere eMAG/Altra" in b.log
+    assert int(b.report["efivars"]) > 0, b.report
+    assert b.report["rtc"].startswith("rtc-efi"), b.report
+    assert not b.find(r"runtime services will not be available"), b.log[-3000:]
+

@@ -856,8 +856,10 @@ static int tpm_event_log(void *ctx, struct kb_tpm_log *out)
 
 static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof(v)); }
 
-static int exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out)
+static int exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, bool vamap,
+			      struct kb_exit_map *out)
 {
+	fake.exit_vamap = vamap;
 	struct memmap_entry entries[FAKE_MAX_ALLOCS * 2 + 2];
 	uint64_t buf;
 	fake.exit_calls++;

@@ -174,6 +174,7 @@ struct fake_fw {
 	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
 	unsigned exit_calls;
 	unsigned exit_refusals;    /* the first this many fail, before anything was exited */
+	bool exit_vamap;           /* the flow asked for SetVirtualAddressMap */
 	bool exited;
 	struct kb_exit_map exit_map;
 

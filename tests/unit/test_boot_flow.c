@@ -751,12 +751,21 @@ static void test_stub_tables_handed_over_and_taken_back(void **state)
 		      "Linux");
 	assert_int_equal(captured_warnings, 0);
 
-	/* Without a graphics output: memreserve alone. */
+	assert_false(fake.exit_vamap); /* no SMBIOS: runtime services stay 1:1 */
+
+	/* Without a graphics output: memreserve alone. On eMAG firmware (SMBIOS type 4, its
+	 * version string 2 after the manufacturer), SetVirtualAddressMap is asked for. */
+	static const uint8_t emag[] = { 4, 0x11, 0, 0, 0,   0, 0,   0,   0,   0,   0, 0, 0,
+					0, 0,    0, 2, 'A', 0, 'e', 'M', 'A', 'G', 0, 0 };
 	flow_firmware_init(true);
+	flow_fw.smbios_type4 = emag;
+	flow_fw.smbios_type4_max = sizeof(emag);
 	setup_esp(NULL, linux_entry, NULL);
 	assert_true(run_boot(&rc));
 	assert_null(fake_fw_table(&linux_screen_info_table_guid));
 	assert_non_null(fake_fw_table(&linux_memreserve_table_guid));
+	assert_true(fake.exit_vamap);
+	assert_logged("runtime services: SetVirtualAddressMap for Ampere eMAG/Altra firmware");
 
 	flow_firmware_init(true);
 	setup_esp(NULL, linux_entry, NULL);
