@@ -12,7 +12,7 @@ const char *smbios_string(const uint8_t *rec, size_t max, uint8_t n, size_t *len
 	for (uint8_t i = 1;; i++) {
 		const uint8_t *end = memchr(rec + at, 0, max - at);
 		if (!end || end == rec + at)
-			return NULL;   /* runs past max, or the empty string that ends the set */
+			return NULL; /* runs past max, or the empty string that ends the set */
 		if (i == n) {
 			*len = (size_t)(end - (rec + at));
 			return (const char *)rec + at;

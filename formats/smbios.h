@@ -14,9 +14,9 @@
 
 /* Processor Information (type 4, DSP0134 7.5): Processor ID (8 bytes; on Arm the SMCCC
  * SoC ID in its first 32 bits, 7.5.3.3) and the Processor Version string's number. */
-#define SMBIOS_TYPE_PROCESSOR          4
-#define SMBIOS_TYPE4_OFF_PROCESSOR_ID  0x08
-#define SMBIOS_TYPE4_OFF_VERSION       0x10
+#define SMBIOS_TYPE_PROCESSOR         4
+#define SMBIOS_TYPE4_OFF_PROCESSOR_ID 0x08
+#define SMBIOS_TYPE4_OFF_VERSION      0x10
 
 /* String number n of the structure rec, of which at most max bytes can be read: its
  * length in *len, or NULL when n is 0 (no string), the set has fewer strings, the header

@@ -11,7 +11,7 @@
 
 /* libstub/arm64.c, system_needs_vamap: the SMCCC SoC ID's JEP-106 bank/identity code and
  * SoC revision bits, and the two Ampere parts. */
-#define SOC_ID_MASK     0xffff000fu
+#define SOC_ID_MASK      0xffff000fu
 #define SOC_ID_ALTRA     0x0a160001u
 #define SOC_ID_ALTRA_MAX 0x0a160002u
 static const char altra[] = "Ampere(TM) Altra(TM) Processor";
@@ -41,8 +41,8 @@ bool vamap_needed(const struct kb_firmware *fw)
 	uint32_t soc = get_le32(rec + SMBIOS_TYPE4_OFF_PROCESSOR_ID) & SOC_ID_MASK;
 	if (soc == SOC_ID_ALTRA || soc == SOC_ID_ALTRA_MAX)
 		return true;
-	const char *v = smbios_string(rec, fw->smbios_type4_max, rec[SMBIOS_TYPE4_OFF_VERSION],
-				      &len);
+	const char *v =
+		smbios_string(rec, fw->smbios_type4_max, rec[SMBIOS_TYPE4_OFF_VERSION], &len);
 	return v && (starts_with(v, len, altra, sizeof(altra) - 1) ||
 		     starts_with(v, len, emag, sizeof(emag) - 1));
 }

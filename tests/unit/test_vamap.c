@@ -66,14 +66,14 @@ static void test_other_parts(void **state)
 	uint8_t rec[256];
 	size_t n;
 	(void)state;
-	assert_false(needed(NULL, 0, false));                    /* no SMBIOS */
+	assert_false(needed(NULL, 0, false)); /* no SMBIOS */
 	n = make_type4(rec, 0x0a160003, "AmpereOne");
 	assert_false(needed(rec, n, false));
-	n = make_type4(rec, 0, "Ampere(TM) Altra(TM)");          /* a prefix too short */
+	n = make_type4(rec, 0, "Ampere(TM) Altra(TM)"); /* a prefix too short */
 	assert_false(needed(rec, n, false));
 	n = make_type4(rec, 0, "eMA");
 	assert_false(needed(rec, n, false));
-	n = make_type4(rec, 0x43b0d070, "virt-7.2");             /* QEMU */
+	n = make_type4(rec, 0x43b0d070, "virt-7.2"); /* QEMU */
 	assert_false(needed(rec, n, false));
 	/* A version string number past the set, and a formatted area without the field. */
 	n = make_type4(rec, 0, "eMAG");
@@ -97,24 +97,24 @@ static void test_smbios_strings_bounded(void **state)
 	s = smbios_string(rec, n, 2, &len);
 	assert_non_null(s);
 	assert_int_equal(len, 4);
-	assert_null(smbios_string(rec, n, 0, &len));   /* 0: "no string" */
+	assert_null(smbios_string(rec, n, 0, &len)); /* 0: "no string" */
 	assert_null(smbios_string(rec, n, 3, &len));
 	/* Every shorter bound cuts the version string off: never read past it. */
 	for (size_t max = 0; max < n - 1; max++)
 		assert_null(smbios_string(rec, max, 2, &len));
-	rec[1] = 2;   /* a formatted area shorter than the header */
+	rec[1] = 2; /* a formatted area shorter than the header */
 	assert_null(smbios_string(rec, n, 1, &len));
 }
 
 /* Descriptors of AAVMF's 48-byte stride: type, phys, virt, pages, attribute. */
-#define DESC 48
+#define DESC    48
 #define RUNTIME (1ULL << 63)
 static void put_desc(uint8_t *map, unsigned i, uint64_t phys, uint64_t pages, uint64_t attr)
 {
 	uint8_t *d = map + i * DESC;
 	memset(d, 0, DESC);
 	put_le64(d + UEFI_DESC_OFF_PHYS, phys);
-	put_le64(d + 16, 0x1234);   /* VirtualStart as the firmware left it */
+	put_le64(d + 16, 0x1234); /* VirtualStart as the firmware left it */
 	put_le64(d + UEFI_DESC_OFF_PAGES, pages);
 	put_le64(d + UEFI_DESC_OFF_ATTR, attr);
 }
@@ -124,11 +124,11 @@ static void test_virtual_addresses_as_the_stub(void **state)
 {
 	uint8_t map[5 * DESC], copy[5 * DESC];
 	(void)state;
-	put_desc(map, 0, 0x40000000, 0x100, 0xf);                    /* RAM: untouched */
-	put_desc(map, 1, 0x7fe31000, 3, RUNTIME | 0xf);              /* 12 KiB, not 64K aligned */
-	put_desc(map, 2, 0x7fe40000, 0x10, RUNTIME | 0xf);           /* 64 KiB aligned */
-	put_desc(map, 3, 0xbfe00000, 0x200, RUNTIME | 0xf);          /* 2 MiB at a 2 MiB PA */
-	put_desc(map, 4, 0x9000000, 1, RUNTIME | 1);                 /* MMIO */
+	put_desc(map, 0, 0x40000000, 0x100, 0xf);           /* RAM: untouched */
+	put_desc(map, 1, 0x7fe31000, 3, RUNTIME | 0xf);     /* 12 KiB, not 64K aligned */
+	put_desc(map, 2, 0x7fe40000, 0x10, RUNTIME | 0xf);  /* 64 KiB aligned */
+	put_desc(map, 3, 0xbfe00000, 0x200, RUNTIME | 0xf); /* 2 MiB at a 2 MiB PA */
+	put_desc(map, 4, 0x9000000, 1, RUNTIME | 1);        /* MMIO */
 
 	assert_int_equal(vamap_assign(map, sizeof(map), DESC, NULL), 0);
 	assert_int_equal(virt(map, 0), 0x1234);
@@ -143,7 +143,7 @@ static void test_virtual_addresses_as_the_stub(void **state)
 	assert_int_equal(virt(map, 2), 0x20010000);
 	/* 2 MiB-aligned: the next 2 MiB boundary after 0x20020000. */
 	assert_int_equal(virt(map, 3), 0x20200000);
-	assert_int_equal(virt(map, 4), 0x20400000 + 0);   /* 0x9000000 is 64K aligned */
+	assert_int_equal(virt(map, 4), 0x20400000 + 0); /* 0x9000000 is 64K aligned */
 	/* SetVirtualAddressMap's copy: the runtime descriptors alone, as updated. */
 	assert_memory_equal(copy, map + DESC, 4 * DESC);
 
