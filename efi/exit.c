@@ -10,6 +10,7 @@
 #include "lib/halt.h"
 #include "lib/libc.h"
 #include "lib/log.h"
+#include "loader/vamap.h"
 
 /* Spare descriptors in the final map buffer: each allocation or free until the final
  * GetMemoryMap can split a descriptor; the kernel's stub keeps 32 (EFI_MMAP_NR_SLACK_SLOTS,
@@ -45,10 +46,11 @@ static int reserve(uint64_t *buf, uint64_t *cap)
  * ExitBootServices: there is no way back to the firmware, so a machine whose firmware keeps
  * refusing is stopped here (cpu_halt) rather than handed to code that would call dead
  * services. */
-static int exit_with_map(uint64_t buf, uint64_t cap, kb_exit_hook hook, void *arg,
+static int exit_with_map(uint64_t buf, uint64_t cap, kb_exit_hook hook, void *arg, uint8_t *runtime,
 			 struct kb_exit_map *out)
 {
 	EFI_STATUS s = EFI_INVALID_PARAMETER;
+	size_t nruntime = 0;
 	for (int attempt = 0; attempt < EXIT_RETRIES && s == EFI_INVALID_PARAMETER; attempt++) {
 		UINTN size = cap, key, dsize;
 		UINT32 dver;
@@ -59,11 +61,7 @@ static int exit_with_map(uint64_t buf, uint64_t cap, kb_exit_hook hook, void *ar
 				cpu_halt();
 			return KB_EIO;   /* nothing exited yet: the caller can still back out */
 		}
-		for (UINTN off = 0; off + dsize <= size; off += dsize) {
-			EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + off);
-			if (d->Attribute & EFI_MEMORY_RUNTIME)
-				d->VirtualStart = d->PhysicalStart;
-		}
+		nruntime = vamap_assign((uint8_t *)map, size, dsize, runtime);
 		*out = (struct kb_exit_map){ .buf = buf, .size = size, .desc_size = dsize,
 					     .desc_ver = dver };
 		if (hook && hook(arg, out)) {
@@ -75,22 +73,36 @@ static int exit_with_map(uint64_t buf, uint64_t cap, kb_exit_hook hook, void *ar
 	}
 	if (EFI_ERROR(s))
 		cpu_halt();
+	/* Past the point of no return: a refusal only leaves Linux without runtime services,
+	 * which it reads from the map (libstub fdt.c, allocate_new_fdt_and_exit_boot). */
+	if (runtime && EFI_ERROR(uefi_call_wrapper(
+			       RT->SetVirtualAddressMap, 4, nruntime * out->desc_size,
+			       out->desc_size, out->desc_ver, (EFI_MEMORY_DESCRIPTOR *)runtime)))
+		vamap_invalidate((uint8_t *)(uintptr_t)out->buf, out->size, out->desc_size);
 	return 0;
 }
 
-int efi_exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out)
+int efi_exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, bool vamap,
+			   struct kb_exit_map *out)
 {
 	uint64_t buf, cap;
+	uint8_t *runtime = NULL;
 	(void)ctx;
 	int rc = reserve(&buf, &cap);
 	if (rc)
 		return rc;
+	/* SetVirtualAddressMap's copy of the runtime descriptors: at most the whole map. */
+	if (vamap && !(runtime = efi_pool_get(cap))) {
+		efi_free_pages(NULL, buf, cap);
+		return log_error_ret(KB_ENOMEM, "no memory for SetVirtualAddressMap's map");
+	}
 	console_detach();
-	rc = exit_with_map(buf, cap, hook, arg, out);
+	rc = exit_with_map(buf, cap, hook, arg, runtime, out);
 	if (rc) {
 		console_init(exit_image, exit_st);
 		log_error("the final memory map could not be read: boot services kept");
 		efi_free_pages(NULL, buf, cap);
+		efi_pool_put(runtime);
 	}
 	return rc;
 }

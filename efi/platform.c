@@ -7,6 +7,7 @@
 #include "efi/devpath.h"
 #include "efi/dt_fixup.h"
 #include "efi/firmware.h"
+#include "efi/gop.h"
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"
@@ -219,6 +220,7 @@ const struct kb_platform efi_platform = {
 	.console_write = console_write,
 	.console_clear = console_clear,
 	.console_highlight = console_highlight,
+	.gop_mode = efi_gop_mode,
 	.tpm_active_banks = efi_tpm_active_banks,
 	.tpm_measure = efi_tpm_measure,
 	.tpm_measure_pe = efi_tpm_measure_pe,

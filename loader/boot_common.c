@@ -40,13 +40,13 @@ static int fill_dt_mmap(void *fdt, const struct kb_exit_map *m)
 				  m->desc_ver);
 }
 
-int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out)
+int boot_exit_firmware(struct kb_boot *b, void *fdt, bool vamap, struct kb_exit_map *out)
 {
 	phase_enter(PHASE_EXIT);
 	phase_report();
 	firmware_time_report();
 	bli_set_exec_time(b->pf, counter_us(0, cpu_counter()));
-	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, out);
+	return b->pf->exit_boot_services(b->pf->ctx, fdt ? fill_dt_mmap : NULL, fdt, vamap, out);
 }
 
 /* Each initrd is opened once: its size places the set, the same handle reads it. */

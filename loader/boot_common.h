@@ -34,9 +34,10 @@ int boot_kaslr_policy(struct kb_boot *b, const struct kb_entry *e, struct drbg *
 		      bool *kaslr, bool *nokaslr);
 
 /* Leaves the firmware (kb_platform.exit_boot_services) with the DT's memory-map
- * placeholders filled. If that fails before anything was exited, the error is returned
- * with boot services up: the caller backs out. */
-int boot_exit_firmware(struct kb_boot *b, void *fdt, struct kb_exit_map *out);
+ * placeholders filled, and with vamap, SetVirtualAddressMap called (loader/vamap.h). If
+ * that fails before anything was exited, the error is returned with boot services up: the
+ * caller backs out. */
+int boot_exit_firmware(struct kb_boot *b, void *fdt, bool vamap, struct kb_exit_map *out);
 
 /* Each placement below draws from the memory map as it is right then (every allocation
  * before it changed the map). */

@@ -11,9 +11,12 @@
 #include "loader/handback.h"
 #include "loader/kaslr.h"
 #include "loader/measure.h"
+#include "loader/memreserve.h"
 #include "loader/seed_table.h"
 #include "loader/kernel_load.h"
 #include "loader/phase_time.h"
+#include "loader/screen_info.h"
+#include "loader/vamap.h"
 #include "mm/cpu.h"
 
 /* Everything one attempt holds; given back in one place when it fails. */
@@ -27,6 +30,8 @@ struct linux_attempt {
 	bool kaslr, nokaslr;
 	bool seed_table;           /* LINUX_EFI_RANDOM_SEED_TABLE installed */
 	bool event_log;            /* LINUX_EFI_TPM_EVENT_LOG installed */
+	bool screen_info;          /* LINUX_EFI_SCREEN_INFO_TABLE installed */
+	bool memreserve;           /* LINUX_EFI_MEMRESERVE_TABLE installed */
 };
 
 static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
@@ -135,15 +140,25 @@ int boot_linux(struct kb_boot *b, const struct kb_entry *e)
 		seed_table_install(b->pf, &a.rng, &a.allocs, &a.seed_table);
 	drbg_wipe(&a.rng);
 	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */
+	/* What the kernel's stub installs for it (efi_stub_common), late: nothing fails after
+	 * this but ExitBootServices, whose failure takes them out again. */
+	screen_info_install(b->pf, &a.allocs, &a.screen_info);
+	memreserve_install(b->pf, &a.allocs, &a.memreserve);
 
+	bool vamap = vamap_needed(b->fw);
+	if (vamap)
+		log_info("runtime services: SetVirtualAddressMap for Ampere eMAG/Altra firmware, "
+			 "as Linux's stub calls it there");
 	clean_image(&a);
-	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, &exit_map);
+	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.dt_pa, vamap, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */
 	handback_commit(b, a.seed_table);
 	enter_linux(&a, &exit_map);
 
 fail:
+	memreserve_remove(b->pf, &a.memreserve);
+	screen_info_remove(b->pf, &a.screen_info);
 	measure_event_log_remove(b->pf, &a.event_log);
 	seed_table_remove(b->pf, b->fw->seed_table, &a.seed_table);
 	drbg_wipe(&a.rng);

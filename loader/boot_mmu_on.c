@@ -564,7 +564,8 @@ int boot_mmu_on(struct kb_boot *b, const struct kb_entry *e)
 	b->pf->memmap_free(b->pf->ctx, &a.map);
 	measure_event_log_install(b->pf, &a.allocs, &a.event_log);   /* after the last measurement */
 
-	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.pl.dt_pa, &exit_map);
+	/* The payload protocol keeps runtime services 1:1 (section 6 of docs/protocol.md). */
+	rc = boot_exit_firmware(b, (void *)(uintptr_t)a.pl.dt_pa, false, &exit_map);
 	if (rc)
 		goto fail;   /* boot services are still up: give everything back, fall back */
 	handback_commit(b, a.seed_table);

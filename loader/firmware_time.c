@@ -215,13 +215,15 @@ static int t_dt_fixup(void *c, void *fdt, size_t *buf_size)
 {
 	return TIMED(FW_OTHER, dt_fixup, fdt, buf_size);
 }
+static int t_gop_mode(void *c, struct kb_gop_mode *out) { return TIMED(FW_OTHER, gop_mode, out); }
 static int t_install_config_table(void *c, const struct kb_guid *guid, void *table)
 {
 	return TIMED(FW_OTHER, install_config_table, guid, table);
 }
-static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, struct kb_exit_map *out)
+static int t_exit_boot_services(void *c, kb_exit_hook hook, void *arg, bool vamap,
+				struct kb_exit_map *out)
 {
-	return ft.inner->exit_boot_services(ft.inner->ctx, hook, arg, out);
+	return ft.inner->exit_boot_services(ft.inner->ctx, hook, arg, vamap, out);
 }
 
 static const struct kb_platform timed_platform = {
@@ -254,6 +256,7 @@ static const struct kb_platform timed_platform = {
 	.tpm_measure_pe = t_tpm_measure_pe,
 	.tpm_event_log = t_tpm_event_log,
 	.dt_fixup = t_dt_fixup,
+	.gop_mode = t_gop_mode,
 	.install_config_table = t_install_config_table,
 	.exit_boot_services = t_exit_boot_services,
 };

@@ -87,6 +87,22 @@ struct kb_tpm_log {
 	const void *final_events;
 };
 
+/* The framebuffer of the firmware's graphics output (EFI_GRAPHICS_OUTPUT_PROTOCOL, UEFI 2.10
+ * section 12.9): its current mode as GOP's Mode and Mode->Info give it. */
+enum kb_pixel_format { /* EFI_GRAPHICS_PIXEL_FORMAT (UEFI 2.10 section 12.9.2) */
+		       KB_PIXEL_RGBX8 = 0,    /* PixelRedGreenBlueReserved8BitPerColor */
+		       KB_PIXEL_BGRX8 = 1,    /* PixelBlueGreenRedReserved8BitPerColor */
+		       KB_PIXEL_BITMASK = 2,  /* PixelBitMask: the masks say where each colour is */
+		       KB_PIXEL_BLT_ONLY = 3, /* PixelBltOnly: no framebuffer the OS could use */
+};
+struct kb_gop_mode {
+	uint64_t fb_base;       /* FrameBufferBase */
+	uint32_t width, height; /* HorizontalResolution, VerticalResolution */
+	uint32_t stride;        /* PixelsPerScanLine */
+	uint32_t format;        /* enum kb_pixel_format, or whatever the firmware says */
+	uint32_t red_mask, green_mask, blue_mask, rsvd_mask; /* PixelInformation */
+};
+
 struct kb_platform {
 	void *ctx;
 
@@ -163,6 +179,12 @@ struct kb_platform {
 	int (*console_clear)(void *ctx);
 	int (*console_highlight)(void *ctx, bool on);
 
+	/* The graphics output Linux's EFI stub would pass on (libstub gop.c, find_gop): the
+	 * first GOP that also drives a console (EFI_CONSOLE_OUT_DEVICE), else the first one,
+	 * skipping those without a framebuffer (PixelBltOnly). KB_ENOENT when there is none;
+	 * not logged. */
+	int (*gop_mode)(void *ctx, struct kb_gop_mode *out);
+
 	/* ---- TPM 2.0 (EFI_TCG2_PROTOCOL, TCG EFI Protocol Specification) ------------------ */
 	/* Every operation returns KB_ENOENT when there is no TPM (no protocol, or the firmware
 	 * says none is present); nothing is logged: the caller (loader/measure.c) warns.
@@ -198,12 +220,15 @@ struct kb_platform {
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */
 	int (*install_config_table)(void *ctx, const struct kb_guid *guid, void *table);
 	/* ExitBootServices: the console is detached; the final map goes into a LoaderData
-	 * buffer allocated here (out); runtime descriptors get VirtualStart = PhysicalStart;
-	 * hook runs after each GetMemoryMap. If that fails before anything was exited the
+	 * buffer allocated here (out); hook runs after each GetMemoryMap. Runtime descriptors
+	 * get VirtualStart = PhysicalStart, or with vamap the stub's virtual addresses
+	 * (loader/vamap.h), which SetVirtualAddressMap installs right after ExitBootServices
+	 * (its failure is written into the map, as the stub writes it). If that fails before anything was exited the
 	 * console comes back, one line says why and an error is returned: the caller backs
 	 * out with boot services intact. Once ExitBootServices has been refused, UEFI allows
 	 * nothing else: the platform halts. */
-	int (*exit_boot_services)(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out);
+	int (*exit_boot_services)(void *ctx, kb_exit_hook hook, void *arg, bool vamap,
+				  struct kb_exit_map *out);
 };
 
 /* What the firmware offers, gathered by the platform before the flow starts
@@ -217,6 +242,11 @@ struct kb_firmware {
 	bool rng_protocol;      /* EFI_RNG_PROTOCOL is installed */
 	uint64_t system_table;  /* EFI system table address, for linux,uefi-system-table */
 	void *seed_table;       /* an earlier LINUX_EFI_RANDOM_SEED_TABLE, or NULL */
+	/* The first SMBIOS Processor Information structure (type 4) as EFI_SMBIOS_PROTOCOL's
+	 * GetNext gives it, readable up to smbios_type4_max bytes; NULL when none. */
+	const void *smbios_type4;
+	size_t smbios_type4_max;
+	bool rt_no_svam;        /* EFI_RT_PROPERTIES_TABLE: SetVirtualAddressMap unsupported */
 	char image_path[256];   /* kaslboot's own file, "\EFI\BOOT\BOOTAA64.EFI"; "" unknown */
 	char esp_part_uuid[40]; /* the GPT partition GUID it was loaded from; "" if none */
 	char vendor[64];        /* FirmwareVendor, UTF-8 */

@@ -689,6 +689,17 @@ static int install_config_table(void *ctx, const struct kb_guid *guid, void *tab
 	return 0;
 }
 
+static int gop_mode(void *ctx, struct kb_gop_mode *out)
+{
+	(void)ctx;
+	if (inject("gop_mode"))
+		return KB_EIO;
+	if (!fake.has_gop)
+		return KB_ENOENT;
+	*out = fake.gop;
+	return 0;
+}
+
 /* ---- TPM ------------------------------------------------------------------------- */
 
 /* TPM_ALG_SHA1 and TPM_ALG_SHA256 (TPM 2.0 Library, Part 2, TPM_ALG_ID). */
@@ -898,8 +909,10 @@ static int tpm_event_log(void *ctx, struct kb_tpm_log *out)
 
 static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof(v)); }
 
-static int exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, struct kb_exit_map *out)
+static int exit_boot_services(void *ctx, kb_exit_hook hook, void *arg, bool vamap,
+			      struct kb_exit_map *out)
 {
+	fake.exit_vamap = vamap;
 	struct memmap_entry entries[FAKE_MAX_ALLOCS * 2 + 2];
 	uint64_t buf;
 	fake.exit_calls++;
@@ -960,6 +973,7 @@ const struct kb_platform fake_platform = {
 	.console_write = console_write,
 	.console_clear = console_clear,
 	.console_highlight = console_highlight,
+	.gop_mode = gop_mode,
 	.tpm_active_banks = tpm_active_banks,
 	.tpm_measure = tpm_measure,
 	.tpm_measure_pe = tpm_measure_pe,

@@ -126,6 +126,10 @@ struct fake_fw {
 	} tables[FAKE_MAX_TABLES];
 	unsigned ntables;
 
+	/* A graphics output (gop_mode answers with `gop`), or none (KB_ENOENT). */
+	bool has_gop;
+	struct kb_gop_mode gop;
+
 	bool secure_boot;
 	bool verify_refuses;
 	/* The verifier measures what it accepts into PCR 4 when there is a TPM, as shim's
@@ -178,6 +182,7 @@ struct fake_fw {
 	/* ExitBootServices: how often it was asked for, and whether the firmware is gone. */
 	unsigned exit_calls;
 	unsigned exit_refusals;    /* the first this many fail, before anything was exited */
+	bool exit_vamap;           /* the flow asked for SetVirtualAddressMap */
 	bool exited;
 	struct kb_exit_map exit_map;
 

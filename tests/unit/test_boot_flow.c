@@ -25,6 +25,8 @@
 #include "loader/bli.h"
 #include "loader/boot.h"
 #include "loader/entropy_gather.h"
+#include "loader/memreserve.h"
+#include "loader/screen_info.h"
 #include "assert_kb.h"
 
 /* Enough RAM for the 4 MiB kernel, a 2 MiB DT, the initrd and the pools, with room for
@@ -718,6 +720,65 @@ static void test_linux_names_a_directory(void **state)
 	check_returned_clean(rc, 0);
 }
 
+/* What Linux's stub installs (efi_stub_common: screen_info, memreserve) is there when the
+ * kernel is entered, and gone with its pages when ExitBootServices is refused and the
+ * boot returns to the firmware. */
+static void test_stub_tables_handed_over_and_taken_back(void **state)
+{
+	const struct kb_gop_mode gop = { .fb_base = 0x7f000000,
+					 .width = 800,
+					 .height = 600,
+					 .stride = 800,
+					 .format = KB_PIXEL_BGRX8 };
+	int rc = 0;
+	(void)state;
+	flow_firmware_init(true);
+	setup_esp("log debug\n", linux_entry, NULL);
+	fake.has_gop = true;
+	fake.gop = gop;
+	assert_true(run_boot(&rc));
+	check_linux_handoff();
+	const struct linux_screen_info *si = fake_fw_table(&linux_screen_info_table_guid);
+	const struct linux_efi_memreserve_head *rsv = fake_fw_table(&linux_memreserve_table_guid);
+	if (!si || !rsv)
+		fail_msg("Linux was entered without screen_info (%p) or memreserve (%p)",
+			 (const void *)si, (const void *)rsv);
+	assert_int_equal(si->orig_video_isVGA, LINUX_VIDEO_TYPE_EFI);
+	assert_int_equal(si->lfb_base, 0x7f000000);
+	assert_int_equal(rsv->size, 0);
+	assert_int_equal(rsv->next, 0);
+	assert_logged("screen: 800x600 framebuffer at 0x7f000000 (3200 bytes a line) handed to "
+		      "Linux");
+	assert_int_equal(captured_warnings, 0);
+
+	assert_false(fake.exit_vamap); /* no SMBIOS: runtime services stay 1:1 */
+
+	/* Without a graphics output: memreserve alone. On eMAG firmware (SMBIOS type 4, its
+	 * version string 2 after the manufacturer), SetVirtualAddressMap is asked for. */
+	static const uint8_t emag[] = { 4, 0x11, 0, 0, 0,   0, 0,   0,   0,   0,   0, 0, 0,
+					0, 0,    0, 2, 'A', 0, 'e', 'M', 'A', 'G', 0, 0 };
+	flow_firmware_init(true);
+	flow_fw.smbios_type4 = emag;
+	flow_fw.smbios_type4_max = sizeof(emag);
+	setup_esp(NULL, linux_entry, NULL);
+	assert_true(run_boot(&rc));
+	assert_null(fake_fw_table(&linux_screen_info_table_guid));
+	assert_non_null(fake_fw_table(&linux_memreserve_table_guid));
+	assert_true(fake.exit_vamap);
+	assert_logged("runtime services: SetVirtualAddressMap for Ampere eMAG/Altra firmware");
+
+	flow_firmware_init(true);
+	setup_esp(NULL, linux_entry, NULL);
+	fake.has_gop = true;
+	fake.gop = gop;
+	fake.exit_refusals = 1;
+	assert_false(run_boot(&rc));
+	assert_int_equal(fake.exit_calls, 1);
+	assert_null(fake_fw_table(&linux_screen_info_table_guid));
+	assert_null(fake_fw_table(&linux_memreserve_table_guid));
+	assert_int_equal(fake.nallocs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,11 +800,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_boot_counting, flow_teardown),
 		cmocka_unit_test_teardown(test_bad_variables, flow_teardown),
 		cmocka_unit_test_teardown(test_random_seed_mode_off, flow_teardown),
-		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map, flow_teardown),
+		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map,
+					  flow_teardown),
 		cmocka_unit_test_teardown(test_initrd_too_big_names_the_files, flow_teardown),
 		cmocka_unit_test_teardown(test_truncated_and_padded_gzip_kernels, flow_teardown),
 		cmocka_unit_test_teardown(test_empty_esp_returns, flow_teardown),
 		cmocka_unit_test_teardown(test_linux_names_a_directory, flow_teardown),
+		cmocka_unit_test_teardown(test_stub_tables_handed_over_and_taken_back,
+					  flow_teardown),
 	};
 	make_kernel();
 	log_capture_start(LOG_DEBUG);
