@@ -75,6 +75,10 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # call, or what one caller uses, disappears or is inlined): 173056 -> 147968 bytes. The
 # link runs through $(CC_EFI) with the same flags, so that the code generated then still
 # obeys -mstrict-align and -mgeneral-regs-only below.
+# -flto-partition=one -fipa-pta -fvisibility=hidden: the link-time optimizer sees the
+# whole loader as one unit with points-to analysis, and no function is interposable (the
+# PE exports nothing): 1.5 KiB less code, measured when the devicetree and stub-duty work
+# met the budget.
 # -ffunction-sections -fdata-sections: one section per function and object, for
 # --gc-sections (EFI_LDFLAGS).
 # -mstrict-align: some of this code (the trampoline, MMU switch) runs with the MMU off, where
@@ -83,7 +87,7 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # -fno-jump-tables -fno-tree-switch-conversion: a switch becomes compares, not a table in
 # .text (or a table of pointers to relocate): 304 bytes less in the PE, and no switch here
 # runs often enough for a table to be faster.
-EFI_CFLAGS := -std=gnu11 -Os -flto=auto -g $(WARN) -ffreestanding -ffunction-sections -fdata-sections -fno-stack-protector -fno-stack-check \
+EFI_CFLAGS := -std=gnu11 -Os -flto=auto -flto-partition=one -fipa-pta -fvisibility=hidden -g $(WARN) -ffreestanding -ffunction-sections -fdata-sections -fno-stack-protector -fno-stack-check \
         -fno-jump-tables -fno-tree-switch-conversion \
         -fpic -fshort-wchar -fno-strict-aliasing -fno-builtin-printf -mstrict-align \
         -mgeneral-regs-only -I. -Iinclude -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/aarch64 \
