@@ -3,7 +3,7 @@
 # Unpacks Debian packages of any suite (e.g. trixie's systemd-boot-efi or systemd-ukify on a
 # Debian 12 machine) without installing them and without touching the machine's apt sources:
 # apt runs with a private configuration (its own sources list, lists and cache under
-# CACHE/apt-SUITE), pointed at the mirror the machine's apt uses (scripts/debian-mirror.sh).
+# CACHE/apt-SUITE-ARCH), pointed at the mirror the machine's apt uses (scripts/debian-mirror.sh).
 #
 #   apt-suite.sh [--deb | --show] SUITE ARCH CACHE PKG...
 #
@@ -21,7 +21,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 read -r MAIN SECURITY < <(bash "$HERE/debian-mirror.sh")
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd -P)
-STATE=$CACHE/apt-$SUITE
+# Per suite and architecture: the lists are fetched for ARCH only ([arch=...] below).
+STATE=$CACHE/apt-$SUITE-$ARCH
 mkdir -p "$STATE/lists/partial" "$STATE/archives/partial" "$STATE/debs"
 cat > "$STATE/sources.list.new" <<SRC
 deb [arch=$ARCH] $MAIN $SUITE main

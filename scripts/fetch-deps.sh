@@ -49,3 +49,13 @@ fetch kernel      "$kpkg:arm64"
 ln -sfn "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
 # shellcheck disable=SC2012
 ln -sfn "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"
+
+# Debian 13's cloud kernel (6.12), for the tests of what only a newer kernel reads from its
+# loader (tests/integration/test_stub_duties.py: Debian 12's 6.1 ignores the screen_info
+# table on arm64). From trixie on any host, through scripts/apt-suite.sh.
+SUITES=$DEPS/suites
+trixie_kernel=$(bash "$(dirname "$0")/apt-suite.sh" --show trixie arm64 "$SUITES" linux-image-cloud-arm64 |
+  sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//' |
+  grep -E '^linux-image-.*-cloud-arm64$' | sort -V | tail -n1)
+[ -n "$trixie_kernel" ] || { echo "fetch-deps: trixie offers no linux-image-*-cloud-arm64" >&2; exit 1; }
+bash "$(dirname "$0")/apt-suite.sh" trixie arm64 "$SUITES" "$trixie_kernel" >/dev/null
