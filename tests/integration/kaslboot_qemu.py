@@ -267,3 +267,23 @@ def snakeoil_sign(tmp_path, src, name):
     subprocess.run(["sbsign", "--key", key, "--cert", SNAKEOIL_CERT, "--output", out,
                     bare], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return out
+
+
+def read_ppm(path):
+    """(width, height, RGB bytes) of a binary PPM (P6, maxval 255), as QEMU writes it."""
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    assert fields[0] == b"P6" and fields[3] == b"255", fields
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[pos + 1:pos + 1 + 3 * w * h]

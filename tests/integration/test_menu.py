@@ -13,7 +13,7 @@ import zlib
 
 import pytest
 
-from kaslboot_qemu import BUILD, KERNEL, REPORT_END, boot, make_esp, snakeoil_sign
+from kaslboot_qemu import BUILD, KERNEL, REPORT_END, boot, make_esp, read_ppm, snakeoil_sign
 
 TOKEN = "debian"
 KVER = "6.1.0-cloud-arm64"
@@ -191,26 +191,6 @@ def test_watchdog_off_while_the_menu_waits(tmp_path):
 
 
 # ---- the firmware's screen ------------------------------------------------------------
-
-def read_ppm(path):
-    """(width, height, RGB bytes) of a binary PPM (P6, maxval 255), as QEMU writes it."""
-    data = open(path, "rb").read()
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos)
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    assert fields[0] == b"P6" and fields[3] == b"255", fields
-    w, h = int(fields[1]), int(fields[2])
-    return w, h, data[pos + 1:pos + 1 + 3 * w * h]
-
 
 def ppm_to_png(ppm, png):
     """A PNG of the PPM (to look at), with zlib and no imaging library."""

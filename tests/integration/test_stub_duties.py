@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from kaslboot_qemu import BUILD, DEBUG_CONF, boot, make_esp
+from kaslboot_qemu import BUILD, DEBUG_CONF, boot, make_esp, read_ppm
 
 # Debian 13's cloud kernel, unpacked by scripts/apt-suite.sh into the suites cache:
 #   bash scripts/apt-suite.sh trixie arm64 build/deps/suites linux-image-<version>-cloud-arm64
@@ -39,22 +39,6 @@ def trixie_esp(demo_esp, tmp_path_factory):
         "/loader/loader.conf": DEBUG_CONF,
         "/loader/entries/debian.conf": entry,
     })
-
-
-def read_ppm(path):
-    data = open(path, "rb").read()
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    assert fields[0] == b"P6" and fields[3] == b"255", fields
-    w, h = int(fields[1]), int(fields[2])
-    return w, h, data[pos + 1:pos + 1 + 3 * w * h]
 
 
 def test_kernel_console_on_the_firmware_framebuffer(trixie_esp, tmp_path):
