@@ -10,6 +10,7 @@
 #include "fake_platform.h"
 #include "lib/err.h"
 #include "lib/memmap.h"
+#include "loader/measure.h"
 
 struct fake_fw fake;
 
@@ -981,3 +982,11 @@ const struct kb_platform fake_platform = {
 	.install_config_table = install_config_table,
 	.exit_boot_services = exit_boot_services,
 };
+
+void fake_fw_init_measuring(void)
+{
+	fake_fw_init(16ULL << 20);
+	fake_fw_add_tpm();
+	measure_begin(&fake_platform);
+	fake.nevents = 0;
+}

@@ -212,6 +212,9 @@ void fake_fw_push_chars(const char *s);
 void fake_fw_add_config(const char *loader_conf, const char *entry_a, const char *entry_b);
 /* Gives the firmware a TPM (SHA-1 + SHA-256 banks, an event log with its Spec ID event). */
 void fake_fw_add_tpm(void);
+/* A fresh firmware of 16 MiB with a TPM, measure.c started on it and no event recorded
+ * yet: where the measurement tests begin. */
+void fake_fw_init_measuring(void);
 /* The installed configuration table with this GUID, or NULL. */
 void *fake_fw_table(const struct kb_guid *guid);
 const struct fake_var *fake_fw_var(const char *name);

@@ -23,10 +23,7 @@
 static int setup(void **state)
 {
 	(void)state;
-	fake_fw_init(16ULL << 20);
-	fake_fw_add_tpm();
-	measure_begin(&fake_platform);
-	fake.nevents = 0;
+	fake_fw_init_measuring();
 	log_capture_start(LOG_INFO);
 	return 0;
 }

@@ -25,10 +25,7 @@
 static int setup(void **state)
 {
 	(void)state;
-	fake_fw_init(16ULL << 20);
-	fake_fw_add_tpm();
-	measure_begin(&fake_platform);
-	fake.nevents = 0;
+	fake_fw_init_measuring();
 	fake_fw_add_file(D "/b.cred", "bee", 3);
 	fake_fw_add_file(D "/a.cred", "a", 1);
 	fake_fw_add_file(D "/C.CRED", "see!", 4);

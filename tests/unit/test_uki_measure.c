@@ -40,10 +40,7 @@ static void extend(uint8_t pcr[32], const void *data, size_t len)
 static int setup(void **state)
 {
 	(void)state;
-	fake_fw_init(16ULL << 20);
-	fake_fw_add_tpm();
-	measure_begin(&fake_platform);
-	fake.nevents = 0;
+	fake_fw_init_measuring();
 	for (unsigned i = 0; i < 13; i++)
 		for (unsigned j = 0; j < sizeof(blob[i]); j++)
 			blob[i][j] = (uint8_t)(i * 31 + j);
