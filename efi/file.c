@@ -18,6 +18,8 @@
 #define FILE_READ_CHUNK (64u << 20)
 
 static EFI_FILE_HANDLE root;
+/* The device kaslboot was loaded from: its file system serves every file. */
+static EFI_HANDLE fs_device;
 
 int efi_fs_init(EFI_HANDLE image)
 {
@@ -27,7 +29,8 @@ int efi_fs_init(EFI_HANDLE image)
 	if (EFI_ERROR(s))
 		return log_error_ret(KB_EIO, "cannot get the loaded-image protocol: %s",
 				     efi_status_text(s));
-	root = efi_open_root(li->DeviceHandle);
+	fs_device = li->DeviceHandle;
+	root = efi_open_root(fs_device);
 	if (!root)
 		return log_error_ret(KB_EIO,
 				     "cannot open the file system kaslboot was loaded from");
@@ -190,6 +193,24 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 	return 0;
 }
 
+/* edk2's FAT driver (FatPkg/EnhancedFatDxe) keeps a write the disk refused as a dirty page
+ * of its cache and tries it again at the end of every later call on the volume, which then
+ * fails too (EFI_DEVICE_ERROR): one bad sector under the seed file left no kernel readable,
+ * on this boot and on every boot after it (scripts/fault-campaign.py, seed-write). The
+ * driver is restarted on the device, which drops that page: the write is lost, and the
+ * caller is told it failed. Called with no file open but the root. */
+static void fs_restart_after(EFI_STATUS s)
+{
+	if (s != EFI_DEVICE_ERROR || !fs_device)
+		return;
+	efi_fs_close();
+	uefi_call_wrapper(BS->DisconnectController, 3, fs_device, NULL, NULL);
+	uefi_call_wrapper(BS->ConnectController, 4, fs_device, NULL, NULL, TRUE);
+	root = efi_open_root(fs_device);
+	if (!root)
+		log_error("a write failed and the file system did not come back");
+}
+
 int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 {
 	EFI_FILE_HANDLE fh;
@@ -224,6 +245,7 @@ int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 	EFI_STATUS c = uefi_call_wrapper(fh->Close, 1, fh);
 	if (!EFI_ERROR(s) && EFI_ERROR(c))
 		s = c;
+	fs_restart_after(s);
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
 
@@ -259,5 +281,6 @@ int efi_file_rename(void *ctx, const char *path, const char *new_name)
 	if (!EFI_ERROR(s))
 		s = uefi_call_wrapper(fh->Flush, 1, fh);
 	uefi_call_wrapper(fh->Close, 1, fh);
+	fs_restart_after(s);
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
