@@ -328,7 +328,8 @@ class Campaign:
         return found
 
     def cut(self, i):
-        name, anchor, _, _ = self.rng.choices(AIMS, weights=[w for *_, w in AIMS])[0]
+        aims = [x for x in AIMS if not self.a.aim or x[0] in self.a.aim.split(",")]
+        name, anchor, _, _ = self.rng.choices(aims, weights=[w for *_, w in aims])[0]
         # A little past the window's end too: the line that ends it comes after the step.
         delay = self.rng.uniform(0, self.windows[name] * 1.1)
         seed = read_esp_file(self.img, SEED_PATH)
@@ -496,6 +497,8 @@ def main():
     ap.add_argument("--blkdebug", default="",
                     help="comma-separated disk-error cases (%s) or 'all'"
                          % ",".join(DISK_CASES))
+    ap.add_argument("--aim", default="", help="comma-separated: only these aims (%s)"
+                    % ",".join(x[0] for x in AIMS))
     ap.add_argument("--stop-at", type=float, default=0, metavar="UNIX_TIME",
                     help="start no cut after this time (a long run that must end)")
     ap.add_argument("--workdir", default=os.path.join(ROOT, "build", "faults"))
