@@ -253,7 +253,7 @@ e2e: $(BUILD)/esp.img
 # A bounded run is in `make integration` (tests/integration/test_faults.py).
 N ?= 200
 faults: $(BUILD)/esp.img
-	$(PYTHON) scripts/fault-campaign.py --cuts $(N) --blkdebug all $(FAULTS_ARGS)
+	$(PYTHON) scripts/fault-campaign.py --cuts $(N) --blkdebug all --full-esp $(FAULTS_ARGS)
 
 # One command runs every test; pytest's summary is the last line. The fuzz smoke run comes
 # before the (slow) integration tests, and never in parallel with them.

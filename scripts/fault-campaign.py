@@ -487,6 +487,63 @@ def disk_case(c, name):
     return ok
 
 
+def dir_slots_used(img, path):
+    """How many 32-byte slots of `path`'s first cluster are taken (deleted ones too: the
+    firmware appends after them)."""
+    p = mtools(["mshowfat", "-i", img, "::" + path])
+    cluster = int(re.search(r"<(\d+)", p.stdout.decode()).group(1))
+    bps, spc, data = bpb(img)
+    with open(img, "rb") as f:
+        f.seek((data + (cluster - 2) * spc) * bps)
+        raw = f.read(spc * bps)
+    used = 0
+    while used < len(raw) // 32 and raw[used * 32] != 0:
+        used += 1
+    return used, len(raw) // 32
+
+
+def full_esp_case(c):
+    """A full ESP whose \loader\entries has no free slot left in its cluster: the rename
+    must grow the directory and cannot. The entry must survive; one warning; Linux boots."""
+    img = os.path.join(c.work, "full-esp.img")
+    shutil.copyfile(c.fresh, img)
+    vars_path = os.path.join(c.work, "full-esp.vars")
+    if os.path.exists(vars_path):
+        os.unlink(vars_path)
+    dummies = []
+    while True:   # 8.3 names take one slot each: fill the cluster, then delete them
+        used, slots = dir_slots_used(img, "/loader/entries")
+        if used >= slots:
+            break
+        name = "/loader/entries/D%05d.TMP" % len(dummies)
+        put(img, name, b"", c.work)
+        dummies.append(name)
+    for name in dummies:
+        subprocess.run(["mdel", "-i", img, "::" + name], env=MTOOLS_ENV, check=True)
+    free = int(re.search(r"([\d ]+) bytes free", mtools(
+        ["mdir", "-i", img, "::/"]).stdout.decode()).group(1).replace(" ", ""))
+    put(img, "/fill", bytes(free), c.work)
+    before = esp_files(img)
+    rc, lines = qemu_boot(img, vars_path, cache=None)
+    save_log(c.work, "full-esp", lines)
+    r = report(lines)
+    warns = [l for _, l in lines if l.startswith("kaslboot: warning: ")]
+    after = esp_files(img)
+    entries = [p for p in after if ENTRY_RE.match(os.path.basename(p))]
+    log("full ESP (%d bytes filled, %d directory slots): %s -> %s; entry files after: %s" % (
+        free, dir_slots_used(img, "/loader/entries")[0], "; ".join(warns) or "no warning",
+        "Linux, entry %s" % r.get("loader_entry") if r else "NO LINUX",
+        ", ".join(entries) or "NONE"))
+    if not r:
+        c.fail("full ESP: did not reach Linux")
+    if len(entries) != 1:
+        c.fail("full ESP: %d entry files after the boot (%s), not one"
+               % (len(entries), ", ".join(entries)))
+    for p in before:
+        if p not in after and not ENTRY_RE.match(os.path.basename(p)):
+            c.fail("full ESP: %s lost" % p)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--esp", default=os.path.join(ROOT, "build", "esp.img"),
@@ -497,6 +554,8 @@ def main():
     ap.add_argument("--blkdebug", default="",
                     help="comma-separated disk-error cases (%s) or 'all'"
                          % ",".join(DISK_CASES))
+    ap.add_argument("--full-esp", action="store_true",
+                    help="also boot an ESP with no free cluster and a full entries directory")
     ap.add_argument("--aim", default="", help="comma-separated: only these aims (%s)"
                     % ",".join(x[0] for x in AIMS))
     ap.add_argument("--stop-at", type=float, default=0, metavar="UNIX_TIME",
@@ -516,6 +575,8 @@ def main():
         if name not in DISK_CASES:
             ap.error("no disk-error case %r" % name)
         disk_case(c, name)
+    if a.full_esp:
+        full_esp_case(c)
     c.summary()
     log("fault-campaign: %d failure(s)" % len(c.failures))
     for f in c.failures:
