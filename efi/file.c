@@ -249,6 +249,27 @@ int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }
 
+/* EFI_FILE_SYSTEM_INFO and a volume label of up to this many UCS-2 characters. */
+#define FS_LABEL_MAX 64
+
+/* edk2's FAT driver renames by marking the old directory entries deleted, then appending
+ * the new ones at the directory's end (FatSetFileInfo, FatNewEntryPos); when that needs a
+ * cluster the volume does not have, it fails after the deletion and writes the deletion
+ * back all the same: the file is gone. So a rename waits for one free cluster. A volume
+ * that cannot say is taken to have one. */
+static bool fs_has_free_cluster(void)
+{
+	EFI_GUID fsi_guid = EFI_FILE_SYSTEM_INFO_ID;
+	union {
+		EFI_FILE_SYSTEM_INFO info;
+		UINT8 raw[sizeof(EFI_FILE_SYSTEM_INFO) + FS_LABEL_MAX * sizeof(CHAR16)];
+	} u;
+	UINTN n = sizeof(u);
+	if (EFI_ERROR(uefi_call_wrapper(root->GetInfo, 4, root, &fsi_guid, &n, &u)))
+		return true;
+	return u.info.FreeSpace >= u.info.BlockSize;
+}
+
 int efi_file_rename(void *ctx, const char *path, const char *new_name)
 {
 	EFI_FILE_HANDLE fh;
@@ -258,6 +279,8 @@ int efi_file_rename(void *ctx, const char *path, const char *new_name)
 	long name_len = utf16_from_utf8(new_name, (uint16_t *)w, KB_PATH_MAX);
 	if (name_len < 0)
 		return KB_EINVAL;
+	if (root && !fs_has_free_cluster())
+		return KB_ENOSPC;
 	int rc = open_mode(path, &fh, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE);
 	if (rc)
 		return rc;
