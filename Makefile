@@ -120,7 +120,7 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all efi esp run check unit layers licence lint-tests lint integration e2e bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
+.PHONY: all efi esp run check unit layers licence lint-tests lint integration e2e faults bench setup deps clean fuzz fuzz-smoke fuzz-replay install uninstall
 all: efi
 efi: $(BUILD)/BOOTAA64.EFI
 
@@ -263,6 +263,13 @@ integration: $(BUILD)/esp.img $(PROBE_ELF) $(BUILD)/tools/uki_pcr11
 	$(PYTHON) -m pytest -q --durations=12 tests/integration $(PYTEST_ARGS)
 e2e: $(BUILD)/esp.img
 	$(PYTHON) -m pytest -q $(E2E_TEST) $(PYTEST_ARGS)
+
+# The power-cut campaign and the disk-error cases (scripts/fault-campaign.py, issue 23):
+# N cuts, each followed by fsck.fat, a check of every file and an uncut boot to Linux.
+# A bounded run is in `make integration` (tests/integration/test_faults.py).
+N ?= 200
+faults: $(BUILD)/esp.img
+	$(PYTHON) scripts/fault-campaign.py --cuts $(N) --blkdebug all --full-esp $(FAULTS_ARGS)
 
 # One command runs every test; pytest's summary is the last line. The fuzz smoke run comes
 # before the (slow) integration tests, and never in parallel with them.

@@ -18,6 +18,8 @@
 #define FILE_READ_CHUNK (64u << 20)
 
 static EFI_FILE_HANDLE root;
+/* The device kaslboot was loaded from: its file system serves every file. */
+static EFI_HANDLE fs_device;
 
 int efi_fs_init(EFI_HANDLE image)
 {
@@ -27,7 +29,8 @@ int efi_fs_init(EFI_HANDLE image)
 	if (EFI_ERROR(s))
 		return log_error_ret(KB_EIO, "cannot get the loaded-image protocol: %s",
 				     efi_status_text(s));
-	root = efi_open_root(li->DeviceHandle);
+	fs_device = li->DeviceHandle;
+	root = efi_open_root(fs_device);
 	if (!root)
 		return log_error_ret(KB_EIO,
 				     "cannot open the file system kaslboot was loaded from");
@@ -257,6 +260,24 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 	return 0;
 }
 
+/* edk2's FAT driver (FatPkg/EnhancedFatDxe) keeps a write the disk refused as a dirty page
+ * of its cache and tries it again at the end of every later call on the volume, which then
+ * fails too (EFI_DEVICE_ERROR): one bad sector under the seed file left no kernel readable,
+ * on this boot and on every boot after it (scripts/fault-campaign.py, seed-write). The
+ * driver is restarted on the device, which drops that page: the write is lost, and the
+ * caller is told it failed. Called with no file open but the root. */
+static void fs_restart_after(EFI_STATUS s)
+{
+	if (s != EFI_DEVICE_ERROR || !fs_device)
+		return;
+	efi_fs_close();
+	uefi_call_wrapper(BS->DisconnectController, 3, fs_device, NULL, NULL);
+	uefi_call_wrapper(BS->ConnectController, 4, fs_device, NULL, NULL, TRUE);
+	root = efi_open_root(fs_device);
+	if (!root)
+		log_error("a write failed and the file system did not come back");
+}
+
 int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 {
 	EFI_FILE_HANDLE fh;
@@ -289,7 +310,29 @@ int efi_file_write(void *ctx, const char *path, const void *buf, uint64_t size)
 	EFI_STATUS c = uefi_call_wrapper(fh->Close, 1, fh);
 	if (!EFI_ERROR(s) && EFI_ERROR(c))
 		s = c;
+	fs_restart_after(s);
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
+}
+
+/* EFI_FILE_SYSTEM_INFO and a volume label of up to this many UCS-2 characters. */
+#define FS_LABEL_MAX 64
+
+/* edk2's FAT driver renames by marking the old directory entries deleted, then appending
+ * the new ones at the directory's end (FatSetFileInfo, FatNewEntryPos); when that needs a
+ * cluster the volume does not have, it fails after the deletion and writes the deletion
+ * back all the same: the file is gone. So a rename waits for one free cluster. A volume
+ * that cannot say is taken to have one. */
+static bool fs_has_free_cluster(void)
+{
+	EFI_GUID fsi_guid = EFI_FILE_SYSTEM_INFO_ID;
+	union {
+		EFI_FILE_SYSTEM_INFO info;
+		UINT8 raw[sizeof(EFI_FILE_SYSTEM_INFO) + FS_LABEL_MAX * sizeof(CHAR16)];
+	} u;
+	UINTN n = sizeof(u);
+	if (EFI_ERROR(uefi_call_wrapper(root->GetInfo, 4, root, &fsi_guid, &n, &u)))
+		return true;
+	return u.info.FreeSpace >= u.info.BlockSize;
 }
 
 int efi_file_rename(void *ctx, const char *path, const char *new_name)
@@ -301,6 +344,8 @@ int efi_file_rename(void *ctx, const char *path, const char *new_name)
 	long name_len = utf16_from_utf8(new_name, (uint16_t *)w, KB_PATH_MAX);
 	if (name_len < 0)
 		return KB_EINVAL;
+	if (root && !fs_has_free_cluster())
+		return KB_ENOSPC;
 	int rc = open_mode(path, &fh, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE);
 	if (rc)
 		return rc;
@@ -324,5 +369,6 @@ int efi_file_rename(void *ctx, const char *path, const char *new_name)
 	if (!EFI_ERROR(s))
 		s = uefi_call_wrapper(fh->Flush, 1, fh);
 	uefi_call_wrapper(fh->Close, 1, fh);
+	fs_restart_after(s);
 	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
 }

@@ -180,6 +180,14 @@ static int load_loader_conf(const struct kb_platform *pf, struct boot_config *bc
 	int rc = kb_file_load_optional(pf, LOADER_CONF, KB_CONFIG_FILE_MAX, &text, &len);
 	if (rc == KB_ENOENT)
 		return 0;
+	if (rc == KB_EIO) {
+		/* The medium failed, not the configuration: booting with the defaults beats
+		 * handing the machine back to the firmware on every boot (systemd-boot goes on
+		 * too). The entries still say what to boot. */
+		log_warn("%s: cannot be read (%s): booting with the defaults", LOADER_CONF,
+			 kb_strerror(rc));
+		return 0;
+	}
 	if (!rc) {
 		measure_loader_conf(pf, text, len); /* PCR 5, as read */
 		rc = loader_conf_parse(text, len, &bc->conf);

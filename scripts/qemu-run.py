@@ -22,7 +22,13 @@ With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directo
 behind a tpm-tis-device; AAVMF then offers EFI_TCG2_PROTOCOL. --tpm-kill REGEX stops that
 swtpm once REGEX shows up on the serial console: the firmware's next TPM command fails.
 
-Exit codes: 0 guest powered off or --until matched; 124 timeout; otherwise QEMU's.
+--kill-after REGEX=SECONDS cuts the power: QEMU is killed (SIGKILL, nothing flushed beyond
+what it already wrote) SECONDS after REGEX; with --esp-writable --esp-cache writethrough
+every write the guest saw complete is then in the image (scripts/fault-campaign.py).
+--esp-blkdebug CONFIG puts the ESP under QEMU's blkdebug driver to fail chosen sectors.
+
+Exit codes: 0 guest powered off or --until matched; 124 timeout; 137 --kill-after
+killed QEMU; otherwise QEMU's.
 """
 import argparse
 import fcntl
@@ -52,6 +58,8 @@ GPT_TAIL = 1 << 20
 GPT_TYPE_ESP = "EF00"
 # How long swtpm may take to create its control socket.
 SWTPM_START_TIMEOUT = 10
+# Exit code of a run ended by --kill-after (128 + SIGKILL, as a shell reports it).
+KILLED = 137
 
 
 class DelayedAction(argparse.Action):
@@ -141,6 +149,14 @@ def uboot_disk(esp, tmp):
     return disk
 
 
+def esp_file(a):
+    """The ESP's file= value: the image, or the image under QEMU's blkdebug driver, which
+    fails the reads and writes its configuration file names (docs/blkdebug.txt in QEMU)."""
+    if a.esp_blkdebug:
+        return "blkdebug:%s:%s" % (os.path.abspath(a.esp_blkdebug), a.esp)
+    return a.esp
+
+
 def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
     machine = ["virt", "acpi=" + ("on" if a.acpi else "off")]
     if a.el2:
@@ -161,8 +177,9 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
                 # The ESP is a snapshot unless asked otherwise: a test's boot never changes
                 # the image it was given, except where persistence is the point (the seed
                 # file).
-                "-drive", "if=virtio,format=raw,file=" + a.esp +
-                (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on")]
+                "-drive", "if=virtio,format=raw,file=" + esp_file(a) +
+                (",readonly=on" if a.esp_readonly else "" if a.esp_writable else ",snapshot=on") +
+                (",cache=" + a.esp_cache if a.esp_cache else "")]
     if a.rng:
         cmd += ["-device", "virtio-rng-pci"]
     if a.mem_prealloc:
@@ -252,6 +269,11 @@ def stream(cmd, a, monitor=None, swtpm=None):
     seen = seen_dump = b""
     send_due = dump_due = None
     until_seen = False
+    # --kill-after 'REGEX=SECONDS': a power cut, SIGKILL of QEMU that long after REGEX.
+    kill_at = None
+    if a.kill_after:
+        kill_pattern, _, kill_delay = a.kill_after.rpartition("=")
+        kill_re, kill_delay = re.compile(kill_pattern.encode()), float(kill_delay)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + a.timeout
@@ -274,11 +296,20 @@ def stream(cmd, a, monitor=None, swtpm=None):
                 if until_seen:
                     rc = 0
                     break
+            if kill_at is not None and now >= kill_at:
+                proc.kill()
+                proc.wait()
+                print("\nqemu-run: QEMU killed %.6f s after /%s/" % (now - kill_at + kill_delay,
+                                                                kill_pattern),
+                      file=sys.stderr, flush=True)
+                rc = KILLED
+                break
             left = deadline - now
             if left <= 0:
                 rc = 124
                 break
-            wait = min([left, 0.5] + [d - now for d in (send_due, dump_due) if d is not None])
+            wait = min([left, 0.5] + [d - now for d in (send_due, dump_due, kill_at)
+                                      if d is not None])
             ready, _, _ = select.select([proc.stdout], [], [], max(wait, 0))
             if not ready:
                 if proc.poll() is not None:
@@ -299,6 +330,8 @@ def stream(cmd, a, monitor=None, swtpm=None):
                 send_due = time.monotonic() + sends[0][2]
             if dumps and dump_due is None and dumps[0][0].search(seen_dump):
                 dump_due = time.monotonic() + dumps[0][2]
+            if a.kill_after and kill_at is None and kill_re.search(seen):
+                kill_at = time.monotonic() + kill_delay
             if tpm_kill and tpm_kill.search(seen):
                 stop_swtpm(swtpm)
                 tpm_kill = None
@@ -361,6 +394,15 @@ def main():
                     help="let the guest's writes reach the ESP image (default: a snapshot)")
     ap.add_argument("--esp-readonly", action="store_true",
                     help="a write-protected ESP: every write the guest tries fails")
+    ap.add_argument("--esp-cache", choices=("writethrough", "directsync", "writeback", "none"),
+                    help="QEMU's cache mode for the ESP (writethrough: each write the guest "
+                         "sees completed is in the image file, as for a power cut)")
+    ap.add_argument("--esp-blkdebug", metavar="CONFIG",
+                    help="put the ESP under QEMU's blkdebug driver with this rule file "
+                         "(inject-error: EIO on the sectors it names)")
+    ap.add_argument("--kill-after", metavar="REGEX=SECONDS",
+                    help="SIGKILL QEMU (a power cut) SECONDS after REGEX shows up on the "
+                         "serial console; exit code 137")
     ap.add_argument("--loader-var", action="append", default=[], metavar="NAME=VALUE",
                     help="set a Boot Loader Interface variable first (scripts/mkvars.py)")
     ap.add_argument("--el2", action="store_true", help="firmware at EL2 (virtualization=on)")

@@ -379,6 +379,8 @@ static int file_read(void *ctx, void *fh, uint64_t offset, void *buf, uint64_t s
 	if (inject("file_read"))
 		return KB_EIO;
 	struct fake_file *f = fh;
+	if (fake.read_fails && !strcmp(f->path, fake.read_fails))
+		return KB_EIO;
 	if (offset > f->len || size > f->len - offset)
 		return KB_ECORRUPT;
 	memcpy(buf, f->data + offset, size);

@@ -89,6 +89,7 @@ struct fake_fw {
 	struct fake_file files[FAKE_MAX_FILES];
 	unsigned nfiles;
 	bool writes_fail;          /* the ESP refuses writes (and renames) */
+	const char *read_fails;    /* every read of this file fails (KB_EIO: a bad sector) */
 	int files_open;            /* file_open handles not yet closed */
 	unsigned opens;            /* file_open calls that succeeded */
 	uint64_t bytes_read;       /* by file_read, all files */

@@ -571,6 +571,21 @@ static void test_boot_counting(void **state)
 	assert_null(fake_fw_var("LoaderBootCountPath"));
 }
 
+/* A loader.conf on a bad sector (scripts/fault-campaign.py, loader-conf): one warning, and
+ * the entries boot with the defaults rather than the machine going back to the firmware. */
+static void test_unreadable_loader_conf(void **state)
+{
+	int rc = 0;
+	(void)state;
+	flow_firmware_init(true);
+	setup_esp("default a\n", linux_entry, NULL);
+	fake.read_fails = "/loader/loader.conf";
+	assert_true(run_boot(&rc));
+	assert_logged("warning: /loader/loader.conf: cannot be read (");
+	check_entry_selected("a.conf");
+	check_linux_handoff();
+}
+
 /* loader.conf `random-seed-mode off`: the seed file is neither read nor created. */
 static void test_random_seed_mode_off(void **state)
 {
@@ -799,6 +814,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_loader_variables, flow_teardown),
 		cmocka_unit_test_teardown(test_boot_counting, flow_teardown),
 		cmocka_unit_test_teardown(test_bad_variables, flow_teardown),
+		cmocka_unit_test_teardown(test_unreadable_loader_conf, flow_teardown),
 		cmocka_unit_test_teardown(test_random_seed_mode_off, flow_teardown),
 		cmocka_unit_test_teardown(test_compressed_kernel_draws_from_a_fresh_map,
 					  flow_teardown),
