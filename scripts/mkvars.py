@@ -5,7 +5,9 @@
 Debian's AAVMF_VARS.fd is blank (all zeros): the firmware formats it on first boot and its
 boot manager then waits 5 s (no `Timeout` variable). This builds the store the firmware
 would have formatted, already holding `Timeout` = 0 and, on request, `Boot####` entries and
-`BootOrder`, so every boot goes straight to the option the test wants.
+`BootOrder`, so every boot goes straight to the option the test wants. With --fill it
+rewrites a store the firmware has used into a full one (every live variable kept, filler
+added), for the tests of what a full NVRAM does.
 
 Layout (edk2 ArmVirtPkg/VarStore.fdf.inc, as AAVMF formats it; checked against a store the
 firmware wrote itself): a firmware volume of 0xC0000 bytes at the start of the 64 MiB flash:
@@ -87,9 +89,10 @@ VAR_HEADER_LEN = 60          # AUTHENTICATED_VARIABLE_HEADER
 VAR_STORE_START = 0x64       # after the FV header (0x48) and VARIABLE_STORE_HEADER (0x1c)
 
 
-def base_records(path):
+def base_records(path, keep_all=False, drop=()):
     """The live variables of an existing store (e.g. AAVMF_VARS.snakeoil.fd, which holds
-    enrolled Secure Boot keys), as raw records, minus the ones this tool writes itself."""
+    enrolled Secure Boot keys), as raw records, minus the ones this tool writes itself
+    (unless keep_all) and those named in `drop`."""
     d = open(path, "rb").read(VARSTORE_SIZE)
     off, out = VAR_STORE_START, b""
     while off + VAR_HEADER_LEN <= len(d):
@@ -100,7 +103,7 @@ def base_records(path):
         end = off + VAR_HEADER_LEN + name_size + data_size
         name = d[off + VAR_HEADER_LEN:off + VAR_HEADER_LEN + name_size].decode("utf-16-le").rstrip("\0")
         ours = name in ("Timeout", "BootOrder") or (name.startswith("Boot") and len(name) == 8)
-        if state == VAR_ADDED and not ours:    # deleted copies (state bits cleared) are dropped
+        if state == VAR_ADDED and (keep_all or not ours) and name not in drop:    # deleted copies (state bits cleared) are dropped
             rec = d[off:end]
             out += rec + bytes([ERASED]) * (-len(rec) % 4)
         off = (end + 3) & ~3
@@ -109,6 +112,45 @@ def base_records(path):
 
 # systemd's Boot Loader Interface vendor GUID (docs/BOOT_LOADER_INTERFACE.md).
 LOADER_GUID = uuid.UUID("4a67b082-0a4c-41cf-b6c7-440b29bb8c4f")
+
+
+# Filler for --fill: variables of a GUID of this project's own, each well under edk2's
+# PcdMaxVariableSize (8 KiB in ArmVirtQemu), so that the firmware keeps them as valid.
+FILL_GUID = uuid.UUID("9c5a3e6e-2f4b-4d1c-9b1e-6b6173626f6f")
+FILL_DATA_MAX = 4096
+
+
+def fill_records(used, leave):
+    """Live variables that take the store's free space down to fewer than `leave` bytes:
+    a full NVRAM that no reclaim can make room in (nothing in it is deleted)."""
+    recs, i = b"", 0
+    while True:
+        free = VARSTORE_SIZE - used - len(recs)
+        overhead = len(variable("KaslbootFill%03d" % i, FILL_GUID, b""))
+        if free - overhead < leave:
+            return recs
+        size = max(4, min(FILL_DATA_MAX, free - overhead - leave + 4) & ~3)
+        recs += variable("KaslbootFill%03d" % i, FILL_GUID, bytes([0x5A]) * size)
+        i += 1
+
+
+def refill(path, leave, drop):
+    """The store at `path` as the firmware left it, every live variable kept but those in
+    `drop`, then filled to fewer than `leave` free bytes: what a machine whose NVRAM is full
+    boots with."""
+    image = bytearray(open(path, "rb").read())
+    head = fv_header()
+    store = struct.pack("<16sIBBHI", AUTH_VARIABLE_GUID.bytes_le, VARSTORE_SIZE - len(head),
+                        VARSTORE_FORMATTED, VARSTORE_HEALTHY, 0, 0)
+    recs = base_records(path, keep_all=True, drop=drop)
+    recs += fill_records(len(head) + len(store) + len(recs), leave)
+    blob = head + store + recs
+    image[:VARSTORE_SIZE] = blob + bytes([ERASED]) * (VARSTORE_SIZE - len(blob))
+    image[FTW_WORKING:FTW_WORKING + BLOCK_SIZE] = bytes([ERASED]) * BLOCK_SIZE
+    image[FTW_WORKING:FTW_WORKING + 0x20] = ftw_working_header()
+    image[FTW_WORKING + BLOCK_SIZE:FV_LENGTH] = bytes([ERASED]) * (FV_LENGTH - FTW_WORKING - BLOCK_SIZE)
+    with open(path, "wb") as f:
+        f.write(image)
 
 
 def build(timeout, boots, base=None, loader_vars=()):
@@ -145,7 +187,15 @@ def main():
     ap.add_argument("--loader-var", action="append", default=[], metavar="NAME=VALUE",
                     help="a Boot Loader Interface variable as the OS sets it: VALUE as a "
                          "NUL-terminated UTF-16 string, or hex:BYTES for raw bytes")
+    ap.add_argument("--fill", type=int, metavar="BYTES",
+                    help="rewrite the existing store OUTPUT with every live variable kept "
+                         "(but --drop ones) and filler until fewer than BYTES are free")
+    ap.add_argument("--drop", action="append", default=[], metavar="NAME",
+                    help="with --fill: a variable to leave out")
     args = ap.parse_args()
+    if args.fill is not None:
+        refill(args.output, args.fill, args.drop)
+        return
     loader_vars = []
     for spec in args.loader_var:
         name, _, value = spec.partition("=")

@@ -3,9 +3,12 @@
 systemd-boot 252 makes them (file name with .conf), every entry file loaded whatever their
 number, the Boot Loader Interface variables the OS reads and the ones it sets for the next
 boot, boot counting on the ESP, and the bad input around all of that."""
+import os
 import subprocess
+import sys
 
-from kaslboot_qemu import MTOOLS_ENV, boot_report, make_esp
+from kaslboot_qemu import MTOOLS_ENV, ROOT, boot_report, make_esp
+
 DEMO = open(__file__.replace("tests/integration/test_systemd_boot.py",
                              "esp/entries/debian.conf")).read()
 # What kaslboot implements (loader/bli.h BLI_FEATURES): systemd's bits 0-4, 6, 8-10, 13, 18.
@@ -109,6 +112,29 @@ def test_esp_that_refuses_writes(tmp_path):
     assert any("cannot count this boot" in l for l in warnings), warnings
     assert any("random-seed" in l for l in warnings), warnings
     assert b.report["kaslr"] == "KASLR enabled", b.report
+
+
+def test_nvram_that_is_full(tmp_path):
+    """Issue 23: NVRAM with no room left. A first boot lets the firmware and kaslboot
+    write what they write; the store is then rewritten with every variable kept but
+    LoaderSystemToken, and filled with live filler variables to under 64 free bytes (no
+    reclaim can make room: scripts/mkvars.py --fill). The next boot cannot store a new
+    token: one warning, and Linux boots with its KASLR and seeds. (A store filled before the
+    firmware's first boot says nothing of kaslboot: AAVMF cannot store its own console
+    variables then, and nothing reaches the serial port.)"""
+    esp = make_esp(tmp_path)
+    nvram = str(tmp_path / "vars.fd")
+    first = boot_report(esp, rng=True, writable=True, vars=nvram)
+    assert "LoaderSystemToken" in first.report["loader_vars"], first.report
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "mkvars.py"), nvram,
+                    "--fill", "64", "--drop", "LoaderSystemToken"], check=True)
+    b = boot_report(esp, rng=True, writable=True, vars=nvram)
+    warnings = [l for l in b.log.splitlines() if l.startswith("kaslboot: warning: ")]
+    assert warnings == ["kaslboot: warning: LoaderSystemToken: cannot be stored in NVRAM: "
+                        "cloned disks will share seeds"], b.log[-4000:]
+    assert b.report["kaslr"] == "KASLR enabled", b.report
+    assert "LoaderSystemToken" not in b.report["loader_vars"], b.report
+    assert "LoaderRandomSeed" in b.report["loader_vars"], b.report
 
 
 def test_bad_variables(tmp_path):
