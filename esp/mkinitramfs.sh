@@ -14,8 +14,20 @@ for app in sh mount insmod cat grep cut sed tr od dmesg ls wc head tail poweroff
   ln -s busybox "$root/bin/$app"
 done
 cp "$here/tests/initramfs/init" "$root/init"
-cp "$DEPS/modules/kernel/fs/efivarfs/efivarfs.ko" "$root/lib/modules/"
+# A module as busybox's insmod loads it: Debian 12 ships them plain, Debian 13 as .ko.xz.
+module() {
+  local m=$DEPS/modules/kernel/$1
+  if [ -e "$m" ]; then
+    cp "$m" "$root/lib/modules/"
+  elif [ -e "$m.xz" ]; then
+    xz -dc "$m.xz" > "$root/lib/modules/$(basename "$m")"
+  else
+    echo "mkinitramfs: no $m(.xz) in the demo kernel's modules" >&2
+    exit 1
+  fi
+}
+module fs/efivarfs/efivarfs.ko
 # The TPM core is built in; the TIS driver that finds QEMU's tpm-tis-device is not.
-cp "$DEPS/modules/kernel/drivers/char/tpm/tpm_tis_core.ko" \
-   "$DEPS/modules/kernel/drivers/char/tpm/tpm_tis.ko" "$root/lib/modules/"
+module drivers/char/tpm/tpm_tis_core.ko
+module drivers/char/tpm/tpm_tis.ko
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9n > "$OUT"

@@ -47,8 +47,10 @@ fetch kernel      "$kpkg:arm64"
 # Debian's kernel package names its files by version, without blanks or newlines.
 # shellcheck disable=SC2012
 ln -sfn "$(ls "$DEPS"/kernel/boot/vmlinuz-* | head -n1)" "$DEPS/Image"
+# Debian 12's kernel packages ship /lib/modules, Debian 13's (merged /usr) /usr/lib/modules.
 # shellcheck disable=SC2012
-ln -sfn "$(ls -d "$DEPS"/kernel/lib/modules/* | head -n1)" "$DEPS/modules"
+ln -sfn "$(ls -d "$DEPS"/kernel/lib/modules/* "$DEPS"/kernel/usr/lib/modules/* 2>/dev/null | head -n1)" \
+  "$DEPS/modules"
 
 # Debian 13's cloud kernel (6.12), for the tests of what only a newer kernel reads from its
 # loader (tests/integration/test_stub_duties.py: Debian 12's 6.1 ignores the screen_info
