@@ -17,7 +17,14 @@ if [ -z "$base" ]; then
 	done
 fi
 base=${base:-HEAD}
-out=$(git diff -U0 --no-color "$base" -- '*.c' '*.h' | clang-format-diff -p1 -style=file)
+# clang-format-diff 19 (Debian 13) exits 1 when it has a diff to show, 14 (Debian 12) exits
+# 0: the diff itself is the answer. Anything else (127: not installed) is a failure.
+rc=0
+out=$(git diff -U0 --no-color "$base" -- '*.c' '*.h' | clang-format-diff -p1 -style=file) || rc=$?
+if [ "$rc" -gt 1 ]; then
+	echo "lint-format: clang-format-diff failed (exit status $rc)"
+	exit 1
+fi
 if [ -n "$out" ]; then
 	printf '%s\n' "$out"
 	echo "lint-format: lines changed since $(git rev-parse --short "$base") are not formatted as" \
