@@ -167,7 +167,8 @@ static void test_finish_packs(void **state)
 	/* Packed: the blocks end exactly at totalsize. */
 	assert_int_equal(fdt_off_dt_strings(work) + fdt_size_dt_strings(work), out);
 	assert_int_equal(dt_validate(work, out, "packed"), KB_OK);
-	assert_string_equal(prop_bytes("bootargs", sizeof("root=/dev/vda")), "root=/dev/vda");
+	assert_string_equal((const char *)prop_bytes("bootargs", sizeof("root=/dev/vda")),
+			    "root=/dev/vda");
 }
 
 static void test_finish_enforces_2mib_and_alignment(void **state)
@@ -541,9 +542,10 @@ static void test_bootargs(void **state)
 	char longline[DT_CMDLINE_MAX + 1];
 
 	open_virt(state);
-	assert_string_equal(prop_bytes("bootargs", sizeof("firmware-args")), "firmware-args");
+	assert_string_equal((const char *)prop_bytes("bootargs", sizeof("firmware-args")),
+			    "firmware-args");
 	assert_int_equal(dt_set_bootargs(work, args), KB_OK);
-	assert_string_equal(prop_bytes("bootargs", sizeof(args)), args);
+	assert_string_equal((const char *)prop_bytes("bootargs", sizeof(args)), args);
 	assert_int_equal(dt_set_bootargs(work, ""), KB_OK);
 	assert_absent("bootargs");
 	assert_int_equal(dt_set_bootargs(work, NULL), KB_OK); /* absent stays absent */
