@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "assert_kb.h"
+#include "cpio_testutil.h"
 #include "formats/cpio.h"
 #include "lib/err.h"
 
@@ -110,35 +111,6 @@ static void test_bytes_as_the_stub_writes_them(void **state)
 	assert_int_equal(pack_one(NULL, 0), n); /* counting gives the same size */
 }
 
-/* Writes buf[0..n) to a file, unpacks it with cpio -idm in a fresh directory. */
-static void unpack(const char *dir, size_t n)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", dir, dir);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "%s.cpio", dir);
-	FILE *f = fopen(cmd, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, n, f), n);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "cd %s && cpio -idm --quiet < %s.cpio", dir, dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void assert_file(const char *path, const void *data, size_t len, unsigned mode)
-{
-	struct stat st;
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode, 0100000u | mode);
-	assert_int_equal((size_t)st.st_size, len);
-	uint8_t got[4200];
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fread(got, 1, sizeof(got), f), len);
-	fclose(f);
-	assert_memory_equal(got, data, len);
-}
-
 static void assert_dir(const char *path, unsigned mode)
 {
 	struct stat st;
@@ -184,7 +156,7 @@ static void test_debian_cpio_unpacks_it(void **state)
 		}
 		assert_kb_ok(cpio_trailer(&w));
 		assert_int_equal(w.used % 4, 0);
-		unpack(dir, (size_t)w.used);
+		cpio_unpack(dir, buf, (size_t)w.used);
 		char path[256];
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].dir);
 		assert_dir(path, files[i].dir_mode);
@@ -193,7 +165,7 @@ static void test_debian_cpio_unpacks_it(void **state)
 		for (unsigned k = 0; k < 2; k++) {
 			snprintf(path, sizeof(path), "%s/%s/%u%s", dir, files[i].dir, k,
 				 files[i].name);
-			assert_file(path, content + k, files[i].len + k, files[i].mode);
+			assert_unpacked(path, content + k, files[i].len + k, files[i].mode);
 		}
 	}
 	char cmd[128];

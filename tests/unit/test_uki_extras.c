@@ -15,6 +15,7 @@
 #include <openssl/sha.h>
 
 #include "assert_kb.h"
+#include "cpio_testutil.h"
 #include "fake_platform.h"
 #include "lib/err.h"
 #include "loader/measure.h"
@@ -70,16 +71,8 @@ static void test_extra_dir(void **state)
 static void list_and_unpack(const struct uki_initrd *i, char *names, size_t size, const char *dir)
 {
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", dir, dir);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "%s.cpio", dir);
-	FILE *f = fopen(cmd, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(i->data, 1, i->len, f), i->len);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd),
-		 "cd %s && cpio -idm --quiet < %s.cpio && cpio -t --quiet < %s.cpio", dir, dir,
-		 dir);
+	cpio_unpack(dir, i->data, i->len);
+	snprintf(cmd, sizeof(cmd), "cpio -t --quiet < %s.cpio", dir);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	size_t n = fread(names, 1, size - 1, p);
@@ -89,16 +82,7 @@ static void list_and_unpack(const struct uki_initrd *i, char *names, size_t size
 
 static void assert_content(const char *path, const char *want, unsigned mode)
 {
-	char got[64] = { 0 };
-	struct stat st;
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode, 0100000u | mode);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	size_t n = fread(got, 1, sizeof(got) - 1, f);
-	fclose(f);
-	assert_int_equal(n, strlen(want));
-	assert_string_equal(got, want);
+	assert_unpacked(path, want, strlen(want), mode);
 }
 
 static void assert_event(unsigned k, unsigned pcr, const struct uki_initrd *i, const char *desc)
