@@ -67,7 +67,8 @@ static bool parse_counter(const char *s, size_t n, unsigned int *v)
 
 /* BLS "Boot counting": "name+LEFT.conf" or "name+LEFT-DONE.conf". The counter is not part
  * of the id, so `default` and load options keep naming the entry while it counts down. */
-static size_t strip_boot_counter(const char *name, size_t n, struct kb_entry *e)
+size_t config_strip_boot_counter(const char *dir, const char *name, size_t n, const char *suffix,
+				 struct kb_entry *e)
 {
 	const char *plus = NULL;
 	unsigned int left, done = 0;
@@ -90,9 +91,10 @@ static size_t strip_boot_counter(const char *name, size_t n, struct kb_entry *e)
 		/* Digits that do not fit are a counter gone wrong, not part of a name: say so
 		 * and boot the entry without counting, as systemd-boot does. */
 		if (all_digits(nums, left_len) && (!dash || all_digits(dash + 1, done_len)))
-			log_warn(ENTRIES_DIR "%.*s" ENTRY_SUFFIX ": boot counter '%.*s' is too "
-				 "large (at most %d digits): not counted", (int)n, name,
-				 (int)(n - (size_t)(plus - name)), plus, COUNTER_MAX_DIGITS);
+			log_warn("%s%.*s%s: boot counter '%.*s' is too large (at most %d "
+				 "digits): not counted",
+				 dir, (int)n, name, suffix, (int)(n - (size_t)(plus - name)), plus,
+				 COUNTER_MAX_DIGITS);
 		return n;
 	}
 	e->tries_left = left;
@@ -121,7 +123,7 @@ static int set_id(const char *file_name, struct kb_entry *e)
 					     file_name, file_name[i]);
 	}
 	memcpy(e->file_name, file_name, strlen(file_name) + 1);
-	n = strip_boot_counter(file_name, n, e);
+	n = config_strip_boot_counter(ENTRIES_DIR, file_name, n, ENTRY_SUFFIX, e);
 	memcpy(e->id, file_name, n);
 	e->id[n] = '\0';
 	/* systemd-boot's id: the name as one would write it in loader.conf, lower case. */

@@ -76,6 +76,7 @@ static int boot_entry(struct kb_boot *b, const struct kb_entry *e)
 		return boot_linux(b, e);
 	case KB_PAYLOAD_MMU_ON:
 		return boot_mmu_on(b, e);
+	case KB_PAYLOAD_UKI: break;
 	}
 	return log_error_ret(KB_EUNSUPP, "entry '%s': this payload kind is not supported yet",
 			     e->id);

@@ -54,6 +54,13 @@
 enum kb_payload {
 	KB_PAYLOAD_LINUX = 0,  /* arm64 Linux Image (booting.rst) */
 	KB_PAYLOAD_MMU_ON = 1, /* ELF payload, MMU-on protocol */
+	KB_PAYLOAD_UKI = 2,    /* a Unified Kernel Image: `linux_path` is the UKI */
+};
+
+/* Where an entry comes from (the directory boot counting renames it in). */
+enum kb_entry_kind {
+	KB_ENTRY_TYPE1 = 0, /* BLS Type #1: \loader\entries\*.conf */
+	KB_ENTRY_TYPE2 = 1, /* BLS Type #2: a UKI in \EFI\Linux, one entry per profile */
 };
 
 struct kb_entry {
@@ -76,6 +83,13 @@ struct kb_entry {
 	bool hidden;                      /* not bootable here (architecture, efi-only...) */
 	unsigned int tries_left;          /* KB_TRIES_NONE without a boot counter */
 	unsigned int tries_done;
+	enum kb_entry_kind kind;
+	unsigned int profile; /* a UKI's profile (0: the base or the first one) */
+	/* Type #2 profile > 0: the id's length before "@<profile>", what the BLS order
+	 * compares. */
+	unsigned int id_base_len;
+	/* `options` shows a UKI's own .cmdline, which a boot takes from the verified file. */
+	bool options_implied;
 };
 
 /* loader.conf `timeout`: a number of seconds or one of systemd-boot's menu words. */
@@ -120,6 +134,13 @@ bool config_is_entry_file_name(const char *file_name);
  * architecture, or one kaslboot cannot boot (only `efi`/`uki`, `devicetree-overlay`), is
  * returned with hidden = true and is never selected. */
 int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out);
+
+/* BLS "Boot counting" in a file name: name[0..n) is the name without its suffix
+ * (".conf", ".efi"). Sets e->tries_left/tries_done when it ends in "+LEFT[-DONE]" and
+ * returns the length before the '+'; else returns n and leaves them. A counter too large
+ * is one warning naming dir/name+suffix, and no counting. */
+size_t config_strip_boot_counter(const char *dir, const char *name, size_t n, const char *suffix,
+				 struct kb_entry *e);
 
 /* ---- loader/loader_conf.c -------------------------------------------------------------- */
 
