@@ -164,7 +164,7 @@ int boot_dt_prepare(struct kb_boot *b, const struct kb_entry *e, struct kaslr_ra
 	if (e->devicetree[0]) {
 		void *file = NULL;
 		uint64_t len = 0;
-		if (b->fw->secure_boot)
+		if (b->fw->secure_boot && !b->image_verified)
 			return log_error_ret(
 				KB_EPERM,
 				"entry '%s': a devicetree file is refused while Secure Boot is on",
