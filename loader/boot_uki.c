@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dtb/uki_compatible.h"
 #include "formats/pe_sections.h"
 #include "formats/uki.h"
 #include "lib/err.h"
@@ -14,6 +15,7 @@
 #include "loader/mem_files.h"
 #include "loader/phase_time.h"
 #include "loader/uki_entry.h"
+#include "loader/uki_hooks.h"
 
 /* A UKI is a kernel, its initrds and a few small sections: Debian's is ~40 MiB. */
 #define UKI_FILE_MAX (1024ULL << 20)
@@ -26,6 +28,7 @@ static struct {
 	char names[UKI_SECTION_COUNT][SECTION_NAME_MAX];
 	struct pe_table table;
 	struct uki_profile_view view;
+	struct uki_loaded loaded;
 } u;
 
 /* Secure Boot: the firmware (or shim) checks the whole file, as LoadImage would have. */
@@ -89,7 +92,6 @@ static int make_linux_entry(struct kb_boot *b, const struct kb_entry *e, const u
 {
 	const char *name;
 	int rc;
-	u.e = *e;
 	u.e.payload = KB_PAYLOAD_LINUX;
 	u.e.initrd_count = 0;
 	u.e.devicetree[0] = 0;
@@ -108,13 +110,46 @@ static int make_linux_entry(struct kb_boot *b, const struct kb_entry *e, const u
 		if (name)
 			memcpy(u.e.initrd[u.e.initrd_count++], name, strlen(name) + 1);
 	}
-	rc = serve(file, UKI_DTB, &name);
+	/* A matching .dtbauto wins over .dtb (systemd-stub 257). */
+	rc = serve(file, u.loaded.dtbauto != UKI_NO_SECTION ? UKI_DTBAUTO : UKI_DTB, &name);
 	if (rc)
 		return rc;
 	if (name)
 		memcpy(u.e.devicetree, name, strlen(name) + 1);
 	choose_cmdline(b, e, file);
 	return 0;
+}
+
+/* The first .dtbauto whose root compatible is the firmware DT's (systemd 257
+ * devicetree_match); UKI_NO_SECTION when none matches or the firmware has no DT. The
+ * SMBIOS CHID (.hwids) match of DT-less machines is not done. */
+static unsigned match_dtbauto(struct kb_boot *b, const uint8_t *file)
+{
+	for (unsigned i = 0; i < u.view.n_dtbauto; i++) {
+		struct pe_section s;
+		pe_table_get(&u.table, u.view.dtbauto[i], &s);
+		if (dt_root_compatible_match(b->fw->fdt, b->fw->fdt_size, file + s.offset,
+					     s.size)) {
+			log_info("%s: .dtbauto #%u matches the firmware's compatible",
+				 u.e.linux_path, u.view.dtbauto[i]);
+			return u.view.dtbauto[i];
+		}
+	}
+	if (u.view.n_dtbauto)
+		log_info("%s: no .dtbauto matches the firmware's devicetree", u.e.linux_path);
+	return UKI_NO_SECTION;
+}
+
+/* What the measurement, Stub* variable and cpio code gets (loader/uki_hooks.h). */
+static void describe(const struct kb_entry *e, const uint8_t *file, uint64_t len)
+{
+	u.loaded.path = e->linux_path;
+	u.loaded.file = file;
+	u.loaded.size = len;
+	u.loaded.table = &u.table;
+	u.loaded.profile = e->profile;
+	u.loaded.n_sections = uki_profile_sections(&u.view, u.loaded.dtbauto, u.loaded.sections);
+	u.loaded.cmdline = u.e.options;
 }
 
 int boot_uki(struct kb_boot *b, const struct kb_entry *e)
@@ -137,7 +172,15 @@ int boot_uki(struct kb_boot *b, const struct kb_entry *e)
 	if (rc)
 		goto out;
 	b->pf = mem_files_wrap(pf);
+	u.e = *e;
+	u.view.index[UKI_DTBAUTO] = UKI_NO_SECTION;
+	u.loaded.dtbauto = match_dtbauto(b, file);
+	u.view.index[UKI_DTBAUTO] = u.loaded.dtbauto;
 	rc = make_linux_entry(b, e, file);
+	if (!rc) {
+		describe(e, file, len);
+		rc = uki_hooks_prepared(b, &u.loaded);
+	}
 	if (!rc) {
 		b->image_verified = true;
 		rc = boot_linux(b, &u.e);

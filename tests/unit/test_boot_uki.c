@@ -186,6 +186,50 @@ static void test_no_linux_falls_back(void **state)
 	assert_string_equal((const char *)chosen("bootargs", &rc), "type1");
 }
 
+/* A tiny devicetree whose root has this compatible and model. */
+static void *small_dtb(const char *compatible, const char *model, size_t *len)
+{
+	static uint8_t bufs[2][1024];
+	static unsigned next;
+	uint8_t *b = bufs[next++ % 2];
+	assert_int_equal(fdt_create_empty_tree(b, 1024), 0);
+	assert_int_equal(fdt_setprop_string(b, 0, "compatible", compatible), 0);
+	assert_int_equal(fdt_setprop_string(b, 0, "model", model), 0);
+	assert_int_equal(fdt_setprop_u32(b, 0, "#address-cells", 2), 0);
+	assert_int_equal(fdt_setprop_u32(b, 0, "#size-cells", 2), 0);
+	assert_true(fdt_add_subnode(b, 0, "chosen") >= 0);
+	assert_int_equal(fdt_pack(b), 0);
+	*len = fdt_totalsize(b);
+	return b;
+}
+
+/* Two .dtbauto: the one whose root compatible is the firmware DT's ("linux,dummy-virt")
+ * reaches the kernel, over a plain .dtb. */
+static void test_dtbauto_matching_the_firmware(void **state)
+{
+	size_t la, lb, lc;
+	void *other = small_dtb("vendor,board", "other board", &la);
+	void *virt = small_dtb("linux,dummy-virt", "matched virt", &lb);
+	uint8_t plain_dtb[1024];
+	memcpy(plain_dtb, small_dtb("vendor,plain", "plain dtb", &lc), lc);
+	const struct pef_section s[] = {
+		PEF_TEXT(".osrel", osrel),
+		PEF_TEXT(".cmdline", "x"),
+		{ ".linux", kernel_file, sizeof(kernel_file) },
+		{ ".dtb", plain_dtb, lc },
+		{ ".dtbauto", other, la },
+		{ ".dtbauto", virt, lb },
+	};
+	int rc = 0, len;
+	(void)state;
+	setup_firmware(NULL);
+	add_uki("/EFI/Linux/debian.efi", s, 6);
+	assert_true(run_boot(&rc));
+	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
+	assert_string_equal((const char *)fdt_getprop(dt, 0, "model", &len), "matched virt");
+	assert_non_null(strstr(captured_log, ".dtbauto #5 matches"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +237,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_profile_cmdline_arrives, flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_refusal_falls_back, flow_teardown),
 		cmocka_unit_test_teardown(test_no_linux_falls_back, flow_teardown),
+		cmocka_unit_test_teardown(test_dtbauto_matching_the_firmware, flow_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
