@@ -8,6 +8,9 @@
 #include "loader/config.h"
 #include "loader/config_text.h"
 
+/* `profile` values: systemd 257 src/fundamental/uki.h UNIFIED_PROFILES_MAX. */
+#define UKI_PROFILE_LIMIT 256u
+
 #define ENTRY_SUFFIX     ".conf"
 #define ENTRY_SUFFIX_LEN 5
 #define ENTRIES_DIR      "loader/entries/"
@@ -142,8 +145,43 @@ static void warn_repeat(const struct config_reader *r, const struct config_line 
 			 (int)l->key_len, l->key);
 }
 
+/* What an entry names besides `linux`: `efi PATH` (257: any EFI program) or `uki PATH`
+ * (258: a UKI anywhere on the ESP). `linux`, when the entry also has it, wins. */
+struct program {
+	char path[KB_PATH_MAX];
+	enum kb_payload kind;
+};
+
+static int parse_program(const struct config_reader *r, const struct config_line *l,
+			 struct program *p)
+{
+	warn_repeat(r, l, p->path);
+	p->kind = config_key_is(l, "efi") ? KB_PAYLOAD_EFI : KB_PAYLOAD_UKI;
+	return config_path_copy(r, l, p->path, sizeof(p->path));
+}
+
+/* `profile N` (259): the profile of the `uki` to boot. */
+static int parse_profile(const struct config_reader *r, const struct config_line *l,
+			 struct kb_entry *e)
+{
+	unsigned v = 0;
+	for (size_t i = 0; i < l->value_len; i++) {
+		if (l->value[i] < '0' || l->value[i] > '9' || v >= UKI_PROFILE_LIMIT)
+			return log_error_ret(KB_EINVAL, "%s:%u: profile '%.*s': expected 0 to %u",
+					     r->file, r->line_no, (int)l->value_len, l->value,
+					     UKI_PROFILE_LIMIT - 1);
+		v = v * 10 + (unsigned)(l->value[i] - '0');
+	}
+	if (!l->value_len || v >= UKI_PROFILE_LIMIT)
+		return log_error_ret(KB_EINVAL, "%s:%u: profile '%.*s': expected 0 to %u", r->file,
+				     r->line_no, (int)l->value_len, l->value,
+				     UKI_PROFILE_LIMIT - 1);
+	e->profile = v;
+	return KB_OK;
+}
+
 static int parse_line(const struct config_reader *r, const struct config_line *l,
-		      struct kb_entry *e, bool *has_efi, bool *has_overlay)
+		      struct kb_entry *e, bool *has_efi, bool *has_overlay, struct program *program)
 {
 	if (config_key_is(l, "title")) {
 		warn_repeat(r, l, e->title);
@@ -213,8 +251,14 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		}
 		return KB_OK;
 	}
-	/* BLS keys for things kaslboot does not do: such an entry is not bootable here. */
-	if (config_key_is(l, "efi") || config_key_is(l, "uki") || config_key_is(l, "uki-url")) {
+	if (config_key_is(l, "efi") || config_key_is(l, "uki")) {
+		*has_efi = true;
+		return parse_program(r, l, program);
+	}
+	if (config_key_is(l, "profile"))
+		return parse_profile(r, l, e);
+	/* A UKI over the network (258): not bootable here. */
+	if (config_key_is(l, "uki-url")) {
 		*has_efi = true;
 		return KB_OK;
 	}
@@ -232,6 +276,7 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 	struct config_reader r;
 	struct config_line l;
 	bool has_efi = false, has_overlay = false;
+	struct program program = { "", KB_PAYLOAD_LINUX };
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -243,7 +288,7 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 
 	config_reader_init(&r, ENTRIES_DIR, file_name, text, len);
 	while ((ret = config_reader_next(&r, &l)) > 0) {
-		ret = parse_line(&r, &l, e, &has_efi, &has_overlay);
+		ret = parse_line(&r, &l, e, &has_efi, &has_overlay, &program);
 		if (ret)
 			return ret;
 	}
@@ -257,9 +302,14 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 		e->hidden = true;
 		return KB_OK;
 	}
+	if (!e->linux_path[0] && program.path[0]) {
+		memcpy(e->linux_path, program.path, sizeof(program.path));
+		e->payload = program.kind;
+		return KB_OK;
+	}
 	if (!e->linux_path[0]) {
 		if (has_efi) {
-			log_info("%s: an 'efi'/'uki' entry without 'linux': entry hidden", r.file);
+			log_info("%s: a 'uki-url' entry without 'linux': entry hidden", r.file);
 			e->hidden = true;
 			return KB_OK;
 		}

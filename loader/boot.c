@@ -79,6 +79,7 @@ static int boot_entry(struct kb_boot *b, const struct kb_entry *e)
 	case KB_PAYLOAD_MMU_ON:
 		return boot_mmu_on(b, e);
 	case KB_PAYLOAD_UKI: return boot_uki(b, e);
+	case KB_PAYLOAD_EFI: return boot_efi(b, e);
 	}
 	return log_error_ret(KB_EUNSUPP, "entry '%s': this payload kind is not supported yet",
 			     e->id);

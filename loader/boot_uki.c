@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dtb/uki_compatible.h"
+#include "formats/image_pe.h"
 #include "formats/pe_sections.h"
 #include "formats/uki.h"
 #include "lib/err.h"
@@ -152,25 +153,24 @@ static void describe(const struct kb_entry *e, const uint8_t *file, uint64_t len
 	u.loaded.cmdline = u.e.options;
 }
 
-int boot_uki(struct kb_boot *b, const struct kb_entry *e)
+/* The file, read once. */
+static int load(struct kb_boot *b, const struct kb_entry *e, void **file, uint64_t *len)
 {
-	const struct kb_platform *pf = b->pf;
-	void *file = NULL;
-	uint64_t len = 0;
 	log_info("entry '%s': %s", e->id, e->title[0] ? e->title : e->linux_path);
 	phase_enter(PHASE_KERNEL_READ);
-	int rc = kb_file_load(pf, e->linux_path, UKI_FILE_MAX, &file, &len);
+	int rc = kb_file_load(b->pf, e->linux_path, UKI_FILE_MAX, file, len);
 	phase_enter(PHASE_PLACE);
-	if (rc)
-		return rc;
-	/* Nothing in the file is looked at before the signature over all of it is checked. */
-	rc = verify(b, file, len, e->linux_path);
-	if (!rc)
-		rc = pe_table_init(&u.table, file, (size_t)len, len, e->linux_path);
-	if (!rc && uki_profile_select(&u.table, e->profile, &u.view))
-		rc = log_error_ret(KB_ENOENT, "%s: no profile %u", e->linux_path, e->profile);
-	if (rc)
-		goto out;
+	return rc;
+}
+
+/* A UKI in memory, u.table read from it: its profile, sections, and Linux. */
+static int boot_loaded(struct kb_boot *b, const struct kb_entry *e, const uint8_t *file,
+		       uint64_t len)
+{
+	const struct kb_platform *pf = b->pf;
+	int rc;
+	if (uki_profile_select(&u.table, e->profile, &u.view))
+		return log_error_ret(KB_ENOENT, "%s: no profile %u", e->linux_path, e->profile);
 	b->pf = mem_files_wrap(pf);
 	u.e = *e;
 	u.view.index[UKI_DTBAUTO] = UKI_NO_SECTION;
@@ -187,7 +187,56 @@ int boot_uki(struct kb_boot *b, const struct kb_entry *e)
 	}
 	b->image_verified = false;
 	b->pf = pf;
-out:
-	kb_file_free(pf, file);
+	return rc;
+}
+
+int boot_uki(struct kb_boot *b, const struct kb_entry *e)
+{
+	void *file = NULL;
+	uint64_t len = 0;
+	int rc = load(b, e, &file, &len);
+	if (rc)
+		return rc;
+	/* Nothing in the file is looked at before the signature over all of it is checked. */
+	rc = verify(b, file, len, e->linux_path);
+	if (!rc)
+		rc = pe_table_init(&u.table, file, (size_t)len, len, e->linux_path);
+	if (!rc)
+		rc = boot_loaded(b, e, file, len);
+	kb_file_free(b->pf, file);
+	return rc;
+}
+
+/* A PE for arm64 with a .linux section: what systemd-stub would boot. */
+static bool is_uki(const void *file, uint64_t len, const char *path)
+{
+	uint64_t base;
+	if (!image_pe_file(file, (size_t)len, &base))
+		return false;
+	return !pe_table_init(&u.table, file, (size_t)len, len, path) &&
+	       pe_table_find(&u.table, 0, u.table.count, uki_section_names[UKI_LINUX]) >= 0;
+}
+
+int boot_efi(struct kb_boot *b, const struct kb_entry *e)
+{
+	void *file = NULL;
+	uint64_t len = 0;
+	int rc = load(b, e, &file, &len);
+	if (rc)
+		return rc;
+	if (is_uki(file, len, e->linux_path)) {
+		/* A UKI: booted natively, verified as a whole first (the firmware would verify
+		 * it in LoadImage); its options replace .cmdline under 257's rule. */
+		log_info("%s: a UKI: booted by kaslboot, not started", e->linux_path);
+		rc = verify(b, file, len, e->linux_path);
+		if (!rc)
+			rc = boot_loaded(b, e, file, len);
+	} else {
+		/* Any other program: the firmware loads (and under Secure Boot verifies) it. */
+		rc = b->pf->start_image(b->pf->ctx, file, (size_t)len, e->linux_path, e->options);
+		if (!rc)
+			rc = log_error_ret(KB_ENOENT, "%s: returned to kaslboot", e->linux_path);
+	}
+	kb_file_free(b->pf, file);
 	return rc;
 }

@@ -16,4 +16,10 @@
  * unless e->options_implied (they are the UKI's own, shown in the menu). */
 int boot_uki(struct kb_boot *b, const struct kb_entry *e);
 
+/* A BLS `efi` entry (systemd 257): a UKI is booted as boot_uki does (the entry's options
+ * under the same rule); any other EFI program is started through the firmware
+ * (kb_platform.start_image: LoadImage verifies it under Secure Boot) with the options as
+ * its LoadOptions. When it returns, the attempt counts as failed and the next entry runs. */
+int boot_efi(struct kb_boot *b, const struct kb_entry *e);
+
 #endif

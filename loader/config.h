@@ -55,6 +55,7 @@ enum kb_payload {
 	KB_PAYLOAD_LINUX = 0,  /* arm64 Linux Image (booting.rst) */
 	KB_PAYLOAD_MMU_ON = 1, /* ELF payload, MMU-on protocol */
 	KB_PAYLOAD_UKI = 2,    /* a Unified Kernel Image: `linux_path` is the UKI */
+	KB_PAYLOAD_EFI = 3,    /* `efi`: any EFI program (a UKI is booted as one) */
 };
 
 /* Where an entry comes from (the directory boot counting renames it in). */
@@ -131,7 +132,7 @@ bool config_is_entry_file_name(const char *file_name);
  * ASCII); text/len its contents (need not be NUL-terminated). Fills *out; the id is
  * file_name without ".conf" and without a boot counter. Returns 0 or a negative kb_err after
  * one log_error naming "loader/entries/<file_name>:<line>". An entry for another
- * architecture, or one kaslboot cannot boot (only `efi`/`uki`, `devicetree-overlay`), is
+ * architecture, or one kaslboot cannot boot (`uki-url`, `devicetree-overlay`), is
  * returned with hidden = true and is never selected. */
 int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out);
 

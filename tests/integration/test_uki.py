@@ -30,14 +30,16 @@ def trixie():
     efi = next(d for d in dirs if d.endswith("systemd-boot-efi"))
     return {"ukify": os.path.join(ukify, "usr/lib/systemd/ukify"),
             "stub": os.path.join(efi, "usr/lib/systemd/boot/efi/linuxaa64.efi.stub"),
+            "addon": os.path.join(efi, "usr/lib/systemd/boot/efi/addonaa64.efi.stub"),
             "sdboot": os.path.join(efi, "usr/lib/systemd/boot/efi/systemd-bootaa64.efi")}
 
 
-def ukify(trixie, tmp_path, name, args):
-    """`ukify build` (Debian 13's ukify, on python3-pefile) with the stub and `args`."""
+def ukify(trixie, tmp_path, name, args, stub="stub"):
+    """`ukify build` (Debian 13's ukify, on python3-pefile) with a stub and `args`: the
+    addon stub makes the profile PEs that --join-profile takes."""
     out = os.path.join(str(tmp_path), name)
     p = subprocess.run(["/usr/bin/python3", trixie["ukify"], "build", "--efi-arch", "aa64",
-                        "--stub", trixie["stub"], "--output", out] + list(args),
+                        "--stub", trixie[stub], "--output", out] + list(args),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert p.returncode == 0, p.stdout.decode()
     return pathlib.Path(out)
@@ -89,9 +91,11 @@ def test_second_profile_picked_by_default(tmp_path, trixie):
     boots the second profile, whose .cmdline arrives; LoaderEntries lists both with 257's
     ids."""
     p0 = ukify(trixie, tmp_path, "p0.efi",
-               ["--profile", "ID=main\nTITLE=Main", "--cmdline", OPTIONS + " kaslboot.p=0"])
+               ["--profile", "ID=main\nTITLE=Main", "--cmdline", OPTIONS + " kaslboot.p=0"],
+               stub="addon")
     p1 = ukify(trixie, tmp_path, "p1.efi",
-               ["--profile", "ID=rescue\nTITLE=Rescue", "--cmdline", OPTIONS + " kaslboot.p=1"])
+               ["--profile", "ID=rescue\nTITLE=Rescue", "--cmdline", OPTIONS + " kaslboot.p=1"],
+               stub="addon")
     uki = demo_uki(trixie, tmp_path, "debian.efi", OPTIONS,
                    ["--join-profile", str(p0), "--join-profile", str(p1)])
     esp = uki_esp(tmp_path, {"/EFI/Linux/debian.efi": uki,

@@ -230,6 +230,73 @@ static void test_dtbauto_matching_the_firmware(void **state)
 	assert_non_null(strstr(captured_log, ".dtbauto #5 matches"));
 }
 
+/* `efi` naming a UKI: booted natively, the entry's options replacing .cmdline (Secure
+ * Boot off); `uki` naming one boots it; `efi` naming another program starts it through
+ * the firmware with the options, and when it returns the next entry runs. */
+static void test_efi_and_uki_entries(void **state)
+{
+	const struct pef_section s[] = {
+		PEF_TEXT(".osrel", osrel),
+		PEF_TEXT(".cmdline", "from-uki"),
+		{ ".linux", kernel_file, sizeof(kernel_file) },
+		PEF_TEXT(".initrd", initrd),
+		PEF_TEXT(".ucode", ucode),
+	};
+	static const struct pef_section app[] = { PEF_TEXT(".text", "code") };
+	static const char efi_conf[] = "title E\nefi /boot/k.efi\noptions from-entry\n";
+	static const char uki_conf[] = "title U\nuki /boot/k.efi\n";
+	static const char shell_conf[] = "title S\nsort-key a\nefi /shell.efi\noptions -nomap\n";
+	int rc = 0;
+	(void)state;
+	setup_firmware(NULL);
+	add_uki("/boot/k.efi", s, 5);
+	fake_fw_add_file("/loader/entries/e.conf", efi_conf, strlen(efi_conf));
+	assert_true(run_boot(&rc));
+	check_handoff("from-entry");
+	assert_non_null(strstr(captured_log, "/boot/k.efi: a UKI: booted by kaslboot"));
+
+	setup_firmware(NULL);
+	add_uki("/boot/k.efi", s, 5);
+	fake_fw_add_file("/loader/entries/u.conf", uki_conf, strlen(uki_conf));
+	assert_true(run_boot(&rc));
+	check_handoff("from-uki");
+
+	setup_firmware(NULL);
+	add_uki("/boot/k.efi", s, 5);
+	add_uki("/shell.efi", app, 1);
+	fake_fw_add_file("/loader/entries/s.conf", shell_conf, strlen(shell_conf));
+	fake_fw_add_file("/loader/entries/u.conf", uki_conf, strlen(uki_conf));
+	assert_true(run_boot(&rc));
+	assert_int_equal(fake.started, 1);
+	assert_string_equal(fake.started_path, "/shell.efi");
+	assert_string_equal(fake.started_options, "-nomap");
+	assert_non_null(strstr(captured_log, "/shell.efi: returned to kaslboot"));
+	check_handoff("from-uki"); /* then the next entry */
+}
+
+/* Secure Boot on: an `efi` entry's options do not replace a UKI's .cmdline. */
+static void test_secure_boot_keeps_cmdline(void **state)
+{
+	const struct pef_section s[] = {
+		PEF_TEXT(".osrel", osrel),
+		PEF_TEXT(".cmdline", "from-uki"),
+		{ ".linux", kernel_file, sizeof(kernel_file) },
+		PEF_TEXT(".initrd", initrd),
+		PEF_TEXT(".ucode", ucode),
+	};
+	static const char efi_conf[] = "title E\nefi /boot/k.efi\noptions from-entry\n";
+	int rc = 0;
+	(void)state;
+	setup_firmware(NULL);
+	flow_fw.secure_boot = true;
+	fake.secure_boot = true;
+	add_uki("/boot/k.efi", s, 5);
+	fake_fw_add_file("/loader/entries/e.conf", efi_conf, strlen(efi_conf));
+	assert_true(run_boot(&rc));
+	check_handoff("from-uki");
+	assert_non_null(strstr(captured_log, "Secure Boot is on: the entry's options are ignored"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +305,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_secure_boot_refusal_falls_back, flow_teardown),
 		cmocka_unit_test_teardown(test_no_linux_falls_back, flow_teardown),
 		cmocka_unit_test_teardown(test_dtbauto_matching_the_firmware, flow_teardown),
+		cmocka_unit_test_teardown(test_efi_and_uki_entries, flow_teardown),
+		cmocka_unit_test_teardown(test_secure_boot_keeps_cmdline, flow_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

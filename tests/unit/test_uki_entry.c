@@ -111,6 +111,8 @@ static void test_a_lone_uki_is_an_entry(void **state)
 	assert_int_equal(e->payload, KB_PAYLOAD_UKI);
 	assert_int_equal(e->kind, KB_ENTRY_TYPE2);
 	assert_string_equal(loader_entries(), "debian.efi");
+	/* LoaderFeatures: multi-profile UKIs (bit 14, 257) and `uki` entries (bit 16, 258). */
+	assert_int_equal(BLI_FEATURES & (3ULL << 14 | 1ULL << 16), 1ULL << 14 | 1ULL << 16);
 }
 
 /* auto-*, dot files, other suffixes and files without .osrel are no entries. */
