@@ -6,11 +6,12 @@ packages come from Debian's archive as the other arm64 dependencies do
 (scripts/apt-suite.sh); ukify runs on the host's python3 with python3-pefile."""
 import os
 import pathlib
+import re
 import subprocess
 
 import pytest
 
-from kaslboot_qemu import BUILD, KERNEL, ROOT, boot_report, make_esp
+from kaslboot_qemu import BUILD, KERNEL, NO_RNDR, ROOT, boot_report, dump_dtb, make_esp
 
 OPTIONS = "console=ttyAMA0 earlycon panic=-1"
 OSREL = 'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME="Debian GNU/Linux"\nID=debian\n' \
@@ -104,3 +105,55 @@ def test_second_profile_picked_by_default(tmp_path, trixie):
     assert "kaslboot.p=1" in r["cmdline"], r
     assert r["loader_entry"] == "debian.efi@rescue", r
     assert r["loader_entries"] == "debian.efi debian.efi@rescue", r
+
+
+def test_dtbauto_matching_qemu_virt(tmp_path, trixie):
+    """Two .dtbauto sections (ukify --devicetree-auto): the one whose root compatible is the
+    firmware DT's ("linux,dummy-virt") reaches Linux, not the first one."""
+    dump_dtb(tmp_path / "virt.dtb", cpu=NO_RNDR)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(tmp_path / "virt.dtb")],
+                         stdout=subprocess.PIPE, check=True).stdout.decode()
+    dts = re.sub(r'(?m)^\tmodel = "[^"]*";\n', "", dts)
+    root = '\tcompatible = "linux,dummy-virt";\n'
+    assert root in dts, dts[:400]
+    dtbs = []
+    for name, compat, model in (("other", "vendor,other-board", "wrong dtbauto"),
+                                ("virt", "linux,dummy-virt", "kaslboot dtbauto")):
+        src = dts.replace(root, '\tcompatible = "%s";\n\tmodel = "%s";\n' % (compat, model), 1)
+        out = tmp_path / (name + ".dtb")
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(out)],
+                       input=src.encode(), check=True)
+        dtbs += ["--devicetree-auto", str(out)]
+    uki = demo_uki(trixie, tmp_path, "debian.efi", OPTIONS, dtbs)
+    b = boot_report(uki_esp(tmp_path, {"/EFI/Linux/debian.efi": uki}))
+    assert b.report["model"] == "kaslboot dtbauto", b.report
+    assert "matches the firmware's compatible" in b.log, b.log[-3000:]
+
+
+def test_efi_entry_naming_a_uki_replaces_cmdline(tmp_path, trixie):
+    """A Type #1 `efi` entry naming a UKI: kaslboot boots it itself (no stub), with the
+    entry's options in place of .cmdline (Secure Boot off, systemd-stub 257's rule)."""
+    uki = demo_uki(trixie, tmp_path, "k.efi", OPTIONS + " kaslboot.from=uki")
+    conf = "title K\nefi /k/k.efi\noptions %s kaslboot.from=entry\n" % OPTIONS
+    esp = uki_esp(tmp_path, {"/k/k.efi": uki, "/loader/entries/k.conf": conf})
+    b = boot_report(esp)
+    assert "kaslboot.from=entry" in b.report["cmdline"], b.report
+    assert "kaslboot.from=uki" not in b.report["cmdline"], b.report
+    assert "/k/k.efi: a UKI: booted by kaslboot" in b.log, b.log[-3000:]
+    assert b.report["loader_entry"] == "k.conf", b.report
+
+
+def test_efi_program_then_uki_entry(tmp_path, trixie):
+    """An `efi` entry naming a plain EFI program (systemd's addon stub, which exits at
+    once) is started through the firmware; when it returns, the next entry, a `uki` one,
+    boots its UKI with the UKI's own command line."""
+    uki = demo_uki(trixie, tmp_path, "k.efi", OPTIONS + " kaslboot.from=uki")
+    prog = "title P\nsort-key a\nefi /tools/prog.efi\noptions -x\n"
+    ukie = "title U\nsort-key b\nuki /k/k.efi\n"
+    esp = uki_esp(tmp_path, {"/k/k.efi": uki, "/tools/prog.efi": pathlib.Path(trixie["addon"]),
+                             "/loader/entries/p.conf": prog, "/loader/entries/u.conf": ukie})
+    b = boot_report(esp)
+    assert "kaslboot: /tools/prog.efi: started" in b.log, b.log[-3000:]
+    assert "falling back to entry 'u'" in b.log, b.log[-3000:]
+    assert "kaslboot.from=uki" in b.report["cmdline"], b.report
+    assert b.report["loader_entry"] == "u.conf", b.report
