@@ -88,21 +88,19 @@ def test_lone_uki_boots_as_with_systemd_boot(tmp_path, trixie):
 
 
 def test_second_profile_picked_by_default(tmp_path, trixie):
-    """A two-profile UKI (ukify --profile / --join-profile): `default debian.efi@rescue`
-    boots the second profile, whose .cmdline arrives; LoaderEntries lists both with 257's
-    ids."""
-    p0 = ukify(trixie, tmp_path, "p0.efi",
-               ["--profile", "ID=main\nTITLE=Main", "--cmdline", OPTIONS + " kaslboot.p=0"],
-               stub="addon")
+    """A two-profile UKI (ukify --profile for the first, --join-profile for the second):
+    `default debian.efi@rescue` boots the second profile, whose .cmdline arrives;
+    LoaderEntries lists both with 257's ids."""
     p1 = ukify(trixie, tmp_path, "p1.efi",
                ["--profile", "ID=rescue\nTITLE=Rescue", "--cmdline", OPTIONS + " kaslboot.p=1"],
                stub="addon")
-    uki = demo_uki(trixie, tmp_path, "debian.efi", OPTIONS,
-                   ["--join-profile", str(p0), "--join-profile", str(p1)])
+    uki = demo_uki(trixie, tmp_path, "debian.efi", OPTIONS + " kaslboot.p=0",
+                   ["--profile", "ID=main\nTITLE=Main", "--join-profile", str(p1)])
     esp = uki_esp(tmp_path, {"/EFI/Linux/debian.efi": uki,
                              "/loader/loader.conf": "timeout 0\ndefault debian.efi@rescue\n"})
     r = boot_report(esp).report
     assert "kaslboot.p=1" in r["cmdline"], r
+    assert "kaslboot.p=0" not in r["cmdline"], r
     assert r["loader_entry"] == "debian.efi@rescue", r
     assert r["loader_entries"] == "debian.efi debian.efi@rescue", r
 
