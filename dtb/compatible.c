@@ -11,6 +11,27 @@ const char *dt_root_compatible(const void *fdt, int index)
 	return s && len > 0 ? s : NULL;
 }
 
+#define DT_ROOT_OFFSET 0 /* the root node is the structure block's first (DTSpec 5.4) */
+
+/* The root's first "compatible" string of a blob not validated as a whole (a UKI section):
+ * its header must hold within len; libfdt bounds-checks the reads after it. */
+static const char *first_compatible(const void *fdt, size_t len)
+{
+	int plen;
+	if (!fdt || len < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
+	    fdt_totalsize(fdt) > len)
+		return NULL;
+	const char *c = fdt_getprop(fdt, DT_ROOT_OFFSET, "compatible", &plen);
+	return c && plen > 0 && memchr(c, 0, (size_t)plen) ? c : NULL;
+}
+
+bool dt_root_compatible_match(const void *fw_fdt, size_t fw_len, const void *dtb, size_t dtb_len)
+{
+	const char *a = first_compatible(fw_fdt, fw_len);
+	const char *b = first_compatible(dtb, dtb_len);
+	return a && b && !strcmp(a, b);
+}
+
 /* One path component from a compatible string's side: no separator, no dot names. */
 static bool safe_component(const char *s, size_t n)
 {

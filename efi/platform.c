@@ -11,6 +11,7 @@
 #include "efi/memory.h"
 #include "efi/platform.h"
 #include "efi/status.h"
+#include "efi/start_image.h"
 #include "efi/tpm.h"
 #include "efi/verify.h"
 #include "lib/err.h"
@@ -227,6 +228,7 @@ const struct kb_platform efi_platform = {
 	.tpm_event_log = efi_tpm_event_log,
 	.dt_fixup = efi_dt_fixup,
 	.install_config_table = install_config_table,
+	.start_image = efi_start_image,
 	.exit_boot_services = efi_exit_boot_services,
 };
 
@@ -234,6 +236,7 @@ int efi_platform_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	efi_exit_set_image(image, st);
 	efi_verify_set_image(image);
+	efi_start_set_image(image);
 	efi_devpath_set_image(image);
 	return efi_fs_init(image);
 }

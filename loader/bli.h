@@ -30,15 +30,17 @@ extern const struct kb_guid bli_vendor_guid;
 #define BLI_FEATURE_SAVED_ENTRY             (1ULL << 9)
 #define BLI_FEATURE_DEVICETREE              (1ULL << 10)
 #define BLI_FEATURE_MENU_DISABLE            (1ULL << 13)
+#define BLI_FEATURE_MULTI_PROFILE_UKI       (1ULL << 14) /* 257: one entry per .profile */
+#define BLI_FEATURE_TYPE1_UKI               (1ULL << 16) /* 258: the `uki` key */
 #define BLI_FEATURE_TPM2_ACTIVE_PCR_BANKS   (1ULL << 18)
 
 /* What kaslboot implements: exactly these bits. */
-#define BLI_FEATURES (BLI_FEATURE_CONFIG_TIMEOUT | BLI_FEATURE_CONFIG_TIMEOUT_ONE_SHOT | \
-		      BLI_FEATURE_ENTRY_DEFAULT | BLI_FEATURE_ENTRY_ONESHOT |               \
-		      BLI_FEATURE_BOOT_COUNTING | BLI_FEATURE_RANDOM_SEED |                 \
-		      BLI_FEATURE_SORT_KEY | BLI_FEATURE_SAVED_ENTRY |                      \
-		      BLI_FEATURE_DEVICETREE | BLI_FEATURE_MENU_DISABLE |                   \
-		      BLI_FEATURE_TPM2_ACTIVE_PCR_BANKS)
+#define BLI_FEATURES                                                                               \
+	(BLI_FEATURE_CONFIG_TIMEOUT | BLI_FEATURE_CONFIG_TIMEOUT_ONE_SHOT |                        \
+	 BLI_FEATURE_ENTRY_DEFAULT | BLI_FEATURE_ENTRY_ONESHOT | BLI_FEATURE_BOOT_COUNTING |       \
+	 BLI_FEATURE_RANDOM_SEED | BLI_FEATURE_SORT_KEY | BLI_FEATURE_SAVED_ENTRY |                \
+	 BLI_FEATURE_DEVICETREE | BLI_FEATURE_MENU_DISABLE | BLI_FEATURE_MULTI_PROFILE_UKI |       \
+	 BLI_FEATURE_TYPE1_UKI | BLI_FEATURE_TPM2_ACTIVE_PCR_BANKS)
 
 /* Attributes: what describes this boot is volatile; what the OS or the menu sets for the
  * next boots is non-volatile. */

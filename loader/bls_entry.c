@@ -8,6 +8,9 @@
 #include "loader/config.h"
 #include "loader/config_text.h"
 
+/* `profile` values: systemd 257 src/fundamental/uki.h UNIFIED_PROFILES_MAX. */
+#define UKI_PROFILE_LIMIT 256u
+
 #define ENTRY_SUFFIX     ".conf"
 #define ENTRY_SUFFIX_LEN 5
 #define ENTRIES_DIR      "loader/entries/"
@@ -67,7 +70,8 @@ static bool parse_counter(const char *s, size_t n, unsigned int *v)
 
 /* BLS "Boot counting": "name+LEFT.conf" or "name+LEFT-DONE.conf". The counter is not part
  * of the id, so `default` and load options keep naming the entry while it counts down. */
-static size_t strip_boot_counter(const char *name, size_t n, struct kb_entry *e)
+size_t config_strip_boot_counter(const char *dir, const char *name, size_t n, const char *suffix,
+				 struct kb_entry *e)
 {
 	const char *plus = NULL;
 	unsigned int left, done = 0;
@@ -90,9 +94,10 @@ static size_t strip_boot_counter(const char *name, size_t n, struct kb_entry *e)
 		/* Digits that do not fit are a counter gone wrong, not part of a name: say so
 		 * and boot the entry without counting, as systemd-boot does. */
 		if (all_digits(nums, left_len) && (!dash || all_digits(dash + 1, done_len)))
-			log_warn(ENTRIES_DIR "%.*s" ENTRY_SUFFIX ": boot counter '%.*s' is too "
-				 "large (at most %d digits): not counted", (int)n, name,
-				 (int)(n - (size_t)(plus - name)), plus, COUNTER_MAX_DIGITS);
+			log_warn("%s%.*s%s: boot counter '%.*s' is too large (at most %d "
+				 "digits): not counted",
+				 dir, (int)n, name, suffix, (int)(n - (size_t)(plus - name)), plus,
+				 COUNTER_MAX_DIGITS);
 		return n;
 	}
 	e->tries_left = left;
@@ -121,7 +126,7 @@ static int set_id(const char *file_name, struct kb_entry *e)
 					     file_name, file_name[i]);
 	}
 	memcpy(e->file_name, file_name, strlen(file_name) + 1);
-	n = strip_boot_counter(file_name, n, e);
+	n = config_strip_boot_counter(ENTRIES_DIR, file_name, n, ENTRY_SUFFIX, e);
 	memcpy(e->id, file_name, n);
 	e->id[n] = '\0';
 	/* systemd-boot's id: the name as one would write it in loader.conf, lower case. */
@@ -170,8 +175,43 @@ static int parse_overlays(const struct config_reader *r, const struct config_lin
 	return KB_OK;
 }
 
+/* What an entry names besides `linux`: `efi PATH` (257: any EFI program) or `uki PATH`
+ * (258: a UKI anywhere on the ESP). `linux`, when the entry also has it, wins. */
+struct program {
+	char path[KB_PATH_MAX];
+	enum kb_payload kind;
+};
+
+static int parse_program(const struct config_reader *r, const struct config_line *l,
+			 struct program *p)
+{
+	warn_repeat(r, l, p->path);
+	p->kind = config_key_is(l, "efi") ? KB_PAYLOAD_EFI : KB_PAYLOAD_UKI;
+	return config_path_copy(r, l, p->path, sizeof(p->path));
+}
+
+/* `profile N` (259): the profile of the `uki` to boot. */
+static int parse_profile(const struct config_reader *r, const struct config_line *l,
+			 struct kb_entry *e)
+{
+	unsigned v = 0;
+	for (size_t i = 0; i < l->value_len; i++) {
+		if (l->value[i] < '0' || l->value[i] > '9' || v >= UKI_PROFILE_LIMIT)
+			return log_error_ret(KB_EINVAL, "%s:%u: profile '%.*s': expected 0 to %u",
+					     r->file, r->line_no, (int)l->value_len, l->value,
+					     UKI_PROFILE_LIMIT - 1);
+		v = v * 10 + (unsigned)(l->value[i] - '0');
+	}
+	if (!l->value_len || v >= UKI_PROFILE_LIMIT)
+		return log_error_ret(KB_EINVAL, "%s:%u: profile '%.*s': expected 0 to %u", r->file,
+				     r->line_no, (int)l->value_len, l->value,
+				     UKI_PROFILE_LIMIT - 1);
+	e->profile = v;
+	return KB_OK;
+}
+
 static int parse_line(const struct config_reader *r, const struct config_line *l,
-		      struct kb_entry *e, bool *has_efi)
+		      struct kb_entry *e, bool *has_efi, struct program *program)
 {
 	if (config_key_is(l, "title")) {
 		warn_repeat(r, l, e->title);
@@ -243,8 +283,14 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		}
 		return KB_OK;
 	}
-	/* BLS keys for things kaslboot does not do: such an entry is not bootable here. */
-	if (config_key_is(l, "efi") || config_key_is(l, "uki") || config_key_is(l, "uki-url")) {
+	if (config_key_is(l, "efi") || config_key_is(l, "uki")) {
+		*has_efi = true;
+		return parse_program(r, l, program);
+	}
+	if (config_key_is(l, "profile"))
+		return parse_profile(r, l, e);
+	/* A UKI over the network (258): not bootable here. */
+	if (config_key_is(l, "uki-url")) {
 		*has_efi = true;
 		return KB_OK;
 	}
@@ -258,6 +304,7 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 	struct config_reader r;
 	struct config_line l;
 	bool has_efi = false;
+	struct program program = { "", KB_PAYLOAD_LINUX };
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -269,7 +316,7 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 
 	config_reader_init(&r, ENTRIES_DIR, file_name, text, len);
 	while ((ret = config_reader_next(&r, &l)) > 0) {
-		ret = parse_line(&r, &l, e, &has_efi);
+		ret = parse_line(&r, &l, e, &has_efi, &program);
 		if (ret)
 			return ret;
 	}
@@ -278,9 +325,14 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 
 	if (e->hidden)
 		return KB_OK;
+	if (!e->linux_path[0] && program.path[0]) {
+		memcpy(e->linux_path, program.path, sizeof(program.path));
+		e->payload = program.kind;
+		return KB_OK;
+	}
 	if (!e->linux_path[0]) {
 		if (has_efi) {
-			log_info("%s: an 'efi'/'uki' entry without 'linux': entry hidden", r.file);
+			log_info("%s: a 'uki-url' entry without 'linux': entry hidden", r.file);
 			e->hidden = true;
 			return KB_OK;
 		}

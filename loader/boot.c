@@ -15,6 +15,7 @@
 #include "loader/boot_config.h"
 #include "loader/boot_linux.h"
 #include "loader/boot_mmu_on.h"
+#include "loader/boot_uki.h"
 #include "loader/boot_state.h"
 #include "loader/boot_selftest.h"
 #include "loader/handback.h"
@@ -58,6 +59,7 @@ static void run_menu(struct kb_boot *b, struct boot_config *bc)
 	if (choice.edited && bc->n_order) {
 		struct kb_entry *e = &bc->entries[bc->order[0]];
 		memcpy(e->options, choice.options, sizeof(e->options));
+		e->options_implied = false; /* a UKI's .cmdline replaced (loader/boot_uki.h) */
 		log_info("entry '%s': booting with the edited command line: %s", e->id, e->options);
 	}
 }
@@ -76,6 +78,8 @@ static int boot_entry(struct kb_boot *b, const struct kb_entry *e)
 		return boot_linux(b, e);
 	case KB_PAYLOAD_MMU_ON:
 		return boot_mmu_on(b, e);
+	case KB_PAYLOAD_UKI: return boot_uki(b, e);
+	case KB_PAYLOAD_EFI: return boot_efi(b, e);
 	}
 	return log_error_ret(KB_EUNSUPP, "entry '%s': this payload kind is not supported yet",
 			     e->id);

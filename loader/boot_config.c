@@ -9,6 +9,7 @@
 #include "loader/bli.h"
 #include "loader/file_load.h"
 #include "loader/measure.h"
+#include "loader/uki_entry.h"
 
 #define LOADER_CONF "/loader/loader.conf"
 #define ENTRIES_DIR "/loader/entries"
@@ -21,10 +22,10 @@ struct entry_scan {
 	bool out_of_memory;
 };
 
-/* Room for one more entry: the arrays double from the firmware's pool. */
-static bool grow(const struct kb_platform *pf, struct boot_config *bc)
+/* Room for `more` entries past count: the arrays double from the firmware's pool. */
+static bool grow_by(const struct kb_platform *pf, struct boot_config *bc, unsigned more)
 {
-	if (bc->count < bc->cap)
+	if (bc->count + more < bc->cap)
 		return true;
 	unsigned cap = bc->cap ? 2 * bc->cap : KB_ENTRIES_INITIAL;
 	struct kb_entry *e = pf->pool_alloc(pf->ctx, (size_t)cap * sizeof(*e));
@@ -49,6 +50,37 @@ static bool grow(const struct kb_platform *pf, struct boot_config *bc)
 	bc->order = o;
 	bc->cap = cap;
 	return true;
+}
+
+static bool grow(const struct kb_platform *pf, struct boot_config *bc)
+{
+	return grow_by(pf, bc, 0);
+}
+
+/* uki_entries_from_file's slot: the i-th entry past those counted. */
+static struct kb_entry *uki_slot(void *ctx, unsigned i)
+{
+	struct entry_scan *s = ctx;
+	if (!grow_by(s->pf, s->bc, i))
+		return NULL;
+	return &s->bc->entries[s->bc->count + i];
+}
+
+/* A UKI in \EFI\Linux: its entries, one per profile (loader/uki_entry.h). */
+static void scan_uki(const char *name, void *ctx)
+{
+	struct entry_scan *s = ctx;
+	unsigned added = 0;
+	if (!uki_is_entry_file_name(name) || s->out_of_memory)
+		return;
+	int rc = uki_entries_from_file(s->pf, name, uki_slot, s, &added);
+	s->bc->count += added;
+	if (rc == KB_ENOMEM)
+		s->out_of_memory = true;
+	if (rc) {
+		s->failed++;
+		s->rc = rc;
+	}
 }
 
 static void scan_entry(const char *name, void *ctx)
@@ -207,16 +239,21 @@ static int load_entries(const struct kb_platform *pf, struct boot_config *bc)
 	int rc = pf->dir_list(pf->ctx, ENTRIES_DIR, scan_entry, &scan);
 	if (rc && rc != KB_ENOENT)
 		return rc;
+	rc = pf->dir_list(pf->ctx, UKI_ENTRIES_DIR, scan_uki, &scan);
+	if (rc && rc != KB_ENOENT)
+		return rc;
 	if (bc->count == 0 && scan.out_of_memory)
 		return KB_ENOMEM;   /* entries exist; the bare-ESP default would be a guess */
 	if (bc->count == 0 && scan.failed) {
 		/* Entries exist but none is usable: do not guess with the bare-ESP default. */
-		return log_error_ret(scan.rc,
-				     "none of the %u entry files in \\loader\\entries is usable",
-				     scan.failed);
+		return log_error_ret(
+			scan.rc,
+			"none of the %u entry files (\\loader\\entries, \\EFI\\Linux) is usable",
+			scan.failed);
 	}
 	if (bc->count == 0) {
-		log_info("no entries in \\loader\\entries: looking for \\Image or \\vmlinuz");
+		log_info("no entries in \\loader\\entries or \\EFI\\Linux: looking for \\Image or "
+			 "\\vmlinuz");
 		if (!grow(pf, bc))
 			return log_error_ret(KB_ENOMEM, "no memory for the boot entries");
 		rc = config_default_entry(&bc->entries[0], file_exists, (void *)pf);

@@ -8,11 +8,10 @@
 #include "lib/log.h"
 #include "loader/bli.h"
 
-#define ENTRIES_DIR "/loader/entries/"
-/* The UEFI form systemd-bless-boot expects in LoaderBootCountPath. */
-#define ENTRIES_DIR_UEFI "\\loader\\entries\\"
-/* ".conf", in whatever case the file has it. */
-#define SUFFIX_LEN 5
+/* Each kind's directory, and its UEFI form systemd-bless-boot expects in
+ * LoaderBootCountPath. */
+static const char *const entry_dir[] = { "/loader/entries/", "/EFI/Linux/" };
+static const char *const entry_dir_uefi[] = { "\\loader\\entries\\", "\\EFI\\Linux\\" };
 /* Counters never grow past 9 digits (the parser's limit, loader/bls_entry.c). */
 #define COUNTER_MAX 999999999u
 #define BOOT_COUNT_PATH_VAR "LoaderBootCountPath"
@@ -22,10 +21,14 @@ void boot_count_next_name(const struct kb_entry *e, char *out, size_t size)
 	out[0] = 0;
 	if (e->tries_left == KB_TRIES_NONE || e->tries_left == 0 || !e->file_name[0])
 		return;
-	size_t n = strlen(e->file_name);
+	/* NAME+LEFT[-DONE].SUFFIX: the counter starts at the last '+' (loader/bls_entry.c),
+	 * the suffix (".conf", ".efi", in the file's case) at the last '.'. */
+	const char *plus = strrchr(e->file_name, '+'), *dot = strrchr(e->file_name, '.');
+	if (!plus || !dot || dot < plus)
+		return;
 	unsigned done = e->tries_done < COUNTER_MAX ? e->tries_done + 1 : COUNTER_MAX;
-	kfmt_snprintf(out, size, "%s+%u-%u%s", e->id, e->tries_left - 1, done,
-		      e->file_name + n - SUFFIX_LEN);
+	kfmt_snprintf(out, size, "%.*s+%u-%u%s", (int)(plus - e->file_name), e->file_name,
+		      e->tries_left - 1, done, dot);
 }
 
 void boot_count_forget(const struct kb_platform *pf) { bli_delete(pf, BOOT_COUNT_PATH_VAR); }
@@ -39,7 +42,8 @@ void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e)
 	boot_count_next_name(e, next, sizeof(next));
 	if (!next[0])
 		return;
-	kfmt_snprintf(path, sizeof(path), ENTRIES_DIR "%s", e->file_name);
+	unsigned kind = e->kind == KB_ENTRY_TYPE2;
+	kfmt_snprintf(path, sizeof(path), "%s%s", entry_dir[kind], e->file_name);
 	int rc = pf->file_rename(pf->ctx, path, next);
 	if (rc) {
 		log_warn("%s: cannot count this boot, the rename to %s failed (%s): booting on",
@@ -47,6 +51,6 @@ void boot_count_bump(const struct kb_platform *pf, const struct kb_entry *e)
 		return;
 	}
 	log_info("boot counting: %s renamed to %s", e->file_name, next);
-	kfmt_snprintf(uefi, sizeof(uefi), ENTRIES_DIR_UEFI "%s", next);
+	kfmt_snprintf(uefi, sizeof(uefi), "%s%s", entry_dir_uefi[kind], next);
 	bli_set_string(pf, BOOT_COUNT_PATH_VAR, BLI_VOLATILE, uefi);
 }

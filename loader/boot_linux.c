@@ -37,8 +37,8 @@ struct linux_attempt {
 static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 				  struct linux_attempt *a)
 {
-	int rc = kernel_load(b->pf, b->fw->secure_boot, e->linux_path, a->kaslr, &a->rng,
-			     &a->allocs, &a->k);
+	int rc = kernel_load(b->pf, b->fw->secure_boot && !b->image_verified, e->linux_path,
+			     a->kaslr, &a->rng, &a->allocs, &a->k);
 	if (rc)
 		return rc;
 	if (a->kaslr && !a->k.info.phys_anywhere)

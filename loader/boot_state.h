@@ -18,6 +18,9 @@ struct kb_boot {
 	const struct kb_loader_conf *conf;
 	struct boot_entropy entropy; /* gathered once, before the first attempt */
 	uint64_t t_start;            /* counter when the firmware entered kaslboot */
+	/* The attempt's files are sections of a UKI Secure Boot verified as a whole
+	 * (loader/boot_uki.c): they are not verified again one by one. */
+	bool image_verified;
 };
 
 #endif

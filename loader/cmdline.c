@@ -114,3 +114,26 @@ int cmdline_append(char *buf, size_t size, const char *words)
 	memcpy(buf + cur, words, add + 1);
 	return KB_OK;
 }
+
+/* shall_be_whitespace (systemd src/boot/util.c): control characters, space and DEL. */
+#define CMDLINE_SPACE_MAX 0x20
+#define CMDLINE_DEL       0x7f
+
+static bool stub_space(char c)
+{
+	return (unsigned char)c <= CMDLINE_SPACE_MAX || (unsigned char)c == CMDLINE_DEL;
+}
+
+void uki_cmdline_mangle(char *s)
+{
+	const char *p = s;
+	char *q = s, *end = s;
+	while (*p && stub_space(*p))
+		p++;
+	for (; *p; p++) {
+		*q++ = stub_space(*p) ? ' ' : *p;
+		if (!stub_space(*p))
+			end = q;
+	}
+	*end = 0;
+}

@@ -55,6 +55,14 @@
 enum kb_payload {
 	KB_PAYLOAD_LINUX = 0,  /* arm64 Linux Image (booting.rst) */
 	KB_PAYLOAD_MMU_ON = 1, /* ELF payload, MMU-on protocol */
+	KB_PAYLOAD_UKI = 2,    /* a Unified Kernel Image: `linux_path` is the UKI */
+	KB_PAYLOAD_EFI = 3,    /* `efi`: any EFI program (a UKI is booted as one) */
+};
+
+/* Where an entry comes from (the directory boot counting renames it in). */
+enum kb_entry_kind {
+	KB_ENTRY_TYPE1 = 0, /* BLS Type #1: \loader\entries\*.conf */
+	KB_ENTRY_TYPE2 = 1, /* BLS Type #2: a UKI in \EFI\Linux, one entry per profile */
 };
 
 struct kb_entry {
@@ -80,6 +88,13 @@ struct kb_entry {
 	bool hidden;                      /* not bootable here (architecture, efi-only...) */
 	unsigned int tries_left;          /* KB_TRIES_NONE without a boot counter */
 	unsigned int tries_done;
+	enum kb_entry_kind kind;
+	unsigned int profile; /* a UKI's profile (0: the base or the first one) */
+	/* Type #2 profile > 0: the id's length before "@<profile>", what the BLS order
+	 * compares. */
+	unsigned int id_base_len;
+	/* `options` shows a UKI's own .cmdline, which a boot takes from the verified file. */
+	bool options_implied;
 };
 
 /* loader.conf `timeout`: a number of seconds or one of systemd-boot's menu words. */
@@ -121,9 +136,16 @@ bool config_is_entry_file_name(const char *file_name);
  * ASCII); text/len its contents (need not be NUL-terminated). Fills *out; the id is
  * file_name without ".conf" and without a boot counter. Returns 0 or a negative kb_err after
  * one log_error naming "loader/entries/<file_name>:<line>". An entry for another
- * architecture, or one kaslboot cannot boot (only `efi`/`uki`), is
+ * architecture, or one kaslboot cannot boot (`uki-url`), is
  * returned with hidden = true and is never selected. */
 int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out);
+
+/* BLS "Boot counting" in a file name: name[0..n) is the name without its suffix
+ * (".conf", ".efi"). Sets e->tries_left/tries_done when it ends in "+LEFT[-DONE]" and
+ * returns the length before the '+'; else returns n and leaves them. A counter too large
+ * is one warning naming dir/name+suffix, and no counting. */
+size_t config_strip_boot_counter(const char *dir, const char *name, size_t n, const char *suffix,
+				 struct kb_entry *e);
 
 /* ---- loader/loader_conf.c -------------------------------------------------------------- */
 
@@ -214,5 +236,10 @@ bool cmdline_has_option(const char *cmdline, const char *opt);
  * the old text and the new if both are non-empty. Returns 0, or KB_ENOMEM with buf left
  * unchanged if the result would not fit. */
 int cmdline_append(char *buf, size_t size, const char *words);
+
+/* systemd's mangle_stub_cmdline (src/boot/util.c) in place, for a UKI's and an addon's
+ * .cmdline: every byte <= 0x20 or 0x7f becomes a space, leading and trailing ones are
+ * dropped. */
+void uki_cmdline_mangle(char *s);
 
 #endif

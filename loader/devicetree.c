@@ -168,12 +168,15 @@ static int apply_overlays(const struct kb_platform *pf, const struct kb_entry *e
 
 int boot_dt_fill(struct kb_boot *b, const struct kb_entry *e, void *buf)
 {
-	if (b->fw->secure_boot && (e->devicetree[0] || e->overlay_count)) {
+	/* A UKI's .dtb/.dtbauto was verified with the UKI (b->image_verified): only files read
+	 * from the ESP are unsigned. */
+	bool unsigned_dt = e->devicetree[0] && !b->image_verified;
+	if (b->fw->secure_boot && (unsigned_dt || e->overlay_count)) {
 		log_warn("entry '%s': Secure Boot is on: its unsigned %s skipped, booting with the "
 			 "firmware's devicetree",
 			 e->id,
 			 !e->overlay_count ? "devicetree" :
-			 e->devicetree[0]  ? "devicetree and overlays" :
+			 unsigned_dt       ? "devicetree and overlays" :
 					     "devicetree overlays");
 		return open_firmware_dt(b, buf);
 	}

@@ -216,6 +216,15 @@ struct kb_platform {
 	 * logged. */
 	int (*dt_fixup)(void *ctx, void *fdt, size_t *buf_size);
 
+	/* ---- other programs ---------------------------------------------------------- */
+	/* Runs the EFI program buf[0..len) read from `path` (a BLS `efi` entry): LoadImage from
+	 * the buffer with the file's device path (which verifies it under Secure Boot), its
+	 * LoadOptions `options` in UTF-16 when not empty, then StartImage. Returns when the
+	 * program exits: 0 for EFI_SUCCESS; KB_EPERM (refused) or KB_EIO after one error line
+	 * naming path. */
+	int (*start_image)(void *ctx, const void *buf, size_t len, const char *path,
+			   const char *options);
+
 	/* ---- leaving ------------------------------------------------------------------- */
 	/* Installs (table != NULL) or removes a configuration table the OS reads. */
 	int (*install_config_table)(void *ctx, const struct kb_guid *guid, void *table);

@@ -5,30 +5,8 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "loader/config.h"
 #include "loader/measure.h"
-
-/* shall_be_whitespace (systemd src/boot/util.c): control characters, space and DEL. */
-#define CMDLINE_SPACE_MAX 0x20
-#define CMDLINE_DEL       0x7f
-
-static bool space(char c)
-{
-	return (unsigned char)c <= CMDLINE_SPACE_MAX || (unsigned char)c == CMDLINE_DEL;
-}
-
-void uki_cmdline_mangle(char *s)
-{
-	const char *p = s;
-	char *q = s, *end = s;
-	while (*p && space(*p))
-		p++;
-	for (; *p; p++) {
-		*q++ = space(*p) ? ' ' : *p;
-		if (!space(*p))
-			end = q;
-	}
-	*end = 0;
-}
 
 int uki_addon_files(const struct kb_platform *pf, const char *extra_dir,
 		    struct uki_addon_files *out)

@@ -68,8 +68,4 @@ void uki_measure_dt_addon(const struct kb_platform *pf, const struct uki_addon *
 void uki_measure_initrd_addons(const struct kb_platform *pf, const struct uki_addon *a, size_t n,
 			       struct uki_measured *m);
 
-/* systemd's mangle_stub_cmdline in place: every byte <= 0x20 or 0x7f becomes a space,
- * leading and trailing ones are dropped. */
-void uki_cmdline_mangle(char *s);
-
 #endif

@@ -122,6 +122,16 @@ int version_compare(const char *a, const char *b)
 /* BLS "Boot counting": tries left 0 is a "bad" entry. */
 static bool is_bad(const struct kb_entry *e) { return e->tries_left == 0; }
 
+/* The id without a UKI profile's "@<profile>" (in buf when it is cut). */
+static const char *id_base(const struct kb_entry *e, char *buf)
+{
+	if (!e->id_base_len || e->id_base_len >= KB_ID_MAX)
+		return e->id;
+	memcpy(buf, e->id, e->id_base_len);
+	buf[e->id_base_len] = 0;
+	return buf;
+}
+
 int config_entry_compare(const struct kb_entry *a, const struct kb_entry *b)
 {
 	int r;
@@ -145,10 +155,14 @@ int config_entry_compare(const struct kb_entry *a, const struct kb_entry *b)
 		if (r)
 			return r;
 	}
-	/* Rule 4: the file name, newest (by version order) first. */
-	r = version_compare(b->id, a->id);
+	/* Rule 4: the file name, newest (by version order) first; a UKI's profiles compare as
+	 * their file, then by profile (systemd 257 boot.c boot_entry_compare). */
+	char ida[KB_ID_MAX], idb[KB_ID_MAX];
+	r = version_compare(id_base(b, idb), id_base(a, ida));
 	if (r)
 		return r;
+	if (a->kind == KB_ENTRY_TYPE2 && b->kind == KB_ENTRY_TYPE2 && a->profile != b->profile)
+		return a->profile < b->profile ? -1 : 1;
 	/* Same name but for boot counters: more tries left first, then fewer failed tries. */
 	if (a->tries_left != b->tries_left)
 		return a->tries_left > b->tries_left ? -1 : 1;

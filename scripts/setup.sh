@@ -17,6 +17,7 @@ HOST_PKGS=(
   libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests
   clang                                                        # make fuzz (runtimes below)
   python3 python3-pytest python3-pexpect              # integration tests
+  python3-pefile                                               # Debian 13 ukify (UKI tests)
   cpio gzip xz-utils git                                       # initramfs and payload handling
   sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
   swtpm                                                        # measured-boot tests: a TPM 2.0

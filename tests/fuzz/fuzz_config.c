@@ -63,7 +63,8 @@ static void check_entry(const struct kb_entry *e)
 	FUZZ_CHECK(n > 0);
 	for (size_t i = 0; i < n; i++)
 		FUZZ_CHECK(id_char(e->id[i]));
-	FUZZ_CHECK(e->payload == KB_PAYLOAD_LINUX || e->payload == KB_PAYLOAD_MMU_ON);
+	FUZZ_CHECK(e->payload == KB_PAYLOAD_LINUX || e->payload == KB_PAYLOAD_MMU_ON ||
+		   e->payload == KB_PAYLOAD_UKI || e->payload == KB_PAYLOAD_EFI);
 	FUZZ_CHECK(e->tries_left == KB_TRIES_NONE || e->tries_left < 1000000000u);
 	FUZZ_CHECK(e->hidden || e->linux_path[0]);
 	/* Paths never climb out of the ESP. */

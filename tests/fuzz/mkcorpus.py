@@ -258,7 +258,38 @@ def kaslr_seeds():
     put("kaslr", "small-overlapping", s2 + seed + u8(0xff) + u8(2))
 
 
+# ---- a UKI's PE section table (fuzz_pe_sections.c: head-length byte, then the file) -------
+def uki_file(sections, machine=0xaa64):
+    lfanew, opt = 0x80, 0xf0
+    table = lfanew + 24 + opt
+    off = (table + 40 * len(sections) + 0x1ff) & ~0x1ff
+    hdr = bytearray(off)
+    hdr[0:2] = b"MZ"
+    hdr[0x3c:0x40] = u32(lfanew)
+    hdr[lfanew:lfanew + 24] = b"PE\0\0" + u16(machine) + u16(len(sections)) + bytes(12) + u16(opt) + u16(0)
+    hdr[lfanew + 24:lfanew + 26] = u16(0x20b)
+    body = b""
+    for i, (name, data) in enumerate(sections):
+        raw = (len(data) + 0x1ff) & ~0x1ff
+        h = name.ljust(8, b"\0") + u32(len(data)) + u32(0x1000 * (i + 1)) + u32(raw) + u32(off + len(body))
+        hdr[table + 40 * i:table + 40 * i + 24] = h
+        body += data.ljust(raw, b"\0")
+    return bytes(hdr) + body
+
+
+def pe_sections_seeds():
+    base = [(b".osrel", b"ID=debian\n"), (b".cmdline", b"quiet"), (b".linux", b"K" * 64),
+            (b".initrd", b"I" * 32), (b".ucode", b"U")]
+    put("pe_sections", "uki", u8(0) + uki_file(base))
+    put("pe_sections", "two-profiles", u8(0) + uki_file(
+        base + [(b".profile", b"ID=a\n"), (b".profile", b"ID=b\nTITLE=B\n"),
+                (b".cmdline", b"b"), (b".dtbauto", b"d1"), (b".dtbauto", b"d2")]))
+    put("pe_sections", "head-only", u8(8) + uki_file(base))
+    put("pe_sections", "x86-64", u8(0) + uki_file(base, machine=0x8664))
+
+
 def main():
+    pe_sections_seeds()
     image_seeds()
     gzip_seeds()
     elf_seeds()

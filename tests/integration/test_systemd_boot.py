@@ -11,9 +11,10 @@ from kaslboot_qemu import MTOOLS_ENV, ROOT, boot_report, make_esp
 
 DEMO = open(__file__.replace("tests/integration/test_systemd_boot.py",
                              "esp/entries/debian.conf")).read()
-# What kaslboot implements (loader/bli.h BLI_FEATURES): systemd's bits 0-4, 6, 8-10, 13, 18.
+# What kaslboot implements (loader/bli.h BLI_FEATURES): systemd's bits 0-4, 6, 8-10, 13,
+# 14, 16, 18.
 FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6) | (1 << 8) | \
-    (1 << 9) | (1 << 10) | (1 << 13) | (1 << 18)
+    (1 << 9) | (1 << 10) | (1 << 13) | (1 << 14) | (1 << 16) | (1 << 18)
 
 
 def entry(marker):

@@ -9,6 +9,7 @@
 
 #include "fake_platform.h"
 #include "lib/err.h"
+#include "lib/log.h"
 #include "lib/memmap.h"
 #include "loader/measure.h"
 
@@ -559,6 +560,22 @@ static int verify_image(void *ctx, const void *buf, size_t len, const char *path
 	return 0;
 }
 
+static int start_image(void *ctx, const void *buf, size_t len, const char *path,
+		       const char *options)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+	if (inject("start_image"))
+		return KB_EIO;
+	if (fake.start_refuses || (fake.secure_boot && fake.verify_refuses))
+		return log_error_ret(KB_EPERM, "%s: the firmware refused to load it", path);
+	fake.started++;
+	snprintf(fake.started_path, sizeof(fake.started_path), "%s", path);
+	snprintf(fake.started_options, sizeof(fake.started_options), "%s", options);
+	return 0;
+}
+
 static int rng(void *ctx, void *buf, size_t len)
 {
 	(void)ctx;
@@ -982,6 +999,7 @@ const struct kb_platform fake_platform = {
 	.tpm_measure_pe = tpm_measure_pe,
 	.tpm_event_log = tpm_event_log,
 	.install_config_table = install_config_table,
+	.start_image = start_image,
 	.exit_boot_services = exit_boot_services,
 };
 

@@ -133,6 +133,12 @@ struct fake_fw {
 
 	bool secure_boot;
 	bool verify_refuses;
+	/* start_image: the programs started (the last one's path and options), and whether
+	 * the "firmware" refuses to load them. */
+	unsigned started;
+	char started_path[FAKE_PATH_MAX];
+	char started_options[FAKE_PATH_MAX];
+	bool start_refuses;
 	/* The verifier measures what it accepts into PCR 4 when there is a TPM, as shim's
 	 * Verify and edk2's LoadImage (DxeTpm2MeasureBootLib) do. */
 	bool verify_measures;

@@ -146,11 +146,32 @@ static void test_architecture(void **state)
 	assert_true(e.hidden);
 }
 
+/* `efi` (systemd 257) and `uki` (258) name what boots; `linux` wins over both; `profile`
+ * (259) picks the UKI's profile. */
+static void test_efi_and_uki_entries(void **state)
+{
+	assert_int_equal(parse("e.conf", "efi /EFI/tools/shell.efi\noptions -nostartup\n"), 0);
+	assert_false(e.hidden);
+	assert_int_equal(e.payload, KB_PAYLOAD_EFI);
+	assert_string_equal(e.linux_path, "/EFI/tools/shell.efi");
+	assert_string_equal(e.options, "-nostartup");
+	assert_int_equal(parse("u.conf", "uki /EFI/Linux/foo.efi\nprofile 2\n"), 0);
+	assert_false(e.hidden);
+	assert_int_equal(e.payload, KB_PAYLOAD_UKI);
+	assert_int_equal(e.profile, 2);
+	assert_string_equal(e.linux_path, "/EFI/Linux/foo.efi");
+	assert_int_equal(parse("b.conf", "uki /EFI/Linux/foo.efi\nlinux /k\n"), 0);
+	assert_int_equal(e.payload, KB_PAYLOAD_LINUX);
+	assert_string_equal(e.linux_path, "/k");
+	assert_int_equal(parse("p.conf", "uki /u.efi\nprofile 256\n"), KB_EINVAL);
+	assert_logged("loader/entries/p.conf:2: profile '256': expected 0 to 255");
+	assert_int_equal(parse("p.conf", "uki /u.efi\nprofile x\n"), KB_EINVAL);
+	(void)state;
+}
+
 static void test_unsupported_entries_are_hidden(void **state)
 {
-	assert_int_equal(parse("e.conf", "efi /EFI/tools/shell.efi\n"), 0);
-	assert_true(e.hidden);
-	assert_int_equal(parse("u.conf", "uki /EFI/Linux/foo.efi\n"), 0);
+	assert_int_equal(parse("u.conf", "uki-url http://x/foo.efi\n"), 0);
 	assert_true(e.hidden);
 }
 
@@ -332,6 +353,7 @@ int main(void)
 				       log_capture_setup),
 		cmocka_unit_test_setup(test_missing_linux_is_an_error, log_capture_setup),
 		cmocka_unit_test_setup(test_architecture, log_capture_setup),
+		cmocka_unit_test_setup(test_efi_and_uki_entries, log_capture_setup),
 		cmocka_unit_test_setup(test_unsupported_entries_are_hidden, log_capture_setup),
 		cmocka_unit_test_setup(test_devicetree_overlays, log_capture_setup),
 		cmocka_unit_test_setup(test_unknown_key_warns_and_is_ignored, log_capture_setup),

@@ -86,9 +86,23 @@ static void test_append(void **state)
 	assert_int_equal(cmdline_append(full, sizeof(full), ""), KB_ENOMEM);
 }
 
+/* systemd's mangle_stub_cmdline for a UKI's .cmdline: control bytes and DEL become
+ * spaces, leading and trailing ones go. */
+static void test_mangle(void **state)
+{
+	(void)state;
+	char s[] = "\n\t a\tb\x01 c \x7f\r\n";
+	uki_cmdline_mangle(s);
+	assert_string_equal(s, "a b  c");
+	char e[] = " \t";
+	uki_cmdline_mangle(e);
+	assert_string_equal(e, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mangle),
 		cmocka_unit_test(test_nokaslr_words),
 		cmocka_unit_test(test_values_and_quotes),
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),

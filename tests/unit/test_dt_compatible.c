@@ -46,11 +46,30 @@ static void test_compatible_paths(void **state)
 	assert_false(dt_compatible_path("/d", "v,b", out, 10));
 }
 
+/* .dtbauto: the first root strings must be equal; a blob whose header does not hold in
+ * its length, or a root without compatible, never matches. */
+static void test_root_compatible_match(void **state)
+{
+	size_t a_len, b_len;
+	(void)state;
+	void *a = dt_compile_fixture("dt_board.dts", &a_len);
+	void *b = dt_compile_fixture("dt_soc_bus.dts", &b_len);
+	assert_true(dt_root_compatible_match(a, a_len, a, a_len));
+	assert_false(dt_root_compatible_match(a, a_len, b, b_len));
+	assert_false(dt_root_compatible_match(b, b_len, b, b_len));
+	assert_false(dt_root_compatible_match(a, a_len, a, a_len - 1));
+	assert_false(dt_root_compatible_match(a, a_len, a, 8));
+	assert_false(dt_root_compatible_match(NULL, 0, a, a_len));
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_compatible_in_order),
 		cmocka_unit_test(test_compatible_paths),
+		cmocka_unit_test(test_root_compatible_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

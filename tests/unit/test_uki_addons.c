@@ -155,17 +155,6 @@ static void test_cmdline_appended_and_measured_once(void **state)
 	assert_int_equal(fake.nevents, before);
 }
 
-static void test_mangle(void **state)
-{
-	(void)state;
-	char s[] = "\n\t a\tb\x01 c \x7f\r\n";
-	uki_cmdline_mangle(s);
-	assert_string_equal(s, "a b  c");
-	char e[] = " \t";
-	uki_cmdline_mangle(e);
-	assert_string_equal(e, "");
-}
-
 /* .dtbauto wins over .dtb; the event is tagged 0x6c46f751 with the file name in UTF-16. */
 static void test_devicetree(void **state)
 {
@@ -232,7 +221,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_select, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmdline_appended_and_measured_once, setup,
 						teardown),
-		cmocka_unit_test(test_mangle),
 		cmocka_unit_test_setup_teardown(test_devicetree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_initrd_and_ucode_addons, setup, teardown),
 	};
