@@ -105,7 +105,7 @@ int kaslboot_boot(const struct kb_platform *pf, const struct kb_firmware *fw,
 	static struct kb_firmware screened;
 	pf = firmware_time_wrap(pf);
 	fw = firmware_dt_screen(fw, &screened);
-	struct kb_boot b = { .pf = pf, .fw = fw, .t_start = t_start };
+	struct kb_boot b = { .pf = pf, .fw = fw, .t_start = t_start, .loader_info = loader_info };
 	struct boot_config bc;
 	char id[KB_ID_MAX];
 	int rc;

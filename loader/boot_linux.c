@@ -50,7 +50,7 @@ static int load_kernel_and_initrd(struct kb_boot *b, const struct kb_entry *e,
 	if (!a->k.measured)
 		measure_kernel(b->pf, e->linux_path, (const void *)(uintptr_t)a->k.image,
 			       a->k.file_bytes);
-	measure_cmdline(b->pf, e->options, MEASURE_CMDLINE_LINUX);
+	measure_cmdline(b->pf, e->options, b->uki ? MEASURE_CMDLINE_UKI : MEASURE_CMDLINE_LINUX);
 	rc = initrds_load(b, e, a->k.image, a->k.info.image_size, a->kaslr, &a->rng, &a->allocs,
 			  &a->initrd);
 	return rc;

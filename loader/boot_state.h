@@ -21,6 +21,10 @@ struct kb_boot {
 	/* The attempt's files are sections of a UKI Secure Boot verified as a whole
 	 * (loader/boot_uki.c): they are not verified again one by one. */
 	bool image_verified;
+	/* The attempt boots a UKI: systemd-stub's events and variables are made
+	 * (loader/uki_hooks.c), and the kernel's command line goes to PCR 9 only. */
+	bool uki;
+	const char *loader_info; /* "kaslboot <version>": StubInfo */
 };
 
 #endif

@@ -65,7 +65,8 @@ static int serve(const uint8_t *file, enum uki_section_kind kind, const char **n
 static void choose_cmdline(struct kb_boot *b, const struct kb_entry *e, const uint8_t *file)
 {
 	bool replace = !e->options_implied && e->options[0];
-	if (replace && !b->fw->secure_boot) {
+	u.loaded.cmdline_replaced = replace && !b->fw->secure_boot;
+	if (u.loaded.cmdline_replaced) {
 		log_info("%s: booting with the entry's options in place of .cmdline",
 			 e->linux_path);
 		return; /* u.e.options are e->options */
@@ -150,7 +151,8 @@ static void describe(const struct kb_entry *e, const uint8_t *file, uint64_t len
 	u.loaded.table = &u.table;
 	u.loaded.profile = e->profile;
 	u.loaded.n_sections = uki_profile_sections(&u.view, u.loaded.dtbauto, u.loaded.sections);
-	u.loaded.cmdline = u.e.options;
+	u.loaded.entry = &u.e;
+	u.loaded.loader_options = e->options_implied ? "" : e->options;
 }
 
 /* The file, read once. */
@@ -182,10 +184,11 @@ static int boot_loaded(struct kb_boot *b, const struct kb_entry *e, const uint8_
 		rc = uki_hooks_prepared(b, &u.loaded);
 	}
 	if (!rc) {
-		b->image_verified = true;
+		b->image_verified = b->uki = true;
 		rc = boot_linux(b, &u.e);
 	}
-	b->image_verified = false;
+	b->image_verified = b->uki = false;
+	uki_hooks_release(b);
 	b->pf = pf;
 	return rc;
 }

@@ -328,8 +328,9 @@ void measure_cmdline(const struct kb_platform *pf, const char *cmdline,
 	/* systemd-boot's PCR 12 event, then the stub's: the same LoadOptions hashed into
 	 * PCR 9 under its tag. Each is tried on its own. */
 	const uint8_t *data = load_options(cmdline, &n);
-	load_options_event(pf, data, n);
-	if (who == MEASURE_CMDLINE_LINUX)
+	if (who != MEASURE_CMDLINE_UKI)
+		load_options_event(pf, data, n);
+	if (who != MEASURE_CMDLINE_PAYLOAD)
 		extend(pf, MEASURE_PCR_KERNEL_INITRD, EV_EVENT_TAG, data, n, event_buf,
 		       tagged_event(MEASURE_TAG_LOAD_OPTIONS, stub_load_options_text,
 				    sizeof(stub_load_options_text)),

@@ -73,6 +73,9 @@
 enum measure_cmdline_for {
 	MEASURE_CMDLINE_LINUX,
 	MEASURE_CMDLINE_PAYLOAD,
+	/* A UKI's kernel: PCR 9 only. PCR 12 got systemd-stub's events (uki_hooks.c), and
+	 * systemd-boot does not measure a UKI's own .cmdline. */
+	MEASURE_CMDLINE_UKI,
 };
 
 /* Once per boot, first: is there a TPM, which banks; sets LoaderTpm2ActivePcrBanks

@@ -546,7 +546,8 @@ static struct fake_tpm_event *tpm_extend(unsigned pcr, uint32_t type, const void
 static int verify_image(void *ctx, const void *buf, size_t len, const char *path)
 {
 	(void)ctx;
-	if (inject("verify_image") || fake.verify_refuses)
+	if (inject("verify_image") || fake.verify_refuses ||
+	    (fake.verify_refuses_path && !strcmp(path, fake.verify_refuses_path)))
 		return KB_EPERM;
 	if (fake.verify_measures && fake.has_tpm && !fake.tpm_broken) {
 		/* EV_EFI_BOOT_SERVICES_APPLICATION; the fake logs the path as event data. */

@@ -133,6 +133,7 @@ struct fake_fw {
 
 	bool secure_boot;
 	bool verify_refuses;
+	const char *verify_refuses_path; /* refuses only this file (an unsigned addon) */
 	/* start_image: the programs started (the last one's path and options), and whether
 	 * the "firmware" refuses to load them. */
 	unsigned started;
