@@ -67,13 +67,13 @@ static void load_addon(struct kb_boot *b, const char *dir, const char *name)
 {
 	const struct kb_platform *pf = b->pf;
 	unsigned i = h.n_files;
-	char *path = h.path[i];
 	void *file;
 	uint64_t len;
 	if (i == ADDONS_MAX) {
 		log_warn("%s/%s: more than %u addons: skipped", dir, name, ADDONS_MAX);
 		return;
 	}
+	char *path = h.path[i];
 	if ((size_t)kfmt_snprintf(path, KB_PATH_MAX, "%s/%s", dir, name) >= KB_PATH_MAX ||
 	    kb_file_load(pf, path, ADDON_FILE_MAX, &file, &len))
 		return; /* too long: esp_list keeps names of at most 255 bytes; else logged */
@@ -174,7 +174,7 @@ static int hand_over_initrds(struct kb_entry *e)
 static void write_vars(struct kb_boot *b, const struct uki_loaded *u)
 {
 	size_t i;
-	for (i = 0; u->path[i] && i < sizeof(h.text) - 1; i++)
+	for (i = 0; i < sizeof(h.text) - 1 && u->path[i]; i++)
 		h.text[i] = u->path[i] == '/' ? '\\' : u->path[i];
 	h.text[i] = 0;
 	const struct stub_booted sb = { b->loader_info, h.text, b->fw->esp_part_uuid, u->profile,
