@@ -318,6 +318,28 @@ static void test_profile_events(void **state)
 	assert_string_equal(var("StubProfile"), "1");
 }
 
+/* An `efi` entry's options replace .cmdline (Secure Boot off): systemd-boot measures them
+ * as its load options, then the stub as the command line it was given (step 3). */
+static void test_entry_options_events(void **state)
+{
+	static const char conf[] = "title E\nefi /EFI/Linux/debian.efi\noptions opts=1\n";
+	struct want w[24];
+	uint8_t opts[16];
+	(void)state;
+	setup_esp("root=/dev/vda2");
+	fake_fw_add_file("/loader/loader.conf", "default e\n", 10);
+	fake_fw_add_file("/loader/entries/e.conf", conf, strlen(conf));
+	assert_true(run_boot());
+	assert_string_equal(bootargs(), "opts=1 global=1 per=2");
+	unsigned n = 0;
+	w[n++] = (struct want){ 12, 0, opts, utf16("opts=1", opts), "opts=1" };
+	n += section_events(w + n, "root=/dev/vda2", "ID=main\n");
+	w[n++] = (struct want){ 12, 0, opts, utf16("opts=1", opts), "opts=1" };
+	n += after_sections(w + n);
+	check_events(w, n);
+	check_pcr9_cmdline("opts=1 global=1 per=2");
+}
+
 /* Secure Boot: the unsigned addon is skipped with one warning, the signed ones used. */
 static void test_secure_boot_skips_unsigned_addon(void **state)
 {
@@ -337,6 +359,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_events_vars_and_initrds, flow_teardown),
 		cmocka_unit_test_teardown(test_profile_events, flow_teardown),
+		cmocka_unit_test_teardown(test_entry_options_events, flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_skips_unsigned_addon, flow_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
