@@ -173,6 +173,8 @@ int efi_file_open_rw(void *ctx, const char *path, void **out, uint64_t *size)
 	return open_handle(path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, out, size);
 }
 
+static void fs_restart_after(EFI_STATUS s);
+
 /* Write, then Flush, and nothing between them: edk2's FAT driver (FatPkg) writes its dirty
  * cache back and flushes the device in every call that cleans up the volume (GetInfo and
  * SetInfo among them), so a GetInfo after the Write would cost a device flush of its own.
@@ -190,14 +192,23 @@ int efi_file_rewrite(void *ctx, void *handle, const void *buf, uint64_t size)
 		s = EFI_VOLUME_FULL;
 	if (!EFI_ERROR(s))
 		s = uefi_call_wrapper(f->fh->Flush, 1, f->fh);
-	return EFI_ERROR(s) ? efi_status_to_kb(s) : 0;
+	if (!EFI_ERROR(s))
+		return 0;
+	/* A refused write wedges edk2's FAT driver until it is restarted (fs_restart_after),
+	 * which wants no file open but the root: the handle is closed now, and
+	 * efi_file_close then only frees the wrapper. */
+	uefi_call_wrapper(f->fh->Close, 1, f->fh);
+	f->fh = NULL;
+	fs_restart_after(s);
+	return efi_status_to_kb(s);
 }
 
 void efi_file_close(void *ctx, void *handle)
 {
 	struct efi_open_file *f = handle;
 	(void)ctx;
-	uefi_call_wrapper(f->fh->Close, 1, f->fh);
+	if (f->fh)
+		uefi_call_wrapper(f->fh->Close, 1, f->fh);
 	efi_pool_put(f);
 }
 

@@ -141,7 +141,8 @@ struct kb_platform {
 	int (*file_open_rw)(void *ctx, const char *path, void **fh, uint64_t *size);
 	/* Overwrites the first `size` bytes of a file open from file_open_rw (no more than
 	 * its length: the size and the clusters stay), then flushes it to the medium: one
-	 * write and one flush, nothing else asked of the file system. Not logged. */
+	 * write and one flush, nothing else asked of the file system. Not logged. After a
+	 * failure the handle serves only file_close (the firmware's may be closed already). */
 	int (*file_rewrite)(void *ctx, void *fh, const void *buf, uint64_t size);
 	/* Renames a file within its directory (new_name: a name, not a path), then flushes.
 	 * Not logged. */
