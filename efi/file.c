@@ -115,6 +115,14 @@ static struct {
 	uint64_t size;
 } listed;
 
+/* Files open through this module, and whether a read hit a disk error. A read error marks
+ * edk2's FAT volume (its DiskError flag: no cluster is allocated while it is set, so a later
+ * rename or seed write reports "no space"); restarting the driver clears it, and that
+ * waits until nothing but the root is open (efi_file_close). */
+static unsigned files_open;
+static bool read_error_pending;
+static unsigned dir_listings;
+
 static bool is_listed(const char *path)
 {
 	size_t n = listed.name ? strlen(listed.dir_path) : 0;
@@ -154,6 +162,7 @@ static int open_handle(const char *path, UINT64 mode, void **out, uint64_t *size
 		return rc;
 	}
 	f->fh = fh;
+	files_open++;
 	size_t n = strnlen(path, sizeof(f->path) - 1);
 	memcpy(f->path, path, n);
 	f->path[n] = 0;
@@ -210,6 +219,10 @@ void efi_file_close(void *ctx, void *handle)
 	if (f->fh)
 		uefi_call_wrapper(f->fh->Close, 1, f->fh);
 	efi_pool_put(f);
+	if (--files_open == 0 && !dir_listings && read_error_pending) {
+		read_error_pending = false;
+		fs_restart_after(EFI_DEVICE_ERROR);
+	}
 }
 
 int efi_file_read(void *ctx, void *handle, uint64_t offset, void *buf, uint64_t size)
@@ -229,6 +242,8 @@ int efi_file_read(void *ctx, void *handle, uint64_t offset, void *buf, uint64_t 
 		p += got;
 		left -= got;
 	}
+	if (s == EFI_DEVICE_ERROR)
+		read_error_pending = true;
 	if (EFI_ERROR(s))
 		return log_error_ret(KB_EIO, "%s: read failed: %s", f->path, efi_status_text(s));
 	return 0;
@@ -241,6 +256,7 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 	int rc = open_file(dir, &dh);
 	if (rc)
 		return rc;
+	dir_listings++;
 	/* EFI_FILE_INFO plus a name of up to 255 UCS-2 characters. */
 	union {
 		EFI_FILE_INFO info;
@@ -268,6 +284,7 @@ int efi_dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 		listed.name = NULL;
 	}
 	uefi_call_wrapper(dh->Close, 1, dh);
+	dir_listings--;
 	return 0;
 }
 

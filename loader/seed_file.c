@@ -80,13 +80,13 @@ static bool write_next_seed(const struct kb_platform *pf, const struct entropy_p
  * (same size: no truncation, so a power cut leaves the old or the new seed), flushed:
  * one open, one write, one flush for the whole file's work. True when it reached the
  * medium. */
-static bool rewrite_next_seed(const struct kb_platform *pf, void *fh,
-			      const struct entropy_pool *pool, uint8_t *buf, size_t len)
+static int rewrite_next_seed(const struct kb_platform *pf, void *fh,
+			     const struct entropy_pool *pool, uint8_t *buf, size_t len)
 {
 	next_seed(pool, buf, len);
 	int rc = pf->file_rewrite(pf->ctx, fh, buf, len);
 	secure_wipe(buf, len);
-	return rc == 0;
+	return rc;
 }
 
 /* Reads up to SEED_FILE_MAX bytes of the seed into pool memory (*buf) and mixes them,
@@ -162,9 +162,10 @@ static enum seed_file_state seed_file_update(const struct kb_platform *pf,
 		if (can_make)
 			write_next_seed(pf, pool, buf, SEED_FILE_NEW_SIZE);
 		state = SEED_FILE_BAD_SIZE;
-	} else if (!writable || !rewrite_next_seed(pf, fh, pool, buf, (size_t)size)) {
-		log_warn("%s: cannot be rewritten (read-only ESP?): mixed, not credited",
-			 SEED_FILE_PATH);
+	} else if (!writable || (rc = rewrite_next_seed(pf, fh, pool, buf, (size_t)size))) {
+		/* Why, in the user's words: a volume that refuses writes, or the disk's error. */
+		log_warn("%s: cannot be rewritten (%s): mixed, not credited", SEED_FILE_PATH,
+			 !writable ? "the ESP refuses writes" : kb_strerror(rc));
 		state = SEED_FILE_NOT_CREDITED;
 	} else if (!trusted) {
 		/* Rewritten all the same: the next boot's seed differs from this one's. Not

@@ -144,7 +144,7 @@ static void test_unwritable(void **state)
 	assert_true(entropy_has_source(&pool, ENTROPY_SRC_SEED_FILE));
 	assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
 	assert_int_equal(captured_warnings, 1);
-	assert_logged("cannot be rewritten (read-only ESP?): mixed, not credited");
+	assert_logged("cannot be rewritten (the ESP refuses writes): mixed, not credited");
 	assert_memory_equal(seed()->data, old, sizeof(old));
 
 	/* Missing and uncreatable: one warning, nothing credited. */
@@ -185,6 +185,7 @@ static void test_one_open_one_rewrite(void **state)
 		assert_int_equal(st, SEED_FILE_NOT_CREDITED);
 		assert_int_equal(entropy_strong_bits(&pool), FW_BITS);
 		assert_int_equal(captured_warnings, 1);
+		assert_logged("cannot be rewritten (I/O error): mixed, not credited");
 		assert_int_equal(fake.files_open, 0);
 		assert_memory_equal(seed()->data, old, sizeof(old));
 		return;
