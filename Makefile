@@ -432,5 +432,5 @@ clean:
 
 -include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/fuzz/obj -type f -name '*.d' 2>/dev/null)
 
-# test_elf, test_boot_flow and test_measure load the probe, so it is built first.
-$(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow $(BUILD)/unit/test_measure: $(PROBE_ELF)
+# test_elf, test_boot_flow, test_measure and test_lz4_block load the probe, so it is built first.
+$(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow $(BUILD)/unit/test_measure $(BUILD)/unit/test_lz4_block: $(PROBE_ELF)
