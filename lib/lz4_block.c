@@ -22,11 +22,11 @@
 #define LZ4_LEN_MORE      255u /* a length byte of 255: another follows */
 #define LZ4_MIN_MATCH     4u   /* a match's length is its nibble + 4 */
 #define LZ4_OFFSET_SIZE   2u
-#define LZ4_LAST_LITERALS 5u   /* "the last 5 bytes are always literals" */
-#define LZ4_MFLIMIT       12u  /* "the last match must start at least 12 bytes before the end" */
+#define LZ4_LAST_LITERALS 5u  /* "the last 5 bytes are always literals" */
+#define LZ4_MFLIMIT       12u /* "the last match must start at least 12 bytes before the end" */
 /* After a sequence's literals, the input must hold an offset, a token and the last
  * literals, or end there: liblz4's (2 + 1 + LASTLITERALS). */
-#define LZ4_MIN_TAIL      (LZ4_OFFSET_SIZE + 1u + LZ4_LAST_LITERALS)
+#define LZ4_MIN_TAIL (LZ4_OFFSET_SIZE + 1u + LZ4_LAST_LITERALS)
 
 /* Adds length bytes to *len while they are 255, each read below `limit` (liblz4 reads a
  * literal count's bytes only where the literals can still follow, a match length's only
@@ -59,12 +59,13 @@ int lz4_block_decode(const uint8_t *src, size_t src_len, uint8_t *dst, size_t ds
 		size_t lit = token >> LZ4_ML_BITS, len, off;
 
 		if (lit == LZ4_NIBBLE_MASK &&
-		    read_length(src, &i, src_len > LZ4_NIBBLE_MASK ? src_len - LZ4_NIBBLE_MASK : 0, &lit))
+		    read_length(src, &i, src_len > LZ4_NIBBLE_MASK ? src_len - LZ4_NIBBLE_MASK : 0,
+				&lit))
 			return KB_ECORRUPT;
 		/* Literals that end in the output's last MFLIMIT bytes, or leave too little input
 		 * for a match and the last literals, must be the last sequence. */
-		if (dst_cap < LZ4_MFLIMIT || o + lit > dst_cap - LZ4_MFLIMIT || src_len < LZ4_MIN_TAIL ||
-		    i + lit > src_len - LZ4_MIN_TAIL) {
+		if (dst_cap < LZ4_MFLIMIT || o + lit > dst_cap - LZ4_MFLIMIT ||
+		    src_len < LZ4_MIN_TAIL || i + lit > src_len - LZ4_MIN_TAIL) {
 			if (lit != src_len - i || lit > dst_cap - o)
 				return KB_ECORRUPT;
 			memcpy(dst + o, src + i, lit);
@@ -78,7 +79,8 @@ int lz4_block_decode(const uint8_t *src, size_t src_len, uint8_t *dst, size_t ds
 		off = get_le16(src + i);
 		i += LZ4_OFFSET_SIZE;
 		len = token & LZ4_NIBBLE_MASK;
-		if (len == LZ4_NIBBLE_MASK && read_length(src, &i, src_len - LZ4_LAST_LITERALS + 1, &len))
+		if (len == LZ4_NIBBLE_MASK &&
+		    read_length(src, &i, src_len - LZ4_LAST_LITERALS + 1, &len))
 			return KB_ECORRUPT;
 		len += LZ4_MIN_MATCH;
 		/* Offset 0 names no byte (the format calls it invalid); a match may not reach

@@ -52,8 +52,8 @@ int main(int argc, char **argv)
 		in = slurp(argv[2], &in_len);
 		out = malloc((size_t)LZ4_compressBound(in_len) + 1);
 		out_len = out ? LZ4_compress_HC(in, out, in_len, LZ4_compressBound(in_len),
-						LZ4HC_CLEVEL_MAX)
-			      : 0;
+						LZ4HC_CLEVEL_MAX) :
+				0;
 		if (out_len <= 0) {
 			fprintf(stderr, "lz4-block: %s: LZ4_compress_HC failed\n", argv[2]);
 			return 1;
@@ -63,9 +63,9 @@ int main(int argc, char **argv)
 
 		in = slurp(argv[2], &in_len);
 		out = malloc(size > 0 ? (size_t)size : 1);
-		out_len = out && size >= 0 && size <= LZ4_MAX_INPUT_SIZE
-				  ? LZ4_decompress_safe(in, out, in_len, (int)size)
-				  : -1;
+		out_len = out && size >= 0 && size <= LZ4_MAX_INPUT_SIZE ?
+				  LZ4_decompress_safe(in, out, in_len, (int)size) :
+				  -1;
 		if (out_len != size) {
 			fprintf(stderr, "lz4-block: %s: decodes to %d bytes, not %ld\n", argv[2],
 				out_len, size);

@@ -7,8 +7,10 @@
 
 #include <efi.h>
 
-#define EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID                                                     \
-	{ 0xf4560cf6, 0x40ec, 0x4b4a, { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 } }
+#define EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID                                                         \
+	{                                                                                          \
+		0xf4560cf6, 0x40ec, 0x4b4a, { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 }     \
+	}
 
 /* The attributes it handles (UEFI 2.10, 7.2 "EFI_BOOT_SERVICES.GetMemoryMap()"):
  * EFI_MEMORY_XP is gnu-efi's; read-only is the newer EFI_MEMORY_RO. */

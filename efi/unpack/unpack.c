@@ -65,8 +65,8 @@ EFI_STATUS EFIAPI unpack_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	/* AllocatePages gives 4 KiB alignment: a body that wants more gets a larger block
 	 * and its aligned start. */
-	const UINTN pages = (UNPACK_BODY_IMAGE_SIZE + UNPACK_BODY_ALIGN - EFI_PAGE_BYTES) /
-			    EFI_PAGE_BYTES;
+	const UINTN pages =
+		(UNPACK_BODY_IMAGE_SIZE + UNPACK_BODY_ALIGN - EFI_PAGE_BYTES) / EFI_PAGE_BYTES;
 	EFI_PHYSICAL_ADDRESS mem, base;
 	size_t len;
 	EFI_STATUS s;
@@ -75,7 +75,9 @@ EFI_STATUS EFIAPI unpack_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (EFI_ERROR(s))
 		return fail(st, L"kaslboot: no memory to unpack the loader into\r\n", s);
 	base = align_up(mem, UNPACK_BODY_ALIGN);
-	if (lz4_block_decode(unpack_payload, (size_t)(unpack_payload_end - unpack_payload),
+	/* The block's length from its two ends, as addresses: two symbols, one array. */
+	if (lz4_block_decode(unpack_payload,
+			     (uintptr_t)unpack_payload_end - (uintptr_t)unpack_payload,
 			     (uint8_t *)base, UNPACK_BODY_FLAT_SIZE, &len) ||
 	    len != UNPACK_BODY_FLAT_SIZE) {
 		st->BootServices->FreePages(mem, pages);
@@ -95,7 +97,7 @@ EFI_STATUS EFIAPI unpack_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	s = protect_body(st->BootServices, base);
 	if (EFI_ERROR(s)) {
 		st->BootServices->FreePages(mem, pages);
-		return fail(st, L"kaslboot: the firmware would not make the unpacked loader executable\r\n",
+		return fail(st, L"kaslboot: the firmware would not make the loader executable\r\n",
 			    s);
 	}
 	/* The body's pages are not freed when it returns (a failed boot goes back to the

@@ -70,8 +70,8 @@ static void as_data(const uint8_t *data, size_t size, int level)
 	/* In a static state: liblz4 would otherwise allocate its ~256 KiB per call, which
 	 * ASan maps and unmaps every time. */
 	len = level ? LZ4_compress_HC_extStateHC(hc_state, (const char *)data, block, (int)size,
-						 bound, level)
-		    : LZ4_compress_fast_extState(fast_state, (const char *)data, block, (int)size,
+						 bound, level) :
+		      LZ4_compress_fast_extState(fast_state, (const char *)data, block, (int)size,
 						 bound, 1);
 	FUZZ_CHECK(len > 0);
 	packed = fuzz_dup(block, (size_t)len);

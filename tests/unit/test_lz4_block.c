@@ -75,8 +75,8 @@ static void roundtrip(const uint8_t *data, size_t n, int level)
 	int len;
 
 	assert_non_null(block);
-	len = level ? LZ4_compress_HC((const char *)data, block, (int)n, bound, level)
-		    : LZ4_compress_default((const char *)data, block, (int)n, bound);
+	len = level ? LZ4_compress_HC((const char *)data, block, (int)n, bound, level) :
+		      LZ4_compress_default((const char *)data, block, (int)n, bound);
 	assert_true(len > 0);
 	assert_kb_ok(ours((uint8_t *)block, (size_t)len, n, &out, &got));
 	assert_int_equal(got, n);
@@ -120,10 +120,10 @@ static void test_random_and_repetitive(void **state)
 	roundtrip(buf, 1u << 18, LZ4HC_CLEVEL_MAX); /* incompressible: long literal runs */
 	for (size_t n = 0; n < 300; n++)            /* every short length: end-of-block rules */
 		roundtrip(buf, n, n % 2 ? LZ4HC_CLEVEL_MAX : 0);
-	for (size_t i = 0; i < (1u << 18); i++)     /* few symbols: many short matches */
+	for (size_t i = 0; i < (1u << 18); i++) /* few symbols: many short matches */
 		buf[i] = (uint8_t)(buf[i] % 3);
 	roundtrip(buf, 1u << 18, LZ4HC_CLEVEL_MAX);
-	memset(buf, 'z', 1u << 18);                 /* one run: offset 1, long lengths */
+	memset(buf, 'z', 1u << 18); /* one run: offset 1, long lengths */
 	roundtrip(buf, 1u << 18, LZ4HC_CLEVEL_MAX);
 	free(buf);
 }
@@ -168,8 +168,8 @@ static void test_overlapping_matches(void **state)
 	/* 'a', then a match at offset 1 of 4 + 15 + 31 = 50 bytes (a run of 'a'), then
 	 * "ab" and a match at offset 2 of 4 + 8 = 12 bytes, then 5 last literals. */
 	static const uint8_t block[] = {
-		0x1f, 'a', 1, 0, 31, /* */
-		0x28, 'a', 'b', 2, 0, /* */
+		0x1f, 'a', 1,   0,   31, /* */
+		0x28, 'a', 'b', 2,   0,  /* */
 		0x50, 'v', 'w', 'x', 'y', 'z',
 	};
 	uint8_t want[51 + 14 + 5], *out;
