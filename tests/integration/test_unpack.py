@@ -6,8 +6,10 @@ import os
 import pathlib
 import re
 import struct
+import subprocess
+import sys
 
-from kaslboot_qemu import BUILD, LOADER, boot, make_esp
+from kaslboot_qemu import BUILD, LOADER, ROOT, boot, make_esp
 
 EFI = os.path.join(BUILD, "BOOTAA64.EFI")
 MARKER = "next-boot-option-ran"
@@ -59,3 +61,36 @@ def test_corrupt_packed_loader_returns_to_firmware(tmp_path):
     first = b.log.split("load options: " + MARKER)[0]
     assert first.count("kaslboot: the loader packed in this file is corrupt") == 1, first[-2000:]
     assert 'BdsDxe: failed to start Boot0000 "first"' in first, first[-2000:]
+
+
+def pe_check(efi, env=None):
+    return subprocess.run(
+        [sys.executable, os.path.join(ROOT, "scripts", "pe-check.py"), "--body",
+         os.path.join(BUILD, "kaslboot.so"), os.path.join(BUILD, "body.efi"),
+         os.path.join(BUILD, "tools", "lz4-block"), os.path.join(BUILD, "unpack.so"), efi],
+        capture_output=True, text=True, env=dict(os.environ, **(env or {})), check=False)
+
+
+def test_pe_check_refuses_a_block_that_is_not_the_body(tmp_path):
+    good = pe_check(EFI, {"KASLBOOT_PE_BUDGET_KIB": ""})
+    assert good.returncode == 0, good.stdout
+    assert "unpacked: loads as linked" in good.stdout
+    data = bytearray(open(EFI, "rb").read())
+    body = open(os.path.join(BUILD, "gen", "body.lz4"), "rb").read()
+    at = data.find(body)
+    bad = tmp_path / "BAD.EFI"
+    bad.write_bytes(data[:at] + bytes(3) + data[at + 3:])
+    r = pe_check(str(bad))
+    assert r.returncode == 1 and "the packed body does not decode" in r.stdout, r.stdout
+    # The last literal byte changed: the block still decodes, to other bytes.
+    end = at + len(body) - 1
+    bad.write_bytes(data[:end] + bytes([data[end] ^ 1]) + data[end + 1:])
+    r = pe_check(str(bad))
+    assert r.returncode == 1 and "decodes to other bytes" in r.stdout, r.stdout
+
+
+def test_pe_check_budgets():
+    r = pe_check(EFI, {"KASLBOOT_PE_BUDGET_KIB": "64"})
+    assert r.returncode == 1
+    assert re.search(r"BOOTAA64.EFI: \d+ bytes, over the budget of 65536", r.stdout), r.stdout
+    assert re.search(r"body.efi: \d+ bytes unpacked, over the budget of 91750", r.stdout), r.stdout
