@@ -193,6 +193,9 @@ $(BUILD)/gen/body.lz4: $(BUILD)/gen/body.flat $(LZ4_TOOL)
 	@$(LZ4_TOOL) c $< $@
 
 UNPACK_SRCS := $(wildcard efi/unpack/*.c)
+ifeq ($(TRACKED),1)
+UNPACK_SRCS := $(filter $(GIT_FILES),$(UNPACK_SRCS))
+endif
 UNPACK_LDS := pe/unpack.lds
 # The stub's own files, and what it calls of the portable code (the LZ4 decoder, the cache
 # maintenance, memset) and the version marker; --gc-sections keeps only what it uses.
