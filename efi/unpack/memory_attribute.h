@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, 7.7 "Memory Attribute Protocol"), which
+/* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, "EFI Memory Attribute Protocol"), which
  * gnu-efi's headers do not have: how a firmware that maps newly allocated pages
  * non-executable lets an image make code it wrote executable. */
 #ifndef KASLBOOT_EFI_UNPACK_MEMORY_ATTRIBUTE_H
@@ -12,7 +12,8 @@
 		0xf4560cf6, 0x40ec, 0x4b4a, { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 }     \
 	}
 
-/* The attributes it handles (UEFI 2.10, 7.2 "EFI_BOOT_SERVICES.GetMemoryMap()"):
+/* The attributes it handles (UEFI 2.10, EFI_BOOT_SERVICES.GetMemoryMap(), "Memory
+ * Attribute Definitions"):
  * EFI_MEMORY_XP is gnu-efi's; read-only is the newer EFI_MEMORY_RO. */
 #define EFI_MEMORY_RO_ATTR 0x20000ULL
 

@@ -41,8 +41,9 @@ static EFI_STATUS fail(EFI_SYSTEM_TABLE *st, const CHAR16 *line, EFI_STATUS stat
 /* W^X, as the firmware's own PE loader would do with the body's section flags: its
  * header and .text read-only and executable, the rest (.data, .bss) writable and never
  * executable. The body writes only there: its RELR places and .bss are in .data
- * (scripts/pe-check.py checks every relocation against a writable section). Without the
- * protocol the firmware maps loader code executable (UEFI 2.10, 2.3.6: EfiLoaderCode). */
+ * (scripts/pe-check.py checks every relocation against a writable section). A firmware
+ * without the protocol leaves EfiLoaderCode executable (edk2's NX policy exempts it by
+ * default; Debian's AAVMF under QEMU removes the protocol for old shims). */
 static EFI_STATUS protect_body(EFI_BOOT_SERVICES *bs, EFI_PHYSICAL_ADDRESS base)
 {
 	static const EFI_GUID guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
@@ -89,17 +90,17 @@ EFI_STATUS EFIAPI unpack_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	       UNPACK_BODY_IMAGE_SIZE - UNPACK_BODY_FLAT_SIZE);
 	/* Instructions were written as data: clean them out of the D-cache (to the PoC,
 	 * which includes the PoU that instruction fetches see), then invalidate the
-	 * I-cache so that no stale line of these pages is fetched (Arm ARM D7.5.9,
-	 * "Ordering and completion of data and instruction cache instructions"):
-	 * DC CVAC by line, DSB SY; IC IALLUIS, DSB ISH, ISB (mm/cpu_arm64.c). */
+	 * I-cache so that no stale line of these pages is fetched (Arm ARM, "Concurrent
+	 * modification and execution of instructions"): DC CVAC by line, DSB SY; IC
+	 * IALLUIS, DSB ISH, ISB (mm/cpu_arm64.c, which the loader uses for the kernel). */
 	mm_dcache_clean_poc(base, UNPACK_BODY_EXEC_END);
 	mm_icache_invalidate_all();
+	/* On failure the pages stay allocated: some may be read-only by now, and a
+	 * firmware that clears what it frees would fault on them. */
 	s = protect_body(st->BootServices, base);
-	if (EFI_ERROR(s)) {
-		st->BootServices->FreePages(mem, pages);
+	if (EFI_ERROR(s))
 		return fail(st, L"kaslboot: the firmware would not make the loader executable\r\n",
 			    s);
-	}
 	/* The body's pages are not freed when it returns (a failed boot goes back to the
 	 * firmware through here): what it registered and did not take back (an event, a
 	 * configuration table or protocol interface in its .data) would point into freed
