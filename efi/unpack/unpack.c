@@ -2,7 +2,7 @@
 /* The entry point of BOOTAA64.EFI: unpacks the loader (the body, efi/unpack/payload.S)
  * into pages of its own and runs it, as Linux's EFI zboot does for the kernel
  * (drivers/firmware/efi/libstub/zboot.c). The firmware reads and, under Secure Boot,
- * verifies the whole file, so the body is as trusted as this stub; the file is ~60% of
+ * verifies the whole file, so the body is as trusted as this stub; the file is ~2/3 of
  * the loader's size, which is what keeps it in its budget (docs/hacking.md).
  * The body relocates itself at its _start (efi/self_relocate.c), at any base: all this
  * stub owes it is its image as a PE loader would lay it out, executable, then a call of
