@@ -112,7 +112,7 @@ EFI_LIBS := $(DEPS)/libfdt/$(ARM64_LIBDIR)/libfdt.a $(DEPS)/zlib/$(ARM64_LIBDIR)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -Iinclude \
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
         -DKASLBOOT_HOST=1 -MMD -MP
-HOST_LIBS := -lcmocka -lfdt -lz -lcrypto -lm
+HOST_LIBS := -lcmocka -lfdt -lz -lcrypto -llz4 -lm
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_SRCS) $(HOST_ONLY_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
@@ -160,18 +160,65 @@ $(BUILD)/kaslboot.so: $(PE_HEADER_OBJ) $(EFI_OBJS) $(PE_LDS)
 		$(addprefix -Wl$(comma),$(EFI_LDFLAGS)) $(PE_HEADER_OBJ) $(EFI_OBJS) \
 		-Wl,--start-group $(EFI_LIBS) -Wl,--end-group -o $@
 
-# First the image as loaded (file offset = RVA) up to the end of .data's raw part: the
+# The body: first the image as loaded (file offset = RVA) up to the end of .data's raw part: the
 # sections pe/kaslboot.lds puts there, padded to _data_raw_end (SizeOfRawData is a whole
 # number of FileAlignment units, and EDK2 reads each section's last byte). .bss is not
 # copied: the header declares it as .data's zero-filled tail. scripts/pe-pack.py then
-# places each section at the file offset the header gives it, and scripts/pe-check.py
-# loads the result as a firmware would and compares it with the ELF.
-$(BUILD)/BOOTAA64.EFI: $(BUILD)/kaslboot.so scripts/pe-pack.py scripts/pe-check.py scripts/pe_elf.py
+# places each section at the file offset the header gives it. It is checked with
+# BOOTAA64.EFI below.
+BODY_EFI := $(BUILD)/body.efi
+$(BODY_EFI): $(BUILD)/kaslboot.so scripts/pe-pack.py scripts/pe_elf.py
 	@echo "  PE      $@"
 	@$(OBJCOPY) -j .text -j .data -O binary \
 		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@.flat
 	@$(PYTHON) scripts/pe-pack.py $< $@.flat $@ && rm -f $@.flat
-	@$(PYTHON) scripts/pe-check.py $< $@ || { rm -f $@; exit 1; }
+
+# BOOTAA64.EFI is self-decompressing, as Linux's EFI zboot kernels are: the unpack stub
+# (efi/unpack/, its header and linker script pe/unpack_*) holds the body as one LZ4 block
+# at LZ4HC's highest level (scripts/lz4-block.c on Debian's liblz4), which it decodes with
+# lib/lz4_block.c into pages of its own and runs. scripts/pe-body.py flattens the body as
+# a PE loader would and writes what the stub must know of it (unpack_body.h).
+# scripts/pe-check.py then checks the outer file and the body, and that the one holds the
+# other.
+LZ4_TOOL := $(BUILD)/tools/lz4-block
+$(LZ4_TOOL): scripts/lz4-block.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) -std=gnu11 -O2 $(WARN) $< -llz4 -o $@
+$(BUILD)/gen/body.flat $(BUILD)/gen/unpack_body.h &: $(BODY_EFI) scripts/pe-body.py scripts/pe_load.py
+	@mkdir -p $(@D)
+	@$(PYTHON) scripts/pe-body.py $< $(BUILD)/gen/body.flat $(BUILD)/gen/unpack_body.h
+$(BUILD)/gen/body.lz4: $(BUILD)/gen/body.flat $(LZ4_TOOL)
+	@echo "  LZ4HC   $@"
+	@$(LZ4_TOOL) c $< $@
+
+UNPACK_SRCS := $(wildcard efi/unpack/*.c)
+ifeq ($(TRACKED),1)
+UNPACK_SRCS := $(filter $(GIT_FILES),$(UNPACK_SRCS))
+endif
+UNPACK_LDS := pe/unpack.lds
+# The stub's own files, and what it calls of the portable code (the LZ4 decoder, the cache
+# maintenance, memset) and the version marker; --gc-sections keeps only what it uses.
+UNPACK_OBJS := $(BUILD)/efi-obj/pe/unpack_header_aarch64.o $(BUILD)/efi-obj/efi/unpack/payload.o \
+	$(patsubst %.c,$(BUILD)/efi-obj/%.o,$(UNPACK_SRCS)) \
+	$(addprefix $(BUILD)/efi-obj/,lib/lz4_block.o mm/cpu_arm64.o lib/libc_freestanding.o \
+	efi/version_marker.o)
+$(BUILD)/efi-obj/efi/unpack/payload.o: EFI_ASFLAGS += -I$(BUILD)/gen
+$(BUILD)/efi-obj/efi/unpack/payload.o: $(BUILD)/gen/body.lz4 $(BUILD)/gen/unpack_body.h
+$(patsubst %.c,$(BUILD)/efi-obj/%.o,$(UNPACK_SRCS)): $(BUILD)/gen/unpack_body.h $(BUILD)/gen/version.h
+$(BUILD)/unpack.so: $(UNPACK_OBJS) $(UNPACK_LDS)
+	@echo "  LD      $@"
+	@$(CC_EFI) $(filter-out -MMD -MP,$(EFI_CFLAGS)) -fuse-linker-plugin -nostdlib \
+		$(addprefix -Wl$(comma),$(subst $(PE_LDS),$(UNPACK_LDS),$(EFI_LDFLAGS))) \
+		$(UNPACK_OBJS) -o $@
+$(BUILD)/BOOTAA64.EFI: $(BUILD)/unpack.so $(BODY_EFI) $(LZ4_TOOL) scripts/pe-pack.py scripts/pe-check.py \
+		scripts/pe_elf.py scripts/pe_load.py
+	@echo "  PE      $@"
+	@$(OBJCOPY) -j .text -j .sbat -O binary \
+		--pad-to=0x$$($(CROSS)nm $< | sed -n 's/^\([0-9a-f]*\) . _data_raw_end$$/\1/p') $< $@.flat
+	@$(PYTHON) scripts/pe-pack.py $< $@.flat $@ && rm -f $@.flat
+	@$(PYTHON) scripts/pe-check.py --body $(BUILD)/kaslboot.so $(BODY_EFI) $(LZ4_TOOL) $< $@ \
+		|| { rm -f $@; exit 1; }
 
 esp: $(BUILD)/esp.img
 $(BUILD)/esp.img: $(BUILD)/BOOTAA64.EFI esp/mkesp.sh esp/mkinitramfs.sh $(wildcard esp/*.conf esp/entries/*.conf tests/initramfs/*) | $(SETUP_STAMP)
@@ -230,7 +277,7 @@ lint: layers | $(SETUP_STAMP)
 	@$(PYTHON) scripts/header-guards.py
 	@echo "  CPPCHECK the PE's sources"
 	@$(CPPCHECK) -DKASLBOOT_EFI=1 -D__aarch64__=1 -I$(GNUEFI_INC) -I$(GNUEFI_INC)/aarch64 \
-		$(EFI_SRCS) $(PORTABLE_SRCS) $(ARM64_C_SRCS)
+		$(EFI_SRCS) $(UNPACK_SRCS) $(PORTABLE_SRCS) $(ARM64_C_SRCS)
 	@echo "  CPPCHECK the host build's sources and tests"
 	@$(CPPCHECK) -DKASLBOOT_HOST=1 -Itests/unit $(PORTABLE_SRCS) $(HOST_ONLY_SRCS) \
 		$(wildcard tests/unit/*.c tests/fuzz/*.c)
@@ -296,7 +343,7 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -I. -Iinclude 
         -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 FUZZ_OBJS    := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(PORTABLE_SRCS) $(HOST_ONLY_SRCS))
 # What the portable code links against on the host, without the test-only libraries.
-FUZZ_LIBS    := -lfdt -lz
+FUZZ_LIBS    := -lfdt -lz -llz4
 FUZZ_HDRS    := tests/fuzz/fuzz.h
 
 $(BUILD)/fuzz/obj/%.o: %.c | $(SETUP_STAMP)
@@ -382,10 +429,11 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/bench $(BUILD)/*.so \
+		$(BUILD)/body.efi $(BUILD)/gen/body.* $(BUILD)/gen/unpack_body.h $(LZ4_TOOL) \
 		$(BUILD)/fuzz $(BUILD)/fuzz-replay \
 		$(BUILD)/*.EFI $(BUILD)/*.img $(BUILD)/*.a
 
 -include $(shell find $(BUILD)/efi-obj $(BUILD)/host-obj $(BUILD)/unit $(BUILD)/fuzz/obj -type f -name '*.d' 2>/dev/null)
 
-# test_elf, test_boot_flow and test_measure load the probe, so it is built first.
-$(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow $(BUILD)/unit/test_measure: $(PROBE_ELF)
+# test_elf, test_boot_flow, test_measure and test_lz4_block load the probe, so it is built first.
+$(BUILD)/unit/test_elf $(BUILD)/unit/test_boot_flow $(BUILD)/unit/test_measure $(BUILD)/unit/test_lz4_block: $(PROBE_ELF)

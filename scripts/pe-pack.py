@@ -56,7 +56,9 @@ def relocate_flat(elf, flat):
     relocs = elf_relative_relocs(elf, sections)
     start, end = elf_symbol(elf, sections, "_relr"), elf_symbol(elf, sections, "_relr_end")
     if start is None or end is None:
-        raise SystemExit("pe-pack: no _relr/_relr_end in the ELF (pe/kaslboot.lds)")
+        if relocs:      # the unpack stub (pe/unpack.lds) has neither
+            raise SystemExit("pe-pack: relocations but no _relr/_relr_end in the ELF (pe/kaslboot.lds)")
+        return
     for place, addend in relocs.items():
         if place % WORD or place + WORD > len(flat):
             raise SystemExit(f"pe-pack: relocation of {place:#x}: misaligned or outside the image")

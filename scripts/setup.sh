@@ -15,6 +15,7 @@ HOST_PKGS=(
   mtools dosfstools                                            # ESP images without loop mounts
   device-tree-compiler libfdt-dev                              # dtc + host libfdt for dtb/ tests
   libcmocka-dev zlib1g-dev libssl-dev                                 # host unit tests
+  liblz4-dev                                                   # BOOTAA64.EFI's LZ4 body; its tests
   clang                                                        # make fuzz (runtimes below)
   python3 python3-pytest python3-pexpect              # integration tests
   python3-pefile                                               # Debian 13 ukify (UKI tests)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Writes the binary seed inputs of the fuzz targets whose input is a file format:
-tests/fuzz/corpus/{image,gzip,elf,dt,overlay,kaslr}/. The text targets' seeds (config, cmdline,
+tests/fuzz/corpus/{lz4,image,gzip,elf,dt,overlay,kaslr}/. The text targets' seeds (config, cmdline,
 glob, version, fmt) are written by hand. Deterministic: running it again gives the same
 bytes. Needs dtc (device-tree-compiler) for the DT seeds.
 
@@ -288,8 +288,21 @@ def pe_sections_seeds():
     put("pe_sections", "x86-64", u8(0) + uki_file(base, machine=0x8664))
 
 
+# ---- LZ4 blocks (tests/fuzz/fuzz_lz4.c): u16 capacity, u8 mode, the bytes -----------------
+def lz4_seeds():
+    def seed(cap, mode, data):
+        return u16(cap) + u8(mode) + data
+    put("lz4", "literals-only", seed(5, 12, b"\x50hello"))
+    put("lz4", "long-literals", seed(300, 12, b"\xf0\xff\x1e" + bytes(range(256)) + bytes(44)))
+    # 'a', a run at offset 1, "ab" repeated at offset 2, the last five literals.
+    put("lz4", "overlapping", seed(70, 12, b"\x1fa\x01\x00\x1f\x28ab\x02\x00\x50vwxyz"))
+    put("lz4", "offset-zero", seed(64, 0, b"\x10a\x00\x00\x50\x01\x02\x03\x04\x05"))
+    put("lz4", "text", seed(0, 9, b"kaslboot kaslboot kaslboot: a second-stage UEFI loader " * 4))
+
+
 def main():
     pe_sections_seeds()
+    lz4_seeds()
     image_seeds()
     gzip_seeds()
     elf_seeds()
