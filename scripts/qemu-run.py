@@ -46,6 +46,10 @@ AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
 # Debian's store with Secure Boot on and its test ("snakeoil") keys enrolled in PK/KEK/db;
 # the matching key and certificate are in /usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.*
 AAVMF_VARS_SNAKEOIL = "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"
+# The code that goes with that store. Debian 12 builds one AAVMF with Secure Boot support
+# (this name links to AAVMF_CODE.fd); Debian 13 builds two, and its AAVMF_CODE.fd is the one
+# without (AAVMF_CODE.no-secboot.fd), which would ignore the enrolled keys.
+AAVMF_CODE_SNAKEOIL = "/usr/share/AAVMF/AAVMF_CODE.snakeoil.fd"
 LOCK_PATH = "/tmp/kaslboot-qemu.lock"
 # Debian's u-boot-qemu: U-Boot for QEMU's arm64 virt machine, started as -bios.
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
@@ -172,7 +176,8 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
                 "-drive", "if=virtio,format=raw,file=" + disk +
                 (",readonly=on" if a.esp_readonly else "")]
     else:
-        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
+        code = AAVMF_CODE_SNAKEOIL if a.secure_boot else AAVMF_CODE
+        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + code,
                 "-drive", "if=pflash,format=raw,file=" + vars_path,
                 # The ESP is a snapshot unless asked otherwise: a test's boot never changes
                 # the image it was given, except where persistence is the point (the seed
