@@ -18,7 +18,8 @@ becomes partition 1 of a GPT disk made for the run (and, with --esp-writable, is
 back out afterwards). U-Boot keeps no variable store across runs here: the options that
 prepare AAVMF's (--vars, --boot, --loader-var, --secure-boot) are AAVMF's only.
 
-With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory) sits
+With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory, or in
+--tpm-state DIR kept across runs like --vars: one machine's TPM over several boots) sits
 behind a tpm-tis-device; AAVMF then offers EFI_TCG2_PROTOCOL. --tpm-kill REGEX stops that
 swtpm once REGEX shows up on the serial console: the firmware's next TPM command fails.
 
@@ -203,11 +204,13 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
     return cmd + a.extra
 
 
-def start_swtpm(tmp):
-    """A TPM 2.0 with fresh state under tmp; returns (process, control socket path)."""
-    state = os.path.join(tmp, "tpm")
-    os.mkdir(state)
-    sock = os.path.join(state, "sock")
+def start_swtpm(tmp, state=None):
+    """A TPM 2.0 with its state in `state` (made when missing), else fresh under tmp;
+    returns (process, control socket path). The socket is the run's own, in tmp: a kept
+    state directory holds no stale one."""
+    state = state or os.path.join(tmp, "tpm")
+    os.makedirs(state, exist_ok=True)
+    sock = os.path.join(tmp, "tpm.sock")
     proc = subprocess.Popen(["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state,
                              "--ctrl", "type=unixio,path=" + sock],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -246,7 +249,7 @@ def run(a):
                 mk += ["--base", AAVMF_VARS_SNAKEOIL]
             subprocess.run(mk, check=True)
         monitor = os.path.join(tmp, "monitor.sock") if a.screendump else None
-        swtpm, tpm_sock = start_swtpm(tmp) if a.tpm else (None, None)
+        swtpm, tpm_sock = start_swtpm(tmp, a.tpm_state) if a.tpm else (None, None)
         try:
             cmd = qemu_command(a, vars_path, monitor, tpm_sock, disk)
             if a.verbose:
@@ -425,6 +428,8 @@ def main():
                     help="Secure Boot on, Debian's snakeoil test keys enrolled")
     ap.add_argument("--tpm", action="store_true",
                     help="a TPM 2.0 (swtpm, fresh state) on a tpm-tis-device")
+    ap.add_argument("--tpm-state", metavar="DIR",
+                    help="with --tpm: keep the TPM's state in DIR across runs (made when missing)")
     ap.add_argument("--tpm-kill", metavar="REGEX",
                     help="with --tpm: stop swtpm once REGEX is seen (a TPM that fails)")
     ap.add_argument("--dumpdtb", metavar="PATH",
