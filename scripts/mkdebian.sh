@@ -83,7 +83,7 @@ ensure_binfmt() {
     update-binfmts --enable qemu-aarch64
   fi
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] ||
-    die "qemu-aarch64 is not registered with binfmt_misc (is qemu-user-static installed?)"
+    die "qemu-aarch64 is not registered with binfmt_misc (is qemu-user-static installed? Debian 13: qemu-user-binfmt)"
 }
 
 rootfs_dir() {
