@@ -37,7 +37,16 @@ MIRRORS=(
   "deb $MIRROR $SUITE-updates main"
   "deb $SECURITY_MIRROR $SUITE-security main"
 )
-ESP_MIB=320            # two cloud kernels with their initrds, and room to spare
+ESP_MIB=320            # three cloud kernels (one unsigned) with their initrds, and room to spare
+# Debian 13's machine boots with Secure Boot on and Debian's snakeoil test keys enrolled
+# (qemu-run.py --secure-boot): the user's own key is that db key, which qemu-efi-aarch64
+# ships with a passphrase the kernel hooks cannot type (README.Debian: "snakeoil").
+case $SUITE in trixie) SECURE_BOOT=1 ;; *) SECURE_BOOT=0 ;; esac
+SNAKEOIL_KEY=/usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.key
+SNAKEOIL_CERT=/usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.pem
+SNAKEOIL_PASS=snakeoil
+# Where the guest keeps that key, root's only (as sbctl keeps its keys under /var/lib/sbctl).
+GUEST_KEY_DIR=/etc/secureboot
 ROOT_MIB=2048
 ROOT_LABEL=debian-root
 ESP_LABEL=ESP
@@ -83,7 +92,7 @@ ensure_binfmt() {
     update-binfmts --enable qemu-aarch64
   fi
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] ||
-    die "qemu-aarch64 is not registered with binfmt_misc (is qemu-user-static installed?)"
+    die "qemu-aarch64 is not registered with binfmt_misc (is qemu-user-static installed? Debian 13: qemu-user-binfmt)"
 }
 
 rootfs_dir() {
@@ -179,7 +188,8 @@ EOF
   ln -sf ../kaslboot-e2e.service "$root/etc/systemd/system/multi-user.target.wants/kaslboot-e2e.service"
   mkdir -p "$root/root/debs"
   cp "$new_deb" "$root/root/debs/"
-  printf 'OLD=%s\nNEW=%s\n' "${old#linux-image-}" "${new#linux-image-}" >"$root/root/debs/versions"
+  printf 'OLD=%s\nNEW=%s\nSECURE_BOOT=%s\n' "${old#linux-image-}" "${new#linux-image-}" "$SECURE_BOOT" \
+    >"$root/root/debs/versions"
 
   # The ESP is a tmpfs at /boot/efi while the kernel is installed, so that kernel-install
   # sees a mount point there (90-loaderentry writes paths relative to it); its files then
@@ -191,8 +201,16 @@ EOF
 
   log "make install DESTDIR=<image>; kaslboot-install --esp-path <image>/boot/efi --root <image>"
   make -s -C "$REPO" install DESTDIR="$root" >&2
+  local sign=()
+  if [ "$SECURE_BOOT" = 1 ]; then
+    install -d -m 0700 "$root$GUEST_KEY_DIR"
+    openssl pkey -in "$SNAKEOIL_KEY" -passin "pass:$SNAKEOIL_PASS" -out "$root$GUEST_KEY_DIR/db.key"
+    chmod 0600 "$root$GUEST_KEY_DIR/db.key"
+    cp "$SNAKEOIL_CERT" "$root$GUEST_KEY_DIR/db.crt"
+    sign=(--sign-key "$root$GUEST_KEY_DIR/db.key" --sign-cert "$root$GUEST_KEY_DIR/db.crt")
+  fi
   SYSTEMD_RELAX_ESP_CHECKS=1 "$root/usr/bin/kaslboot-install" --esp-path "$root/boot/efi" \
-    --root "$root" --efi "$root/usr/lib/kaslboot/kaslbootaa64.efi" --no-variables >&2
+    --root "$root" --efi "$root/usr/lib/kaslboot/kaslbootaa64.efi" --no-variables "${sign[@]}" >&2
 
   log "dpkg -i $old (its hooks write the entry, under qemu-user)"
   cp "$old_deb" "$root/tmp/"

@@ -18,7 +18,8 @@ becomes partition 1 of a GPT disk made for the run (and, with --esp-writable, is
 back out afterwards). U-Boot keeps no variable store across runs here: the options that
 prepare AAVMF's (--vars, --boot, --loader-var, --secure-boot) are AAVMF's only.
 
-With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory) sits
+With --tpm a software TPM 2.0 (swtpm, fresh state in the run's temporary directory, or in
+--tpm-state DIR kept across runs like --vars: one machine's TPM over several boots) sits
 behind a tpm-tis-device; AAVMF then offers EFI_TCG2_PROTOCOL. --tpm-kill REGEX stops that
 swtpm once REGEX shows up on the serial console: the firmware's next TPM command fails.
 
@@ -46,6 +47,10 @@ AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
 # Debian's store with Secure Boot on and its test ("snakeoil") keys enrolled in PK/KEK/db;
 # the matching key and certificate are in /usr/share/qemu-efi-aarch64/PkKek-1-snakeoil.*
 AAVMF_VARS_SNAKEOIL = "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"
+# The code that goes with that store. Debian 12 builds one AAVMF with Secure Boot support
+# (this name links to AAVMF_CODE.fd); Debian 13 builds two, and its AAVMF_CODE.fd is the one
+# without (AAVMF_CODE.no-secboot.fd), which would ignore the enrolled keys.
+AAVMF_CODE_SNAKEOIL = "/usr/share/AAVMF/AAVMF_CODE.snakeoil.fd"
 LOCK_PATH = "/tmp/kaslboot-qemu.lock"
 # Debian's u-boot-qemu: U-Boot for QEMU's arm64 virt machine, started as -bios.
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
@@ -172,7 +177,8 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
                 "-drive", "if=virtio,format=raw,file=" + disk +
                 (",readonly=on" if a.esp_readonly else "")]
     else:
-        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + AAVMF_CODE,
+        code = AAVMF_CODE_SNAKEOIL if a.secure_boot else AAVMF_CODE
+        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + code,
                 "-drive", "if=pflash,format=raw,file=" + vars_path,
                 # The ESP is a snapshot unless asked otherwise: a test's boot never changes
                 # the image it was given, except where persistence is the point (the seed
@@ -198,11 +204,13 @@ def qemu_command(a, vars_path, monitor=None, tpm_sock=None, disk=None):
     return cmd + a.extra
 
 
-def start_swtpm(tmp):
-    """A TPM 2.0 with fresh state under tmp; returns (process, control socket path)."""
-    state = os.path.join(tmp, "tpm")
-    os.mkdir(state)
-    sock = os.path.join(state, "sock")
+def start_swtpm(tmp, state=None):
+    """A TPM 2.0 with its state in `state` (made when missing), else fresh under tmp;
+    returns (process, control socket path). The socket is the run's own, in tmp: a kept
+    state directory holds no stale one."""
+    state = state or os.path.join(tmp, "tpm")
+    os.makedirs(state, exist_ok=True)
+    sock = os.path.join(tmp, "tpm.sock")
     proc = subprocess.Popen(["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state,
                              "--ctrl", "type=unixio,path=" + sock],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -241,7 +249,7 @@ def run(a):
                 mk += ["--base", AAVMF_VARS_SNAKEOIL]
             subprocess.run(mk, check=True)
         monitor = os.path.join(tmp, "monitor.sock") if a.screendump else None
-        swtpm, tpm_sock = start_swtpm(tmp) if a.tpm else (None, None)
+        swtpm, tpm_sock = start_swtpm(tmp, a.tpm_state) if a.tpm else (None, None)
         try:
             cmd = qemu_command(a, vars_path, monitor, tpm_sock, disk)
             if a.verbose:
@@ -420,6 +428,8 @@ def main():
                     help="Secure Boot on, Debian's snakeoil test keys enrolled")
     ap.add_argument("--tpm", action="store_true",
                     help="a TPM 2.0 (swtpm, fresh state) on a tpm-tis-device")
+    ap.add_argument("--tpm-state", metavar="DIR",
+                    help="with --tpm: keep the TPM's state in DIR across runs (made when missing)")
     ap.add_argument("--tpm-kill", metavar="REGEX",
                     help="with --tpm: stop swtpm once REGEX is seen (a TPM that fails)")
     ap.add_argument("--dumpdtb", metavar="PATH",

@@ -23,18 +23,22 @@ HOST_PKGS=(
   sbsigntool openssl                                           # Secure Boot tests: snakeoil signing
   swtpm                                                        # measured-boot tests: a TPM 2.0
   systemd                                                      # kernel-install (installer tests)
-  mmdebstrap arch-test qemu-user-static                        # the Debian arm64 e2e system
+  mmdebstrap arch-test                                         # the Debian arm64 e2e system
   gdisk e2fsprogs                                              # its GPT disk, ext4 root (mkfs -d)
   clang-format cppcheck shellcheck                             # make lint
 )
 
 # libFuzzer and the sanitizer runtimes of Debian's default clang: 14 in Debian 12, 19 in
-# Debian 13 (their package names carry the version).
+# Debian 13 (their package names carry the version). qemu-aarch64 registered with
+# binfmt_misc for the e2e chroot (scripts/mkdebian.sh): qemu-user-static in Debian 12; in
+# Debian 13 that name is a transitional package for qemu-user with qemu-user-binfmt.
+QEMU_USER=qemu-user-binfmt
 case $(sed -n 's/^VERSION_ID="\{0,1\}\([0-9]*\).*/\1/p' /etc/os-release) in
-12) CLANG_V=14 ;;
+12) CLANG_V=14 QEMU_USER=qemu-user-static ;;
 13) CLANG_V=19 ;;
 *) CLANG_V=$(apt-cache depends clang 2>/dev/null | sed -n 's/^ *Depends: clang-\([0-9]\+\)$/\1/p' | head -n1) ;;
 esac
+HOST_PKGS+=("$QEMU_USER")
 [ -n "${CLANG_V:-}" ] && HOST_PKGS+=("libclang-rt-$CLANG_V-dev" "libfuzzer-$CLANG_V-dev")
 
 missing() {

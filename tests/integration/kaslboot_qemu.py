@@ -66,19 +66,21 @@ def send_spec(pattern, keys):
 def boot(esp, *, el2=False, cpu="max", mem="1G", smp=1, acpi=False, dtb_seed=True, rng=False,
          boots=(), timeout=180, until=None, send=(), secure_boot=False, extra=(),
          writable=False, readonly=False, loader_vars=None, screendumps=(), vars=None,
-         tpm=False, tpm_kill=None, firmware="aavmf"):
+         tpm=False, tpm_kill=None, tpm_state=None, firmware="aavmf"):
     """Boots `esp` and returns a Boot. With the demo initramfs, `until` defaults to the end
     of its report; the guest then powers off by itself. `send` items are runner specs
     ("REGEX=KEYS") or tuples (regex, keys) / (regex, keys, delay_seconds) with keys as
     plain text; `screendumps` are (regex, ppm_path[, delay_seconds]), taken in order.
-    tpm: a software TPM 2.0 (swtpm); tpm_kill: a regex after which that TPM stops
-    answering. firmware: "aavmf" or "u-boot" (U-Boot's UEFI, the ESP in a GPT disk)."""
+    tpm: a software TPM 2.0 (swtpm), its state kept in the directory tpm_state if given;
+    tpm_kill: a regex after which that TPM stops answering. firmware: "aavmf" or "u-boot" (U-Boot's UEFI, the ESP in a GPT disk)."""
     cmd = [sys.executable, RUNNER, "--esp", esp, "--cpu", cpu, "--mem", mem, "--smp", str(smp),
            "--timeout", str(timeout), "--firmware", firmware]
     if tpm:
         cmd.append("--tpm")
     if tpm_kill:
         cmd += ["--tpm-kill", tpm_kill]
+    if tpm_state:
+        cmd += ["--tpm-state", tpm_state]
     if el2:
         cmd.append("--el2")
     if acpi:

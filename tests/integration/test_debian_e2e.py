@@ -15,19 +15,31 @@ prints a report on the serial console, does the step of that boot, and powers of
   2. the newer kernel, by BLS order; bootctl set-oneshot of the first kernel's entry
   3. the first kernel, once
   4. the newer kernel again; dpkg --purge of the first one removes its entry and files
+Debian 13's machine (SECURE_BOOT below) also has Secure Boot on with Debian's snakeoil keys
+enrolled, the user's own key as kaslboot-install --sign-key documents it, and a TPM (swtpm)
+that keeps its state across the four boots: boot 1 seals a LUKS2 key to PCRs 7+12 and sets
+/etc/kernel/devicetree before the second kernel; boot 2 adds a kernel with signing turned
+off (the newest: refused in boot 4, which falls back to the signed one) and changes the
+first kernel's command line for boot 3, whose unlock must fail.
 Three checks read Boot Loader Interface variables that kaslboot must set or honour:
 LoaderFeatures (bootctl status's features), LoaderTimeInitUSec/LoaderTimeExecUSec
 (systemd-analyze's loader time) and LoaderEntryOneShot (bootctl set-oneshot).
 Logs of the last run: build/debian-e2e/ (build.log, boot<n>.log, timings.txt).
 """
+import base64
+import hashlib
 import os
 import re
+import shutil
 import subprocess
 import time
 
 import pytest
 
 from kaslboot_qemu import BUILD, ROOT, boot
+from test_tpm import (EV_EFI_BOOT_SERVICES_APPLICATION, EV_EVENT_TAG, EV_IPL, TAG_LINUX_INITRD,
+                      TAG_LOAD_OPTIONS, TAG_LOADER_CONF, parse_log, utf16z)
+from test_tpm import replay as replay_pcrs
 
 MKDEBIAN = os.path.join(ROOT, "scripts", "mkdebian.sh")
 # Debian 13 (systemd 257, Linux 6.12) unless SUITE=bookworm (Debian 12, systemd 252, 6.1):
@@ -38,6 +50,17 @@ CACHE = os.path.join(BUILD, "debian-rootfs")
 # still booting).
 WORK = os.environ.get("KASLBOOT_E2E_WORK") or os.path.join(BUILD, "debian-e2e", SUITE)
 NO_RNDR = "cortex-a72"
+# Debian 13's machine: Secure Boot (snakeoil keys) and a TPM; scripts/mkdebian.sh signs with
+# that key for the same suite. Debian 12's boots as before, without either.
+SECURE_BOOT = SUITE == "trixie"
+# The kernel boot 2 adds with signing turned off, and what the guest seals to (kaslboot-e2e).
+UNSIGNED = "6.99.0-e2e-unsigned"
+SEALED_PCRS = (7, 12)
+# What `systemd-analyze pcrs` shows and kaslboot's measurements reach (README, "Measured
+# boot"): 4 the images, 5 loader.conf, 9 load options and initrds, 12 the command line;
+# 11 is the UKI's (systemd-stub) and stays empty for Type #1 entries.
+PCRS = (4, 5, 9, 11, 12)
+needs_sb = pytest.mark.skipif(not SECURE_BOOT, reason="Debian 13's machine only (SUITE=trixie)")
 # Boot 1 installs a kernel (update-initramfs under TCG): minutes, not seconds.
 BOOT_TIMEOUT = {1: 1500, 2: 600, 3: 600, 4: 900}
 # What bootctl status prints for the LoaderFeatures bits kaslboot sets (+) and leaves clear
@@ -112,9 +135,11 @@ def e2e():
     os.makedirs(WORK, exist_ok=True)
     disk = os.path.join(WORK, "disk.img")
     nvram = os.path.join(WORK, "vars.fd")
+    tpm = os.path.join(WORK, "tpm")     # the machine's TPM, new with the machine
     for f in (disk, nvram):
         if os.path.exists(f):
             os.unlink(f)
+    shutil.rmtree(tpm, ignore_errors=True)
     # The version of the loader the image gets, read now: a rebuild while the guest boots
     # must not change what the boots are compared with.
     version = loader_version()
@@ -134,6 +159,7 @@ def e2e():
     for n in range(1, 5):
         t = time.monotonic()
         b = boot(disk, cpu=NO_RNDR, mem="1G", smp=2, rng=True, writable=True, vars=nvram,
+                 secure_boot=SECURE_BOOT, tpm=SECURE_BOOT, tpm_state=tpm,
                  timeout=BOOT_TIMEOUT[n])
         with open(os.path.join(WORK, "boot%d.log" % n), "w") as f:
             f.write(b.log)
@@ -333,3 +359,117 @@ def test_removing_a_kernel_package_removes_its_entry(e2e):
     assert not [f for f in files if "/%s" % old in f], files
     assert "/boot/efi/loader/entries/%s-%s.conf" % (mid, new) in files, files
     assert "version: %s" % old not in r4.text("bootctl-list-after")
+
+
+# --- Debian 13: Secure Boot with the user's key, devicetree entries, the TPM ---------------
+
+def signature_lines(r):
+    return [l for l in r.log.splitlines() if re.match(r"kaslboot: .*\(Secure Boot\)", l)]
+
+
+@needs_sb
+def test_secure_boot_on_with_the_users_key(e2e):
+    r1, old, new, mid = e2e["r"][0], e2e["old"], e2e["new"], machine_id(e2e)
+    assert re.search(r"^\s+Secure Boot: enabled \(user\)$", r1.text("bootctl-status"), re.M), \
+        r1.text("bootctl-status")
+    # kaslboot-install signed kaslboot, the hooks the kernel at image time and in the guest.
+    assert "(kernels are signed with /etc/secureboot/db.key)" in e2e["build"], \
+        e2e["build"][-3000:]
+    assert "kaslboot: signed kernel %s with /etc/secureboot/db.crt" % old in e2e["build"]
+    assert "kaslboot: signed kernel %s with /etc/secureboot/db.crt" % new in r1.text("dpkg-new")
+    # The firmware verified each kernel kaslboot booted.
+    assert signature_lines(r1) == ["kaslboot: /%s/%s/linux: signature accepted by the firmware "
+                                   "(Secure Boot)" % (mid, old)], r1
+    assert signature_lines(e2e["r"][1]) == [
+        "kaslboot: /%s/%s/linux: signature accepted by the firmware (Secure Boot)" % (mid, new)]
+
+
+@needs_sb
+def test_unsigned_kernel_refused_and_the_signed_one_boots(e2e):
+    r2, r4, new, mid = e2e["r"][1], e2e["r"][3], e2e["new"], machine_id(e2e)
+    out = r2.text("unsigned")
+    assert r2.one("unsigned-rc") == "0" and "signed kernel" not in out, out
+    assert re.search(r"^\s+version: %s$" % UNSIGNED, r2.text("bootctl-list-after"), re.M), r2
+    # The newest version: the default entry, tried first in boot 4 (boot 3 is the one-shot)
+    # and refused in one line that names it; the next entry, the signed kernel, boots.
+    assert re.search(r"^kaslboot: entry '%s-%s' chosen by the first entry; \d+ fallback" % (
+        mid, re.escape(UNSIGNED)), r4.log, re.M), r4
+    refused = "kaslboot: error: /%s/%s/linux: the firmware refused its signature " \
+              "(Secure Boot): " % (mid, UNSIGNED)
+    lines = signature_lines(r4)
+    assert len(lines) == 2 and lines[0].startswith(refused), r4
+    assert lines[1] == "kaslboot: /%s/%s/linux: signature accepted by the firmware " \
+                       "(Secure Boot)" % (mid, new), r4
+    assert r4.complete and r4.one("uname") == new, r4
+
+
+@needs_sb
+def test_devicetree_entry_skipped_with_a_warning_under_secure_boot(e2e):
+    """kernel-install 257 copies /etc/kernel/devicetree's file next to the kernel and writes
+    a `devicetree` line; under Secure Boot kaslboot skips that unsigned file with one
+    warning and Linux gets the firmware's DT (README, Secure Boot): boot 2 runs it."""
+    r1, r2, new, mid = e2e["r"][0], e2e["r"][1], e2e["new"], machine_id(e2e)
+    listing = r1.text("bootctl-list-after")
+    block = [b for b in listing.split("\n\n") if "version: %s" % new in b]
+    assert block and re.search(r"^\s+devicetree: (/boot/efi/)?/%s/%s/virt\.dtb$" % (
+        mid, re.escape(new)), block[0], re.M), listing
+    assert "/boot/efi/%s/%s/virt.dtb" % (mid, new) in r2.text("esp-files").splitlines()
+    warnings = [l for l in r2.log.splitlines() if l.startswith("kaslboot: warning: ")]
+    assert warnings == ["kaslboot: warning: entry '%s-%s': Secure Boot is on: its unsigned "
+                        "devicetree skipped, booting with the firmware's devicetree"
+                        % (mid, new)], r2
+    assert r2.complete and r2.one("uname") == new, r2
+
+
+def analyze_pcrs(r):
+    """systemd-analyze pcrs: {pcr: SHA-256 bytes}."""
+    out = {}
+    for m in re.finditer(r"^\s*(\d+)\s+(?:\S+\s+)?([0-9a-f]{64})\s*$", r.text("pcrs"), re.M):
+        out[int(m.group(1))] = bytes.fromhex(m.group(2))
+    return out
+
+
+@needs_sb
+def test_pcrs_as_kaslboot_measured_them(e2e):
+    """In every boot the SHA-256 PCRs systemd-analyze shows are the firmware's event log
+    (Linux's copy, which kaslboot handed over) replayed; in boot 2 the log holds what the
+    README's table promises for a Type #1 entry under Secure Boot: PCR 4 one event per
+    image (the firmware's, kaslboot then adds none), 5 loader.conf, 9 the load options then
+    the initrd, 12 the command line Linux got, 11 nothing."""
+    for r in e2e["r"]:
+        assert r.complete and r.one("pcrs-rc") == "0", r
+        pcrs = analyze_pcrs(r)
+        events = parse_log(base64.b64decode(r.one("tpm-log")))[1]
+        replayed = replay_pcrs(events, "sha256")
+        for pcr in PCRS:
+            assert pcrs[pcr] == replayed.get(pcr, bytes(32)), (r.n, pcr, r.text("pcrs"))
+    r2 = e2e["r"][1]
+    events = parse_log(base64.b64decode(r2.one("tpm-log")))[1]
+    of = {p: [(t, e, d["sha256"]) for pc, t, d, e in events if pc == p] for p in PCRS}
+    # The firmware's own events (EV_EFI_ACTION, EV_SEPARATOR, the GPT, ExitBootServices)
+    # are in PCRs 4 and 5 too; kaslboot's are the applications and tagged events there.
+    apps = [e for t, e, _ in of[4] if t == EV_EFI_BOOT_SERVICES_APPLICATION]
+    assert len(apps) == 2, of[4]                  # kaslboot, then the kernel: once each
+    tags5 = [(e[:4], d) for t, e, d in of[5] if t == EV_EVENT_TAG]
+    assert tags5 == [(TAG_LOADER_CONF.to_bytes(4, "little"),
+                      bytes.fromhex(r2.one("loader-conf-sha256")))], of[5]
+    cmdline = utf16z(r2.one("cmdline"))
+    assert of[12] == [(EV_IPL, cmdline, hashlib.sha256(cmdline).digest())], of[12]
+    assert [(t, e[:4], d) for t, e, d in of[9]][:1] == [
+        (EV_EVENT_TAG, TAG_LOAD_OPTIONS.to_bytes(4, "little"), hashlib.sha256(cmdline).digest())]
+    assert [(t, e[:4], d) for t, e, d in of[9]][1:] == [
+        (EV_EVENT_TAG, TAG_LINUX_INITRD.to_bytes(4, "little"),
+         bytes.fromhex(r2.one("initrd-sha256")))], of[9]
+    assert of[11] == [] and analyze_pcrs(r2)[11] == bytes(32), of[11]
+
+
+@needs_sb
+def test_secret_sealed_to_pcrs_7_and_12_unlocks_until_the_command_line_changes(e2e):
+    r1, r2, r3, r4 = e2e["r"]
+    assert r1.one("luks-format-rc") == "0", r1.text("luks-format")
+    assert r1.one("enroll-rc") == "0", r1.text("enroll")
+    assert r1.one("unlock-same-boot-rc") == "0", r1.text("unlock-same-boot")
+    assert r2.one("unlock-rc") == "0", r2.text("unlock")          # the next boot
+    assert r3.one("cmdline").endswith(" kaslboot.e2e=changed"), r3.one("cmdline")
+    assert r3.one("unlock-rc") != "0", r3.text("unlock")          # PCR 12 differs
+    assert r4.one("unlock-rc") == "0", r4.text("unlock")          # back to the sealed one
