@@ -78,6 +78,16 @@ static unsigned addon_dtbauto(const struct kb_boot *b, const uint8_t *file)
 	return UKI_NO_SECTION;
 }
 
+/* The firmware's (or shim's) check of an addon, as of the UKI. Its lines are debug ones: a
+ * refused addon is the caller's one warning, not an error then a warning. */
+static bool verified(const struct kb_platform *pf, const void *file, uint64_t len, const char *path)
+{
+	enum log_level was = log_set_floor(LOG_DEBUG);
+	int rc = pf->verify_image(pf->ctx, file, (size_t)len, path);
+	log_set_floor(was);
+	return !rc;
+}
+
 /* One addon file, verified like the UKI under Secure Boot, its base sections parsed. */
 static void load_addon(struct kb_boot *b, const char *dir, const char *name)
 {
@@ -93,7 +103,7 @@ static void load_addon(struct kb_boot *b, const char *dir, const char *name)
 	if ((size_t)kfmt_snprintf(path, KB_PATH_MAX, "%s/%s", dir, name) >= KB_PATH_MAX ||
 	    kb_file_load(pf, path, ADDON_FILE_MAX, &file, &len))
 		return; /* too long: esp_list keeps names of at most 255 bytes; else logged */
-	if (b->fw->secure_boot && pf->verify_image(pf->ctx, file, (size_t)len, path)) {
+	if (b->fw->secure_boot && !verified(pf, file, len, path)) {
 		log_warn("%s: not signed with a key Secure Boot trusts: addon skipped", path);
 		kb_file_free(pf, file);
 		return;

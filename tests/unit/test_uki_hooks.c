@@ -342,7 +342,8 @@ static void test_entry_options_events(void **state)
 	check_pcr9_cmdline("opts=1 global=1 per=2");
 }
 
-/* Secure Boot: the unsigned addon is skipped with one warning, the signed ones used. */
+/* Secure Boot: the unsigned addon is skipped with one warning (the firmware's refusal a
+ * debug line only), the signed ones used. */
 static void test_secure_boot_skips_unsigned_addon(void **state)
 {
 	(void)state;
@@ -350,10 +351,22 @@ static void test_secure_boot_skips_unsigned_addon(void **state)
 	flow_fw.secure_boot = true;
 	fake.secure_boot = true;
 	fake.verify_refuses_path = D "/a.addon.efi";
+	log_capture_start(LOG_INFO); /* the default console */
 	assert_true(run_boot());
 	assert_string_equal(bootargs(), "root=/dev/vda2 global=1");
-	assert_non_null(strstr(captured_log, D "/a.addon.efi: not signed with a key Secure "
-					       "Boot trusts: addon skipped"));
+	static const char tag[] = "kaslboot: warning: ";
+	static const char want[] = D "/a.addon.efi: not signed with a key Secure Boot trusts: "
+				     "addon skipped\r\n";
+	const char *line = strstr(captured_log, want);
+	if (!line || line - captured_log < (long)strlen(tag) ||
+	    strncmp(line - strlen(tag), tag, strlen(tag)))
+		fail_msg("no warning \"%s\" in:\n%s", want, captured_log);
+	/* The only line that names it. */
+	if (strstr(captured_log, "a.addon.efi") != line + strlen(D "/") ||
+	    strstr(line + strlen(want), "a.addon.efi"))
+		fail_msg("more than one line names a.addon.efi:\n%s", captured_log);
+	/* Errors are printed again after it. */
+	assert_int_equal(log_set_floor(LOG_ERROR), LOG_ERROR);
 }
 
 /* A DT blob with that root compatible and model, in buf; its size. */
