@@ -6,9 +6,17 @@
 #define LOG_DEL 0x7f /* ASCII DEL, a control character */
 
 static enum log_level log_level = LOG_INFO;
+static enum log_level log_floor = LOG_ERROR;
 
 void log_set_level(enum log_level level) { log_level = level; }
 enum log_level log_get_level(void) { return log_level; }
+
+enum log_level log_set_floor(enum log_level floor)
+{
+	enum log_level was = log_floor;
+	log_floor = floor;
+	return was;
+}
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
@@ -17,6 +25,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	static const char *const tag[] = { "error: ", "warning: ", "", "" };
 	int n;
 
+	if (level < log_floor)
+		level = log_floor;
 	if (level > log_level || !log_sink_installed())
 		return;
 	n = kfmt_snprintf(line, sizeof(line), "kaslboot: %s", tag[level]);

@@ -23,6 +23,10 @@ enum log_level {
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
+/* Lines more severe than `floor` are printed at `floor` (LOG_ERROR, the default, changes
+ * none); returns the floor before. For a call whose failure its caller reports in one line
+ * of its own: LOG_DEBUG around it keeps the callee's lines for debugging only. */
+enum log_level log_set_floor(enum log_level floor);
 /* Each call prints one line, "kaslboot: " + a level tag for errors/warnings + text. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)

@@ -10,7 +10,7 @@
 
 #include "loader/platform.h"
 
-#define MEM_FILES_MAX 10u /* .linux, .dtb and an entry's KB_MAX_INITRDS initrds */
+#define MEM_FILES_MAX 11u /* .linux, .dtb, an addon's DT, KB_MAX_INITRDS initrds */
 
 /* The platform with no memory files yet (forgetting earlier ones): inner for everything
  * but file_open/file_read/file_close of the names added. One view at a time. */

@@ -30,14 +30,14 @@
 /* What kaslboot does in the stub's place: LoaderDevicePartUUID (bli.c), credentials,
  * system and configuration extensions packed from the ESP (loader/uki_extras.h), PCRs 11,
  * 12 and 13 (uki_measure.h), the random seed table (seed_table.h), addons' command lines
- * (uki_addons.h), profiles, StubDevicePartUUID and StubImageIdentifier. Not: the SMBIOS
- * Type 11 command line (no SMBIOS reader) nor devicetree addons (their DTs are not
- * applied yet): those bits stay clear. */
+ * and devicetrees (uki_addons.h), profiles, StubDevicePartUUID and StubImageIdentifier.
+ * Not: the SMBIOS Type 11 command line (no SMBIOS reader): that bit stays clear. */
 #define STUB_FEATURES                                                                              \
 	(STUB_FEATURE_REPORT_BOOT_PARTITION | STUB_FEATURE_PICK_UP_CREDENTIALS |                   \
 	 STUB_FEATURE_PICK_UP_SYSEXTS | STUB_FEATURE_THREE_PCRS | STUB_FEATURE_RANDOM_SEED |       \
-	 STUB_FEATURE_CMDLINE_ADDONS | STUB_FEATURE_PICK_UP_CONFEXTS |                             \
-	 STUB_FEATURE_MULTI_PROFILE_UKI | STUB_FEATURE_REPORT_STUB_PARTITION)
+	 STUB_FEATURE_CMDLINE_ADDONS | STUB_FEATURE_DEVICETREE_ADDONS |                            \
+	 STUB_FEATURE_PICK_UP_CONFEXTS | STUB_FEATURE_MULTI_PROFILE_UKI |                          \
+	 STUB_FEATURE_REPORT_STUB_PARTITION)
 
 /* What was booted. */
 struct stub_booted {

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "dtb/compatible.h"
+#include "dtb/validate.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -44,6 +46,7 @@ static struct {
 	char path[ADDONS_MAX][KB_PATH_MAX];
 	char names[2 * ADDONS_MAX][ADDON_NAME_MAX];
 	unsigned n_names;
+	char dt_name[ADDON_NAME_MAX];
 	struct pe_table t;
 	struct uki_profile_view v;
 } h;
@@ -62,6 +65,29 @@ static size_t sections_of(const struct pe_table *t, const uint8_t *file,
 	return n;
 }
 
+/* The addon's first .dtbauto whose root compatible is the firmware DT's, as the stub's
+ * section lookup picks it (systemd 257 pe.c, devicetree_match); UKI_NO_SECTION if none. */
+static unsigned addon_dtbauto(const struct kb_boot *b, const uint8_t *file)
+{
+	for (unsigned i = 0; i < h.v.n_dtbauto; i++) {
+		struct pe_section s;
+		pe_table_get(&h.t, h.v.dtbauto[i], &s);
+		if (dt_root_compatible_match(b->fw->fdt, b->fw->fdt_size, file + s.offset, s.size))
+			return h.v.dtbauto[i];
+	}
+	return UKI_NO_SECTION;
+}
+
+/* The firmware's (or shim's) check of an addon, as of the UKI. Its lines are debug ones: a
+ * refused addon is the caller's one warning, not an error then a warning. */
+static bool verified(const struct kb_platform *pf, const void *file, uint64_t len, const char *path)
+{
+	enum log_level was = log_set_floor(LOG_DEBUG);
+	int rc = pf->verify_image(pf->ctx, file, (size_t)len, path);
+	log_set_floor(was);
+	return !rc;
+}
+
 /* One addon file, verified like the UKI under Secure Boot, its base sections parsed. */
 static void load_addon(struct kb_boot *b, const char *dir, const char *name)
 {
@@ -77,7 +103,7 @@ static void load_addon(struct kb_boot *b, const char *dir, const char *name)
 	if ((size_t)kfmt_snprintf(path, KB_PATH_MAX, "%s/%s", dir, name) >= KB_PATH_MAX ||
 	    kb_file_load(pf, path, ADDON_FILE_MAX, &file, &len))
 		return; /* too long: esp_list keeps names of at most 255 bytes; else logged */
-	if (b->fw->secure_boot && pf->verify_image(pf->ctx, file, (size_t)len, path)) {
+	if (b->fw->secure_boot && !verified(pf, file, len, path)) {
 		log_warn("%s: not signed with a key Secure Boot trusts: addon skipped", path);
 		kb_file_free(pf, file);
 		return;
@@ -86,7 +112,7 @@ static void load_addon(struct kb_boot *b, const char *dir, const char *name)
 	if (pe_table_init(&h.t, file, (size_t)len, len, path) || uki_profile_select(&h.t, 0, &h.v))
 		return; /* pe_table_init said why; profile 0 always exists */
 	struct uki_section_ref r[UKI_SECTION_COUNT];
-	unsigned n = uki_profile_sections(&h.v, h.v.n_dtbauto ? h.v.dtbauto[0] : UKI_NO_SECTION, r);
+	unsigned n = uki_profile_sections(&h.v, addon_dtbauto(b, file), r);
 	/* The stub describes an addon's events by its file name. */
 	h.addon[h.n_addons++] = (struct uki_addon){ path + strlen(dir) + 1, h.addon_s[i],
 						    sections_of(&h.t, file, r, n, h.addon_s[i]) };
@@ -104,11 +130,32 @@ static int load_addons(struct kb_boot *b, const struct uki_section *uname)
 			load_addon(b, f.dirs[g], f.lists[g].names[i]);
 	uki_addon_files_free(b->pf, &f);
 	h.n_addons = (unsigned)uki_addons_select(h.addon, h.n_addons, uname);
-	for (unsigned i = 0; i < h.n_addons; i++)
-		if (uki_addon_dt(&h.addon[i]))
-			log_warn("%s: devicetree addons are not applied by kaslboot: its .dtb "
-				 "is ignored",
-				 h.addon[i].name);
+	return 0;
+}
+
+/* The addons' devicetrees in order (global first), each installed over the one before as
+ * stub.c install_addon_devicetrees does: the last good one is Linux's DT (with the
+ * firmware's fixups, loader/devicetree.h), each measured once applied; a bad one is one
+ * line and skipped, as in the stub. */
+static int apply_addon_dts(const struct kb_platform *pf, struct kb_entry *e)
+{
+	const struct uki_section *last = NULL;
+	for (unsigned i = 0; i < h.n_addons; i++) {
+		const struct uki_section *dt = uki_addon_dt(&h.addon[i]);
+		if (!dt || dt_validate(dt->data, (size_t)dt->size, h.addon[i].name))
+			continue;
+		uki_measure_dt_addon(pf, &h.addon[i], &h.m);
+		last = dt;
+		/* Its name: a memory file (no '/' first: never an ESP path), fits KB_PATH_MAX
+		 * as an esp_list name has at most 255 bytes. */
+		kfmt_snprintf(h.dt_name, sizeof(e->devicetree), "%s:%s", h.addon[i].name, dt->name);
+	}
+	if (!last)
+		return 0;
+	int rc = mem_files_add(h.dt_name, last->data, last->size);
+	if (rc)
+		return log_error_ret(rc, "%s: no room for it as a file", h.dt_name);
+	memcpy(e->devicetree, h.dt_name, strlen(h.dt_name) + 1);
 	return 0;
 }
 
@@ -203,6 +250,9 @@ int uki_hooks_prepared(struct kb_boot *b, struct uki_loaded *u)
 		uki_measure_cmdline(pf, e->options, &h.m);
 	/* Too long: one error line and the command line without them, as the stub's. */
 	(void)uki_addons_cmdline(pf, h.addon, h.n_addons, e->options, sizeof(e->options), &h.m);
+	rc = apply_addon_dts(pf, e);
+	if (rc)
+		return rc;
 	for (unsigned k = 0; k < UKI_EXTRA_KINDS; k++) {
 		rc = uki_extras_pack(pf, h.extra_dir, k, &h.gen[k], &h.m);
 		if (rc)

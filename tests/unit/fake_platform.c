@@ -548,7 +548,11 @@ static int verify_image(void *ctx, const void *buf, size_t len, const char *path
 	(void)ctx;
 	if (inject("verify_image") || fake.verify_refuses ||
 	    (fake.verify_refuses_path && !strcmp(path, fake.verify_refuses_path)))
-		return KB_EPERM;
+		/* efi/verify.c's line. */
+		return log_error_ret(KB_EPERM,
+				     "%s: the firmware refused its signature (Secure "
+				     "Boot): Security Violation",
+				     path);
 	if (fake.verify_measures && fake.has_tpm && !fake.tpm_broken) {
 		/* EV_EFI_BOOT_SERVICES_APPLICATION; the fake logs the path as event data. */
 		struct fake_tpm_event *e = tpm_extend(4, 0x80000003u, buf, len, path, strlen(path));

@@ -54,8 +54,8 @@ static void test_measured_uki_boot(void **state)
 	assert_var("StubPcrKernelParameters", "12");
 	assert_var("StubPcrInitRDSysExts", "13");
 	assert_var("StubPcrInitRDConfExts", "12");
-	/* Bits 0-5 and 8-10: not 6 (SMBIOS command line), not 7 (devicetree addons). */
-	static const uint8_t features[8] = { 0x3f, 0x07, 0, 0, 0, 0, 0, 0 };
+	/* Bits 0-5 and 7-10: not 6 (SMBIOS command line). */
+	static const uint8_t features[8] = { 0xbf, 0x07, 0, 0, 0, 0, 0, 0 };
 	const struct fake_var *f = fake_fw_var("StubFeatures");
 	assert_non_null(f);
 	assert_int_equal(f->len, 8);

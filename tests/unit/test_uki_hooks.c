@@ -5,8 +5,9 @@
  * expected digests computed here with OpenSSL, the descriptions typed here), none of
  * systemd-boot's PCR 12 command line event for the UKI's own .cmdline, sets the Stub*
  * variables, hands the credentials/sysext archives and the addon initrd to Linux after the
- * UKI's own initrds, appends the addons' .cmdline; under Secure Boot an unsigned addon is
- * skipped with one warning. */
+ * UKI's own initrds, appends the addons' .cmdline, applies the addons' devicetrees (the
+ * last addon's wins, its matching .dtbauto before its .dtb); under Secure Boot an unsigned
+ * addon is skipped with one warning. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,9 +34,10 @@
 #define T_EV_EVENT_TAG 0x6u
 #define T_TAG_PROFILE  0x13aed6dbu
 #define T_TAG_INITRD   0x49dffe0fu
+#define T_TAG_DT       0x6c46f751u
 #define T_TAG_LOADOPTS 0x8f3b22edu /* the kernel stub's LoadOptions, PCR 9 */
-/* systemd 257 efivars-fundamental.h EFI_STUB_FEATURE_*: bits 0-5 and 8-10, not 6 and 7. */
-#define T_STUB_FEATURES 0x73fu
+/* systemd 257 efivars-fundamental.h EFI_STUB_FEATURE_*: bits 0-5 and 7-10, not 6. */
+#define T_STUB_FEATURES 0x7bfu
 
 #define D "/EFI/Linux/debian.efi.extra.d"
 
@@ -340,7 +342,8 @@ static void test_entry_options_events(void **state)
 	check_pcr9_cmdline("opts=1 global=1 per=2");
 }
 
-/* Secure Boot: the unsigned addon is skipped with one warning, the signed ones used. */
+/* Secure Boot: the unsigned addon is skipped with one warning (the firmware's refusal a
+ * debug line only), the signed ones used. */
 static void test_secure_boot_skips_unsigned_addon(void **state)
 {
 	(void)state;
@@ -348,10 +351,72 @@ static void test_secure_boot_skips_unsigned_addon(void **state)
 	flow_fw.secure_boot = true;
 	fake.secure_boot = true;
 	fake.verify_refuses_path = D "/a.addon.efi";
+	log_capture_start(LOG_INFO); /* the default console */
 	assert_true(run_boot());
 	assert_string_equal(bootargs(), "root=/dev/vda2 global=1");
-	assert_non_null(strstr(captured_log, D "/a.addon.efi: not signed with a key Secure "
-					       "Boot trusts: addon skipped"));
+	static const char tag[] = "kaslboot: warning: ";
+	static const char want[] = D "/a.addon.efi: not signed with a key Secure Boot trusts: "
+				     "addon skipped\r\n";
+	const char *line = strstr(captured_log, want);
+	if (!line || line - captured_log < (long)strlen(tag) ||
+	    strncmp(line - strlen(tag), tag, strlen(tag)))
+		fail_msg("no warning \"%s\" in:\n%s", want, captured_log);
+	/* The only line that names it. */
+	if (strstr(captured_log, "a.addon.efi") != line + strlen(D "/") ||
+	    strstr(line + strlen(want), "a.addon.efi"))
+		fail_msg("more than one line names a.addon.efi:\n%s", captured_log);
+	/* Errors are printed again after it. */
+	assert_int_equal(log_set_floor(LOG_ERROR), LOG_ERROR);
+}
+
+/* A DT blob with that root compatible and model, in buf; its size. */
+static size_t make_dt(uint8_t *buf, size_t size, const char *compatible, const char *model)
+{
+	assert_int_equal(fdt_create_empty_tree(buf, (int)size), 0);
+	assert_int_equal(fdt_setprop_string(buf, 0, "compatible", compatible), 0);
+	assert_int_equal(fdt_setprop_string(buf, 0, "model", model), 0);
+	assert_int_equal(fdt_pack(buf), 0);
+	return fdt_totalsize(buf);
+}
+
+/* Devicetree addons as stub.c install_addon_devicetrees: a global one with a .dtb, a
+ * per-UKI one with a .dtbauto for another board, one for the firmware's and a .dtb. The
+ * per-UKI one is installed last: its matching .dtbauto reaches Linux. Both are measured
+ * into PCR 12 (tag 0x6c46f751, the addon's file name) after the addons' command line;
+ * a broken one is one line and neither used nor measured. */
+static void test_devicetree_addons(void **state)
+{
+	static uint8_t g[512], other[512], match[512], plain[512];
+	struct want w[32], tail[8];
+	(void)state;
+	setup_esp("root=/dev/vda2");
+	const char *fw = fdt_getprop(flow_fw_dt, 0, "compatible", NULL);
+	assert_non_null(fw);
+	const struct pef_section gs[] = { { ".dtb", g, make_dt(g, sizeof(g), fw, "global") } };
+	const struct pef_section cs[] = {
+		{ ".dtbauto", other, make_dt(other, sizeof(other), "acme,other", "other") },
+		{ ".dtbauto", match, make_dt(match, sizeof(match), fw, "matched") },
+		{ ".dtb", plain, make_dt(plain, sizeof(plain), fw, "plain") },
+	};
+	const struct pef_section bad[] = { PEF_TEXT(".dtb", "not a devicetree") };
+	add_pe("/loader/addons/gdt.addon.efi", gs, 1);
+	add_pe(D "/c.addon.efi", cs, 3);
+	add_pe(D "/d.addon.efi", bad, 1);
+	assert_true(run_boot());
+
+	const void *dt = (const void *)(uintptr_t)fake_cpu.x0;
+	const char *model = fdt_getprop(dt, 0, "model", NULL);
+	assert_non_null(model);
+	assert_string_equal(model, "matched");
+	assert_non_null(strstr(captured_log, "d.addon.efi: "));
+	unsigned n = section_events(w, "root=/dev/vda2", "ID=main\n");
+	unsigned k = after_sections(tail);
+	w[n++] = tail[0]; /* the addons' command line */
+	w[n++] = (struct want){ 12, T_TAG_DT, g, fdt_totalsize(g), "gdt.addon.efi" };
+	w[n++] = (struct want){ 12, T_TAG_DT, match, fdt_totalsize(match), "c.addon.efi" };
+	for (unsigned i = 1; i < k; i++)
+		w[n++] = tail[i];
+	check_events(w, n);
 }
 
 int main(void)
@@ -361,6 +426,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_profile_events, flow_teardown),
 		cmocka_unit_test_teardown(test_entry_options_events, flow_teardown),
 		cmocka_unit_test_teardown(test_secure_boot_skips_unsigned_addon, flow_teardown),
+		cmocka_unit_test_teardown(test_devicetree_addons, flow_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
