@@ -13,6 +13,9 @@
 
 #define LOADER_CONF "/loader/loader.conf"
 #define ENTRIES_DIR "/loader/entries"
+/* One pool allocation of the string arena: eight entries at their limits, or some hundreds
+ * of Debian's (~150 bytes each). At most KB_ENTRY_STRINGS_MAX of each chunk goes unused. */
+#define STRING_CHUNK_SIZE (8 * KB_ENTRY_STRINGS_MAX)
 
 struct entry_scan {
 	const struct kb_platform *pf;
@@ -22,9 +25,27 @@ struct entry_scan {
 	bool out_of_memory;
 };
 
-/* Room for `more` entries past count: the arrays double from the firmware's pool. */
+/* Room in the string arena for one more entry at its limits: a new chunk when the last
+ * one has less. The chunks are never moved, so the entries' pointers stay good. */
+static bool strings_room(const struct kb_platform *pf, struct boot_config *bc)
+{
+	if (bc->strings.size - bc->strings.used >= KB_ENTRY_STRINGS_MAX)
+		return true;
+	void **chunk = pf->pool_alloc(pf->ctx, STRING_CHUNK_SIZE);
+	if (!chunk)
+		return false;
+	chunk[0] = bc->string_chunks;
+	bc->string_chunks = chunk;
+	str_arena_init(&bc->strings, (char *)(chunk + 1), STRING_CHUNK_SIZE - sizeof(*chunk));
+	return true;
+}
+
+/* Room for `more` entries past count, and for the strings of one: the arrays double from
+ * the firmware's pool. */
 static bool grow_by(const struct kb_platform *pf, struct boot_config *bc, unsigned more)
 {
+	if (!strings_room(pf, bc))
+		return false;
 	if (bc->count + more < bc->cap)
 		return true;
 	unsigned cap = bc->cap ? 2 * bc->cap : KB_ENTRIES_INITIAL;
@@ -38,8 +59,7 @@ static bool grow_by(const struct kb_platform *pf, struct boot_config *bc, unsign
 		return false;
 	}
 	/* Not zeroed: each entry is filled whole where it is added (bls_entry_parse,
-	 * config_default_entry), and nothing reads past bc->count. With a thousand entries
-	 * of about 8 KiB each, zeroing every new array wrote 16 MiB more. */
+	 * config_default_entry), and nothing reads past bc->count. */
 	if (bc->count)
 		memcpy(e, bc->entries, bc->count * sizeof(*e));
 	if (bc->entries)
@@ -73,7 +93,7 @@ static void scan_uki(const char *name, void *ctx)
 	unsigned added = 0;
 	if (!uki_is_entry_file_name(name) || s->out_of_memory)
 		return;
-	int rc = uki_entries_from_file(s->pf, name, uki_slot, s, &added);
+	int rc = uki_entries_from_file(s->pf, name, uki_slot, s, &s->bc->strings, &added);
 	s->bc->count += added;
 	if (rc == KB_ENOMEM)
 		s->out_of_memory = true;
@@ -106,7 +126,8 @@ static void scan_entry(const char *name, void *ctx)
 	memcpy(path + sizeof(ENTRIES_DIR), name, strlen(name) + 1);
 	int rc = kb_file_load(s->pf, path, KB_CONFIG_FILE_MAX, &text, &len);
 	if (!rc)
-		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count]);
+		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count],
+				     &s->bc->strings);
 	kb_file_free(s->pf, text);
 	/* A broken entry is skipped (its error line names the file and line); the others
 	 * still boot, as in systemd-boot. */
@@ -313,6 +334,12 @@ void boot_config_free(const struct kb_platform *pf, struct boot_config *bc)
 		pf->pool_free(pf->ctx, bc->entries);
 	if (bc->order)
 		pf->pool_free(pf->ctx, bc->order);
+	while (bc->string_chunks) {
+		void **chunk = bc->string_chunks;
+		bc->string_chunks = chunk[0];
+		pf->pool_free(pf->ctx, chunk);
+	}
 	bc->entries = NULL;
 	bc->order = NULL;
+	str_arena_init(&bc->strings, NULL, 0);
 }
