@@ -110,8 +110,8 @@ static int dir_list(void *ctx, const char *dir, kb_dir_fn fn, void *arg)
 	return 0;
 }
 
-static int var_get(void *ctx, const struct kb_guid *guid, const char *name, void *buf,
-		   size_t *size, uint32_t *attrs)
+static int var_get(void *ctx, const struct kb_guid *guid, const char *name, void *buf, size_t *size,
+		   uint32_t *attrs)
 {
 	(void)ctx, (void)guid, (void)name, (void)buf, (void)size, (void)attrs;
 	return KB_ENOENT;
@@ -141,8 +141,8 @@ static void make_entries(unsigned n)
 	nfiles = n;
 	for (unsigned i = 0; i < n; i++) {
 		struct file *f = &files[i];
-		snprintf(f->name, sizeof(f->name), "0123456789abcdef0123456789abcdef-6.1.%u-arm64.conf",
-			 i);
+		snprintf(f->name, sizeof(f->name),
+			 "0123456789abcdef0123456789abcdef-6.1.%u-arm64.conf", i);
 		f->len = (size_t)snprintf(
 			f->text, sizeof(f->text),
 			"title      Debian GNU/Linux 13 (trixie)\n"
@@ -151,7 +151,8 @@ static void make_entries(unsigned n)
 			"sort-key   debian\n"
 			"options    root=UUID=6d3376e4-fc93-4509-95ec-a21d68011da2 ro quiet\n"
 			"linux      /0123456789abcdef0123456789abcdef/6.1.%u-arm64/linux\n"
-			"initrd     /0123456789abcdef0123456789abcdef/6.1.%u-arm64/initrd.img-6.1.%u\n",
+			"initrd     "
+			"/0123456789abcdef0123456789abcdef/6.1.%u-arm64/initrd.img-6.1.%u\n",
 			i, i, i, i);
 	}
 }
@@ -215,10 +216,7 @@ static double time_reads(void)
 	return sink == 0xffffffffu ? 0 : best;
 }
 
-static void sink(const char *text, size_t len)
-{
-	fwrite(text, 1, len, stdout);
-}
+static void sink(const char *text, size_t len) { fwrite(text, 1, len, stdout); }
 
 int main(void)
 {

@@ -33,8 +33,8 @@ static bool arena_string(const char *s, size_t max)
 		return false;
 	if (!s[0])
 		return true;
-	return s >= string_buf && s < string_buf + strings.used &&
-	       strnlen(s, max) < max && s + strlen(s) < string_buf + strings.used;
+	return s >= string_buf && s < string_buf + strings.used && strnlen(s, max) < max &&
+	       s + strlen(s) < string_buf + strings.used;
 }
 
 static bool id_char(char c)

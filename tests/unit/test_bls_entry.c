@@ -25,10 +25,7 @@ static int parse_n(const char *name, const char *text, size_t len)
 	return bls_entry_parse(name, text, len, &e, &strings);
 }
 
-static int parse(const char *name, const char *text)
-{
-	return parse_n(name, text, strlen(text));
-}
+static int parse(const char *name, const char *text) { return parse_n(name, text, strlen(text)); }
 
 static void test_spec_example(void **state)
 {
@@ -156,7 +153,8 @@ static void test_every_string_at_its_limit(void **state)
 	for (int i = 0; i < KB_MAX_INITRDS; i++)
 		assert_string_equal(e.initrd[i], long_path(path, KB_PATH_MAX - 1, (char)('a' + i)));
 	for (int i = 0; i < KB_MAX_OVERLAYS; i++)
-		assert_string_equal(e.overlay[i], long_path(path, KB_PATH_MAX - 1, (char)('A' + i)));
+		assert_string_equal(e.overlay[i],
+				    long_path(path, KB_PATH_MAX - 1, (char)('A' + i)));
 	assert_string_equal(e.options, opts);
 	assert_int_equal(captured_errors, 0);
 
@@ -181,13 +179,13 @@ static void test_entries_share_an_arena(void **state)
 	static struct kb_entry a, b;
 	(void)state;
 	str_arena_init(&strings, string_buf, sizeof(string_buf));
-	assert_int_equal(bls_entry_parse("a.conf", "linux /k\ninitrd /ia\noptions oa\n", 31, &a,
-					 &strings),
-			 0);
+	assert_int_equal(
+		bls_entry_parse("a.conf", "linux /k\ninitrd /ia\noptions oa\n", 31, &a, &strings),
+		0);
 	size_t used = strings.used;
-	assert_int_equal(bls_entry_parse("b.conf", "linux /k\ninitrd /ib\noptions ob\n", 31, &b,
-					 &strings),
-			 0);
+	assert_int_equal(
+		bls_entry_parse("b.conf", "linux /k\ninitrd /ib\noptions ob\n", 31, &b, &strings),
+		0);
 	assert_int_equal(strings.used, 2 * used);
 	/* A failed parse leaves the arena as it was. */
 	assert_int_equal(bls_entry_parse("c.conf", "initrd /ic\noptions oc\n", 22, &e, &strings),
