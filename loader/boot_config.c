@@ -192,38 +192,55 @@ static void apply_timeout_vars(const struct kb_platform *pf, struct boot_config 
 	}
 }
 
-/* LoaderEntries: every visible id, each NUL-terminated, in BLS order (the menu's). */
-static void publish_entries(const struct kb_platform *pf, const struct boot_config *bc)
+/* The place of config_select's first entry among the rest (order[1..n), in BLS order): the
+ * index in order before which it sorts, by a binary search. */
+static unsigned chosen_place(const struct boot_config *bc, unsigned n)
+{
+	unsigned first = bc->order[0], lo = 1, hi = n;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2, m = bc->order[mid];
+		int r = config_entry_compare(&bc->entries[first], &bc->entries[m]);
+		if (r < 0 || (r == 0 && first < m))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Entry k's id appended to buf[*at..units) with its NUL; false if it could not be. */
+static bool put_id(const struct boot_config *bc, unsigned k, uint16_t *buf, size_t units,
+		   size_t *at)
+{
+	long n = utf16_from_utf8(bc->entries[k].bli_id, buf + *at, units - *at);
+	if (n < 0)
+		return false;
+	*at += (size_t)n + 1;
+	return true;
+}
+
+/* LoaderEntries: every visible id, each NUL-terminated, in BLS order (the menu's). That is
+ * config_select's order (the visible entries, n of them) with its first entry put back in
+ * its place: no second sort. */
+static void publish_entries(const struct kb_platform *pf, const struct boot_config *bc, unsigned n)
 {
 	size_t units = 0;
-	for (unsigned i = 0; i < bc->count; i++)
-		if (!bc->entries[i].hidden)
-			units += strlen(bc->entries[i].bli_id) + 1;
-	if (!units)
-		return;
+	for (unsigned i = 0; i < n; i++)
+		units += strlen(bc->entries[bc->order[i]].bli_id) + 1;
 	uint16_t *buf = pf->pool_alloc(pf->ctx, units * sizeof(uint16_t));
-	unsigned *sorted = pf->pool_alloc(pf->ctx, bc->count * sizeof(unsigned));
-	if (buf && sorted) {
-		size_t at = 0;
-		config_sort(bc->entries, bc->count, sorted);
-		for (unsigned i = 0; i < bc->count; i++) {
-			const struct kb_entry *e = &bc->entries[sorted[i]];
-			long n;
-			if (e->hidden)
-				continue;
-			n = utf16_from_utf8(e->bli_id, buf + at, units - at);
-			if (n < 0)
-				break;
-			at += (size_t)n + 1;
-		}
-		if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderEntries", BLI_VOLATILE, buf,
-				at * sizeof(uint16_t)))
-			log_debug("could not set LoaderEntries");
+	if (!buf)
+		return;
+	size_t at = 0;
+	unsigned place = chosen_place(bc, n);
+	for (unsigned i = 1; i <= n; i++) {
+		if ((i == place && !put_id(bc, bc->order[0], buf, units, &at)) ||
+		    (i < n && !put_id(bc, bc->order[i], buf, units, &at)))
+			break;
 	}
-	if (buf)
-		pf->pool_free(pf->ctx, buf);
-	if (sorted)
-		pf->pool_free(pf->ctx, sorted);
+	if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderEntries", BLI_VOLATILE, buf,
+			at * sizeof(uint16_t)))
+		log_debug("could not set LoaderEntries");
+	pf->pool_free(pf->ctx, buf);
 }
 
 static int load_loader_conf(const struct kb_platform *pf, struct boot_config *bc)
@@ -315,7 +332,7 @@ int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
 	if (n < 0)
 		return log_error_ret(
 			n, "no bootable entry (every entry is for another architecture or hidden)");
-	publish_entries(pf, bc);
+	publish_entries(pf, bc, (unsigned)n);
 	if (requested_id && requested_id[0]) {
 		/* An entry asked for by name (a Boot#### option, the shell) is booted alone: if it
 		 * fails, the firmware's next boot option runs, not some other entry. */

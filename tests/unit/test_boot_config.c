@@ -2,7 +2,8 @@
 /* loader/boot_config.c: the entries' strings (options, initrds, overlays) in the config's
  * string arena. Entries at every limit at once fill several of its chunks and keep their
  * own strings through the arena's new chunks and the entries array's growth; a pool
- * refused at any call leaves loaded entries whole and everything given back. */
+ * refused at any call leaves loaded entries whole and everything given back. LoaderEntries
+ * in BLS order, from the one sort config_select makes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,12 +121,54 @@ static void test_refusals_leave_entries_whole(void **state)
 	}
 }
 
+/* LoaderEntries as ASCII, the ids separated by ' '. */
+static const char *loader_entries(void)
+{
+	static char out[256];
+	const struct fake_var *v = fake_fw_var("LoaderEntries");
+	size_t n = 0;
+	assert_non_null(v);
+	for (size_t i = 0; i + 1 < v->len && n + 1 < sizeof(out); i += 2)
+		out[n++] = v->data[i] ? (char)v->data[i] : ' ';
+	out[n ? n - 1 : 0] = 0;
+	return out;
+}
+
+/* LoaderEntries lists the visible entries in BLS order whichever one is the default:
+ * config_select's order with the default put back in its place. */
+static void test_loader_entries_in_bls_order_whatever_the_default(void **state)
+{
+	static const char *const defaults[] = { "e4", "e3", "e1", "e0", "e2", "none" };
+	(void)state;
+	for (unsigned d = 0; d < sizeof(defaults) / sizeof(defaults[0]); d++) {
+		char conf[64], name[64];
+		fake_fw_free();
+		fake_fw_init(RAM_BYTES);
+		for (unsigned i = 0; i < 5; i++) {
+			/* e2 is for another architecture: hidden, never listed. */
+			const char *text = i == 2 ? "linux /k\narchitecture x64\n" : "linux /k\n";
+			sprintf(name, "/loader/entries/e%u.conf", i);
+			fake_fw_add_file(name, text, strlen(text));
+		}
+		int n = sprintf(conf, "default %s\n", defaults[d]);
+		fake_fw_add_file("/loader/loader.conf", conf, (size_t)n);
+		memset(&bc, 0, sizeof(bc));
+		assert_kb_ok(boot_config_load(&fake_platform, &bc, NULL));
+		assert_string_equal(loader_entries(), "e4.conf e3.conf e1.conf e0.conf");
+		if (d < 4)
+			assert_string_equal(bc.entries[bc.order[0]].id, defaults[d]);
+		boot_config_free(&fake_platform, &bc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_entries_at_every_limit_keep_their_strings,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_leave_entries_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_loader_entries_in_bls_order_whatever_the_default, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
