@@ -145,11 +145,44 @@ static void warn_repeat(const struct config_reader *r, const struct config_line 
 			 (int)l->key_len, l->key);
 }
 
+/* What an entry names besides `linux`: `efi PATH` (257: any EFI program) or `uki PATH`
+ * (258: a UKI anywhere on the ESP). `linux`, when the entry also has it, wins. */
+struct program {
+	char path[KB_PATH_MAX];
+	enum kb_payload kind;
+};
+
+/* One parse: the entry, where its strings go, and what is gathered before they are known
+ * (the joined `options`, which the arena takes once, at the end). */
+struct entry_parse {
+	struct kb_entry *e;
+	struct str_arena *strings;
+	bool has_efi;
+	struct program program;
+	char options[KB_CMDLINE_MAX];
+};
+
+/* A path value (`initrd`, `devicetree-overlay`) checked and copied into the arena. */
+static int add_path(const struct config_reader *r, const struct config_line *l,
+		    struct entry_parse *p, const char **out)
+{
+	char path[KB_PATH_MAX];
+	int err = config_path_copy(r, l, path, sizeof(path));
+	if (err)
+		return err;
+	*out = str_arena_add(p->strings, path, strlen(path));
+	if (!*out)
+		return log_error_ret(KB_ENOMEM, "%s:%u: no room for the entry's paths", r->file,
+				     r->line_no);
+	return KB_OK;
+}
+
 /* BLS `devicetree-overlay`: one or more paths separated by spaces, applied in order; a
  * second line adds to the list. */
 static int parse_overlays(const struct config_reader *r, const struct config_line *l,
-			  struct kb_entry *e)
+			  struct entry_parse *p)
 {
+	struct kb_entry *e = p->e;
 	struct config_line word = *l;
 	const char *v = l->value, *end = l->value + l->value_len;
 	while (v < end) {
@@ -166,21 +199,13 @@ static int parse_overlays(const struct config_reader *r, const struct config_lin
 					     r->file, r->line_no, KB_MAX_OVERLAYS);
 		word.value = w;
 		word.value_len = (size_t)(v - w);
-		int err = config_path_copy(r, &word, e->overlay[e->overlay_count],
-					   sizeof(e->overlay[0]));
+		int err = add_path(r, &word, p, &e->overlay[e->overlay_count]);
 		if (err)
 			return err;
 		e->overlay_count++;
 	}
 	return KB_OK;
 }
-
-/* What an entry names besides `linux`: `efi PATH` (257: any EFI program) or `uki PATH`
- * (258: a UKI anywhere on the ESP). `linux`, when the entry also has it, wins. */
-struct program {
-	char path[KB_PATH_MAX];
-	enum kb_payload kind;
-};
 
 static int parse_program(const struct config_reader *r, const struct config_line *l,
 			 struct program *p)
@@ -211,8 +236,9 @@ static int parse_profile(const struct config_reader *r, const struct config_line
 }
 
 static int parse_line(const struct config_reader *r, const struct config_line *l,
-		      struct kb_entry *e, bool *has_efi, struct program *program)
+		      struct entry_parse *p)
 {
+	struct kb_entry *e = p->e;
 	if (config_key_is(l, "title")) {
 		warn_repeat(r, l, e->title);
 		return config_value_copy(r, l, e->title, sizeof(e->title));
@@ -238,13 +264,12 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		return config_path_copy(r, l, e->devicetree, sizeof(e->devicetree));
 	}
 	if (config_key_is(l, "devicetree-overlay"))
-		return parse_overlays(r, l, e);
+		return parse_overlays(r, l, p);
 	if (config_key_is(l, "initrd")) {
 		if (e->initrd_count == KB_MAX_INITRDS)
 			return log_error_ret(KB_ERANGE, "%s:%u: more than %d 'initrd' lines",
 					     r->file, r->line_no, KB_MAX_INITRDS);
-		int err = config_path_copy(r, l, e->initrd[e->initrd_count],
-					   sizeof(e->initrd[0]));
+		int err = add_path(r, l, p, &e->initrd[e->initrd_count]);
 		if (!err)
 			e->initrd_count++;
 		return err;
@@ -254,7 +279,7 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		int err = config_value_copy(r, l, words, sizeof(words));
 		if (err)
 			return err;
-		if (cmdline_append(e->options, sizeof(e->options), words))
+		if (cmdline_append(p->options, sizeof(p->options), words))
 			return log_error_ret(KB_ERANGE,
 					     "%s:%u: 'options' lines add up to more than %d bytes",
 					     r->file, r->line_no, KB_CMDLINE_MAX - 1);
@@ -284,14 +309,14 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 		return KB_OK;
 	}
 	if (config_key_is(l, "efi") || config_key_is(l, "uki")) {
-		*has_efi = true;
-		return parse_program(r, l, program);
+		p->has_efi = true;
+		return parse_program(r, l, &p->program);
 	}
 	if (config_key_is(l, "profile"))
 		return parse_profile(r, l, e);
 	/* A UKI over the network (258): not bootable here. */
 	if (config_key_is(l, "uki-url")) {
-		*has_efi = true;
+		p->has_efi = true;
 		return KB_OK;
 	}
 	/* BLS: unknown keys are ignored, so newer entries still boot. */
@@ -299,39 +324,40 @@ static int parse_line(const struct config_reader *r, const struct config_line *l
 			    (int)l->key_len, l->key);
 }
 
-int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *e)
+/* The parse proper; bls_entry_parse gives the arena back when it fails. */
+static int parse(const char *file_name, const char *text, size_t len, struct entry_parse *p)
 {
+	struct kb_entry *e = p->e;
 	struct config_reader r;
 	struct config_line l;
-	bool has_efi = false;
-	struct program program = { "", KB_PAYLOAD_LINUX };
-	int ret;
-
-	memset(e, 0, sizeof(*e));
-	e->tries_left = KB_TRIES_NONE;
-	e->payload = KB_PAYLOAD_LINUX;
-	ret = set_id(file_name, e);
+	int ret = set_id(file_name, e);
 	if (ret)
 		return ret;
 
 	config_reader_init(&r, ENTRIES_DIR, file_name, text, len);
 	while ((ret = config_reader_next(&r, &l)) > 0) {
-		ret = parse_line(&r, &l, e, &has_efi, &program);
+		ret = parse_line(&r, &l, p);
 		if (ret)
 			return ret;
 	}
 	if (ret < 0)
 		return ret;
+	if (p->options[0]) {
+		e->options = str_arena_add(p->strings, p->options, strlen(p->options));
+		if (!e->options)
+			return log_error_ret(KB_ENOMEM, "%s: no room for the entry's options",
+					     r.file);
+	}
 
 	if (e->hidden)
 		return KB_OK;
-	if (!e->linux_path[0] && program.path[0]) {
-		memcpy(e->linux_path, program.path, sizeof(program.path));
-		e->payload = program.kind;
+	if (!e->linux_path[0] && p->program.path[0]) {
+		memcpy(e->linux_path, p->program.path, sizeof(p->program.path));
+		e->payload = p->program.kind;
 		return KB_OK;
 	}
 	if (!e->linux_path[0]) {
-		if (has_efi) {
+		if (p->has_efi) {
 			log_info("%s: a 'uki-url' entry without 'linux': entry hidden", r.file);
 			e->hidden = true;
 			return KB_OK;
@@ -340,4 +366,28 @@ int bls_entry_parse(const char *file_name, const char *text, size_t len, struct 
 				     r.file);
 	}
 	return KB_OK;
+}
+
+int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *e,
+		    struct str_arena *strings)
+{
+	/* Static: 4 KiB of options, filled one entry at a time (the loader is single
+	 * threaded). Only the words set are reset, not the whole buffer. */
+	static struct entry_parse p;
+	size_t used = strings->used;
+
+	memset(e, 0, sizeof(*e));
+	e->tries_left = KB_TRIES_NONE;
+	e->payload = KB_PAYLOAD_LINUX;
+	e->options = "";
+	p.e = e;
+	p.strings = strings;
+	p.has_efi = false;
+	p.program.path[0] = 0;
+	p.program.kind = KB_PAYLOAD_LINUX;
+	p.options[0] = 0;
+	int ret = parse(file_name, text, len, &p);
+	if (ret)
+		strings->used = used; /* what the failed entry added is unused */
+	return ret;
 }

@@ -58,7 +58,7 @@ static void run_menu(struct kb_boot *b, struct boot_config *bc)
 	menu_run(b->pf, bc, &ctx, &choice);
 	if (choice.edited && bc->n_order) {
 		struct kb_entry *e = &bc->entries[bc->order[0]];
-		memcpy(e->options, choice.options, sizeof(e->options));
+		e->options = choice.options; /* static: lives as long as the boot */
 		e->options_implied = false; /* a UKI's .cmdline replaced (loader/boot_uki.h) */
 		log_info("entry '%s': booting with the edited command line: %s", e->id, e->options);
 	}

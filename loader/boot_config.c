@@ -13,6 +13,9 @@
 
 #define LOADER_CONF "/loader/loader.conf"
 #define ENTRIES_DIR "/loader/entries"
+/* One pool allocation of the string arena: eight entries at their limits, or some hundreds
+ * of Debian's (~150 bytes each). At most KB_ENTRY_STRINGS_MAX of each chunk goes unused. */
+#define STRING_CHUNK_SIZE (8 * KB_ENTRY_STRINGS_MAX)
 
 struct entry_scan {
 	const struct kb_platform *pf;
@@ -22,9 +25,27 @@ struct entry_scan {
 	bool out_of_memory;
 };
 
-/* Room for `more` entries past count: the arrays double from the firmware's pool. */
+/* Room in the string arena for one more entry at its limits: a new chunk when the last
+ * one has less. The chunks are never moved, so the entries' pointers stay good. */
+static bool strings_room(const struct kb_platform *pf, struct boot_config *bc)
+{
+	if (bc->strings.size - bc->strings.used >= KB_ENTRY_STRINGS_MAX)
+		return true;
+	void **chunk = pf->pool_alloc(pf->ctx, STRING_CHUNK_SIZE);
+	if (!chunk)
+		return false;
+	chunk[0] = bc->string_chunks;
+	bc->string_chunks = chunk;
+	str_arena_init(&bc->strings, (char *)(chunk + 1), STRING_CHUNK_SIZE - sizeof(*chunk));
+	return true;
+}
+
+/* Room for `more` entries past count, and for the strings of one: the arrays double from
+ * the firmware's pool. */
 static bool grow_by(const struct kb_platform *pf, struct boot_config *bc, unsigned more)
 {
+	if (!strings_room(pf, bc))
+		return false;
 	if (bc->count + more < bc->cap)
 		return true;
 	unsigned cap = bc->cap ? 2 * bc->cap : KB_ENTRIES_INITIAL;
@@ -38,8 +59,7 @@ static bool grow_by(const struct kb_platform *pf, struct boot_config *bc, unsign
 		return false;
 	}
 	/* Not zeroed: each entry is filled whole where it is added (bls_entry_parse,
-	 * config_default_entry), and nothing reads past bc->count. With a thousand entries
-	 * of about 8 KiB each, zeroing every new array wrote 16 MiB more. */
+	 * config_default_entry), and nothing reads past bc->count. */
 	if (bc->count)
 		memcpy(e, bc->entries, bc->count * sizeof(*e));
 	if (bc->entries)
@@ -73,7 +93,7 @@ static void scan_uki(const char *name, void *ctx)
 	unsigned added = 0;
 	if (!uki_is_entry_file_name(name) || s->out_of_memory)
 		return;
-	int rc = uki_entries_from_file(s->pf, name, uki_slot, s, &added);
+	int rc = uki_entries_from_file(s->pf, name, uki_slot, s, &s->bc->strings, &added);
 	s->bc->count += added;
 	if (rc == KB_ENOMEM)
 		s->out_of_memory = true;
@@ -106,7 +126,8 @@ static void scan_entry(const char *name, void *ctx)
 	memcpy(path + sizeof(ENTRIES_DIR), name, strlen(name) + 1);
 	int rc = kb_file_load(s->pf, path, KB_CONFIG_FILE_MAX, &text, &len);
 	if (!rc)
-		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count]);
+		rc = bls_entry_parse(name, text, len, &s->bc->entries[s->bc->count],
+				     &s->bc->strings);
 	kb_file_free(s->pf, text);
 	/* A broken entry is skipped (its error line names the file and line); the others
 	 * still boot, as in systemd-boot. */
@@ -171,38 +192,55 @@ static void apply_timeout_vars(const struct kb_platform *pf, struct boot_config 
 	}
 }
 
-/* LoaderEntries: every visible id, each NUL-terminated, in BLS order (the menu's). */
-static void publish_entries(const struct kb_platform *pf, const struct boot_config *bc)
+/* The place of config_select's first entry among the rest (order[1..n), in BLS order): the
+ * index in order before which it sorts, by a binary search. */
+static unsigned chosen_place(const struct boot_config *bc, unsigned n)
+{
+	unsigned first = bc->order[0], lo = 1, hi = n;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2, m = bc->order[mid];
+		int r = config_entry_compare(&bc->entries[first], &bc->entries[m]);
+		if (r < 0 || (r == 0 && first < m))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Entry k's id appended to buf[*at..units) with its NUL; false if it could not be. */
+static bool put_id(const struct boot_config *bc, unsigned k, uint16_t *buf, size_t units,
+		   size_t *at)
+{
+	long n = utf16_from_utf8(bc->entries[k].bli_id, buf + *at, units - *at);
+	if (n < 0)
+		return false;
+	*at += (size_t)n + 1;
+	return true;
+}
+
+/* LoaderEntries: every visible id, each NUL-terminated, in BLS order (the menu's). That is
+ * config_select's order (the visible entries, n of them) with its first entry put back in
+ * its place: no second sort. */
+static void publish_entries(const struct kb_platform *pf, const struct boot_config *bc, unsigned n)
 {
 	size_t units = 0;
-	for (unsigned i = 0; i < bc->count; i++)
-		if (!bc->entries[i].hidden)
-			units += strlen(bc->entries[i].bli_id) + 1;
-	if (!units)
-		return;
+	for (unsigned i = 0; i < n; i++)
+		units += strlen(bc->entries[bc->order[i]].bli_id) + 1;
 	uint16_t *buf = pf->pool_alloc(pf->ctx, units * sizeof(uint16_t));
-	unsigned *sorted = pf->pool_alloc(pf->ctx, bc->count * sizeof(unsigned));
-	if (buf && sorted) {
-		size_t at = 0;
-		config_sort(bc->entries, bc->count, sorted);
-		for (unsigned i = 0; i < bc->count; i++) {
-			const struct kb_entry *e = &bc->entries[sorted[i]];
-			long n;
-			if (e->hidden)
-				continue;
-			n = utf16_from_utf8(e->bli_id, buf + at, units - at);
-			if (n < 0)
-				break;
-			at += (size_t)n + 1;
-		}
-		if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderEntries", BLI_VOLATILE, buf,
-				at * sizeof(uint16_t)))
-			log_debug("could not set LoaderEntries");
+	if (!buf)
+		return;
+	size_t at = 0;
+	unsigned place = chosen_place(bc, n);
+	for (unsigned i = 1; i <= n; i++) {
+		if ((i == place && !put_id(bc, bc->order[0], buf, units, &at)) ||
+		    (i < n && !put_id(bc, bc->order[i], buf, units, &at)))
+			break;
 	}
-	if (buf)
-		pf->pool_free(pf->ctx, buf);
-	if (sorted)
-		pf->pool_free(pf->ctx, sorted);
+	if (pf->var_set(pf->ctx, &bli_vendor_guid, "LoaderEntries", BLI_VOLATILE, buf,
+			at * sizeof(uint16_t)))
+		log_debug("could not set LoaderEntries");
+	pf->pool_free(pf->ctx, buf);
 }
 
 static int load_loader_conf(const struct kb_platform *pf, struct boot_config *bc)
@@ -294,7 +332,7 @@ int boot_config_load(const struct kb_platform *pf, struct boot_config *bc,
 	if (n < 0)
 		return log_error_ret(
 			n, "no bootable entry (every entry is for another architecture or hidden)");
-	publish_entries(pf, bc);
+	publish_entries(pf, bc, (unsigned)n);
 	if (requested_id && requested_id[0]) {
 		/* An entry asked for by name (a Boot#### option, the shell) is booted alone: if it
 		 * fails, the firmware's next boot option runs, not some other entry. */
@@ -313,6 +351,12 @@ void boot_config_free(const struct kb_platform *pf, struct boot_config *bc)
 		pf->pool_free(pf->ctx, bc->entries);
 	if (bc->order)
 		pf->pool_free(pf->ctx, bc->order);
+	while (bc->string_chunks) {
+		void **chunk = bc->string_chunks;
+		bc->string_chunks = chunk[0];
+		pf->pool_free(pf->ctx, chunk);
+	}
 	bc->entries = NULL;
 	bc->order = NULL;
+	str_arena_init(&bc->strings, NULL, 0);
 }

@@ -18,6 +18,10 @@ struct boot_config {
 	struct kb_entry *entries;        /* pool allocation of `cap` entries */
 	unsigned count, cap;
 	unsigned *order;                 /* pool allocation of `cap` indices */
+	/* The entries' options, initrds and overlays: chunks of pool that never move, each
+	 * starting with a pointer to the one before; `strings` is the last one's free room. */
+	void *string_chunks;
+	struct str_arena strings;
 	unsigned n_order;
 	bool timeout_oneshot;            /* LoaderConfigTimeoutOneShot was set: menu forced */
 };

@@ -26,6 +26,7 @@
 /* One attempt's UKI: the file and what is taken from it. Static: an entry is ~8 KiB. */
 static struct {
 	struct kb_entry e;
+	char cmdline[KB_CMDLINE_MAX]; /* .cmdline, when it is the one booted */
 	char names[UKI_SECTION_COUNT][SECTION_NAME_MAX];
 	struct pe_table table;
 	struct uki_profile_view view;
@@ -75,17 +76,18 @@ static void choose_cmdline(struct kb_boot *b, const struct kb_entry *e, const ui
 		log_warn("%s: Secure Boot is on: the entry's options are ignored, the UKI's "
 			 ".cmdline is used",
 			 e->linux_path);
-	u.e.options[0] = 0;
+	u.e.options = u.cmdline;
+	u.cmdline[0] = 0;
 	if (u.view.index[UKI_CMDLINE] == UKI_NO_SECTION)
 		return;
 	struct pe_section s;
 	pe_table_get(&u.table, u.view.index[UKI_CMDLINE], &s);
-	size_t n = s.size < sizeof(u.e.options) - 1 ? s.size : sizeof(u.e.options) - 1;
+	size_t n = s.size < sizeof(u.cmdline) - 1 ? s.size : sizeof(u.cmdline) - 1;
 	if (n < s.size)
 		log_warn("%s: .cmdline is %u bytes: cut to %zu", e->linux_path, s.size, n);
-	memcpy(u.e.options, file + s.offset, n);
-	u.e.options[n] = 0;
-	uki_cmdline_mangle(u.e.options);
+	memcpy(u.cmdline, file + s.offset, n);
+	u.cmdline[n] = 0;
+	uki_cmdline_mangle(u.cmdline);
 }
 
 /* The entry the Linux path boots: the sections as files, in the order the stub loads
@@ -110,7 +112,7 @@ static int make_linux_entry(struct kb_boot *b, const struct kb_entry *e, const u
 		if (rc)
 			return rc;
 		if (name)
-			memcpy(u.e.initrd[u.e.initrd_count++], name, strlen(name) + 1);
+			u.e.initrd[u.e.initrd_count++] = name; /* in u.names */
 	}
 	/* A matching .dtbauto wins over .dtb (systemd-stub 257). */
 	rc = serve(file, u.loaded.dtbauto != UKI_NO_SECTION ? UKI_DTBAUTO : UKI_DTB, &name);

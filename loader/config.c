@@ -324,6 +324,7 @@ int config_default_entry(struct kb_entry *out,
 	memset(out, 0, sizeof(*out));
 	out->payload = KB_PAYLOAD_LINUX;
 	out->tries_left = KB_TRIES_NONE;
+	out->options = "";
 	memcpy(out->id, DEFAULT_ENTRY_ID, sizeof(DEFAULT_ENTRY_ID));
 	/* No file, so no ".conf": systemd-boot's ids for entries it found itself look alike. */
 	memcpy(out->bli_id, DEFAULT_ENTRY_ID, sizeof(DEFAULT_ENTRY_ID));
@@ -338,7 +339,7 @@ int config_default_entry(struct kb_entry *out,
 				     "no loader/entries and no /Image or /vmlinuz at the ESP root: "
 				     "nothing to boot");
 	if (exists(DEFAULT_INITRD, ctx)) {
-		memcpy(out->initrd[0], DEFAULT_INITRD, sizeof(DEFAULT_INITRD));
+		out->initrd[0] = DEFAULT_INITRD;
 		out->initrd_count = 1;
 	}
 	log_info("no boot entries: booting %s%s%s from the ESP root", out->linux_path,

@@ -31,6 +31,7 @@
 
 #include "lib/log.h"
 #include "lib/path.h"
+#include "lib/str_arena.h"
 
 /* Fixed storage: every limit is a named constant and longer input is refused. Entries are
  * not limited: their array grows from the firmware's pool. */
@@ -45,6 +46,9 @@
 #define KB_SORT_KEY_MAX     64
 #define KB_WORD_MAX         32    /* one-word settings: `selftest` */
 #define KB_CONFIG_FILE_MAX  (64 * 1024) /* biggest .conf file efi/ should read */
+/* The most string arena room one entry's options, initrds and overlays take, each at its
+ * limit: room for this much before a parse means the parse never runs out. */
+#define KB_ENTRY_STRINGS_MAX (KB_CMDLINE_MAX + (KB_MAX_INITRDS + KB_MAX_OVERLAYS) * KB_PATH_MAX)
 
 /* BLS "architecture": the EFI name of arm64, compared case-insensitively. */
 #define KB_ARCH_NAME "aa64"
@@ -77,12 +81,15 @@ struct kb_entry {
 	char machine_id[KB_MACHINE_ID_MAX];
 	char sort_key[KB_SORT_KEY_MAX];   /* "" if absent: sorts after entries with one */
 	char linux_path[KB_PATH_MAX];     /* the kernel (or payload) */
-	char initrd[KB_MAX_INITRDS][KB_PATH_MAX]; /* in file order, concatenated by efi/ */
+	/* The strings of any length live in the configuration's string arena (whoever filled
+	 * the entry keeps them), so that an entry is small and is filled and copied fast. */
+	const char *initrd[KB_MAX_INITRDS]; /* in file order, concatenated by efi/ */
 	unsigned int initrd_count;
-	char options[KB_CMDLINE_MAX];     /* every `options` line, joined with one space */
+	const char *options;              /* every `options` line, joined with one space; never
+					   * NULL ("" if none), shorter than KB_CMDLINE_MAX */
 	char devicetree[KB_PATH_MAX];     /* "" if absent; a file, or a directory of
 					   * <vendor>/<board>.dtb files */
-	char overlay[KB_MAX_OVERLAYS][KB_PATH_MAX]; /* `devicetree-overlay`, in order */
+	const char *overlay[KB_MAX_OVERLAYS]; /* `devicetree-overlay`, in order */
 	unsigned int overlay_count;
 	enum kb_payload payload;
 	bool hidden;                      /* not bootable here (architecture, efi-only...) */
@@ -133,12 +140,15 @@ struct kb_loader_conf {
 bool config_is_entry_file_name(const char *file_name);
 
 /* Parses one entry file. file_name is its name in \loader\entries ("foo+3-1.conf", in
- * ASCII); text/len its contents (need not be NUL-terminated). Fills *out; the id is
- * file_name without ".conf" and without a boot counter. Returns 0 or a negative kb_err after
- * one log_error naming "loader/entries/<file_name>:<line>". An entry for another
+ * ASCII); text/len its contents (need not be NUL-terminated). Fills *out, its options,
+ * initrds and overlays copied into strings (KB_ENTRY_STRINGS_MAX free is always enough;
+ * less may be KB_ENOMEM); the id is file_name without ".conf" and without a boot counter.
+ * Returns 0 or a negative kb_err after one log_error naming
+ * "loader/entries/<file_name>:<line>", the arena then as it was. An entry for another
  * architecture, or one kaslboot cannot boot (`uki-url`), is
  * returned with hidden = true and is never selected. */
-int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out);
+int bls_entry_parse(const char *file_name, const char *text, size_t len, struct kb_entry *out,
+		    struct str_arena *strings);
 
 /* BLS "Boot counting" in a file name: name[0..n) is the name without its suffix
  * (".conf", ".efi"). Sets e->tries_left/tries_done when it ends in "+LEFT[-DONE]" and

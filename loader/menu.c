@@ -250,7 +250,7 @@ static bool edit(struct menu *m, struct menu_choice *out, bool *dead)
 {
 	static char buf[KB_CMDLINE_MAX];
 	const struct kb_entry *e = entry_at(m, m->hl);
-	size_t len = strnlen(e->options, sizeof(e->options) - 1), cur = len;
+	size_t len = strnlen(e->options, sizeof(buf) - 1), cur = len;
 	bool warned = false;
 
 	memcpy(buf, e->options, len);

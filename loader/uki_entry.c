@@ -47,6 +47,7 @@ struct uki_scan {
 	void *fh;
 	struct pe_table table;
 	char *text; /* UKI_TEXT_MAX + 1 bytes of pool */
+	struct str_arena *strings; /* the entries' options */
 };
 
 /* Section idx's bytes into s->text, NUL-terminated; KB_ERANGE (warned) past UKI_TEXT_MAX. */
@@ -122,10 +123,13 @@ static int fill_entry(struct uki_scan *s, const char *name, const struct uki_pro
 	/* The command line, for the menu and its editor: a boot takes it from the verified
 	 * file. One longer than an entry holds is left out here. */
 	if (v->index[UKI_CMDLINE] != UKI_NO_SECTION && !read_text(s, v->index[UKI_CMDLINE], &len) &&
-	    len < sizeof(e->options)) {
-		memcpy(e->options, s->text, len + 1);
-		uki_cmdline_mangle(e->options);
-		e->options_implied = true;
+	    len < KB_CMDLINE_MAX) {
+		char *options = str_arena_add(s->strings, s->text, len);
+		if (options) {
+			uki_cmdline_mangle(options);
+			e->options = options;
+			e->options_implied = true;
+		}
 	}
 	return 0;
 }
@@ -143,6 +147,7 @@ static int scan_profiles(struct uki_scan *s, const char *name, uki_entry_slot_fn
 		if (!e)
 			return log_error_ret(KB_ENOMEM, "%s: no memory for its entries", s->path);
 		memset(e, 0, sizeof(*e));
+		e->options = "";
 		int rc = fill_entry(s, name, &v, e);
 		if (rc == KB_EIO)
 			return rc;
@@ -153,12 +158,12 @@ static int scan_profiles(struct uki_scan *s, const char *name, uki_entry_slot_fn
 }
 
 int uki_entries_from_file(const struct kb_platform *pf, const char *name, uki_entry_slot_fn slot,
-			  void *ctx, unsigned *added)
+			  void *ctx, struct str_arena *strings, unsigned *added)
 {
 	char path[KB_PATH_MAX];
 	uint64_t size;
 	void *head = NULL;
-	struct uki_scan s = { .pf = pf, .path = path };
+	struct uki_scan s = { .pf = pf, .path = path, .strings = strings };
 	*added = 0;
 	if (kfmt_snprintf(path, sizeof(path), UKI_ENTRIES_DIR "/%s", name) >= (int)sizeof(path))
 		return log_error_ret(KB_ERANGE, UKI_ENTRIES_DIR "/%.64s...: path too long", name);

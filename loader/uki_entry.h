@@ -20,15 +20,17 @@
  * does not begin with "auto-" (any case) or '.'. */
 bool uki_is_entry_file_name(const char *name);
 
-/* The i-th entry past those the caller has (room made for it), or NULL when there is no
- * memory for it. The caller counts the entries in only after uki_entries_from_file. */
+/* The i-th entry past those the caller has (room made for it, and KB_CMDLINE_MAX bytes
+ * in the string arena for its options), or NULL when there is no memory for it. The caller
+ * counts the entries in only after uki_entries_from_file. */
 typedef struct kb_entry *(*uki_entry_slot_fn)(void *ctx, unsigned i);
 
-/* Fills the entries of \EFI\Linux\<name> through slot: 0 and the number filled in *added, or
+/* Fills the entries of \EFI\Linux\<name> through slot, their options copied into strings
+ * (a .cmdline it has no room for is not shown): 0 and the number filled in *added, or
  * a negative kb_err after one line naming the file (a file that is not a UKI for arm64, a
  * section past its end, an unreadable file); KB_ENOMEM when slot gave out. A file without
  * `.osrel` in any profile adds nothing and is not an error. */
 int uki_entries_from_file(const struct kb_platform *pf, const char *name, uki_entry_slot_fn slot,
-			  void *ctx, unsigned *added);
+			  void *ctx, struct str_arena *strings, unsigned *added);
 
 #endif

@@ -22,6 +22,20 @@
 #define NAME_MAX_LEN 300
 
 static struct kb_entry entries[MAX_FILES];
+/* The entries' strings, one arena for all as in boot_config.c. */
+static char string_buf[MAX_FILES * KB_ENTRY_STRINGS_MAX];
+static struct str_arena strings;
+
+/* A string the parse put in the arena (or the empty literal), shorter than max. */
+static bool arena_string(const char *s, size_t max)
+{
+	if (!s)
+		return false;
+	if (!s[0])
+		return true;
+	return s >= string_buf && s < string_buf + strings.used && strnlen(s, max) < max &&
+	       s + strlen(s) < string_buf + strings.used;
+}
 
 static bool id_char(char c)
 {
@@ -55,10 +69,14 @@ static void check_entry(const struct kb_entry *e)
 	FUZZ_CHECK(fuzz_terminated(e->sort_key, sizeof(e->sort_key)));
 	FUZZ_CHECK(fuzz_terminated(e->linux_path, sizeof(e->linux_path)));
 	FUZZ_CHECK(fuzz_terminated(e->devicetree, sizeof(e->devicetree)));
-	FUZZ_CHECK(fuzz_terminated(e->options, sizeof(e->options)));
+	FUZZ_CHECK(arena_string(e->options, KB_CMDLINE_MAX));
 	FUZZ_CHECK(e->initrd_count <= KB_MAX_INITRDS);
 	for (unsigned int i = 0; i < e->initrd_count; i++)
-		FUZZ_CHECK(fuzz_terminated(e->initrd[i], sizeof(e->initrd[i])) && e->initrd[i][0]);
+		FUZZ_CHECK(arena_string(e->initrd[i], KB_PATH_MAX) && e->initrd[i][0]);
+	FUZZ_CHECK(e->overlay_count <= KB_MAX_OVERLAYS);
+	for (unsigned int i = 0; i < e->overlay_count; i++)
+		FUZZ_CHECK(arena_string(e->overlay[i], KB_PATH_MAX) && e->overlay[i][0] &&
+			   !has_dotdot(e->overlay[i]));
 	n = strlen(e->id);
 	FUZZ_CHECK(n > 0);
 	for (size_t i = 0; i < n; i++)
@@ -189,6 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 3 * KB_CONFIG_FILE_MAX)
 		return 0;
 	fuzz_log_reset();
+	str_arena_init(&strings, string_buf, sizeof(string_buf));
 
 	/* loader.conf: exact-size copy of the raw section (NULs included). */
 	const uint8_t *end = memchr(in.p, SEP, in.n);
@@ -222,8 +241,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text = fuzz_dup(in.p, len);
 		files++;
 		if (strlen(name) <= NAME_MAX_LEN && config_is_entry_file_name(name)) {
+			size_t used = strings.used;
 			mark = fuzz_errors;
-			r = bls_entry_parse(name, (const char *)text, len, &entries[count]);
+			r = bls_entry_parse(name, (const char *)text, len, &entries[count],
+					    &strings);
+			/* An entry takes at most its share; a refused one gives it back. */
+			FUZZ_CHECK(strings.used - used <= (r ? 0 : KB_ENTRY_STRINGS_MAX));
 			if (r == 0) {
 				check_entry(&entries[count]);
 				FUZZ_CHECK(fuzz_errors_since(mark) == 0);

@@ -14,11 +14,18 @@
 #include "log_capture.h"
 
 static struct kb_entry e;
+/* The entry's strings: exactly the room one entry at its limits may take, emptied before
+ * each parse. */
+static char string_buf[KB_ENTRY_STRINGS_MAX];
+static struct str_arena strings;
 
-static int parse(const char *name, const char *text)
+static int parse_n(const char *name, const char *text, size_t len)
 {
-	return bls_entry_parse(name, text, strlen(text), &e);
+	str_arena_init(&strings, string_buf, sizeof(string_buf));
+	return bls_entry_parse(name, text, len, &e, &strings);
 }
+
+static int parse(const char *name, const char *text) { return parse_n(name, text, strlen(text)); }
 
 static void test_spec_example(void **state)
 {
@@ -109,6 +116,85 @@ static void test_options_total_too_long(void **state)
 	strcat(text, line); /* line 3: over it */
 	assert_int_equal(parse("o.conf", text), KB_ERANGE);
 	assert_logged("error: loader/entries/o.conf:3: 'options' lines add up to more than 4095 bytes");
+}
+
+/* A path of n bytes (without its NUL): "/" and then c up to the length. */
+static char *long_path(char *buf, size_t n, char c)
+{
+	buf[0] = '/';
+	memset(buf + 1, c, n - 1);
+	buf[n] = 0;
+	return buf;
+}
+
+/* Every string at its limit at once: 8 initrds and 8 overlays of KB_PATH_MAX - 1 bytes,
+ * options of KB_CMDLINE_MAX - 1. They fill KB_ENTRY_STRINGS_MAX exactly, and one byte less
+ * of arena is one error line, the arena given back. */
+static void test_every_string_at_its_limit(void **state)
+{
+	static char text[KB_ENTRY_STRINGS_MAX + 1024];
+	char path[KB_PATH_MAX], opts[KB_CMDLINE_MAX];
+	(void)state;
+	strcpy(text, "linux /k\n");
+	for (int i = 0; i < KB_MAX_INITRDS; i++)
+		sprintf(text + strlen(text), "initrd %s\n",
+			long_path(path, KB_PATH_MAX - 1, (char)('a' + i)));
+	for (int i = 0; i < KB_MAX_OVERLAYS; i++)
+		sprintf(text + strlen(text), "devicetree-overlay %s\n",
+			long_path(path, KB_PATH_MAX - 1, (char)('A' + i)));
+	memset(opts, 'o', KB_CMDLINE_MAX - 1);
+	opts[KB_CMDLINE_MAX - 1] = 0;
+	sprintf(text + strlen(text), "options %s\n", opts);
+
+	assert_int_equal(parse("max.conf", text), 0);
+	assert_int_equal(strings.used, KB_ENTRY_STRINGS_MAX);
+	assert_int_equal(e.initrd_count, KB_MAX_INITRDS);
+	assert_int_equal(e.overlay_count, KB_MAX_OVERLAYS);
+	for (int i = 0; i < KB_MAX_INITRDS; i++)
+		assert_string_equal(e.initrd[i], long_path(path, KB_PATH_MAX - 1, (char)('a' + i)));
+	for (int i = 0; i < KB_MAX_OVERLAYS; i++)
+		assert_string_equal(e.overlay[i],
+				    long_path(path, KB_PATH_MAX - 1, (char)('A' + i)));
+	assert_string_equal(e.options, opts);
+	assert_int_equal(captured_errors, 0);
+
+	/* One byte short: the options do not fit. */
+	str_arena_init(&strings, string_buf, sizeof(string_buf) - 1);
+	assert_int_equal(bls_entry_parse("max.conf", text, strlen(text), &e, &strings), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_logged("error: loader/entries/max.conf: no room for the entry's options");
+	assert_int_equal(strings.used, 0);
+	/* Short of a path's room: the line that did not fit is named. */
+	log_capture_clear();
+	str_arena_init(&strings, string_buf, 3 * KB_PATH_MAX - 1);
+	assert_int_equal(bls_entry_parse("max.conf", text, strlen(text), &e, &strings), KB_ENOMEM);
+	assert_int_equal(captured_errors, 1);
+	assert_logged("error: loader/entries/max.conf:4: no room for the entry's paths");
+	assert_int_equal(strings.used, 0);
+}
+
+/* Entries parsed one after another into one arena keep their own strings. */
+static void test_entries_share_an_arena(void **state)
+{
+	static struct kb_entry a, b;
+	(void)state;
+	str_arena_init(&strings, string_buf, sizeof(string_buf));
+	assert_int_equal(
+		bls_entry_parse("a.conf", "linux /k\ninitrd /ia\noptions oa\n", 31, &a, &strings),
+		0);
+	size_t used = strings.used;
+	assert_int_equal(
+		bls_entry_parse("b.conf", "linux /k\ninitrd /ib\noptions ob\n", 31, &b, &strings),
+		0);
+	assert_int_equal(strings.used, 2 * used);
+	/* A failed parse leaves the arena as it was. */
+	assert_int_equal(bls_entry_parse("c.conf", "initrd /ic\noptions oc\n", 22, &e, &strings),
+			 KB_EINVAL);
+	assert_int_equal(strings.used, 2 * used);
+	assert_string_equal(a.initrd[0], "/ia");
+	assert_string_equal(a.options, "oa");
+	assert_string_equal(b.initrd[0], "/ib");
+	assert_string_equal(b.options, "ob");
 }
 
 static void test_comments_blank_lines_crlf_whitespace(void **state)
@@ -257,7 +343,7 @@ static void test_very_long_line(void **state)
 static void test_nul_and_bad_utf8(void **state)
 {
 	static const char with_nul[] = "linux /k\ntitle a\0b\n";
-	assert_int_equal(bls_entry_parse("n.conf", with_nul, sizeof(with_nul) - 1, &e), KB_EINVAL);
+	assert_int_equal(parse_n("n.conf", with_nul, sizeof(with_nul) - 1), KB_EINVAL);
 	assert_logged("error: loader/entries/n.conf:2: NUL byte at column 8");
 
 	log_capture_clear();
@@ -361,6 +447,8 @@ int main(void)
 		cmocka_unit_test_setup(test_key_without_value, log_capture_setup),
 		cmocka_unit_test_setup(test_overlong_values, log_capture_setup),
 		cmocka_unit_test_setup(test_very_long_line, log_capture_setup),
+		cmocka_unit_test_setup(test_every_string_at_its_limit, log_capture_setup),
+		cmocka_unit_test_setup(test_entries_share_an_arena, log_capture_setup),
 		cmocka_unit_test_setup(test_nul_and_bad_utf8, log_capture_setup),
 		cmocka_unit_test_setup(test_dotdot_paths_refused, log_capture_setup),
 		cmocka_unit_test_setup(test_payload_key, log_capture_setup),

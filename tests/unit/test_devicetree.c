@@ -275,8 +275,8 @@ static void test_overlays_in_order(void **state)
 	add_fixture("/one.dtbo", "dt_overlay_one.dtso", "-@");
 	add_fixture("/two.dtbo", "dt_overlay_two.dtso", "-@");
 	/* On the firmware's DT. */
-	strcpy(entry.overlay[0], "/one.dtbo");
-	strcpy(entry.overlay[1], "/two.dtbo");
+	entry.overlay[0] = "/one.dtbo";
+	entry.overlay[1] = "/two.dtbo";
 	entry.overlay_count = 2;
 	assert_int_equal(boot_dt_fill(&boot, &entry, buf), 0);
 	assert_string_equal(model(), "overlay two");
@@ -284,8 +284,8 @@ static void test_overlays_in_order(void **state)
 	/* The other order, on a file. */
 	add_fixture("/board.dtb", "dt_board.dts", "");
 	strcpy(entry.devicetree, "/board.dtb");
-	strcpy(entry.overlay[0], "/two.dtbo");
-	strcpy(entry.overlay[1], "/one.dtbo");
+	entry.overlay[0] = "/two.dtbo";
+	entry.overlay[1] = "/one.dtbo";
 	assert_int_equal(boot_dt_fill(&boot, &entry, buf), 0);
 	assert_string_equal(model(), "overlay one");
 	assert_true(has_node("/leds") && has_node("/overlay-two"));
@@ -300,20 +300,20 @@ static void test_bad_overlays_fail_the_entry(void **state)
 	add_fixture("/one.dtbo", "dt_overlay_one.dtso", "-@");
 	add_fixture("/label.dtbo", "dt_overlay_label.dtso", "-@");
 	fake_fw_add_file("/junk.dtbo", junk, sizeof(junk));
-	strcpy(entry.overlay[0], "/one.dtbo");
-	strcpy(entry.overlay[1], "/junk.dtbo");
+	entry.overlay[0] = "/one.dtbo";
+	entry.overlay[1] = "/junk.dtbo";
 	entry.overlay_count = 2;
 	assert_int_not_equal(boot_dt_fill(&boot, &entry, buf), 0);
 	assert_logged("error: entry 'e': devicetree overlay /junk.dtbo not applied");
 	/* A well-formed overlay whose label the firmware's DT lacks. */
-	strcpy(entry.overlay[1], "/label.dtbo");
+	entry.overlay[1] = "/label.dtbo";
 	log_capture_clear();
 	/* libfdt's code for it is its version's (1.6: NOTFOUND, 1.7: BADOFFSET). */
 	assert_int_not_equal(boot_dt_fill(&boot, &entry, buf), 0);
 	assert_logged("error: /label.dtbo: cannot apply the overlay: FDT_ERR_");
 	assert_logged("error: entry 'e': devicetree overlay /label.dtbo not applied");
 	/* A missing one. */
-	strcpy(entry.overlay[1], "/gone.dtbo");
+	entry.overlay[1] = "/gone.dtbo";
 	log_capture_clear();
 	assert_int_equal(boot_dt_fill(&boot, &entry, buf), KB_ENOENT);
 	assert_logged("error: /gone.dtbo: no such file");
@@ -330,7 +330,7 @@ static void test_secure_boot_skips_the_files(void **state)
 	flow_fw.secure_boot = true;
 	fake.has_dt_fixup = true;
 	strcpy(entry.devicetree, "/board.dtb");
-	strcpy(entry.overlay[0], "/one.dtbo");
+	entry.overlay[0] = "/one.dtbo";
 	entry.overlay_count = 1;
 	assert_int_equal(boot_dt_fill(&boot, &entry, buf), 0);
 	assert_string_equal(fdt_getprop(buf, 0, "compatible", NULL), "linux,dummy-virt");

@@ -26,6 +26,8 @@
 /* More than the menu shows at once (it scrolls). */
 #define MENU_TEST_ENTRIES 40
 static struct kb_entry entries[MENU_TEST_ENTRIES];
+/* The entries' options (an entry points at its string; the boot config keeps them). */
+static char options[MENU_TEST_ENTRIES][KB_CMDLINE_MAX];
 static unsigned order[MENU_TEST_ENTRIES];
 static struct boot_config bc;
 static struct menu_choice choice;
@@ -50,7 +52,8 @@ static void setup_menu(unsigned n, enum kb_menu_mode mode, unsigned timeout)
 		snprintf(e->bli_id, sizeof(e->bli_id), "%s.conf", e->id);
 		snprintf(e->title, sizeof(e->title), "Entry %c", 'A' + i);
 		snprintf(e->version, sizeof(e->version), "6.1.%u", i);
-		snprintf(e->options, sizeof(e->options), "console=ttyAMA0 root=/dev/vda%u", i + 1);
+		snprintf(options[i], sizeof(options[i]), "console=ttyAMA0 root=/dev/vda%u", i + 1);
+		e->options = options[i];
 		bc.order[i] = i;
 	}
 	bc.count = bc.n_order = n;
@@ -333,7 +336,7 @@ static void test_editor_cursor_keys(void **state)
 {
 	(void)state;
 	setup_menu(1, KB_MENU_FORCE, 0);
-	snprintf(entries[0].options, sizeof(entries[0].options), "abc def");
+	snprintf(options[0], sizeof(options[0]), "abc def");
 	fake_fw_push_chars("e");
 	fake_fw_push_key(KB_KEY_HOME, 0);
 	fake_fw_push_chars("X");              /* Xabc def, cursor after X */
@@ -399,8 +402,8 @@ static void test_editor_limit(void **state)
 {
 	(void)state;
 	setup_menu(1, KB_MENU_FORCE, 0);
-	memset(entries[0].options, 'o', KB_CMDLINE_MAX - 3);
-	entries[0].options[KB_CMDLINE_MAX - 3] = 0;
+	memset(options[0], 'o', KB_CMDLINE_MAX - 3);
+	options[0][KB_CMDLINE_MAX - 3] = 0;
 	fake_fw_push_chars("e");
 	fake_fw_push_key(KB_KEY_CHAR, 0xe9);  /* 2 bytes: fits exactly */
 	fake_fw_push_chars("abc");            /* refused, one line for all three */
@@ -419,8 +422,8 @@ static void test_editor_limit(void **state)
 	assert_console("<ooooo");
 	/* A character that would not fit whole is refused whole. */
 	setup_menu(1, KB_MENU_FORCE, 0);
-	memset(entries[0].options, 'o', KB_CMDLINE_MAX - 2);
-	entries[0].options[KB_CMDLINE_MAX - 2] = 0;
+	memset(options[0], 'o', KB_CMDLINE_MAX - 2);
+	options[0][KB_CMDLINE_MAX - 2] = 0;
 	fake_fw_push_chars("e");
 	fake_fw_push_key(KB_KEY_CHAR, 0xe9);
 	fake_fw_push_chars("\r");
