@@ -67,16 +67,21 @@ static void choose_cmdline(struct kb_boot *b, const struct kb_entry *e, const ui
 {
 	bool replace = !e->options_implied && e->options[0];
 	u.loaded.cmdline_replaced = replace && !b->fw->secure_boot;
+	/* Linux's command line is built in u.cmdline: the addons' .cmdline is appended there
+	 * (uki_hooks_prepared). */
+	u.e.options = u.cmdline;
+	u.loaded.cmdline = u.cmdline;
+	u.loaded.cmdline_size = sizeof(u.cmdline);
 	if (u.loaded.cmdline_replaced) {
 		log_info("%s: booting with the entry's options in place of .cmdline",
 			 e->linux_path);
-		return; /* u.e.options are e->options */
+		kfmt_snprintf(u.cmdline, sizeof(u.cmdline), "%s", e->options);
+		return;
 	}
 	if (replace)
 		log_warn("%s: Secure Boot is on: the entry's options are ignored, the UKI's "
 			 ".cmdline is used",
 			 e->linux_path);
-	u.e.options = u.cmdline;
 	u.cmdline[0] = 0;
 	if (u.view.index[UKI_CMDLINE] == UKI_NO_SECTION)
 		return;

@@ -181,8 +181,9 @@ static int add_initrd(struct kb_entry *e, unsigned at, const char *name, const v
 	int rc = mem_files_add(name, data, len);
 	if (rc)
 		return log_error_ret(rc, "%s: no room for it as a file", name);
-	memmove(e->initrd[at + 1], e->initrd[at], (e->initrd_count - at) * sizeof(e->initrd[0]));
-	memcpy(e->initrd[at], name, strlen(name) + 1);
+	/* name lives as long as the boot: a static name or h.names. */
+	memmove(&e->initrd[at + 1], &e->initrd[at], (e->initrd_count - at) * sizeof(e->initrd[0]));
+	e->initrd[at] = name;
 	e->initrd_count++;
 	return 0;
 }
@@ -249,7 +250,7 @@ int uki_hooks_prepared(struct kb_boot *b, struct uki_loaded *u)
 	if (u->cmdline_replaced)
 		uki_measure_cmdline(pf, e->options, &h.m);
 	/* Too long: one error line and the command line without them, as the stub's. */
-	(void)uki_addons_cmdline(pf, h.addon, h.n_addons, e->options, sizeof(e->options), &h.m);
+	(void)uki_addons_cmdline(pf, h.addon, h.n_addons, u->cmdline, u->cmdline_size, &h.m);
 	rc = apply_addon_dts(pf, e);
 	if (rc)
 		return rc;

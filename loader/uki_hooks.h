@@ -34,6 +34,9 @@ struct uki_loaded {
 	 * implied), and whether they replaced .cmdline (Secure Boot off). */
 	const char *loader_options;
 	bool cmdline_replaced;
+	/* entry->options' buffer (cmdline_size bytes), which the addons' .cmdline joins. */
+	char *cmdline;
+	size_t cmdline_size;
 };
 
 /* Measures, packs, selects addons and sets the Stub* variables. 0, or a negative kb_err
