@@ -15,75 +15,11 @@
  * "MS-DOS Stub", "COFF File Header", "Optional Header", "Section Table". The symbols are
  * pe/kaslboot.lds's. */
 
-#include "pe/pe_format.h"
+#include "pe/pe_header.h"
 
-	.section .text.head, "ax"
-	.globl	ImageBase
-ImageBase:
-	/* MS-DOS stub: "MZ", and at 0x3c the offset of the PE signature. */
-	.ascii	"MZ"
-	.skip	0x3a
-	.long	pe_signature - ImageBase
-
-pe_signature:
-	.ascii	"PE\0\0"
-	/* COFF file header */
-	.short	PE_MACHINE_ARM64
-	.short	2                       /* NumberOfSections */
-	.long	0                       /* TimeDateStamp: reproducible builds */
-	.long	0                       /* PointerToSymbolTable */
-	.long	0                       /* NumberOfSymbols */
-	.short	section_table - optional_header /* SizeOfOptionalHeader */
-	.short	PE_FILE_CHARACTERISTICS
-
-optional_header:
-	.short	PE_OPT_MAGIC_PE32PLUS
-	.byte	0x02, 0x14              /* Major/MinorLinkerVersion, as gnu-efi's */
-	.long	_pe_text_virt_size      /* SizeOfCode: the .text section */
-	.long	_pe_data_raw_size       /* SizeOfInitializedData */
-	.long	_pe_bss_size            /* SizeOfUninitializedData */
-	.long	_start - ImageBase      /* AddressOfEntryPoint */
-	.long	_text_start - ImageBase /* BaseOfCode */
-	/* Windows-specific fields */
-	.quad	0                       /* ImageBase: the image relocates itself */
-	.long	PE_SECTION_ALIGN
-	.long	PE_FILE_ALIGN
-	.short	0, 0                    /* Major/MinorOperatingSystemVersion */
-	.short	0, 0                    /* Major/MinorImageVersion */
-	.short	0, 0                    /* Major/MinorSubsystemVersion */
-	.long	0                       /* Win32VersionValue */
-	.long	_image_end - ImageBase  /* SizeOfImage, a multiple of SectionAlignment */
-	.long	PE_HEADERS_SIZE         /* SizeOfHeaders */
-	.long	0                       /* CheckSum */
-	.short	PE_SUBSYSTEM_EFI_APP
-	.short	0                       /* DllCharacteristics */
-	.quad	0, 0, 0, 0              /* Size of Stack/Heap Reserve/Commit */
-	.long	0                       /* LoaderFlags */
-	.long	PE_NUM_DATA_DIRS
-	.quad	0, 0, 0, 0, 0, 0        /* Export, Import, Resource, Exception, Certificate,
-					 * Base Relocation: none */
-
-section_table:
-	.ascii	".text\0\0\0"
-	.long	_pe_text_virt_size      /* VirtualSize */
-	.long	_text_start - ImageBase /* VirtualAddress */
-	.long	_pe_text_raw_size       /* SizeOfRawData: the code, to FileAlignment */
-	.long	PE_HEADERS_SIZE         /* PointerToRawData: right after the headers */
-	.long	0, 0                    /* PointerToRelocations, PointerToLinenumbers */
-	.short	0, 0                    /* NumberOfRelocations, NumberOfLinenumbers */
-	.long	PE_SCN_TEXT
-
-	.ascii	".data\0\0\0"
-	.long	_pe_data_virt_size      /* VirtualSize: initialized + zero-initialized */
-	.long	_data - ImageBase       /* VirtualAddress */
-	.long	_pe_data_raw_size       /* SizeOfRawData: what the file holds */
-	.long	PE_HEADERS_SIZE + _pe_text_raw_size /* PointerToRawData: right after .text's */
-	.long	0, 0
-	.short	0, 0
-	.long	PE_SCN_DATA
-
-	/* .text starts at RVA 0x1000: the header page ends here. */
-	.balign	PE_SECTION_ALIGN, 0
+	/* .data: initialized data in the file, zero-initialized data only in VirtualSize. */
+	pe_header _start, _pe_data_raw_size, _pe_bss_size, data, _pe_data_virt_size, \
+		_data, _pe_data_raw_size, PE_SCN_DATA
 
 /* efi_main(ImageHandle, SystemTable) after zeroing the zero-initialized data (the PE loader
  * already has; this makes the image independent of that) and adding the load address to
