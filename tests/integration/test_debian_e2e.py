@@ -78,10 +78,10 @@ FEATURES = {
                      "Default entry control", "One-shot entry control",
                      "Support for passing random seed to OS", "Support Type #1 sort-key field",
                      "Support @saved pseudo-entry", "Support Type #1 devicetree field",
-                     "Menu can be disabled", "Boot loader set partition information"),
+                     "Menu can be disabled", "Multi-Profile UKIs are supported",
+                     "Boot loader set partition information"),
                "-": ("Support for XBOOTLDR partition", "Load drop-in drivers",
-                     "Enroll SecureBoot keys", "Retain SHIM protocols",
-                     "Multi-Profile UKIs are supported")},
+                     "Enroll SecureBoot keys", "Retain SHIM protocols")},
 }
 # A developer's shortcut while changing checks: KASLBOOT_E2E_LOGS=DIR judges the logs of an
 # earlier run kept in DIR (build.log, boot<n>.log, kernels) instead of building and booting.
