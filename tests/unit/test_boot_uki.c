@@ -29,6 +29,15 @@ static uint8_t kernel_file[KERNEL_FILE_SIZE];
 static const char osrel[] = "PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\nID=debian\n";
 static const char ucode[] = "UCODE";
 static const char initrd[] = "INITRD-CPIO";
+/* A UKI with a command line of its own ("from-uki"), an initrd and microcode: the tests
+ * that check whose command line, or whose signature, wins. */
+static const struct pef_section from_uki[] = {
+	PEF_TEXT(".osrel", osrel),
+	PEF_TEXT(".cmdline", "from-uki"),
+	{ ".linux", kernel_file, sizeof(kernel_file) },
+	PEF_TEXT(".initrd", initrd),
+	PEF_TEXT(".ucode", ucode),
+};
 
 static void make_kernel(void)
 {
@@ -142,13 +151,7 @@ static void test_profile_cmdline_arrives(void **state)
  * entry boots. */
 static void test_secure_boot_refusal_falls_back(void **state)
 {
-	const struct pef_section s[] = {
-		PEF_TEXT(".osrel", osrel),
-		PEF_TEXT(".cmdline", "from-uki"),
-		{ ".linux", kernel_file, sizeof(kernel_file) },
-		PEF_TEXT(".initrd", initrd),
-		PEF_TEXT(".ucode", ucode),
-	};
+	const struct pef_section *s = from_uki;
 	static const char conf[] = "title T1\nsort-key zzz\nlinux /Image\noptions type1\n";
 	int rc = 0;
 	(void)state;
@@ -235,13 +238,7 @@ static void test_dtbauto_matching_the_firmware(void **state)
  * the firmware with the options, and when it returns the next entry runs. */
 static void test_efi_and_uki_entries(void **state)
 {
-	const struct pef_section s[] = {
-		PEF_TEXT(".osrel", osrel),
-		PEF_TEXT(".cmdline", "from-uki"),
-		{ ".linux", kernel_file, sizeof(kernel_file) },
-		PEF_TEXT(".initrd", initrd),
-		PEF_TEXT(".ucode", ucode),
-	};
+	const struct pef_section *s = from_uki;
 	static const struct pef_section app[] = { PEF_TEXT(".text", "code") };
 	static const char efi_conf[] = "title E\nefi /boot/k.efi\noptions from-entry\n";
 	static const char uki_conf[] = "title U\nuki /boot/k.efi\n";
@@ -277,13 +274,7 @@ static void test_efi_and_uki_entries(void **state)
 /* Secure Boot on: an `efi` entry's options do not replace a UKI's .cmdline. */
 static void test_secure_boot_keeps_cmdline(void **state)
 {
-	const struct pef_section s[] = {
-		PEF_TEXT(".osrel", osrel),
-		PEF_TEXT(".cmdline", "from-uki"),
-		{ ".linux", kernel_file, sizeof(kernel_file) },
-		PEF_TEXT(".initrd", initrd),
-		PEF_TEXT(".ucode", ucode),
-	};
+	const struct pef_section *s = from_uki;
 	static const char efi_conf[] = "title E\nefi /boot/k.efi\noptions from-entry\n";
 	int rc = 0;
 	(void)state;
